@@ -1,0 +1,147 @@
+import type { Resource } from "../resources/adapter";
+import type { CompiledPolicy } from "../policy/load";
+import { isCloudTrailPolicy, resourceTypesOf, type Severity } from "../policy/types";
+import type { JsonObject } from "../util/json";
+import { annotate, truncateAnnotation } from "./annotate";
+import { Exemptions, type ExemptionMatch } from "./exemptions";
+
+export type Compliance = "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE" | "EXEMPT";
+
+/** One (policy, subject) verdict; the unit every output format and every AWS adapter works with. */
+export interface Evaluation {
+  policyId: string;
+  severity: Severity;
+  compliance: Compliance;
+  /** For NON_COMPLIANT and EXEMPT: what fails, in words, at most 256 characters (Config's limit). */
+  annotation?: string;
+  resourceType: string;
+  resourceId: string;
+  resourceName?: string;
+  arn?: string;
+  accountId: string;
+  region: string;
+  exemption?: ExemptionMatch;
+}
+
+function base(p: CompiledPolicy, r: Resource): Omit<Evaluation, "compliance"> {
+  return {
+    policyId: p.policy.id,
+    severity: p.policy.severity,
+    resourceType: r.type,
+    resourceId: r.id,
+    ...(r.name ? { resourceName: r.name } : {}),
+    ...(r.arn ? { arn: r.arn } : {}),
+    accountId: r.accountId,
+    region: r.region,
+  };
+}
+
+/**
+ * The evaluation engine: policies indexed by the resource type they judge, each a pair of compiled validators.
+ * Pure: no I/O, no clock but the one given to the exemptions.
+ */
+export class Engine {
+  private readonly byType = new Map<string, CompiledPolicy[]>();
+  readonly cloudTrailPolicies: CompiledPolicy[] = [];
+
+  constructor(
+    readonly policies: readonly CompiledPolicy[],
+    private readonly exemptions: Exemptions = new Exemptions(),
+  ) {
+    for (const p of policies) {
+      if (isCloudTrailPolicy(p.policy)) this.cloudTrailPolicies.push(p);
+      for (const type of resourceTypesOf(p.policy)) {
+        const list = this.byType.get(type) ?? [];
+        list.push(p);
+        this.byType.set(type, list);
+      }
+    }
+  }
+
+  /** Policies that judge this resource type (empty when the pack does not cover it). */
+  policiesFor(type: string): readonly CompiledPolicy[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  coversType(type: string): boolean {
+    return this.byType.has(type);
+  }
+
+  /** Every policy of the resource's type, judged on its document. */
+  evaluate(resource: Resource): Evaluation[] {
+    const policies = this.byType.get(resource.type);
+    if (!policies) return [];
+    const out = new Array<Evaluation>(policies.length);
+    for (let i = 0; i < policies.length; i++) out[i] = this.evaluatePolicy(policies[i] as CompiledPolicy, resource);
+    return out;
+  }
+
+  evaluatePolicy(p: CompiledPolicy, resource: Resource): Evaluation {
+    const doc = resource.document;
+    if (resource.deleted || (p.applies && !p.applies(doc)))
+      return { ...base(p, resource), compliance: "NOT_APPLICABLE" };
+    if (p.compliant(doc)) return { ...base(p, resource), compliance: "COMPLIANT" };
+    const annotation = annotate(p.compliant.errors);
+    return this.violation(p, resource, annotation);
+  }
+
+  /**
+   * CloudTrail-subject policies judge the record itself: `applies` picks the calls, `compliant` says which are
+   * allowed. Failed calls (errorCode set) changed nothing and are NOT_APPLICABLE.
+   */
+  evaluateRecord(record: JsonObject): Evaluation[] {
+    const out: Evaluation[] = [];
+    if (this.cloudTrailPolicies.length === 0) return out;
+    const resource = recordAsResource(record);
+    for (const p of this.cloudTrailPolicies) {
+      if (record.errorCode !== undefined || (p.applies && !p.applies(record))) {
+        out.push({ ...base(p, resource), compliance: "NOT_APPLICABLE" });
+      } else if (p.compliant(record)) {
+        out.push({ ...base(p, resource), compliance: "COMPLIANT" });
+      } else {
+        const who = resource.name ?? "an unknown principal";
+        const detail = p.policy.compliant === false ? "" : `: ${annotate(p.compliant.errors)}`;
+        out.push(this.violation(p, resource, `${String(record.eventName)} by ${who}${detail}`));
+      }
+    }
+    return out;
+  }
+
+  private violation(p: CompiledPolicy, resource: Resource, annotation: string): Evaluation {
+    const exemption = this.exemptions.match(p.policy.id, resource);
+    if (exemption?.active) {
+      const by = exemption.owner ? ` by ${exemption.owner}` : "";
+      const until = exemption.expires ? ` until ${exemption.expires}` : "";
+      return {
+        ...base(p, resource),
+        compliance: "EXEMPT",
+        annotation: truncateAnnotation(`exempt (${exemption.source}${by}${until}): ${annotation}`),
+        exemption,
+      };
+    }
+    const note = exemption ? ` [exemption expired ${exemption.expires ?? ""}]` : "";
+    return {
+      ...base(p, resource),
+      compliance: "NON_COMPLIANT",
+      annotation: truncateAnnotation(annotation + note),
+      ...(exemption ? { exemption } : {}),
+    };
+  }
+}
+
+/** A CloudTrail record seen as the "resource" of a CloudTrail-subject evaluation: the call, identified by eventID. */
+export function recordAsResource(record: JsonObject): Resource {
+  const identity = (record.userIdentity ?? {}) as JsonObject;
+  const issuer = ((identity.sessionContext as JsonObject | undefined)?.sessionIssuer ?? {}) as JsonObject;
+  const principal = (identity.arn ?? issuer.arn ?? identity.principalId ?? identity.invokedBy) as string | undefined;
+  return {
+    type: "AWS::CloudTrail::Event",
+    id: String(record.eventID ?? ""),
+    ...(principal ? { name: principal } : {}),
+    accountId: String(record.recipientAccountId ?? identity.accountId ?? ""),
+    region: String(record.awsRegion ?? ""),
+    tags: {},
+    deleted: false,
+    document: record,
+  };
+}

@@ -1,0 +1,161 @@
+import { closest, distance } from "fastest-levenshtein";
+import { escapePointerToken as esc, isObject, type JsonSchema } from "../util/json";
+
+/** Every keyword of JSON Schema draft 2020-12 (core, applicator, validation, meta-data, format, content). */
+const KEYWORDS = new Set([
+  "$schema", "$id", "$ref", "$defs", "$anchor", "$dynamicRef", "$dynamicAnchor", "$comment", "$vocabulary",
+  "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+  "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains",
+  "maxProperties", "minProperties", "required", "dependentRequired", "allOf", "anyOf", "oneOf", "not", "if",
+  "then", "else", "dependentSchemas", "prefixItems", "items", "contains", "properties", "patternProperties",
+  "additionalProperties", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "format", "title",
+  "description", "default", "deprecated", "readOnly", "writeOnly", "examples", "contentEncoding",
+  "contentMediaType", "contentSchema",
+]); // prettier-ignore
+
+export interface SchemaProblem {
+  /** JSON pointer into the policy schema being linted (relative to it). */
+  pointer: string;
+  message: string;
+}
+
+/** What the document looks like at some point: a schema we know, or nothing known (anything goes). */
+type DocSchema = JsonSchema | undefined;
+
+function suggestion(name: string, candidates: Iterable<string>): string {
+  const list = [...candidates];
+  if (list.length === 0) return "";
+  const lower = name.toLowerCase();
+  const sameCase = list.find((c) => c.toLowerCase() === lower);
+  if (sameCase) return ` (did you mean ${sameCase}?)`;
+  const best = closest(name, list);
+  return distance(name, best) <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean ${best}?)` : "";
+}
+
+function branches(doc: Record<string, unknown>): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const k of ["anyOf", "oneOf", "allOf"]) {
+    const list = doc[k];
+    if (Array.isArray(list)) for (const b of list) if (isObject(b)) out.push(b);
+  }
+  return out;
+}
+
+/** The schema a document property has, `undefined` when nothing is known, or `null` when the property cannot exist. */
+function propertySchema(doc: DocSchema, name: string): DocSchema | null {
+  if (!isObject(doc)) return undefined;
+  const props = doc.properties;
+  if (isObject(props) && name in props) return props[name] as JsonSchema;
+  if (isObject(doc.patternProperties)) {
+    for (const [re, s] of Object.entries(doc.patternProperties))
+      if (new RegExp(re, "u").test(name)) return s as JsonSchema;
+  }
+  for (const b of branches(doc)) {
+    const found = propertySchema(b, name);
+    if (found !== null && found !== undefined) return found;
+  }
+  if (isObject(doc.additionalProperties)) return doc.additionalProperties;
+  // A document with listed properties is closed for linting (AWS may add fields, but a policy naming one we
+  // do not know is far more often a typo); a free-form object is open.
+  if (isObject(props) || branches(doc).some((b) => isObject(b.properties))) return null;
+  return undefined;
+}
+
+function knownNames(doc: DocSchema): string[] {
+  if (!isObject(doc)) return [];
+  const names = isObject(doc.properties) ? Object.keys(doc.properties) : [];
+  for (const b of branches(doc)) names.push(...knownNames(b));
+  return names;
+}
+
+function itemSchema(doc: DocSchema): DocSchema {
+  if (!isObject(doc)) return undefined;
+  return isObject(doc.items) ? doc.items : undefined;
+}
+
+/**
+ * Checks a policy's `applies`/`compliant` schema: unknown keywords (a typo such as `requird` would otherwise be
+ * ignored and the policy silently pass everything) and property names the resource document does not have.
+ */
+export function lintPolicySchema(schema: JsonSchema, doc: DocSchema, docName: string): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+
+  const checkName = (name: string, d: DocSchema, at: string) => {
+    if (propertySchema(d, name) === null) {
+      problems.push({
+        pointer: at,
+        message: `property "${name}" is not in the ${docName} document${suggestion(name, knownNames(d))}`,
+      });
+    }
+  };
+
+  const walk = (s: unknown, d: DocSchema, at: string): void => {
+    if (typeof s === "boolean") return;
+    if (!isObject(s)) {
+      problems.push({ pointer: at, message: "a schema must be an object or a boolean" });
+      return;
+    }
+    for (const key of Object.keys(s)) {
+      if (!KEYWORDS.has(key)) {
+        problems.push({
+          pointer: `${at}/${esc(key)}`,
+          message: `unknown JSON Schema keyword "${key}"${suggestion(key, KEYWORDS)}`,
+        });
+      }
+    }
+    if (isObject(s.properties)) {
+      for (const [name, sub] of Object.entries(s.properties)) {
+        const ptr = `${at}/properties/${esc(name)}`;
+        const child = propertySchema(d, name);
+        if (child === null) checkName(name, d, ptr);
+        walk(sub, child ?? undefined, ptr);
+      }
+    }
+    if (Array.isArray(s.required)) {
+      s.required.forEach((name, i) => typeof name === "string" && checkName(name, d, `${at}/required/${i}`));
+    }
+    if (isObject(s.dependentRequired)) {
+      for (const [name, list] of Object.entries(s.dependentRequired)) {
+        checkName(name, d, `${at}/dependentRequired/${esc(name)}`);
+        if (Array.isArray(list)) {
+          list.forEach((n, i) => typeof n === "string" && checkName(n, d, `${at}/dependentRequired/${esc(name)}/${i}`));
+        }
+      }
+    }
+    if (isObject(s.dependentSchemas)) {
+      for (const [name, sub] of Object.entries(s.dependentSchemas)) {
+        checkName(name, d, `${at}/dependentSchemas/${esc(name)}`);
+        walk(sub, d, `${at}/dependentSchemas/${esc(name)}`);
+      }
+    }
+    if (isObject(s.patternProperties)) {
+      for (const [re, sub] of Object.entries(s.patternProperties)) {
+        walk(
+          sub,
+          isObject(d) && isObject(d.additionalProperties) ? d.additionalProperties : undefined,
+          `${at}/patternProperties/${esc(re)}`,
+        );
+      }
+    }
+    for (const k of ["additionalProperties", "unevaluatedProperties"]) {
+      if (s[k] !== undefined)
+        walk(s[k], isObject(d) && isObject(d.additionalProperties) ? d.additionalProperties : undefined, `${at}/${k}`);
+    }
+    if (s.propertyNames !== undefined) walk(s.propertyNames, undefined, `${at}/propertyNames`);
+    for (const k of ["items", "contains", "unevaluatedItems"]) {
+      if (s[k] !== undefined) walk(s[k], itemSchema(d), `${at}/${k}`);
+    }
+    if (Array.isArray(s.prefixItems))
+      s.prefixItems.forEach((sub, i) => walk(sub, itemSchema(d), `${at}/prefixItems/${i}`));
+    for (const k of ["allOf", "anyOf", "oneOf"]) {
+      const list = s[k];
+      if (Array.isArray(list)) list.forEach((sub, i) => walk(sub, d, `${at}/${k}/${i}`));
+    }
+    for (const k of ["not", "if", "then", "else"]) if (s[k] !== undefined) walk(s[k], d, `${at}/${k}`);
+    if (isObject(s.$defs))
+      for (const [n, sub] of Object.entries(s.$defs)) walk(sub, undefined, `${at}/$defs/${esc(n)}`);
+  };
+
+  walk(schema, doc, "");
+  return problems;
+}

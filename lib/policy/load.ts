@@ -1,0 +1,171 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import type { ErrorObject } from "ajv";
+import { closest } from "fastest-levenshtein";
+import { resourceAdapters } from "../resources/registry";
+import { cloudTrailRecordSchema } from "../cloudtrail/record-schema";
+import { packageRoot } from "../util/package-root";
+import type { JsonSchema } from "../util/json";
+import { createMetaAjv, createPolicyAjv, type ValidateFunction } from "./ajv";
+import { lintPolicySchema } from "./lint-schema";
+import { JsonSourceMap } from "./source-map";
+import { isCloudTrailPolicy, resourceTypesOf, type PolicyFile } from "./types";
+
+/** A problem in a policy file, located for `file:line:col  /pointer  message` output. */
+export interface PolicyProblem {
+  file: string;
+  line: number;
+  column: number;
+  pointer: string;
+  message: string;
+}
+
+export interface CompiledPolicy {
+  policy: PolicyFile;
+  file: string;
+  /** Omitted `applies` means every document of the subject types. */
+  applies?: ValidateFunction;
+  compliant: ValidateFunction;
+}
+
+export interface LoadResult {
+  policies: CompiledPolicy[];
+  problems: PolicyProblem[];
+}
+
+export function defaultPolicyDir(): string {
+  return join(packageRoot(), "policies");
+}
+
+/** Policy files under the given files or directories (recursively); meta-schemas (`*.schema.json`) are not policies. */
+export function findPolicyFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) visit(join(p, name));
+    } else if (p.endsWith(".json") && !p.endsWith(".schema.json")) {
+      out.push(p);
+    }
+  };
+  for (const p of paths) visit(p);
+  return out;
+}
+
+let metaValidator: ValidateFunction | undefined;
+function metaSchema(): ValidateFunction {
+  if (!metaValidator) {
+    const schema = JSON.parse(readFileSync(join(packageRoot(), "policies", "policy.schema.json"), "utf8")) as object;
+    metaValidator = createMetaAjv().compile(schema);
+  }
+  return metaValidator;
+}
+
+function metaMessage(e: ErrorObject): string {
+  switch (e.keyword) {
+    case "required":
+      return `missing required property "${String(e.params.missingProperty)}"`;
+    case "additionalProperties":
+      return `unknown property "${String(e.params.additionalProperty)}"`;
+    case "enum":
+      return `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/**
+ * Loads, checks and compiles policies. Every problem names its file, line, column and JSON pointer; a broken
+ * policy is left out and the others still load, so one typo never hides the rest of the pack.
+ */
+export function loadPolicies(paths: string[] = [defaultPolicyDir()], cwd = process.cwd()): LoadResult {
+  const problems: PolicyProblem[] = [];
+  const policies: CompiledPolicy[] = [];
+  const ajv = createPolicyAjv();
+  const adapters = resourceAdapters();
+  const seen = new Map<string, string>();
+
+  for (const path of findPolicyFiles(paths)) {
+    const file = relative(cwd, path) || path;
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      problems.push({ file, line: 1, column: 1, pointer: "", message: `cannot read: ${(e as Error).message}` });
+      continue;
+    }
+    const { map, errors } = JsonSourceMap.parse(text);
+    const report = (pointer: string, message: string, key = false) => {
+      const loc = map.locate(pointer, { key });
+      problems.push({ file, line: loc.line, column: loc.column, pointer, message });
+    };
+    if (errors.length > 0) {
+      for (const e of errors) problems.push({ file, ...e.location, pointer: "", message: e.message });
+      continue;
+    }
+    const policy = JSON.parse(text) as PolicyFile;
+    const before = problems.length;
+
+    const validate = metaSchema();
+    if (!validate(policy)) {
+      // oneOf failures repeat every branch's complaint; keep the most specific ones.
+      const errs = (validate.errors ?? []).filter((e) => e.keyword !== "oneOf" || (validate.errors ?? []).length === 1);
+      for (const e of errs) report(e.instancePath, metaMessage(e), e.keyword === "additionalProperties");
+      continue;
+    }
+
+    if (basename(path, ".json") !== policy.id) {
+      report("/id", `id "${policy.id}" must equal the file name "${basename(path, ".json")}"`);
+    }
+    const earlier = seen.get(policy.id);
+    if (earlier) report("/id", `duplicate policy id "${policy.id}" (also in ${earlier})`);
+    seen.set(policy.id, file);
+
+    // The document schema each type's adapter publishes; CloudTrail policies see the record itself.
+    const docs: { name: string; schema: JsonSchema }[] = [];
+    if (isCloudTrailPolicy(policy)) {
+      docs.push({ name: "CloudTrail record", schema: cloudTrailRecordSchema });
+    } else {
+      resourceTypesOf(policy).forEach((type, i) => {
+        const adapter = adapters.get(type);
+        if (adapter) docs.push({ name: type, schema: adapter.documentSchema });
+        else {
+          const hint = closest(type, [...adapters.keys()]);
+          report(`/subject/resourceTypes/${i}`, `unknown resource type "${type}" (no adapter; did you mean ${hint}?)`);
+        }
+      });
+    }
+    for (const key of ["applies", "compliant"] as const) {
+      const schema = policy[key];
+      if (schema === undefined) continue;
+      const reported = new Set<string>();
+      for (const doc of docs) {
+        for (const p of lintPolicySchema(schema, doc.schema, doc.name)) {
+          const id = p.pointer + p.message;
+          if (!reported.has(id)) report(`/${key}${p.pointer}`, p.message, true);
+          reported.add(id);
+        }
+      }
+    }
+    if (problems.length > before) continue;
+
+    const compile = (key: "applies" | "compliant"): ValidateFunction | undefined => {
+      try {
+        return ajv.compile(policy[key] as object);
+      } catch (e) {
+        report(`/${key}`, `does not compile: ${(e as Error).message}`);
+        return undefined;
+      }
+    };
+    const applies = policy.applies === undefined ? undefined : compile("applies");
+    const compliant = compile("compliant");
+    if (compliant && (policy.applies === undefined || applies)) {
+      policies.push({ policy, file, ...(applies ? { applies } : {}), compliant });
+    }
+  }
+  return { policies, problems };
+}
+
+export function formatProblem(p: PolicyProblem): string {
+  return `${p.file}:${p.line}:${p.column}  ${p.pointer || "/"}  ${p.message}`;
+}

@@ -1,0 +1,55 @@
+import type { ConfigItem } from "./config-item";
+import type { JsonSchema } from "../util/json";
+
+/**
+ * What every policy sees: one resource, identified, with the one document its adapter built.
+ * The same shape comes from a Config item today and from a live describe or a CloudFormation
+ * template in later sources, so a policy has a single meaning everywhere.
+ */
+export interface Resource {
+  type: string;
+  id: string;
+  name?: string;
+  arn?: string;
+  accountId: string;
+  region: string;
+  tags: Record<string, string>;
+  /** Capture time of the configuration this document was built from (Config items). */
+  capturedAt?: string;
+  /** The resource is gone (deleted or no longer recorded): every policy answers NOT_APPLICABLE. */
+  deleted: boolean;
+  document: Record<string, unknown>;
+}
+
+export interface ResourceAdapter {
+  /** AWS Config resource type name, e.g. `AWS::ApiGateway::Stage`. */
+  type: string;
+  /** Folder under policies/ for this type's service, e.g. `apigateway`. */
+  service: string;
+  /**
+   * JSON Schema (draft 2020-12) of the document policies see. `guardrail validate` checks every property a
+   * policy names against it, and the tests check that every document an adapter builds satisfies it.
+   */
+  documentSchema: JsonSchema;
+  /** Builds the document from a normalised Config item (either naming; see config-item.ts). */
+  fromConfigItem(item: ConfigItem): Record<string, unknown>;
+}
+
+/** Identity fields shared by every source. */
+export function resourceFromConfigItem(adapter: ResourceAdapter, item: ConfigItem): Resource {
+  const deleted =
+    item.status === "ResourceDeleted" || item.status === "ResourceDeletedNotRecorded" || item.configuration === null;
+  const document = deleted ? {} : adapter.fromConfigItem(item);
+  return {
+    type: item.resourceType,
+    id: item.resourceId,
+    ...(item.resourceName ? { name: item.resourceName } : {}),
+    ...(item.arn ? { arn: item.arn } : {}),
+    accountId: item.accountId,
+    region: item.region,
+    tags: item.tags,
+    ...(item.captureTime ? { capturedAt: item.captureTime } : {}),
+    deleted,
+    document,
+  };
+}

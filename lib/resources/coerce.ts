@@ -1,0 +1,73 @@
+import { isObject, parseEmbeddedJson, type JsonObject } from "../util/json";
+
+/**
+ * Attribute-map services (SQS, SNS) report every attribute as a string ("true", "300"), in Config items and in
+ * their Get*Attributes responses alike. Documents carry typed values so that policies compare booleans and
+ * numbers, not spellings.
+ */
+export function toBool(v: unknown): boolean | undefined {
+  if (typeof v === "boolean") return v;
+  if (typeof v === "string") {
+    const s = v.trim().toLowerCase();
+    if (s === "true") return true;
+    if (s === "false") return false;
+  }
+  return undefined;
+}
+
+export function toNumber(v: unknown): number | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v))) return Number(v);
+  return undefined;
+}
+
+/** IAM-style policy documents are JSON strings in attributes; an unparseable one is kept as a string so policies see it. */
+export function toPolicyDocument(v: unknown): JsonObject | string | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  const parsed = parseEmbeddedJson(v);
+  if (isObject(parsed)) return normalisePolicyDocument(parsed);
+  return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * IAM grammar lets `Statement`, `Action`, `Resource` be a single value or a list; policies are simpler to write
+ * against one spelling, so documents always carry lists.
+ */
+export function normalisePolicyDocument(policy: JsonObject): JsonObject {
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : [];
+  return {
+    ...policy,
+    Statement: statements.map((s: unknown) => {
+      if (!isObject(s)) return s;
+      const out: JsonObject = { ...s };
+      for (const k of ["Action", "NotAction", "Resource", "NotResource"]) {
+        if (typeof out[k] === "string") out[k] = [out[k]];
+      }
+      return out;
+    }),
+  };
+}
+
+/** Copies the listed attributes with the given type, dropping absent ones (absent means "AWS default"). */
+export function typedAttributes(
+  source: JsonObject,
+  spec: Record<string, "string" | "boolean" | "number" | "policy">,
+): JsonObject {
+  const out: JsonObject = {};
+  for (const [name, kind] of Object.entries(spec)) {
+    const raw = source[name];
+    if (raw === undefined || raw === null) continue;
+    const value =
+      kind === "boolean"
+        ? toBool(raw)
+        : kind === "number"
+          ? toNumber(raw)
+          : kind === "policy"
+            ? toPolicyDocument(raw)
+            : typeof raw === "string"
+              ? raw
+              : String(raw);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}

@@ -1,0 +1,145 @@
+import { isObject, type JsonObject } from "../util/json";
+
+/**
+ * AWS Config configuration items arrive in two namings (docs: ../shared/reference/aws-facts.md §1.3):
+ *  - invocation/notification naming (Lambda rule events, EventBridge, SNS, snapshot files in S3):
+ *    `ARN`, `awsAccountId`, `configurationStateMd5Hash`, `configuration` as an object, relationships with `name`;
+ *  - API naming (GetResourceConfigHistory, BatchGetResourceConfig, SelectResourceConfig):
+ *    `arn`, `accountId`, `configurationItemMD5Hash`, `configuration` and every `supplementaryConfiguration`
+ *    value as JSON strings, relationships with `relationshipName`.
+ * `toConfigItem` accepts both and returns the one shape the adapters read.
+ */
+
+export type ConfigurationItemStatus =
+  "OK" | "ResourceDiscovered" | "ResourceNotRecorded" | "ResourceDeleted" | "ResourceDeletedNotRecorded";
+
+export interface Relationship {
+  resourceType: string;
+  resourceId?: string;
+  resourceName?: string;
+  name: string;
+}
+
+export interface ConfigItem {
+  resourceType: string;
+  resourceId: string;
+  resourceName?: string;
+  arn?: string;
+  accountId: string;
+  region: string;
+  status: ConfigurationItemStatus;
+  captureTime?: string;
+  configurationStateId?: string;
+  configuration: Record<string, unknown> | null;
+  supplementaryConfiguration: Record<string, unknown>;
+  tags: Record<string, string>;
+  relationships: Relationship[];
+}
+
+/** Raised for input that is not a configuration item; `path` says where in the item the problem is. */
+export class ConfigItemError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = "ConfigItemError";
+  }
+}
+
+type Json = JsonObject;
+
+/** A value that the API naming delivers as a JSON string; objects (invocation naming) pass through. */
+export function parseJsonValue(value: unknown, path: string): unknown {
+  if (typeof value !== "string") return value;
+  const trimmed = value.trim();
+  if (trimmed === "" || !"{[".includes(trimmed[0] ?? "")) return value;
+  try {
+    return JSON.parse(trimmed);
+  } catch (e) {
+    throw new ConfigItemError(`${path} is not valid JSON: ${(e as Error).message}`, path);
+  }
+}
+
+function str(item: Json, ...keys: string[]): string | undefined {
+  for (const k of keys) {
+    const v = item[k];
+    if (typeof v === "string" && v !== "") return v;
+    if (typeof v === "number") return String(v);
+  }
+  return undefined;
+}
+
+/**
+ * Tags come as an object map in both namings for most types; some (SNS) also carry
+ * `supplementaryConfiguration.Tags` as `[{key, value}]`. Both are folded into one map.
+ */
+export function tagMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(value)) {
+    for (const t of value) {
+      if (!isObject(t)) continue;
+      const k = t.key ?? t.Key;
+      const v = t.value ?? t.Value;
+      if (typeof k === "string") out[k] = typeof v === "string" ? v : String(v ?? "");
+    }
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) out[k] = typeof v === "string" ? v : String(v ?? "");
+  }
+  return out;
+}
+
+export function toConfigItem(raw: unknown): ConfigItem {
+  if (!isObject(raw)) throw new ConfigItemError("configuration item is not an object", "");
+  const resourceType = str(raw, "resourceType");
+  if (!resourceType) throw new ConfigItemError("configuration item has no resourceType", "/resourceType");
+  const resourceId = str(raw, "resourceId");
+  if (!resourceId) throw new ConfigItemError("configuration item has no resourceId", "/resourceId");
+
+  const configuration = parseJsonValue(raw.configuration, "/configuration");
+  if (configuration !== undefined && configuration !== null && !isObject(configuration)) {
+    throw new ConfigItemError("configuration is neither an object nor a JSON object string", "/configuration");
+  }
+
+  const supplementary: Json = {};
+  const rawSupp = parseJsonValue(raw.supplementaryConfiguration, "/supplementaryConfiguration");
+  if (isObject(rawSupp)) {
+    for (const [k, v] of Object.entries(rawSupp)) {
+      supplementary[k] = parseJsonValue(v, `/supplementaryConfiguration/${k}`);
+    }
+  }
+
+  const relationships: Relationship[] = [];
+  if (Array.isArray(raw.relationships)) {
+    for (const r of raw.relationships) {
+      if (!isObject(r) || typeof r.resourceType !== "string") continue;
+      relationships.push({
+        resourceType: r.resourceType,
+        ...(typeof r.resourceId === "string" ? { resourceId: r.resourceId } : {}),
+        ...(typeof r.resourceName === "string" ? { resourceName: r.resourceName } : {}),
+        name: String(r.name ?? r.relationshipName ?? ""),
+      });
+    }
+  }
+
+  const tags = { ...tagMap(supplementary.Tags), ...tagMap(raw.tags) };
+  const arn = str(raw, "ARN", "arn");
+  const resourceName = str(raw, "resourceName");
+  const captureTime = str(raw, "configurationItemCaptureTime");
+  const stateId = str(raw, "configurationStateId");
+  return {
+    resourceType,
+    resourceId,
+    ...(resourceName ? { resourceName } : {}),
+    ...(arn ? { arn } : {}),
+    accountId: str(raw, "awsAccountId", "accountId") ?? "",
+    region: str(raw, "awsRegion") ?? "",
+    status: (str(raw, "configurationItemStatus") ?? "OK") as ConfigurationItemStatus,
+    ...(captureTime ? { captureTime } : {}),
+    ...(stateId ? { configurationStateId: stateId } : {}),
+    configuration: (configuration as Json | undefined) ?? null,
+    supplementaryConfiguration: supplementary,
+    tags,
+    relationships,
+  };
+}
