@@ -10,7 +10,7 @@ export function truncateAnnotation(text: string): string {
   return text.slice(0, MAX_ANNOTATION - suffix.length) + suffix;
 }
 
-/** `/methodSettings/*~1*​/loggingLevel` -> `methodSettings["*\/*"].loggingLevel` */
+// JSON pointer to words: "/methodSettings/*~1*/loggingLevel" becomes methodSettings["*/*"].loggingLevel.
 export function propertyPath(instancePath: string, extra?: string): string {
   const tokens = instancePath === "" ? [] : instancePath.slice(1).split("/").map(unescapePointerToken);
   if (extra !== undefined) tokens.push(extra);
