@@ -93,6 +93,7 @@ export class Engine {
     const out: Evaluation[] = [];
     if (this.cloudTrailPolicies.length === 0) return out;
     const resource = recordAsResource(record);
+    const eventName = String(record.eventName); // read before the validators' type guards narrow `record`
     for (const p of this.cloudTrailPolicies) {
       if (record.errorCode !== undefined || (p.applies && !p.applies(record))) {
         out.push({ ...base(p, resource), compliance: "NOT_APPLICABLE" });
@@ -101,7 +102,7 @@ export class Engine {
       } else {
         const who = resource.name ?? "an unknown principal";
         const detail = p.policy.compliant === false ? "" : `: ${annotate(p.compliant.errors)}`;
-        out.push(this.violation(p, resource, `${String(record.eventName)} by ${who}${detail}`));
+        out.push(this.violation(p, resource, `${eventName} by ${who}${detail}`));
       }
     }
     return out;
