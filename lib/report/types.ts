@@ -1,0 +1,62 @@
+import type { Compliance, Evaluation } from "../engine/evaluate";
+import type { Severity } from "../policy/types";
+
+export type ReportFormat = "table" | "json" | "csv" | "sarif" | "junit" | "html";
+export const REPORT_FORMATS: readonly ReportFormat[] = ["table", "json", "csv", "sarif", "junit", "html"];
+
+/** A problem with the input (not a policy verdict): a file that could not be read, an item that is not a CI, ... */
+export interface InputProblem {
+  level: "error" | "warning";
+  file: string;
+  /** JSON pointer inside the file, when the problem is one item. */
+  pointer?: string;
+  message: string;
+}
+
+export interface PolicyInfo {
+  id: string;
+  title: string;
+  severity: Severity;
+  subject: string[];
+  frameworks?: Record<string, string[]>;
+  file: string;
+}
+
+/** Everything a report needs besides the evaluations themselves. */
+export interface ScanSummary {
+  tool: { name: "guardrail"; version: string };
+  startedAt: string;
+  durationMs: number;
+  /** The files or directories scanned, as given. */
+  inputs: string[];
+  policies: PolicyInfo[];
+  files: { read: number; failed: number };
+  items: { read: number; evaluated: number; deleted: number; notCovered: Record<string, number> };
+  evaluations: number;
+  byCompliance: Record<Compliance, number>;
+  /** NON_COMPLIANT evaluations per severity. */
+  violationsBySeverity: Record<Severity, number>;
+  byPolicy: Record<string, Record<Compliance, number>>;
+  /** NON_COMPLIANT per account. */
+  violationsByAccount: Record<string, number>;
+  expiredExemptions: number;
+  problems: InputProblem[];
+}
+
+/**
+ * A report writer. Scans stream evaluations into `add` (one per policy and resource, possibly hundreds of
+ * thousands), so a formatter keeps only what it must: the JSON and CSV writers stream, the table, SARIF, JUnit
+ * and HTML writers keep what they display.
+ */
+export interface ReportWriter {
+  add(evaluation: Evaluation): void;
+  /** Writes the rest of the report; resolves once everything is flushed. */
+  finish(summary: ScanSummary): Promise<void>;
+}
+
+export interface ReportOptions {
+  /** Where the report goes. */
+  out: NodeJS.WritableStream;
+  /** Colours and terminal widths (table format only). */
+  color: boolean;
+}
