@@ -17,15 +17,20 @@ export class JsonSourceMap {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
 
-  /** Parses strictly (no comments, no trailing commas); syntax errors come back with their positions. */
+  /**
+   * Parses strictly (no comments, no trailing commas). Only the first syntax error is returned, with its
+   * position: the ones after it are almost always the parser losing its way.
+   */
   static parse(text: string): { map: JsonSourceMap; errors: { message: string; location: Location }[] } {
     const parseErrors: ParseError[] = [];
     const root = parseTree(text, parseErrors, { disallowComments: true, allowTrailingComma: false });
     const map = new JsonSourceMap(text, root);
     return {
       map,
-      errors: parseErrors.map((e) => ({
-        message: `JSON syntax: ${printParseErrorCode(e.error)}`,
+      errors: parseErrors.slice(0, 1).map((e) => ({
+        message: `JSON syntax error: ${printParseErrorCode(e.error)
+          .replace(/([a-z])([A-Z])/g, "$1 $2")
+          .toLowerCase()}`,
         location: map.locationOfOffset(e.offset),
       })),
     };

@@ -31,6 +31,11 @@ export interface ResourceAdapter {
    * policy names against it, and the tests check that every document an adapter builds satisfies it.
    */
   documentSchema: JsonSchema;
+  /**
+   * Recognises this type's Config resourceId when an item does not say its type (a SelectResourceConfig query
+   * that did not select `resourceType`). Optional.
+   */
+  resourceIdPattern?: RegExp;
   /** Builds the document from a normalised Config item (either naming; see config-item.ts). */
   fromConfigItem(item: ConfigItem): Record<string, unknown>;
 }

@@ -1,0 +1,83 @@
+import { createWriteStream } from "node:fs";
+import { once } from "node:events";
+import { finished } from "node:stream/promises";
+import { createReportWriter } from "../../lib/report";
+import type { ReportFormat, ScanSummary } from "../../lib/report/types";
+import { scanConfigFiles } from "../../lib/scan";
+import { SEVERITIES, type Severity } from "../../lib/policy/types";
+import { EXIT } from "../exit";
+import { loadPack } from "../pack";
+import { Progress, formatBytes } from "../progress";
+
+export interface ScanCommandOptions {
+  snapshot: string[];
+  format: ReportFormat;
+  out?: string;
+  policies?: string[];
+  policy?: string[];
+  exemptions?: string;
+  failOn?: Severity;
+  progress?: boolean;
+}
+
+export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
+  const err = (line: string) => process.stderr.write(line + "\n");
+  const { engine, problems } = loadPack(opts, err);
+  if (problems.length > 0) {
+    err(`guardrail: ${problems.length} policy problem(s); fix them (guardrail validate) before scanning`);
+    return EXIT.usage;
+  }
+  const summary = await runScan(opts, engine, err);
+  return scanExitCode(summary, opts.failOn);
+}
+
+export async function runScan(
+  opts: Pick<ScanCommandOptions, "snapshot" | "format" | "out" | "progress">,
+  engine: Parameters<typeof scanConfigFiles>[0]["engine"],
+  err: (line: string) => void,
+): Promise<ScanSummary> {
+  const file = opts.out ? createWriteStream(opts.out) : undefined;
+  const out = file ?? process.stdout;
+  const writer = createReportWriter(opts.format, {
+    out,
+    color: !file && opts.format === "table" && process.stdout.isTTY === true && !process.env.NO_COLOR,
+  });
+  const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
+  const started = Date.now();
+  const summary = await scanConfigFiles({
+    inputs: opts.snapshot,
+    engine,
+    writer,
+    onProgress: (p) => {
+      const secs = (Date.now() - started) / 1000;
+      progress.update(
+        `scanning: ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytes)}, ${p.items.toLocaleString("en-US")} items (${Math.round(p.items / Math.max(secs, 0.001)).toLocaleString("en-US")}/s)`,
+      );
+    },
+  });
+  progress.done();
+  if (file) {
+    file.end();
+    await finished(file);
+    err(`report written to ${opts.out}`);
+  } else if (!process.stdout.writableNeedDrain) {
+    // nothing pending
+  } else {
+    await once(process.stdout, "drain");
+  }
+  // Input problems go to stderr too, so they are seen whatever the report format.
+  if (opts.format !== "table" || file) {
+    for (const p of summary.problems) err(`${p.level}: ${p.file}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`);
+  }
+  return summary;
+}
+
+export function scanExitCode(summary: ScanSummary, failOn?: Severity): number {
+  if (summary.problems.some((p) => p.level === "error")) return EXIT.incomplete;
+  if (failOn) {
+    const limit = SEVERITIES.indexOf(failOn);
+    const failing = SEVERITIES.filter((_, i) => i <= limit).some((s) => summary.violationsBySeverity[s] > 0);
+    if (failing) return EXIT.findings;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,29 @@
+import { existsSync } from "node:fs";
+import { runExamples } from "../../lib/policy/examples";
+import { defaultPolicyDir, formatProblem, loadPolicies } from "../../lib/policy/load";
+import { EXIT } from "../exit";
+import { UsageError } from "../pack";
+
+export function testCommand(paths: string[], opts: { verbose?: boolean }): number {
+  const targets = paths.length > 0 ? paths : [defaultPolicyDir()];
+  for (const p of targets) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
+  const { policies, problems } = loadPolicies(targets);
+  for (const p of problems) process.stderr.write(formatProblem(p) + "\n");
+  const outcomes = runExamples(policies);
+  let passed = 0;
+  let failed = 0;
+  for (const o of outcomes) {
+    if (o.passed) {
+      passed++;
+      if (opts.verbose) process.stdout.write(`ok    ${o.policyId}  ${o.expected.padEnd(14)}  ${o.example}\n`);
+    } else {
+      failed++;
+      process.stdout.write(`FAIL  ${o.file}  ${o.policyId}  "${o.example}": ${o.reason ?? ""}\n`);
+    }
+  }
+  // Invalid policies count as failures: their examples could not run.
+  const invalid = new Set(problems.map((p) => p.file)).size;
+  process.stdout.write(`${passed} passed, ${failed + invalid} failed\n`);
+  if (invalid > 0) return EXIT.usage;
+  return failed > 0 ? EXIT.findings : EXIT.ok;
+}

@@ -1,0 +1,41 @@
+/**
+ * One self-rewriting status line on stderr, only when stderr is a terminal and not in CI, so that long runs
+ * show progress to people and stay quiet in logs and pipes.
+ */
+export class Progress {
+  private last = 0;
+  private shown = false;
+  readonly enabled: boolean;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    enabled?: boolean,
+  ) {
+    this.enabled = enabled ?? (Boolean(stream.isTTY) && !process.env.CI);
+  }
+
+  update(text: string, force = false): void {
+    if (!this.enabled) return;
+    const now = Date.now();
+    if (!force && now - this.last < 100) return;
+    this.last = now;
+    const width = this.stream.columns ?? 100;
+    this.stream.write(`\r${text.slice(0, width - 1).padEnd(Math.min(width - 1, this.lastLength))}`);
+    this.lastLength = Math.min(text.length, width - 1);
+    this.shown = true;
+  }
+
+  private lastLength = 0;
+
+  done(): void {
+    if (this.enabled && this.shown) this.stream.write(`\r${" ".repeat(this.lastLength)}\r`);
+    this.shown = false;
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}

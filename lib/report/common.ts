@@ -1,0 +1,200 @@
+import type { Compliance, Evaluation } from "../engine/evaluate";
+import { SEVERITIES, type Severity } from "../policy/types";
+import type { InputProblem, PolicyInfo, ScanSummary } from "./types";
+
+/** critical = 0 ... info = 4; unknown severities sort last. */
+export function severityRank(s: Severity | string): number {
+  const i = SEVERITIES.indexOf(s as Severity);
+  return i < 0 ? SEVERITIES.length : i;
+}
+
+export const COMPLIANCES: readonly Compliance[] = ["COMPLIANT", "NON_COMPLIANT", "EXEMPT", "NOT_APPLICABLE"];
+
+export function emptyCounts(): Record<Compliance, number> {
+  return { COMPLIANT: 0, NON_COMPLIANT: 0, EXEMPT: 0, NOT_APPLICABLE: 0 };
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Severity, policy id, account, region, resource type, resource id: the order every report lists results in. */
+export function compareEvaluations(a: Evaluation, b: Evaluation): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    compareStrings(a.policyId, b.policyId) ||
+    compareStrings(a.accountId, b.accountId) ||
+    compareStrings(a.region, b.region) ||
+    compareStrings(a.resourceType, b.resourceType) ||
+    compareStrings(a.resourceId, b.resourceId)
+  );
+}
+
+/**
+ * The first `cap` items in `compare` order out of any number pushed, in O(cap) memory: the buffer is sorted and cut
+ * back whenever it doubles, so the cost is O(n log cap) whatever the arrival order.
+ */
+export class TopK<T> {
+  private items: T[] = [];
+  private sorted = true;
+  /** How many items were pushed, kept or not. */
+  total = 0;
+
+  constructor(
+    readonly cap: number,
+    private readonly compare: (a: T, b: T) => number,
+  ) {}
+
+  push(item: T): void {
+    this.total++;
+    this.items.push(item);
+    this.sorted = false;
+    if (this.items.length >= 2 * this.cap + 16) this.trim();
+  }
+
+  private trim(): void {
+    this.items.sort(this.compare);
+    if (this.items.length > this.cap) this.items.length = this.cap;
+    this.sorted = true;
+  }
+
+  /** The kept items, sorted. */
+  values(): T[] {
+    if (!this.sorted) this.trim();
+    return this.items;
+  }
+
+  get omitted(): number {
+    return this.total - this.values().length;
+  }
+}
+
+/** Policies in report order (severity, then id), including any that evaluations name but the summary does not. */
+export function orderedPolicies(summary: ScanSummary, extra: Iterable<[string, Severity]> = []): PolicyInfo[] {
+  const byId = new Map<string, PolicyInfo>();
+  for (const p of summary.policies) byId.set(p.id, p);
+  for (const [id, severity] of extra) {
+    if (!byId.has(id)) byId.set(id, { id, title: id, severity, subject: [], file: "" });
+  }
+  for (const id of Object.keys(summary.byPolicy)) {
+    if (!byId.has(id)) byId.set(id, { id, title: id, severity: "info", subject: [], file: "" });
+  }
+  return [...byId.values()].sort(
+    (a, b) => severityRank(a.severity) - severityRank(b.severity) || compareStrings(a.id, b.id),
+  );
+}
+
+export function policyCounts(summary: ScanSummary, id: string): Record<Compliance, number> {
+  return { ...emptyCounts(), ...summary.byPolicy[id] };
+}
+
+/** "cis-aws 2.1.1, 2.1.2; nist-800-53 SC-28" */
+export function frameworkText(frameworks: Record<string, string[]> | undefined): string {
+  if (!frameworks) return "";
+  return Object.entries(frameworks)
+    .map(([name, ids]) => (ids.length > 0 ? `${name} ${ids.join(", ")}` : name))
+    .join("; ");
+}
+
+/** "error: fleet/a.json /configurationItems/3: message" (the form the CLI prints to stderr). */
+export function problemLine(p: InputProblem): string {
+  return `${p.level}: ${p.file}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * Buffered output that respects backpressure. `push` never blocks (a writer's `add` is synchronous): it hands the
+ * stream 64 KiB chunks and, once the stream says it is full, holds further text until 'drain'. `write` is the
+ * same but waits out a full stream, for output produced in `finish`. `end` flushes and resolves once the stream
+ * has accepted (called back for) the last chunk; it never ends the stream, which belongs to the caller.
+ *
+ * `add` cannot wait, so a producer that never yields to the event loop fills this buffer instead of the stream's;
+ * either way the text is held until the stream drains.
+ */
+export class Sink {
+  private parts: string[] = [];
+  private size = 0;
+  private blocked: Promise<void> | undefined;
+  private last: Promise<void> = Promise.resolve();
+  private error: unknown;
+
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    private readonly chunkSize = 64 * 1024,
+  ) {}
+
+  push(text: string): void {
+    if (text === "" || this.error !== undefined) return;
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= this.chunkSize && !this.blocked) this.flush();
+  }
+
+  async write(text: string): Promise<void> {
+    this.push(text);
+    while (this.blocked) await this.blocked;
+    this.rethrow();
+  }
+
+  async end(): Promise<void> {
+    while (this.blocked) await this.blocked;
+    this.flush();
+    await this.last;
+    this.rethrow();
+  }
+
+  private rethrow(): void {
+    if (this.error !== undefined) throw this.error instanceof Error ? this.error : new Error(String(this.error));
+  }
+
+  private flush(): void {
+    if (this.size === 0 || this.error !== undefined) return;
+    const data = this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join("");
+    this.parts = [];
+    this.size = 0;
+    let ok = true;
+    this.last = new Promise<void>((resolve) => {
+      ok = this.out.write(data, (err) => {
+        if (err && this.error === undefined) this.error = err;
+        resolve();
+      });
+    });
+    if (!ok) {
+      this.blocked = waitForDrain(this.out).then(
+        () => {
+          this.blocked = undefined;
+          if (this.size >= this.chunkSize) this.flush();
+        },
+        (err: unknown) => {
+          this.blocked = undefined;
+          if (this.error === undefined) this.error = err;
+        },
+      );
+    }
+  }
+}
+
+function waitForDrain(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (err?: unknown) => {
+      out.removeListener("drain", onDrain);
+      out.removeListener("error", onError);
+      out.removeListener("close", onClose);
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const onDrain = () => done();
+    const onError = (err: unknown) => done(err);
+    const onClose = () => done(new Error("the report's output stream closed before the report was written"));
+    out.on("drain", onDrain);
+    out.on("error", onError);
+    out.on("close", onClose);
+  });
+}
