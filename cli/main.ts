@@ -11,7 +11,6 @@ import { explainCommand } from "./commands/explain";
 import { fleetGenerateCommand } from "./commands/fleet";
 import { demoCommand } from "./commands/demo";
 
-
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a whole number of at least 1");
@@ -44,7 +43,9 @@ export function buildProgram(setCode: (code: number) => void = () => undefined):
     };
   const program = new Command("guardrail")
     .version(VERSION)
-    .description("Policy-as-code compliance and auto-remediation for AWS.\nOne JSON Schema policy, judged the same way by Config rules, CloudTrail events, remediation workers and this CLI.")
+    .description(
+      "Policy-as-code compliance and auto-remediation for AWS.\nOne JSON Schema policy, judged the same way by Config rules, CloudTrail events, remediation workers and this CLI.",
+    )
     .showHelpAfterError("(run with --help for usage and examples)")
     .addHelpText(
       "after",
@@ -58,11 +59,16 @@ Start here:
 ${EXIT_HELP}`,
     );
 
-  const policiesOption = () => new Option("--policies <dir>", "policy directory or file (repeatable; default: the built-in pack)").argParser(collect);
+  const policiesOption = () =>
+    new Option("--policies <dir>", "policy directory or file (repeatable; default: the built-in pack)").argParser(
+      collect,
+    );
 
   program
     .command("validate")
-    .description("Check policy files: meta-schema, JSON Schema keywords, properties the resource type really has, compilation.")
+    .description(
+      "Check policy files: meta-schema, JSON Schema keywords, properties the resource type really has, compilation.",
+    )
     .argument("[paths...]", "policy files or directories (default: the built-in pack)")
     .addHelpText(
       "after",
@@ -80,7 +86,9 @@ ${EXIT_HELP}`,
 
   program
     .command("test")
-    .description("Run every policy's compliant / noncompliant / notApplicable examples through the real adapters and engine.")
+    .description(
+      "Run every policy's compliant / noncompliant / notApplicable examples through the real adapters and engine.",
+    )
     .argument("[paths...]", "policy files or directories (default: the built-in pack)")
     .option("-v, --verbose", "print a line for every example, not only failures")
     .addHelpText(
@@ -97,14 +105,20 @@ ${EXIT_HELP}`,
 
   program
     .command("scan")
-    .description("Evaluate AWS Config snapshot files (as delivered to S3, plain or .gz) or Config API output against the policies.")
+    .description(
+      "Evaluate AWS Config snapshot files (as delivered to S3, plain or .gz) or Config API output against the policies.",
+    )
     .requiredOption("--snapshot <path>", "snapshot file or directory, walked recursively (repeatable)", collect)
     .addOption(new Option("--format <format>", "output format").choices(REPORT_FORMATS as string[]).default("table"))
     .option("--out <file>", "write the report to a file instead of stdout")
     .addOption(policiesOption())
     .option("--policy <id>", "only this policy (repeatable)", collect)
     .option("--exemptions <file>", "exemptions file (default: ./exemptions.json when present)")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a violation at or above this severity is found").choices(SEVERITIES as string[]))
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a violation at or above this severity is found").choices(
+        SEVERITIES as string[],
+      ),
+    )
     .option("--no-progress", "no progress line, even on a terminal")
     .addHelpText(
       "after",
@@ -126,7 +140,9 @@ ${EXIT_HELP}`,
 
   program
     .command("explain")
-    .description("A policy in plain words: what it checks, why, its triggers and its remediation. Without an id: list the pack.")
+    .description(
+      "A policy in plain words: what it checks, why, its triggers and its remediation. Without an id: list the pack.",
+    )
     .argument("[id]", "policy id")
     .addOption(policiesOption())
     .option("--json", "the policy file as JSON")
@@ -136,7 +152,9 @@ ${EXIT_HELP}`,
   const fleet = program.command("fleet").description("The sample microservices fleet.");
   fleet
     .command("generate")
-    .description("Write a deterministic sample fleet as AWS Config snapshot files, plus ground-truth.json of its violations.")
+    .description(
+      "Write a deterministic sample fleet as AWS Config snapshot files, plus ground-truth.json of its violations.",
+    )
     .option("--services <n>", "number of microservices (about 12 resources each)", positiveInt, 12)
     .option("--seed <n>", "random seed: the same seed writes the same files", positiveInt, 1)
     .option("--out <dir>", "output directory", "fleet")
@@ -154,7 +172,10 @@ ${EXIT_HELP}`,
     .option("--seed <n>", "random seed", positiveInt, 1)
     .option("--state <dir>", "where the fleet and reports are written", ".guardrail")
     .option("--json", "end with one JSON summary instead of the table")
-    .addHelpText("after", `\nExamples:\n  $ guardrail demo\n  $ guardrail demo --services 40 --seed 3 --state /tmp/guardrail\n`)
+    .addHelpText(
+      "after",
+      `\nExamples:\n  $ guardrail demo\n  $ guardrail demo --services 40 --seed 3 --state /tmp/guardrail\n`,
+    )
     .action(run(demoCommand));
 
   return program;

@@ -85,7 +85,12 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
     filesRead++;
     bytes += current.bytes;
     for (const e of current.itemErrors) {
-      problems.push({ level: "error", file: current.file, pointer: `${current.listPointer}/${e.index}`, message: e.message });
+      problems.push({
+        level: "error",
+        file: current.file,
+        pointer: `${current.listPointer}/${e.index}`,
+        message: e.message,
+      });
     }
     const uncoveredHere = new Map<string, { first: number; count: number }>();
     const items = current.items;
@@ -98,7 +103,12 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
         item = toConfigItem(withInferredType(raw, adapters));
       } catch (e) {
         const where = e instanceof ConfigItemError ? e.path : "";
-        problems.push({ level: "error", file: current.file, pointer: `${current.listPointer}/${index}${where}`, message: (e as Error).message });
+        problems.push({
+          level: "error",
+          file: current.file,
+          pointer: `${current.listPointer}/${index}${where}`,
+          message: (e as Error).message,
+        });
         continue;
       }
       const adapter = adapters.get(item.resourceType);
@@ -112,7 +122,12 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
       try {
         resource = resourceFromConfigItem(adapter, item);
       } catch (e) {
-        problems.push({ level: "error", file: current.file, pointer: `${current.listPointer}/${index}`, message: `${item.resourceType} ${item.resourceId}: ${(e as Error).message}` });
+        problems.push({
+          level: "error",
+          file: current.file,
+          pointer: `${current.listPointer}/${index}`,
+          message: `${item.resourceType} ${item.resourceId}: ${(e as Error).message}`,
+        });
         continue;
       }
       evaluated++;
@@ -181,7 +196,9 @@ function withInferredType(raw: unknown, adapters: ReturnType<typeof resourceAdap
         ...raw,
         resourceType: a.type,
         ...(raw.awsRegion === undefined && region?.[1] ? { awsRegion: region[1] } : {}),
-        ...(raw.accountId === undefined && raw.awsAccountId === undefined && region?.[2] ? { accountId: region[2] } : {}),
+        ...(raw.accountId === undefined && raw.awsAccountId === undefined && region?.[2]
+          ? { accountId: region[2] }
+          : {}),
       };
     }
   }

@@ -50,13 +50,21 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const jsonPath = join(opts.state, "report.json");
   const html = createWriteStream(htmlPath);
   const json = createWriteStream(jsonPath);
-  const writers = [createReportWriter("html", { out: html, color: false }), createReportWriter("json", { out: json, color: false })];
+  const writers = [
+    createReportWriter("html", { out: html, color: false }),
+    createReportWriter("json", { out: json, color: false }),
+  ];
   if (!opts.json) {
     process.stdout.write(
       `Sample fleet: ${manifest.resources} resources of ${opts.services} microservices in ${manifest.accounts.length} accounts, ` +
         `${manifest.regions.length} regions (${manifest.snapshotFiles.length} AWS Config snapshots in ${fleetDir}/AWSLogs)\n\n`,
     );
-    writers.push(createReportWriter("table", { out: process.stdout, color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+    writers.push(
+      createReportWriter("table", {
+        out: process.stdout,
+        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      }),
+    );
   }
   const summary = await scanConfigFiles({ inputs: [join(fleetDir, "AWSLogs")], engine, writer: tee(writers) });
   html.end();
@@ -66,7 +74,13 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     process.stdout.write(
       JSON.stringify(
         {
-          fleet: { resources: manifest.resources, services: opts.services, seed: opts.seed, snapshots: manifest.snapshotFiles.length, groundTruth: manifest.groundTruthFile },
+          fleet: {
+            resources: manifest.resources,
+            services: opts.services,
+            seed: opts.seed,
+            snapshots: manifest.snapshotFiles.length,
+            groundTruth: manifest.groundTruthFile,
+          },
           violations: summary.byCompliance.NON_COMPLIANT,
           exempt: summary.byCompliance.EXEMPT,
           evaluations: summary.evaluations,
@@ -79,7 +93,9 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     );
   } else {
     process.stdout.write(`\nReports: ${htmlPath} (open in a browser), ${jsonPath}\n`);
-    process.stdout.write(`Next: guardrail explain <policy-id>, guardrail scan --snapshot ${fleetDir}/AWSLogs --format sarif\n`);
+    process.stdout.write(
+      `Next: guardrail explain <policy-id>, guardrail scan --snapshot ${fleetDir}/AWSLogs --format sarif\n`,
+    );
   }
   return summary.problems.some((p) => p.level === "error") ? EXIT.incomplete : EXIT.ok;
 }

@@ -16,10 +16,14 @@ const MODE_WORDS = {
 };
 
 export function explainCommand(id: string | undefined, opts: { policies?: string[]; json?: boolean }): number {
-  const { policies, problems } = loadPack({ ...(opts.policies ? { policies: opts.policies } : {}) }, (l) => process.stderr.write(l + "\n"));
+  const { policies, problems } = loadPack({ ...(opts.policies ? { policies: opts.policies } : {}) }, (l) =>
+    process.stderr.write(l + "\n"),
+  );
   if (!id) {
     const sorted = [...policies].sort(
-      (a, b) => SEVERITIES.indexOf(a.policy.severity) - SEVERITIES.indexOf(b.policy.severity) || a.policy.id.localeCompare(b.policy.id),
+      (a, b) =>
+        SEVERITIES.indexOf(a.policy.severity) - SEVERITIES.indexOf(b.policy.severity) ||
+        a.policy.id.localeCompare(b.policy.id),
     );
     for (const { policy } of sorted) {
       process.stdout.write(`${policy.severity.padEnd(8)}  ${policy.id.padEnd(46)}  ${policy.title}\n`);
@@ -50,7 +54,8 @@ export function explainText(p: PolicyFile, file: string, color: boolean): string
   lines.push(
     `${c.bold("Judges")}          ${isCloudTrailPolicy(p) ? "CloudTrail records (API calls), as they happen" : resourceTypesOf(p).join(", ")}`,
   );
-  if (p.applies !== undefined) lines.push(`${c.bold("Applies to")}      only documents matching ${JSON.stringify(p.applies)}`);
+  if (p.applies !== undefined)
+    lines.push(`${c.bold("Applies to")}      only documents matching ${JSON.stringify(p.applies)}`);
   if (p.triggers && p.triggers.length > 0) {
     lines.push(`${c.bold("Re-checked after")}`);
     for (const t of p.triggers) lines.push(`  ${t.eventSource}: ${t.eventNames.join(", ")}`);

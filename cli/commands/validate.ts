@@ -15,7 +15,9 @@ export function validateCommand(paths: string[], opts: { exemptions?: string }):
   for (const p of problems) process.stderr.write(formatProblem(p) + "\n");
   const files = new Set(problems.map((p) => p.file)).size;
   if (problems.length > 0) {
-    process.stderr.write(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}; ${policies.length} valid policies\n`);
+    process.stderr.write(
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}; ${policies.length} valid policies\n`,
+    );
     return EXIT.usage;
   }
   process.stdout.write(`${policies.length} policies valid\n`);

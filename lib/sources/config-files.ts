@@ -53,7 +53,10 @@ export async function listItemFiles(paths: string[]): Promise<string[]> {
     try {
       await visit(p);
     } catch (e) {
-      throw new InputFileError(p, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (e as Error).message);
+      throw new InputFileError(
+        p,
+        (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (e as Error).message,
+      );
     }
   }
   return out;
@@ -72,7 +75,10 @@ export async function readItemFile(file: string): Promise<ItemFile> {
     try {
       buf = await gunzipAsync(buf);
     } catch (e) {
-      throw new InputFileError(file, `not a valid gzip file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); truncated?`);
+      throw new InputFileError(
+        file,
+        `not a valid gzip file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); truncated?`,
+      );
     }
   }
   let data: unknown;
@@ -85,13 +91,19 @@ export async function readItemFile(file: string): Promise<ItemFile> {
 }
 
 function itemsOf(file: string, data: unknown): Omit<ItemFile, "file" | "bytes"> {
-  if (!isObject(data)) throw new InputFileError(file, "not a Config snapshot or Config API output (top level is not an object)");
+  if (!isObject(data))
+    throw new InputFileError(file, "not a Config snapshot or Config API output (top level is not an object)");
   if (Array.isArray(data.configurationItems)) {
     const kind = "configSnapshotId" in data || "fileVersion" in data ? "snapshot" : "history";
     return { kind, listPointer: "/configurationItems", items: data.configurationItems, itemErrors: [] };
   }
   if (Array.isArray(data.baseConfigurationItems)) {
-    return { kind: "batch", listPointer: "/baseConfigurationItems", items: data.baseConfigurationItems, itemErrors: [] };
+    return {
+      kind: "batch",
+      listPointer: "/baseConfigurationItems",
+      items: data.baseConfigurationItems,
+      itemErrors: [],
+    };
   }
   if (Array.isArray(data.Results)) {
     const items: unknown[] = [];

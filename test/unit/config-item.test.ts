@@ -53,9 +53,16 @@ describe("toConfigItem", () => {
       relationships: [{ resourceType: "AWS::IAM::Role", resourceName: "x", relationshipName: "Is attached to Role" }],
       tags: { team: "orders" },
     });
-    expect(api).toMatchObject({ accountId: "111122223333", arn: "arn:aws:s3:::orders-assets", tags: { team: "orders" } });
+    expect(api).toMatchObject({
+      accountId: "111122223333",
+      arn: "arn:aws:s3:::orders-assets",
+      tags: { team: "orders" },
+    });
     expect(api.configuration).toEqual({ name: "orders-assets" });
-    expect(api.supplementaryConfiguration.BucketVersioningConfiguration).toEqual({ status: "Enabled", isMfaDeleteEnabled: null });
+    expect(api.supplementaryConfiguration.BucketVersioningConfiguration).toEqual({
+      status: "Enabled",
+      isMfaDeleteEnabled: null,
+    });
     expect(api.relationships[0]?.name).toBe("Is attached to Role");
   });
 

@@ -47,7 +47,10 @@ describe("loadPolicies", () => {
     const dir = packWith({ "sqs-bad-severity.json": text });
     const { problems } = loadPolicies([dir], dir);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ pointer: "/severity", line: text.split("\n").findIndex((l) => l.includes('"urgent"')) + 1 });
+    expect(problems[0]).toMatchObject({
+      pointer: "/severity",
+      line: text.split("\n").findIndex((l) => l.includes('"urgent"')) + 1,
+    });
     expect(problems[0]?.message).toContain('"critical"');
     expect(formatProblem(problems[0]!)).toMatch(/^sqs-bad-severity\.json:\d+:\d+ {2}\/severity {2}must be one of/);
   });
@@ -60,8 +63,14 @@ describe("loadPolicies", () => {
     const { policies, problems } = loadPolicies([dir], dir);
     expect(policies).toHaveLength(0);
     expect(problems.map((p) => [p.pointer, p.message])).toEqual([
-      ["/compliant/properties/SqsManagedSseEnable", 'property "SqsManagedSseEnable" is not in the AWS::SQS::Queue document (did you mean SqsManagedSseEnabled?)'],
-      ["/compliant/required/0", 'property "SqsManagedSseEnable" is not in the AWS::SQS::Queue document (did you mean SqsManagedSseEnabled?)'],
+      [
+        "/compliant/properties/SqsManagedSseEnable",
+        'property "SqsManagedSseEnable" is not in the AWS::SQS::Queue document (did you mean SqsManagedSseEnabled?)',
+      ],
+      [
+        "/compliant/required/0",
+        'property "SqsManagedSseEnable" is not in the AWS::SQS::Queue document (did you mean SqsManagedSseEnabled?)',
+      ],
     ]);
     const line = text.split("\n").findIndex((l) => l.includes('"SqsManagedSseEnable": {')) + 1;
     expect(problems[0]?.line).toBe(line);

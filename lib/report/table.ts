@@ -1,0 +1,190 @@
+import { createColors, type Colors } from "picocolors";
+import type { Evaluation } from "../engine/evaluate";
+import { SEVERITIES, type Severity } from "../policy/types";
+import { Sink, TopK, compareStrings, formatCount, orderedPolicies, plural, policyCounts, problemLine } from "./common";
+import type { ReportOptions, ReportWriter, ScanSummary } from "./types";
+
+/** Resources listed per policy before "… and N more". */
+export const TABLE_RESOURCES_PER_POLICY = 20;
+/** Input problems listed before "… and N more". */
+export const TABLE_MAX_PROBLEMS = 50;
+
+/**
+ * Terminal text from user data: control characters (an annotation or resource name could carry ANSI escapes that
+ * rewrite the terminal) and bidi overrides are shown as \u escapes instead.
+ */
+export function terminalSafe(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+}
+
+function compareListed(a: Evaluation, b: Evaluation): number {
+  return (
+    (a.compliance === "NON_COMPLIANT" ? 0 : 1) - (b.compliance === "NON_COMPLIANT" ? 0 : 1) ||
+    compareStrings(a.accountId, b.accountId) ||
+    compareStrings(a.region, b.region) ||
+    compareStrings(a.resourceType, b.resourceType) ||
+    compareStrings(a.resourceId, b.resourceId)
+  );
+}
+
+interface PolicyFindings {
+  severity: Severity;
+  listed: TopK<Evaluation>;
+  violations: number;
+  exempt: number;
+}
+
+function severityLabel(c: Colors, s: Severity): string {
+  const label = s.toUpperCase().padEnd(8);
+  switch (s) {
+    case "critical":
+      return c.bold(c.red(label));
+    case "high":
+      return c.red(label);
+    case "medium":
+      return c.yellow(label);
+    case "low":
+      return c.cyan(label);
+    default:
+      return c.dim(label);
+  }
+}
+
+function resourceLabel(e: Evaluation): string {
+  const id = terminalSafe(e.resourceId);
+  const name = e.resourceName && e.resourceName !== e.resourceId ? ` (${terminalSafe(e.resourceName)})` : "";
+  return `${terminalSafe(e.resourceType)} ${id}${name}`;
+}
+
+/**
+ * Human terminal output: violations and exemptions grouped by policy (critical first), at most
+ * TABLE_RESOURCES_PER_POLICY resources each, then per-policy counts, a summary and the input problems.
+ * Keeps only what it lists, so a fleet of any size costs O(policies × cap) memory.
+ */
+export function createTableWriter(opts: ReportOptions): ReportWriter {
+  const c = createColors(opts.color);
+  const findings = new Map<string, PolicyFindings>();
+  return {
+    add(e) {
+      if (e.compliance !== "NON_COMPLIANT" && e.compliance !== "EXEMPT") return;
+      let f = findings.get(e.policyId);
+      if (!f) {
+        f = {
+          severity: e.severity,
+          listed: new TopK(TABLE_RESOURCES_PER_POLICY, compareListed),
+          violations: 0,
+          exempt: 0,
+        };
+        findings.set(e.policyId, f);
+      }
+      if (e.compliance === "NON_COMPLIANT") f.violations++;
+      else f.exempt++;
+      f.listed.push(e);
+    },
+    async finish(summary: ScanSummary) {
+      const sink = new Sink(opts.out);
+      const line = (s = "") => sink.push(s + "\n");
+      const policies = orderedPolicies(
+        summary,
+        [...findings].map(([id, f]) => [id, f.severity]),
+      );
+
+      // Findings, grouped by policy.
+      const withFindings = policies.filter((p) => findings.has(p.id));
+      if (withFindings.length === 0) {
+        line(c.green("No violations."));
+      }
+      for (const p of withFindings) {
+        const f = findings.get(p.id) as PolicyFindings;
+        const counts = [
+          f.violations > 0 ? c.red(plural(f.violations, "violation")) : "",
+          f.exempt > 0 ? c.dim(`${formatCount(f.exempt)} exempt`) : "",
+        ]
+          .filter(Boolean)
+          .join(", ");
+        line(`${severityLabel(c, p.severity)} ${c.bold(terminalSafe(p.id))}  ${terminalSafe(p.title)}  (${counts})`);
+        for (const e of f.listed.values()) {
+          const where = c.dim(`${terminalSafe(e.accountId) || "-"} ${terminalSafe(e.region) || "-"}`);
+          const mark = e.compliance === "NON_COMPLIANT" ? c.red("✗") : c.dim("○");
+          const tag = e.compliance === "EXEMPT" ? c.dim(" [exempt]") : "";
+          line(`  ${mark} ${resourceLabel(e)}  ${where}${tag}`);
+          if (e.annotation) line(`      ${c.dim(terminalSafe(e.annotation))}`);
+        }
+        if (f.listed.omitted > 0) line(c.dim(`  … and ${formatCount(f.listed.omitted)} more`));
+        line();
+      }
+
+      // Per-policy counts, for every policy that judged something.
+      const judged = policies.filter((p) => {
+        const n = policyCounts(summary, p.id);
+        return n.COMPLIANT + n.NON_COMPLIANT + n.EXEMPT + n.NOT_APPLICABLE > 0;
+      });
+      if (judged.length > 0) {
+        const idWidth = Math.min(60, Math.max(6, ...judged.map((p) => terminalSafe(p.id).length)));
+        const heads = ["COMPLIANT", "NONCOMPLIANT", "EXEMPT", "N/A"];
+        line(
+          c.bold(`${"SEVERITY".padEnd(9)}${"POLICY".padEnd(idWidth + 2)}${heads.map((h) => h.padStart(13)).join("")}`),
+        );
+        for (const p of judged) {
+          const n = policyCounts(summary, p.id);
+          const cells = [n.COMPLIANT, n.NON_COMPLIANT, n.EXEMPT, n.NOT_APPLICABLE].map((v) =>
+            formatCount(v).padStart(13),
+          );
+          if (n.NON_COMPLIANT > 0) cells[1] = c.red(cells[1] as string);
+          line(`${severityLabel(c, p.severity)} ${terminalSafe(p.id).padEnd(idWidth + 2)}${cells.join("")}`);
+        }
+        const idle = policies.length - judged.length;
+        if (idle > 0) line(c.dim(`${plural(idle, "policy", "policies")} had nothing to evaluate`));
+        line();
+      }
+
+      // Summary.
+      const violations = summary.byCompliance.NON_COMPLIANT;
+      const bySeverity = SEVERITIES.map((s) => `${formatCount(summary.violationsBySeverity[s] ?? 0)} ${s}`).join(", ");
+      const seconds = (summary.durationMs / 1000).toFixed(1);
+      line(
+        `${c.bold("Scanned")} ${plural(summary.items.evaluated, "resource")} (${plural(summary.evaluations, "evaluation")}) ` +
+          `against ${plural(summary.policies.length, "policy", "policies")} in ${seconds}s`,
+      );
+      const v = violations > 0 ? c.red(c.bold(plural(violations, "violation"))) : c.green("0 violations");
+      const expired =
+        summary.expiredExemptions > 0 ? `, ${c.yellow(plural(summary.expiredExemptions, "expired exemption"))}` : "";
+      line(`${v} (${bySeverity}), ${formatCount(summary.byCompliance.EXEMPT)} exempt${expired}`);
+      const failed = summary.files.failed > 0 ? c.red(`${formatCount(summary.files.failed)} failed`) : "0 failed";
+      const deleted = summary.items.deleted > 0 ? `, ${formatCount(summary.items.deleted)} deleted` : "";
+      line(
+        `Files: ${formatCount(summary.files.read)} read, ${failed}; items: ${formatCount(summary.items.read)} read${deleted}`,
+      );
+      const notCovered = Object.entries(summary.items.notCovered).sort(
+        (a, b) => b[1] - a[1] || compareStrings(a[0], b[0]),
+      );
+      if (notCovered.length > 0) {
+        const total = notCovered.reduce((n, [, k]) => n + k, 0);
+        const shown = notCovered
+          .slice(0, 10)
+          .map(([type, n]) => `${terminalSafe(type)} ${formatCount(n)}`)
+          .join(", ");
+        const rest = notCovered.length > 10 ? `, … ${formatCount(notCovered.length - 10)} more types` : "";
+        line(c.dim(`Not covered by any policy: ${plural(total, "item")} (${shown}${rest})`));
+      }
+
+      // Input problems, errors first.
+      const problems = [...summary.problems].sort((a, b) => (a.level === b.level ? 0 : a.level === "error" ? -1 : 1));
+      for (const p of problems.slice(0, TABLE_MAX_PROBLEMS)) {
+        const text = terminalSafe(problemLine(p));
+        line(p.level === "error" ? c.red(text) : c.yellow(text));
+      }
+      if (problems.length > TABLE_MAX_PROBLEMS) {
+        line(
+          c.dim(
+            `… and ${formatCount(problems.length - TABLE_MAX_PROBLEMS)} more problems (the json report lists them all)`,
+          ),
+        );
+      }
+      await sink.end();
+    },
+  };
+}
