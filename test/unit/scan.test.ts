@@ -1,0 +1,122 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { Engine } from "../../lib/engine/evaluate";
+import { loadPolicies } from "../../lib/policy/load";
+import { scanConfigFiles } from "../../lib/scan";
+import { CollectingWriter } from "../helpers/collect";
+import { recorded } from "../helpers/recorded";
+
+const engine = new Engine(loadPolicies().policies);
+
+function snapshot(items: unknown[]): string {
+  return JSON.stringify({ fileVersion: "1.0", configSnapshotId: "0b7c3f2e-5d5e-4c1a-9a4e-2f1d6c8b9e10", configurationItems: items });
+}
+
+const sqsItem = (name: string, configuration: Record<string, string>) => ({
+  configurationItemVersion: "1.3",
+  configurationItemCaptureTime: "2026-11-20T08:00:00.000Z",
+  configurationStateId: 1795075200000,
+  awsAccountId: "111122223333",
+  configurationItemStatus: "OK",
+  resourceType: "AWS::SQS::Queue",
+  resourceId: `https://sqs.eu-west-1.amazonaws.com/111122223333/${name}`,
+  resourceName: name,
+  ARN: `arn:aws:sqs:eu-west-1:111122223333:${name}`,
+  awsRegion: "eu-west-1",
+  availabilityZone: "Not Applicable",
+  configuration: { QueueArn: `arn:aws:sqs:eu-west-1:111122223333:${name}`, ...configuration },
+  supplementaryConfiguration: { Tags: {} },
+  tags: {},
+  relationships: [],
+  relatedEvents: [],
+});
+
+async function scan(inputs: string[]) {
+  const writer = new CollectingWriter();
+  const summary = await scanConfigFiles({ inputs, engine, writer });
+  return { summary, evaluations: writer.evaluations };
+}
+
+describe("scanConfigFiles", () => {
+  const dir = mkdtempSync(join(tmpdir(), "guardrail-scan-"));
+  const good = join(dir, "good.json.gz");
+  writeFileSync(good, gzipSync(snapshot([sqsItem("orders", { SqsManagedSseEnabled: "true" }), sqsItem("plain", {})])));
+
+  test("reads a gzipped Config snapshot and judges each item", async () => {
+    const { summary, evaluations } = await scan([good]);
+    const enc = evaluations.filter((e) => e.policyId === "sqs-queue-encrypted");
+    expect(enc.map((e) => [e.resourceName, e.compliance])).toEqual([
+      ["orders", "COMPLIANT"],
+      ["plain", "NON_COMPLIANT"],
+    ]);
+    expect(summary.files).toEqual({ read: 1, failed: 0 });
+    expect(summary.items.read).toBe(2);
+    expect(summary.problems).toEqual([]);
+  });
+
+  test("a truncated .gz, a file that is not JSON and an unknown shape are named and skipped; the rest is scanned", async () => {
+    const bad = mkdtempSync(join(tmpdir(), "guardrail-bad-"));
+    const gz = gzipSync(snapshot([sqsItem("x", {})]));
+    writeFileSync(join(bad, "a-truncated.json.gz"), gz.subarray(0, gz.length - 20));
+    writeFileSync(join(bad, "b-not-json.json"), "<html>503 Service Unavailable</html>");
+    writeFileSync(join(bad, "c-other.json"), JSON.stringify({ hello: "world" }));
+    writeFileSync(join(bad, "d-good.json"), snapshot([sqsItem("ok", { SqsManagedSseEnabled: "true" })]));
+    const { summary, evaluations } = await scan([bad]);
+    expect(summary.files).toEqual({ read: 1, failed: 3 });
+    expect(summary.problems.map((p) => [p.level, p.file.slice(bad.length + 1), p.message.split(":")[0]])).toEqual([
+      ["error", "a-truncated.json.gz", "not a valid gzip file (Z_BUF_ERROR); truncated?"],
+      ["error", "b-not-json.json", "not JSON"],
+      ["error", "c-other.json", "not a Config snapshot or Config API output"],
+    ]);
+    expect(evaluations.some((e) => e.resourceName === "ok")).toBe(true);
+  });
+
+  test("a malformed item is reported at its JSON pointer; items of types no policy covers are a warning", async () => {
+    const invoking = JSON.parse(recorded<{ invokingEvent: string }>("config-rule-invocation-change.json").invokingEvent) as {
+      configurationItem: unknown;
+    };
+    const file = join(dir, "mixed.json");
+    writeFileSync(file, snapshot([sqsItem("a", {}), { resourceId: "no-type" }, invoking.configurationItem, invoking.configurationItem]));
+    const { summary } = await scan([file]);
+    expect(summary.problems).toEqual([
+      { level: "error", file, pointer: "/configurationItems/1/resourceType", message: "configuration item has no resourceType" },
+      {
+        level: "warning",
+        file,
+        pointer: "/configurationItems/2",
+        message: "AWS::EC2::Instance: no policy covers this type; 2 items not evaluated",
+      },
+    ]);
+    expect(summary.items.notCovered).toEqual({ "AWS::EC2::Instance": 2 });
+  });
+
+  test("a missing input is an error, not a crash", async () => {
+    const { summary } = await scan([join(dir, "nope")]);
+    expect(summary.problems[0]).toMatchObject({ level: "error", message: "no such file or directory" });
+  });
+
+  test("reads the output of SelectResourceConfig (recorded), inferring the type from the stage ARN", async () => {
+    const response = recorded<{ data: unknown }>("config-select-resource-config-apigateway-stage.json");
+    // The recorder wraps the response as {status_code, data}; `aws configservice select-resource-config` prints `data`.
+    const file = join(dir, "select.json");
+    writeFileSync(file, JSON.stringify(response.data));
+    const { summary, evaluations } = await scan([file]);
+    expect(summary.problems).toEqual([]);
+    expect(summary.items.evaluated).toBe(3);
+    const stages = new Set(evaluations.map((e) => e.resourceId));
+    expect([...stages].sort()).toEqual([
+      "arn:aws:apigateway:us-east-2::/restapis/3qcpw4j8pi/stages/dev",
+      "arn:aws:apigateway:us-east-2::/restapis/3qcpw4j8pi/stages/prod",
+      "arn:aws:apigateway:us-east-2::/restapis/d2vdh748ta/stages/api",
+    ]);
+    expect(evaluations.every((e) => e.region === "us-east-2")).toBe(true);
+    // None of the recorded stages has X-Ray tracing on.
+    expect(evaluations.filter((e) => e.policyId === "apigateway-stage-xray-tracing").map((e) => e.compliance)).toEqual([
+      "NON_COMPLIANT",
+      "NON_COMPLIANT",
+      "NON_COMPLIANT",
+    ]);
+  });
+});
