@@ -56,8 +56,9 @@ function describe(e: ErrorObject): string {
 /**
  * Words the first failure of a policy's `compliant` schema: the policy author's `description` of the failing
  * sub-schema when there is one (it knows the intent), else a sentence built from the keyword; either way the
- * failing property is named. `anyOf`/`oneOf`/`if` failures first report their branches' errors; the combining
- * error that follows carries the author's wording, so it wins when described.
+ * failing property is named. `anyOf`/`oneOf` failures first report their branches' errors; the combining error
+ * that follows carries the author's wording, so it wins when described. An `if`/`then` failure reports only the
+ * `then` branch's error (ajv with allErrors off emits no combining error), so describe inside `then`.
  */
 export function annotate(errors: readonly ErrorObject[] | null | undefined): string {
   if (!errors || errors.length === 0) return "does not satisfy the policy";

@@ -1,4 +1,4 @@
-import { isObject, parseEmbeddedJson, type JsonObject } from "../util/json";
+import { isObject, parseEmbeddedJson, type JsonObject, type JsonSchema } from "../util/json";
 
 /**
  * Attribute-map services (SQS, SNS) report every attribute as a string ("true", "300"), in Config items and in
@@ -70,4 +70,50 @@ export function typedAttributes(
     if (value !== undefined) out[name] = value;
   }
   return out;
+}
+
+/**
+ * Builds a document from a configuration by walking the document schema: every property the schema lists is
+ * copied (and coerced to the schema's type: `"true"` becomes true, `"300"` becomes 300), every property it does
+ * not list is dropped, so the document an adapter builds is exactly what its `documentSchema` describes.
+ * Maps (`additionalProperties` schemas) keep their keys. With `pascal`, a property `fooBar` is also read from
+ * `FooBar` (CloudFormation property naming); map keys are never renamed.
+ */
+export function shapeBySchema(schema: JsonSchema, value: unknown, opts: { pascal?: boolean } = {}): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(schema)) return value;
+  if (schema.type === "object" || isObject(schema.properties) || isObject(schema.additionalProperties)) {
+    if (!isObject(value)) return undefined;
+    const out: JsonObject = {};
+    const props = isObject(schema.properties) ? schema.properties : {};
+    for (const [name, sub] of Object.entries(props)) {
+      const raw = value[name] ?? (opts.pascal ? value[name.charAt(0).toUpperCase() + name.slice(1)] : undefined);
+      const v = shapeBySchema(sub as JsonSchema, raw, opts);
+      if (v !== undefined) out[name] = v;
+    }
+    if (isObject(schema.additionalProperties)) {
+      for (const [key, raw] of Object.entries(value)) {
+        if (key in props) continue;
+        const v = shapeBySchema(schema.additionalProperties, raw, opts);
+        if (v !== undefined) out[key] = v;
+      }
+    }
+    return out;
+  }
+  switch (schema.type) {
+    case "array": {
+      if (!Array.isArray(value)) return undefined;
+      const items = isObject(schema.items) ? schema.items : {};
+      return value.map((v) => shapeBySchema(items, v, opts)).filter((v) => v !== undefined);
+    }
+    case "boolean":
+      return toBool(value);
+    case "number":
+    case "integer":
+      return toNumber(value);
+    case "string":
+      return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
+    default:
+      return value;
+  }
 }

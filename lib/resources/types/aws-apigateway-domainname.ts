@@ -1,0 +1,70 @@
+import type { ResourceAdapter } from "../adapter";
+import { tagMap } from "../config-item";
+import { tagsSchema } from "../schema-parts";
+import type { JsonObject, JsonSchema } from "../../util/json";
+import { shapeBySchema } from "../coerce";
+import { endpointConfigurationSchema } from "./aws-apigateway-restapi";
+
+/**
+ * REST API custom domain name. Config's resourceId is the domain name; the ARN is
+ * `arn:aws:apigateway:<region>::/domainnames/<name>`.
+ *
+ * The `configuration` shape is INFERRED: AWS::ApiGateway::DomainName is not in Config's ResourceType enum, but
+ * the managed rule apigateway-domain-name-tls-check is triggered by it and reads `configuration.SecurityPolicy`,
+ * which suggests CloudFormation property naming (DomainName, SecurityPolicy, EndpointConfiguration.Types,
+ * RegionalCertificateArn, Tags as [{Key, Value}]). The API's GetDomainName naming (camelCase, tags as a map)
+ * is accepted too [APIGW-API DomainName]; both give the same camelCase document. See
+ * ../shared/reference/aws-facts.md §2.1 and §3.3.
+ */
+const configurationSchema = {
+  type: "object",
+  properties: {
+    domainName: { type: "string" },
+    domainNameId: { type: "string", description: "Set for private custom domains only." },
+    domainNameArn: { type: "string" },
+    securityPolicy: {
+      type: "string",
+      description: "Minimum TLS / cipher policy: TLS_1_0, TLS_1_2 or an enhanced SecurityPolicy_*.",
+    },
+    endpointAccessMode: { type: "string", description: "BASIC or STRICT (required with an enhanced policy)." },
+    endpointConfiguration: endpointConfigurationSchema,
+    certificateName: { type: "string" },
+    certificateArn: { type: "string", description: "ACM certificate of an edge-optimized domain." },
+    certificateUploadDate: { type: ["string", "number"] },
+    regionalDomainName: { type: "string" },
+    regionalHostedZoneId: { type: "string" },
+    regionalCertificateName: { type: "string" },
+    regionalCertificateArn: { type: "string", description: "ACM certificate of a regional domain." },
+    distributionDomainName: { type: "string" },
+    distributionHostedZoneId: { type: "string" },
+    mutualTlsAuthentication: {
+      type: "object",
+      properties: {
+        truststoreUri: { type: "string" },
+        truststoreVersion: { type: "string" },
+        truststoreWarnings: { type: "array", items: { type: "string" } },
+      },
+    },
+    ownershipVerificationCertificateArn: { type: "string" },
+    domainNameStatus: { type: "string", description: "AVAILABLE, UPDATING, PENDING, ..." },
+    domainNameStatusMessage: { type: "string" },
+    routingMode: { type: "string" },
+  },
+} satisfies JsonSchema;
+
+export const adapter: ResourceAdapter = {
+  type: "AWS::ApiGateway::DomainName",
+  service: "apigateway",
+  documentSchema: {
+    type: "object",
+    properties: { ...configurationSchema.properties, tags: tagsSchema },
+    required: ["domainName", "tags"],
+  },
+  fromConfigItem(item) {
+    const cfg = item.configuration ?? {};
+    const doc = shapeBySchema(configurationSchema, cfg, { pascal: true }) as JsonObject;
+    doc.domainName ??= item.resourceName ?? item.resourceId;
+    doc.tags = { ...tagMap(cfg.Tags ?? cfg.tags), ...item.tags };
+    return doc;
+  },
+};

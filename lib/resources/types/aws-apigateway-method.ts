@@ -1,0 +1,96 @@
+import type { ResourceAdapter } from "../adapter";
+import { tagsSchema } from "../schema-parts";
+import { isObject, type JsonObject, type JsonSchema } from "../../util/json";
+import { shapeBySchema } from "../coerce";
+
+/**
+ * REST API method (with its integration). AWS::ApiGateway::Method is in Config's ResourceType enum, but no
+ * recorded item or advanced-query schema was available: the CI shape is UNCONFIRMED
+ * (../shared/reference/aws-facts.md §2.1, "Unconfirmed items" 3 and 4).
+ *  - resourceId: assumed to be the ARN `arn:aws:apigateway:<region>::/restapis/<apiId>/resources/<resourceId>/methods/<HTTP_METHOD>`
+ *    (the same scheme as the recorded Stage ARN); restApiId, resourceId and httpMethod are parsed from it when the
+ *    configuration does not carry them.
+ *  - configuration: the API's GetMethod shape, camelCase, integration under `methodIntegration` [APIGW-API Method,
+ *    Integration]; or CloudFormation property naming (HttpMethod, AuthorizationType, RestApiId, ResourceId,
+ *    Integration: {Type, Uri, IntegrationHttpMethod, ConnectionType, TlsConfig: {InsecureSkipVerification}, ...}),
+ *    which is mapped to the same camelCase document.
+ * Methods have no tags in API Gateway; `tags` carries whatever the item has.
+ */
+const METHOD_ARN = /\/restapis\/([^/]+)\/resources\/([^/]+)\/methods\/([^/]+)$/;
+
+const integrationSchema = {
+  type: "object",
+  properties: {
+    type: { type: "string", description: "HTTP, HTTP_PROXY, AWS, AWS_PROXY or MOCK." },
+    httpMethod: {
+      type: "string",
+      description: "Method used to call the backend (CloudFormation: IntegrationHttpMethod).",
+    },
+    uri: {
+      type: "string",
+      description: "Backend endpoint: a full http(s):// URL for HTTP and HTTP_PROXY, an ARN for AWS and AWS_PROXY.",
+    },
+    connectionType: { type: "string", description: "INTERNET or VPC_LINK." },
+    connectionId: { type: "string" },
+    passthroughBehavior: { type: "string" },
+    contentHandling: { type: "string" },
+    timeoutInMillis: { type: "number" },
+    cacheNamespace: { type: "string" },
+    cacheKeyParameters: { type: "array", items: { type: "string" } },
+    tlsConfig: {
+      type: "object",
+      properties: {
+        insecureSkipVerification: {
+          type: "boolean",
+          description: "true: API Gateway does not verify the backend certificate's chain (HTTP and HTTP_PROXY only).",
+        },
+      },
+    },
+  },
+} satisfies JsonSchema;
+
+const configurationSchema = {
+  type: "object",
+  properties: {
+    restApiId: { type: "string" },
+    resourceId: { type: "string", description: "API Gateway resource (path) id, not the Config resourceId." },
+    httpMethod: { type: "string" },
+    authorizationType: { type: "string", description: "NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS." },
+    authorizerId: { type: "string" },
+    authorizationScopes: { type: "array", items: { type: "string" } },
+    apiKeyRequired: { type: "boolean" },
+    operationName: { type: "string" },
+    requestValidatorId: { type: "string" },
+    methodIntegration: integrationSchema,
+  },
+} satisfies JsonSchema;
+
+export const adapter: ResourceAdapter = {
+  type: "AWS::ApiGateway::Method",
+  service: "apigateway",
+  documentSchema: {
+    type: "object",
+    properties: { ...configurationSchema.properties, tags: tagsSchema },
+    required: ["httpMethod", "tags"],
+  },
+  fromConfigItem(item) {
+    const cfg = { ...(item.configuration ?? {}) };
+    // CloudFormation names the integration `Integration` and its backend method `IntegrationHttpMethod`.
+    if (cfg.methodIntegration === undefined && isObject(cfg.Integration)) {
+      const { IntegrationHttpMethod, ...rest } = cfg.Integration;
+      cfg.methodIntegration = {
+        ...rest,
+        ...(IntegrationHttpMethod !== undefined ? { httpMethod: IntegrationHttpMethod } : {}),
+      };
+    }
+    const doc = shapeBySchema(configurationSchema, cfg, { pascal: true }) as JsonObject;
+    const m = METHOD_ARN.exec(item.resourceId) ?? (item.arn ? METHOD_ARN.exec(item.arn) : null);
+    if (m) {
+      doc.restApiId ??= m[1];
+      doc.resourceId ??= m[2];
+      doc.httpMethod ??= m[3];
+    }
+    doc.tags = { ...item.tags };
+    return doc;
+  },
+};

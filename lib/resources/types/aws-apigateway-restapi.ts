@@ -1,0 +1,115 @@
+import type { ResourceAdapter } from "../adapter";
+import { tagMap } from "../config-item";
+import { shapeBySchema, toPolicyDocument } from "../coerce";
+import { policyDocumentSchema, tagsSchema } from "../schema-parts";
+import { isObject, type JsonObject, type JsonSchema } from "../../util/json";
+
+const stringList: JsonSchema = { type: "array", items: { type: "string" } };
+const timestamp: JsonSchema = {
+  type: ["string", "number"],
+  description: "ISO 8601 text in recorded items; kept as delivered.",
+};
+
+/** endpointConfiguration, shared with the DomainName document. */
+export const endpointConfigurationSchema: JsonSchema = {
+  type: "object",
+  properties: {
+    types: { ...stringList, description: "EDGE, REGIONAL or PRIVATE." },
+    vpcEndpointIds: stringList,
+    ipAddressType: { type: "string", description: "ipv4 or dualstack." },
+  },
+};
+
+/**
+ * The fields read from `configuration`. Shape: the API's RestApi (GetRestApi), camelCase.
+ * Sources (../shared/reference/aws-facts.md §2.3): id, name, description, createdDate, version, apiKeySource,
+ * binaryMediaTypes, minimumCompressionSize, endpointConfiguration.types are in Config's advanced-query schema
+ * for this type [CFG-RS]; the others are from the API model [APIGW-API RestApi] and UNCONFIRMED in Config items
+ * (disableExecuteApiEndpoint, policy, securityPolicy, endpointAccessMode, apiStatus).
+ */
+const configurationSchema = {
+  type: "object",
+  properties: {
+    id: { type: "string" },
+    name: { type: "string" },
+    description: { type: "string" },
+    createdDate: timestamp,
+    version: { type: "string" },
+    warnings: stringList,
+    binaryMediaTypes: stringList,
+    minimumCompressionSize: { type: "number" },
+    apiKeySource: { type: "string", description: "HEADER or AUTHORIZER." },
+    endpointConfiguration: endpointConfigurationSchema,
+    disableExecuteApiEndpoint: {
+      type: "boolean",
+      description: "true: clients can reach the API only through a custom domain, not the execute-api endpoint.",
+    },
+    securityPolicy: {
+      type: "string",
+      description:
+        "Minimum TLS / cipher policy of the execute-api endpoint: TLS_1_0, TLS_1_2 or an enhanced SecurityPolicy_*; absent means the TLS_1_0 default.",
+    },
+    endpointAccessMode: { type: "string", description: "BASIC or STRICT (required with an enhanced policy)." },
+    apiStatus: { type: "string", description: "UPDATING while a security policy change is applied, else AVAILABLE." },
+    apiStatusMessage: { type: "string" },
+    rootResourceId: { type: "string" },
+  },
+} satisfies JsonSchema;
+
+export const adapter: ResourceAdapter = {
+  type: "AWS::ApiGateway::RestApi",
+  service: "apigateway",
+  documentSchema: {
+    type: "object",
+    properties: {
+      ...configurationSchema.properties,
+      policy: {
+        description:
+          "Resource policy, parsed and normalised (Statement, Action, Resource always lists); a policy that does not parse is kept as text.",
+        anyOf: [policyDocumentSchema, { type: "string" }],
+      },
+      customDomainNames: {
+        ...stringList,
+        description:
+          "Custom domain names mapped to this API (from the item's AWS::ApiGateway::DomainName relationships; INFERRED shape).",
+      },
+      tags: tagsSchema,
+    },
+    required: ["id", "customDomainNames", "tags"],
+  },
+  fromConfigItem(item) {
+    const cfg = item.configuration ?? {};
+    const doc = shapeBySchema(configurationSchema, cfg) as JsonObject;
+    doc.id ??= item.resourceId;
+    if (doc.name === undefined && item.resourceName) doc.name = item.resourceName;
+    const policy = restApiPolicy(cfg.policy);
+    if (policy !== undefined) doc.policy = policy;
+    doc.customDomainNames = [
+      ...new Set(
+        item.relationships
+          .filter((r) => r.resourceType === "AWS::ApiGateway::DomainName")
+          .map((r) => r.resourceName ?? r.resourceId)
+          .filter((n): n is string => typeof n === "string" && n !== ""),
+      ),
+    ];
+    doc.tags = { ...tagMap(cfg.tags), ...item.tags };
+    return doc;
+  },
+};
+
+/**
+ * GetRestApi returns `policy` with its quotes backslash-escaped (`{\"Version\":...}`): unescape when the text
+ * does not parse as it is (INFERRED from the API's documented behaviour and community code; a plain JSON
+ * string is parsed first).
+ */
+function restApiPolicy(v: unknown): JsonObject | string | undefined {
+  const doc = toPolicyDocument(v);
+  if (typeof doc !== "string") return doc;
+  try {
+    const unescaped = JSON.parse(`"${doc}"`) as unknown;
+    const parsed = toPolicyDocument(unescaped);
+    return parsed ?? doc;
+  } catch {
+    return doc;
+  }
+}

@@ -1,0 +1,104 @@
+import type { ResourceAdapter } from "../adapter";
+import { tagMap } from "../config-item";
+import { tagsSchema } from "../schema-parts";
+import type { JsonObject, JsonSchema } from "../../util/json";
+import { shapeBySchema } from "../coerce";
+
+/**
+ * REST API stage. Config's resourceId is the stage ARN `arn:aws:apigateway:<region>::/restapis/<apiId>/stages/<name>`
+ * and `configuration` is the API's Stage shape, camelCase (RECORDED:
+ * shared/fixtures/aws-recorded/config-select-resource-config-apigateway-stage.json). Unset method settings are
+ * simply absent in the recorded items (no loggingLevel, no metricsEnabled), and numbers come as numbers
+ * (5000.0). Property list: the recording, Config's advanced-query schema [CFG-RS] and the API model's Stage /
+ * MethodSetting [APIGW-API]; see ../shared/reference/aws-facts.md §2.3.
+ */
+const STAGE_ARN = /\/restapis\/([^/]+)\/stages\/([^/]+)$/;
+
+/** One entry of `methodSettings` (API MethodSetting). */
+const methodSettingSchema: JsonSchema = {
+  type: "object",
+  properties: {
+    metricsEnabled: { type: "boolean" },
+    loggingLevel: { type: "string", description: "Execution logging: OFF, ERROR or INFO; absent means OFF." },
+    dataTraceEnabled: { type: "boolean", description: "Full request/response bodies in the execution log." },
+    throttlingBurstLimit: { type: "number" },
+    throttlingRateLimit: { type: "number" },
+    cachingEnabled: { type: "boolean" },
+    cacheTtlInSeconds: { type: "number" },
+    cacheDataEncrypted: { type: "boolean" },
+    requireAuthorizationForCacheControl: { type: "boolean" },
+    unauthorizedCacheControlHeaderStrategy: { type: "string" },
+  },
+};
+
+const timestamp: JsonSchema = {
+  type: ["string", "number"],
+  description: "ISO 8601 text in recorded items; kept as delivered.",
+};
+
+const configurationSchema = {
+  type: "object",
+  properties: {
+    stageName: { type: "string" },
+    deploymentId: { type: "string" },
+    description: { type: "string" },
+    clientCertificateId: {
+      type: "string",
+      description: "API Gateway's own certificate for authenticating to HTTP backends (not client-facing TLS).",
+    },
+    cacheClusterEnabled: { type: "boolean" },
+    cacheClusterSize: { type: "string", description: 'Cache size in GB as text, e.g. "0.5".' },
+    cacheClusterStatus: { type: "string" },
+    tracingEnabled: { type: "boolean", description: "AWS X-Ray active tracing." },
+    webAclArn: { type: "string", description: "ARN of the associated AWS WAF web ACL; absent when none." },
+    accessLogSettings: {
+      type: "object",
+      properties: {
+        destinationArn: { type: "string", description: "CloudWatch Logs log group or Firehose stream ARN." },
+        format: { type: "string" },
+      },
+    },
+    canarySettings: {
+      type: "object",
+      properties: {
+        deploymentId: { type: "string" },
+        percentTraffic: { type: "number" },
+        stageVariableOverrides: { type: "object", additionalProperties: { type: "string" } },
+        useStageCache: { type: "boolean" },
+      },
+    },
+    documentationVersion: { type: "string" },
+    methodSettings: {
+      type: "object",
+      description: 'Keyed by "*/*" (the whole stage) or "<resource path, / as ~1>/<HTTP method>", e.g. "~1pets/GET".',
+      additionalProperties: methodSettingSchema,
+    },
+    variables: { type: "object", description: "Stage variables.", additionalProperties: { type: "string" } },
+    createdDate: timestamp,
+    lastUpdatedDate: timestamp,
+  },
+} satisfies JsonSchema;
+
+export const adapter: ResourceAdapter = {
+  type: "AWS::ApiGateway::Stage",
+  service: "apigateway",
+  resourceIdPattern: /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+::\/restapis\/[^/]+\/stages\/[^/]+$/,
+  documentSchema: {
+    type: "object",
+    properties: {
+      ...configurationSchema.properties,
+      restApiId: { type: "string", description: "Id of the REST API, parsed from the stage ARN." },
+      tags: tagsSchema,
+    },
+    required: ["stageName", "tags"],
+  },
+  fromConfigItem(item) {
+    const cfg = item.configuration ?? {};
+    const doc = shapeBySchema(configurationSchema, cfg) as JsonObject;
+    const m = STAGE_ARN.exec(item.resourceId) ?? (item.arn ? STAGE_ARN.exec(item.arn) : null);
+    if (m?.[1]) doc.restApiId = m[1];
+    if (doc.stageName === undefined && (m?.[2] ?? item.resourceName)) doc.stageName = m?.[2] ?? item.resourceName;
+    doc.tags = { ...tagMap(cfg.tags), ...item.tags };
+    return doc;
+  },
+};
