@@ -41,6 +41,8 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
   const violationsBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const violationsByAccount: Record<string, number> = {};
   const notCovered: Record<string, number> = {};
+  /** Where each uncovered type was first seen: one warning per type for the whole scan, not one per file. */
+  const notCoveredFirst = new Map<string, { file: string; pointer: string }>();
   let filesRead = 0;
   let filesFailed = 0;
   let itemsRead = 0;
@@ -92,7 +94,6 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
         message: e.message,
       });
     }
-    const uncoveredHere = new Map<string, { first: number; count: number }>();
     const items = current.items;
     for (let index = 0; index < items.length; index++) {
       const raw = items[index];
@@ -113,9 +114,10 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
       }
       const adapter = adapters.get(item.resourceType);
       if (!adapter || !engine.coversType(item.resourceType)) {
-        const u = uncoveredHere.get(item.resourceType) ?? { first: index, count: 0 };
-        u.count++;
-        uncoveredHere.set(item.resourceType, u);
+        notCovered[item.resourceType] = (notCovered[item.resourceType] ?? 0) + 1;
+        if (!notCoveredFirst.has(item.resourceType)) {
+          notCoveredFirst.set(item.resourceType, { file: current.file, pointer: `${current.listPointer}/${index}` });
+        }
         continue;
       }
       let resource;
@@ -132,18 +134,23 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
       }
       evaluated++;
       if (resource.deleted) deleted++;
-      for (const e of engine.evaluate(resource)) record(e);
-    }
-    for (const [type, u] of uncoveredHere) {
-      notCovered[type] = (notCovered[type] ?? 0) + u.count;
-      problems.push({
-        level: "warning",
-        file: current.file,
-        pointer: `${current.listPointer}/${u.first}`,
-        message: `${type}: no policy covers this type; ${u.count} item${u.count === 1 ? "" : "s"} not evaluated`,
-      });
+      const source = { file: current.file, pointer: `${current.listPointer}/${index}` };
+      for (const e of engine.evaluate(resource)) {
+        e.source = source;
+        record(e);
+      }
+      if (writer.ready && evaluated % 2048 === 0) await writer.ready();
     }
     opts.onProgress?.({ filesDone: i + 1, filesTotal: files.length, bytes, items: itemsRead });
+  }
+
+  for (const [type, first] of notCoveredFirst) {
+    const n = notCovered[type] ?? 0;
+    problems.push({
+      level: "warning",
+      ...first,
+      message: `${type}: no policy covers this type; ${n} item${n === 1 ? "" : "s"} not evaluated (first one here)`,
+    });
   }
 
   const policies: PolicyInfo[] = engine.policies.map((p) => ({

@@ -22,6 +22,9 @@ export interface DemoOptions {
 function tee(writers: ReportWriter[]): ReportWriter {
   return {
     add: (e: Evaluation) => writers.forEach((w) => w.add(e)),
+    ready: async () => {
+      for (const w of writers) await w.ready?.();
+    },
     finish: async (s: ScanSummary) => {
       for (const w of writers) await w.finish(s);
     },

@@ -21,6 +21,17 @@ export interface Evaluation {
   accountId: string;
   region: string;
   exemption?: ExemptionMatch;
+  /** Where the subject was read from, when it came from a file (set by the scan, not by the engine). */
+  source?: EvaluationSource;
+}
+
+export interface EvaluationSource {
+  file: string;
+  /** JSON pointer of the item in the file. */
+  pointer?: string;
+  /** 1-based line and column, when the source format has them (templates). */
+  line?: number;
+  column?: number;
 }
 
 function base(p: CompiledPolicy, r: Resource): Omit<Evaluation, "compliance"> {
@@ -101,8 +112,7 @@ export class Engine {
         out.push({ ...base(p, resource), compliance: "COMPLIANT" });
       } else {
         const who = resource.name ?? "an unknown principal";
-        const detail = p.policy.compliant === false ? "" : `: ${annotate(p.compliant.errors)}`;
-        out.push(this.violation(p, resource, `${eventName} by ${who}${detail}`));
+        out.push(this.violation(p, resource, `${eventName} by ${who}: ${annotate(p.compliant.errors)}`));
       }
     }
     return out;

@@ -8,8 +8,6 @@ export function severityRank(s: Severity | string): number {
   return i < 0 ? SEVERITIES.length : i;
 }
 
-export const COMPLIANCES: readonly Compliance[] = ["COMPLIANT", "NON_COMPLIANT", "EXEMPT", "NOT_APPLICABLE"];
-
 export function emptyCounts(): Record<Compliance, number> {
   return { COMPLIANT: 0, NON_COMPLIANT: 0, EXEMPT: 0, NOT_APPLICABLE: 0 };
 }
@@ -110,17 +108,21 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /**
- * Buffered output that respects backpressure. `push` never blocks (a writer's `add` is synchronous): it hands the
- * stream 64 KiB chunks and, once the stream says it is full, holds further text until 'drain'. `write` is the
- * same but waits out a full stream, for output produced in `finish`. `end` flushes and resolves once the stream
- * has accepted (called back for) the last chunk; it never ends the stream, which belongs to the caller.
+ * Buffered output that respects backpressure. `push` never blocks (a writer's `add` is synchronous): it gathers
+ * text into 64 KiB chunks and hands them to the stream until the stream says it is full, then holds further chunks
+ * until 'drain'. `write` is the same but waits out a full stream, for output produced in `finish`. `end` flushes
+ * and resolves once the stream has accepted (called back for) the last chunk; it never ends the stream, which
+ * belongs to the caller. A failing stream makes `write` and `end` reject rather than hang.
  *
- * `add` cannot wait, so a producer that never yields to the event loop fills this buffer instead of the stream's;
- * either way the text is held until the stream drains.
+ * `add` cannot wait, so a producer that never yields to the event loop fills this queue instead of the stream's
+ * buffer; either way the text is held until the stream drains.
  */
 export class Sink {
-  private parts: string[] = [];
-  private size = 0;
+  private current: string[] = [];
+  private currentSize = 0;
+  /** Chunks ready for the stream; `head` is the next to write. */
+  private ready: string[] = [];
+  private head = 0;
   private blocked: Promise<void> | undefined;
   private last: Promise<void> = Promise.resolve();
   private error: unknown;
@@ -132,9 +134,12 @@ export class Sink {
 
   push(text: string): void {
     if (text === "" || this.error !== undefined) return;
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= this.chunkSize && !this.blocked) this.flush();
+    this.current.push(text);
+    this.currentSize += text.length;
+    if (this.currentSize >= this.chunkSize) {
+      this.seal();
+      this.pump();
+    }
   }
 
   async write(text: string): Promise<void> {
@@ -144,8 +149,12 @@ export class Sink {
   }
 
   async end(): Promise<void> {
-    while (this.blocked) await this.blocked;
-    this.flush();
+    this.seal();
+    for (;;) {
+      this.pump();
+      if (!this.blocked) break;
+      await this.blocked;
+    }
     await this.last;
     this.rethrow();
   }
@@ -154,29 +163,41 @@ export class Sink {
     if (this.error !== undefined) throw this.error instanceof Error ? this.error : new Error(String(this.error));
   }
 
-  private flush(): void {
-    if (this.size === 0 || this.error !== undefined) return;
-    const data = this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join("");
-    this.parts = [];
-    this.size = 0;
-    let ok = true;
-    this.last = new Promise<void>((resolve) => {
-      ok = this.out.write(data, (err) => {
-        if (err && this.error === undefined) this.error = err;
-        resolve();
+  private seal(): void {
+    if (this.currentSize === 0) return;
+    this.ready.push(this.current.length === 1 ? (this.current[0] as string) : this.current.join(""));
+    this.current = [];
+    this.currentSize = 0;
+  }
+
+  /** Writes ready chunks until the stream is full. */
+  private pump(): void {
+    while (!this.blocked && this.error === undefined && this.head < this.ready.length) {
+      const data = this.ready[this.head] as string;
+      this.ready[this.head++] = "";
+      let ok = true;
+      this.last = new Promise<void>((resolve) => {
+        ok = this.out.write(data, (err) => {
+          if (err && this.error === undefined) this.error = err;
+          resolve();
+        });
       });
-    });
-    if (!ok) {
-      this.blocked = waitForDrain(this.out).then(
-        () => {
-          this.blocked = undefined;
-          if (this.size >= this.chunkSize) this.flush();
-        },
-        (err: unknown) => {
-          this.blocked = undefined;
-          if (this.error === undefined) this.error = err;
-        },
-      );
+      if (!ok) {
+        this.blocked = waitForDrain(this.out).then(
+          () => {
+            this.blocked = undefined;
+            this.pump();
+          },
+          (err: unknown) => {
+            this.blocked = undefined;
+            if (this.error === undefined) this.error = err;
+          },
+        );
+      }
+    }
+    if (this.head === this.ready.length || this.error !== undefined) {
+      this.ready = [];
+      this.head = 0;
     }
   }
 }

@@ -72,6 +72,7 @@ export function createCsvWriter(opts: ReportOptions): ReportWriter {
       start();
       sink.push(csvRow(e) + "\r\n");
     },
+    ready: () => sink.write(""),
     async finish() {
       start();
       await sink.end();

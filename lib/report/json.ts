@@ -32,6 +32,7 @@ export function createJsonWriter(opts: ReportOptions): ReportWriter {
       sink.push((count === 0 ? '{"results":[\n' : ",\n") + JSON.stringify(jsonResult(e)));
       count++;
     },
+    ready: () => sink.write(""),
     async finish(summary: ScanSummary) {
       const { tool, problems, ...rest } = summary;
       const head = count === 0 ? '{"results":[' : "\n";

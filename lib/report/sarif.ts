@@ -76,7 +76,7 @@ function rule(p: PolicyInfo) {
       severity: p.severity,
       frameworks,
       "security-severity": SECURITY_SEVERITY[p.severity] ?? "0.0",
-      tags: ["security", "compliance", ...Object.keys(frameworks)],
+      tags: [...new Set(["security", "compliance", ...Object.keys(frameworks)])],
       ...(p.subject.length > 0 ? { resourceTypes: p.subject } : {}),
     },
   };
@@ -161,7 +161,18 @@ export function createSarifWriter(opts: ReportOptions): ReportWriter {
           message: { text: e.annotation || `${e.resourceType} ${e.resourceId} violates ${e.policyId}` },
           locations: [
             {
-              ...(artifactLocation ? { physicalLocation: { artifactLocation } } : {}),
+              ...(e.source
+                ? {
+                    physicalLocation: {
+                      artifactLocation: pathToUri(e.source.file),
+                      ...(e.source.line
+                        ? { region: { startLine: e.source.line, startColumn: e.source.column ?? 1 } }
+                        : {}),
+                    },
+                  }
+                : artifactLocation
+                  ? { physicalLocation: { artifactLocation } }
+                  : {}),
               logicalLocations: [
                 {
                   name: e.resourceId,

@@ -1,4 +1,4 @@
-import { createColors, type Colors } from "picocolors";
+import { createColors } from "picocolors";
 import type { Evaluation } from "../engine/evaluate";
 import { SEVERITIES, type Severity } from "../policy/types";
 import { Sink, TopK, compareStrings, formatCount, orderedPolicies, plural, policyCounts, problemLine } from "./common";
@@ -29,6 +29,8 @@ function compareListed(a: Evaluation, b: Evaluation): number {
     compareStrings(a.resourceId, b.resourceId)
   );
 }
+
+type Colors = ReturnType<typeof createColors>;
 
 interface PolicyFindings {
   severity: Severity;
@@ -113,7 +115,16 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
           line(`  ${mark} ${resourceLabel(e)}  ${where}${tag}`);
           if (e.annotation) line(`      ${c.dim(terminalSafe(e.annotation))}`);
         }
-        if (f.listed.omitted > 0) line(c.dim(`  … and ${formatCount(f.listed.omitted)} more`));
+        if (f.listed.omitted > 0) {
+          const shown = f.listed.values();
+          const moreViolations = f.violations - shown.filter((e) => e.compliance === "NON_COMPLIANT").length;
+          const moreExempt = f.exempt - shown.filter((e) => e.compliance === "EXEMPT").length;
+          const parts = [
+            moreViolations > 0 ? plural(moreViolations, "violation") : "",
+            moreExempt > 0 ? `${formatCount(moreExempt)} exempt` : "",
+          ].filter(Boolean);
+          line(c.dim(`  … and ${formatCount(f.listed.omitted)} more (${parts.join(", ")})`));
+        }
         line();
       }
 

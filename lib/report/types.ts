@@ -50,6 +50,11 @@ export interface ScanSummary {
  */
 export interface ReportWriter {
   add(evaluation: Evaluation): void;
+  /**
+   * Streaming writers: resolves once the output has taken what was added so far. Scans await it every few
+   * thousand evaluations, so a slow disk or pipe holds the scan back instead of the report piling up in memory.
+   */
+  ready?(): Promise<void>;
   /** Writes the rest of the report; resolves once everything is flushed. */
   finish(summary: ScanSummary): Promise<void>;
 }

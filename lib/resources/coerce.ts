@@ -48,10 +48,18 @@ export function normalisePolicyDocument(policy: JsonObject): JsonObject {
   };
 }
 
+/** An embedded JSON object that is not an IAM policy (a redrive policy); kept as text when it does not parse. */
+export function toJsonObject(v: unknown): JsonObject | string | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  const parsed = parseEmbeddedJson(v);
+  if (isObject(parsed)) return parsed;
+  return typeof v === "string" ? v : undefined;
+}
+
 /** Copies the listed attributes with the given type, dropping absent ones (absent means "AWS default"). */
 export function typedAttributes(
   source: JsonObject,
-  spec: Record<string, "string" | "boolean" | "number" | "policy">,
+  spec: Record<string, "string" | "boolean" | "number" | "policy" | "json">,
 ): JsonObject {
   const out: JsonObject = {};
   for (const [name, kind] of Object.entries(spec)) {
@@ -64,9 +72,11 @@ export function typedAttributes(
           ? toNumber(raw)
           : kind === "policy"
             ? toPolicyDocument(raw)
-            : typeof raw === "string"
-              ? raw
-              : String(raw);
+            : kind === "json"
+              ? toJsonObject(raw)
+              : typeof raw === "string"
+                ? raw
+                : String(raw);
     if (value !== undefined) out[name] = value;
   }
   return out;

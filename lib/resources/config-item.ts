@@ -49,10 +49,24 @@ export class ConfigItemError extends Error {
 
 type Json = JsonObject;
 
-/** A value that the API naming delivers as a JSON string; objects (invocation naming) pass through. */
+/**
+ * A value that the API naming delivers as a JSON string; objects (invocation naming) pass through. Some
+ * supplementary values are themselves JSON text (a Lambda resource policy), so API naming encodes them twice
+ * (`"\"{...}\""`); and an unset one can arrive as the literal `"null"`. Both are unwrapped here, once for all
+ * adapters.
+ */
 export function parseJsonValue(value: unknown, path: string): unknown {
   if (typeof value !== "string") return value;
   const trimmed = value.trim();
+  if (trimmed === "null") return null;
+  if (trimmed.startsWith('"')) {
+    try {
+      const inner: unknown = JSON.parse(trimmed);
+      return typeof inner === "string" ? parseJsonValue(inner, path) : inner;
+    } catch {
+      return value;
+    }
+  }
   if (trimmed === "" || !"{[".includes(trimmed[0] ?? "")) return value;
   try {
     return JSON.parse(trimmed);

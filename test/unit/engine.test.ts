@@ -174,7 +174,11 @@ describe("Engine", () => {
           },
         },
       },
-      compliant: false,
+      compliant: {
+        properties: {
+          sessionCredentialFromConsole: { not: { const: "true" }, description: "production changed from a console session" },
+        },
+      },
     });
     const e = new Engine([consoleProd]);
     const record = recorded("eventbridge-cloudtrail-apigateway-create-stage.json");
@@ -187,7 +191,8 @@ describe("Engine", () => {
         resourceId: "62a841f9-7601-4345-9181-dd5f31ec75ab",
         accountId: "012345678901",
         region: "us-east-1",
-        annotation: "CreateStage by arn:aws:sts::012345678901:assumed-role/c7nbot/HarishAchappa",
+        annotation:
+          'CreateStage by arn:aws:sts::012345678901:assumed-role/c7nbot/HarishAchappa: sessionCredentialFromConsole: production changed from a console session (is "true")',
       });
     });
 

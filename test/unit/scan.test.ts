@@ -86,7 +86,7 @@ describe("scanConfigFiles", () => {
         level: "warning",
         file,
         pointer: "/configurationItems/2",
-        message: "AWS::EC2::Instance: no policy covers this type; 2 items not evaluated",
+        message: "AWS::EC2::Instance: no policy covers this type; 2 items not evaluated (first one here)",
       },
     ]);
     expect(summary.items.notCovered).toEqual({ "AWS::EC2::Instance": 2 });

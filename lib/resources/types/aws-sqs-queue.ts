@@ -24,8 +24,8 @@ const attributes = {
   DeduplicationScope: "string",
   FifoThroughputLimit: "string",
   Policy: "policy",
-  RedrivePolicy: "policy",
-  RedriveAllowPolicy: "policy",
+  RedrivePolicy: "json",
+  RedriveAllowPolicy: "json",
 } as const;
 
 export const adapter: ResourceAdapter = {

@@ -1,0 +1,26 @@
+import { createCsvWriter } from "./csv";
+import { createHtmlWriter } from "./html";
+import { createJsonWriter } from "./json";
+import { createJunitWriter } from "./junit";
+import { createSarifWriter } from "./sarif";
+import { createTableWriter } from "./table";
+import { REPORT_FORMATS, type ReportFormat, type ReportOptions, type ReportWriter } from "./types";
+
+export type { InputProblem, PolicyInfo, ReportFormat, ReportOptions, ReportWriter, ScanSummary } from "./types";
+export { REPORT_FORMATS } from "./types";
+
+const WRITERS: Record<ReportFormat, (opts: ReportOptions) => ReportWriter> = {
+  table: createTableWriter,
+  json: createJsonWriter,
+  csv: createCsvWriter,
+  sarif: createSarifWriter,
+  junit: createJunitWriter,
+  html: createHtmlWriter,
+};
+
+/** The writer of one report format; throws on a name that is not a format (the CLI validates first). */
+export function createReportWriter(format: ReportFormat, opts: ReportOptions): ReportWriter {
+  const factory = Object.hasOwn(WRITERS, format) ? WRITERS[format] : undefined;
+  if (!factory) throw new Error(`unknown report format "${String(format)}" (one of ${REPORT_FORMATS.join(", ")})`);
+  return factory(opts);
+}

@@ -1,0 +1,87 @@
+import type { ResourceAdapter } from "../adapter";
+import { tagMap } from "../config-item";
+import { toBool } from "../coerce";
+import { tagsSchema } from "../schema-parts";
+import type { JsonObject } from "../../util/json";
+
+/**
+ * CloudTrail trail. Config's `configuration` is DescribeTrails' Trail in camelCase (name, trailARN, s3BucketName,
+ * isMultiRegionTrail, logFileValidationEnabled, kmsKeyId, ...). Shape source: the Config resource schema
+ * (awslabs/aws-config-resource-schema, AWS::CloudTrail::Trail.properties.json) and the CloudTrail API model.
+ * resourceId = trail name is INFERRED (spec; not confirmed by a capture).
+ * The adapter also reads the CloudFormation property naming (TrailName, IsMultiRegionTrail, EnableLogFileValidation,
+ * KMSKeyId, S3BucketName, IsLogging, Tags [{Key, Value}]), for templates and for items of types Config records
+ * with CloudFormation names. `isLogging` exists only there (Config records it nowhere we know of).
+ */
+
+/** camelCase document field <- CloudFormation property name. */
+const cfnNames: Record<string, string> = {
+  name: "TrailName",
+  trailARN: "Arn",
+  s3BucketName: "S3BucketName",
+  s3KeyPrefix: "S3KeyPrefix",
+  snsTopicName: "SnsTopicName",
+  snsTopicARN: "SnsTopicArn",
+  includeGlobalServiceEvents: "IncludeGlobalServiceEvents",
+  isMultiRegionTrail: "IsMultiRegionTrail",
+  logFileValidationEnabled: "EnableLogFileValidation",
+  cloudWatchLogsLogGroupArn: "CloudWatchLogsLogGroupArn",
+  cloudWatchLogsRoleArn: "CloudWatchLogsRoleArn",
+  kmsKeyId: "KMSKeyId",
+  isOrganizationTrail: "IsOrganizationTrail",
+  isLogging: "IsLogging",
+};
+
+const booleans = new Set([
+  "includeGlobalServiceEvents",
+  "isMultiRegionTrail",
+  "logFileValidationEnabled",
+  "isOrganizationTrail",
+  "hasCustomEventSelectors",
+  "hasInsightSelectors",
+  "isLogging",
+]);
+const strings = [
+  "name", "trailARN", "s3BucketName", "s3KeyPrefix", "snsTopicName", "snsTopicARN", "homeRegion",
+  "cloudWatchLogsLogGroupArn", "cloudWatchLogsRoleArn", "kmsKeyId",
+] as const; // prettier-ignore
+
+export const adapter: ResourceAdapter = {
+  type: "AWS::CloudTrail::Trail",
+  service: "cloudtrail",
+  documentSchema: {
+    type: "object",
+    properties: {
+      ...Object.fromEntries(strings.map((k) => [k, { type: "string" }])),
+      ...Object.fromEntries([...booleans].map((k) => [k, { type: "boolean" }])),
+      kmsKeyId: { type: "string", description: "KMS key ARN for SSE-KMS of log files; absent when not set." },
+      isLogging: { type: "boolean", description: "Only known from CloudFormation naming (IsLogging)." },
+      tags: tagsSchema,
+    },
+    required: ["name", "tags"],
+  },
+  fromConfigItem(item) {
+    const cfg: JsonObject = item.configuration ?? {};
+    const cfn = "TrailName" in cfg || "IsMultiRegionTrail" in cfg || "S3BucketName" in cfg;
+    const read = (field: string): unknown => (cfn ? (cfg[cfnNames[field] ?? ""] ?? cfg[field]) : cfg[field]);
+    const doc: JsonObject = {};
+    for (const k of strings) {
+      const v = read(k);
+      if (typeof v === "string" && v !== "") doc[k] = v;
+    }
+    for (const k of booleans) {
+      const b = toBool(read(k));
+      if (b !== undefined) doc[k] = b;
+    }
+    if (cfn) {
+      // CloudFormation has the selectors themselves, DescribeTrails only whether there are any.
+      const some = (v: unknown) => Array.isArray(v) && v.length > 0;
+      if (some(cfg.EventSelectors) || some(cfg.AdvancedEventSelectors)) doc.hasCustomEventSelectors ??= true;
+      if (some(cfg.InsightSelectors)) doc.hasInsightSelectors ??= true;
+    }
+    doc.name ??= item.resourceName ?? item.resourceId;
+    if (doc.trailARN === undefined && item.arn) doc.trailARN = item.arn;
+    doc.tags = cfn ? { ...tagMap(cfg.Tags), ...item.tags } : item.tags;
+    return doc;
+  },
+};

@@ -1,0 +1,166 @@
+import type { ResourceAdapter } from "../adapter";
+import { toBool, toNumber } from "../coerce";
+import { tagsSchema } from "../schema-parts";
+import { isObject, type JsonObject } from "../../util/json";
+
+/**
+ * DynamoDB table. Config's `configuration` is DescribeTable's TableDescription in camelCase;
+ * `supplementaryConfiguration.ContinuousBackupsDescription` is DescribeContinuousBackups' description.
+ * Shape source: the Config resource schema (awslabs/aws-config-resource-schema, AWS::DynamoDB::Table.properties.json)
+ * and the DynamoDB API model. The SSE block is spelt the Java-bean way in Config (`ssedescription` with `ssetype`,
+ * `kmsmasterKeyArn` in the query schema; `sSEDescription`/`sSEType`/`kMSMasterKeyArn` in some exports): every
+ * spelling is read and the document says `sseDescription {status, sseType, kmsMasterKeyArn}` (INFERRED).
+ * `deletionProtectionEnabled` is absent on items recorded before the feature (2023): absent means false.
+ * resourceId = table name is INFERRED (aws-facts §2.2).
+ */
+
+function first(o: JsonObject, ...keys: string[]): unknown {
+  for (const k of keys) if (o[k] !== undefined && o[k] !== null) return o[k];
+  return undefined;
+}
+
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== null).map(withoutNulls);
+  if (isObject(v)) {
+    const out: JsonObject = {};
+    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = withoutNulls(x);
+    return out;
+  }
+  return v;
+}
+
+function sseDescription(cfg: JsonObject): JsonObject | undefined {
+  const sse = first(cfg, "sseDescription", "sSEDescription", "ssedescription", "SSEDescription");
+  if (!isObject(sse)) return undefined;
+  const out: JsonObject = {};
+  const fields: [string, unknown][] = [
+    ["status", first(sse, "status", "Status")],
+    ["sseType", first(sse, "sseType", "sSEType", "ssetype", "SSEType")],
+    ["kmsMasterKeyArn", first(sse, "kmsMasterKeyArn", "kMSMasterKeyArn", "kmsmasterKeyArn", "KMSMasterKeyArn")],
+    ["inaccessibleEncryptionDateTime", first(sse, "inaccessibleEncryptionDateTime")],
+  ];
+  for (const [k, v] of fields) if (typeof v === "string" && v !== "") out[k] = v;
+  return out;
+}
+
+const stringFields = [
+  "tableName", "tableArn", "tableId", "tableStatus", "creationDateTime", "latestStreamArn", "latestStreamLabel",
+  "globalTableVersion",
+] as const; // prettier-ignore
+const numberFields = ["tableSizeBytes", "itemCount"] as const;
+const objectFields = [
+  "billingModeSummary", "provisionedThroughput", "streamSpecification", "restoreSummary", "tableClassSummary",
+  "onDemandThroughput", "warmThroughput",
+] as const; // prettier-ignore
+const arrayFields = [
+  "keySchema", "attributeDefinitions", "globalSecondaryIndexes", "localSecondaryIndexes", "replicas",
+] as const; // prettier-ignore
+
+const keySchema = {
+  type: "array",
+  items: {
+    type: "object",
+    properties: { attributeName: { type: "string" }, keyType: { enum: ["HASH", "RANGE"] } },
+  },
+};
+
+export const adapter: ResourceAdapter = {
+  type: "AWS::DynamoDB::Table",
+  service: "dynamodb",
+  documentSchema: {
+    type: "object",
+    properties: {
+      ...Object.fromEntries(stringFields.map((k) => [k, { type: "string" }])),
+      ...Object.fromEntries(numberFields.map((k) => [k, { type: "number" }])),
+      creationDateTime: { type: ["string", "number"] },
+      keySchema,
+      attributeDefinitions: {
+        type: "array",
+        items: {
+          type: "object",
+          properties: { attributeName: { type: "string" }, attributeType: { enum: ["S", "N", "B"] } },
+        },
+      },
+      billingModeSummary: {
+        type: "object",
+        properties: {
+          billingMode: { enum: ["PROVISIONED", "PAY_PER_REQUEST"] },
+          lastUpdateToPayPerRequestDateTime: { type: ["string", "number"] },
+        },
+      },
+      provisionedThroughput: { type: "object" },
+      streamSpecification: {
+        type: "object",
+        properties: { streamEnabled: { type: "boolean" }, streamViewType: { type: "string" } },
+      },
+      restoreSummary: { type: "object" },
+      tableClassSummary: { type: "object", properties: { tableClass: { type: "string" } } },
+      onDemandThroughput: { type: "object" },
+      warmThroughput: { type: "object" },
+      globalSecondaryIndexes: { type: "array", items: { type: "object" } },
+      localSecondaryIndexes: { type: "array", items: { type: "object" } },
+      replicas: { type: "array", items: { type: "object" } },
+      deletionProtectionEnabled: {
+        type: "boolean",
+        description: "Absent on items recorded before the feature (false).",
+      },
+      sseDescription: {
+        type: "object",
+        description: "Absent when the table uses the default AWS owned key.",
+        properties: {
+          status: { type: "string" },
+          sseType: { enum: ["AES256", "KMS"] },
+          kmsMasterKeyArn: { type: "string" },
+          inaccessibleEncryptionDateTime: { type: "string" },
+        },
+      },
+      continuousBackupsDescription: {
+        type: "object",
+        properties: {
+          continuousBackupsStatus: { enum: ["ENABLED", "DISABLED"] },
+          pointInTimeRecoveryDescription: {
+            type: "object",
+            properties: {
+              pointInTimeRecoveryStatus: { enum: ["ENABLED", "DISABLED"] },
+              recoveryPeriodInDays: { type: "number" },
+              earliestRestorableDateTime: { type: ["string", "number"] },
+              latestRestorableDateTime: { type: ["string", "number"] },
+            },
+          },
+        },
+      },
+      tags: tagsSchema,
+    },
+    required: ["tableName", "tags"],
+  },
+  fromConfigItem(item) {
+    const cfg = item.configuration ?? {};
+    const doc: JsonObject = {};
+    for (const k of stringFields) if (typeof cfg[k] === "string") doc[k] = cfg[k];
+    if (typeof cfg.creationDateTime === "number") doc.creationDateTime = cfg.creationDateTime;
+    for (const k of numberFields) {
+      const n = toNumber(cfg[k]);
+      if (n !== undefined) doc[k] = n;
+    }
+    for (const k of objectFields) if (isObject(cfg[k])) doc[k] = withoutNulls(cfg[k]);
+    for (const k of arrayFields) if (Array.isArray(cfg[k])) doc[k] = withoutNulls(cfg[k]);
+    if (doc.tableName === undefined) doc.tableName = item.resourceName ?? item.resourceId;
+    const deletionProtection = toBool(cfg.deletionProtectionEnabled);
+    if (deletionProtection !== undefined) doc.deletionProtectionEnabled = deletionProtection;
+    const sse = sseDescription(cfg);
+    if (sse) doc.sseDescription = sse;
+    const backups = item.supplementaryConfiguration.ContinuousBackupsDescription;
+    if (isObject(backups)) {
+      const b = withoutNulls(backups) as JsonObject;
+      const pitr = b.pointInTimeRecoveryDescription;
+      if (isObject(pitr) && pitr.recoveryPeriodInDays !== undefined) {
+        const days = toNumber(pitr.recoveryPeriodInDays);
+        if (days === undefined) delete pitr.recoveryPeriodInDays;
+        else pitr.recoveryPeriodInDays = days;
+      }
+      doc.continuousBackupsDescription = b;
+    }
+    doc.tags = item.tags;
+    return doc;
+  },
+};

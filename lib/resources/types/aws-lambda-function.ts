@@ -1,0 +1,131 @@
+import type { ResourceAdapter } from "../adapter";
+import { toNumber, toPolicyDocument } from "../coerce";
+import { policyDocumentSchema, tagsSchema } from "../schema-parts";
+import { isObject, type JsonObject } from "../../util/json";
+
+/**
+ * Lambda function. Config's `configuration` is GetFunctionConfiguration in camelCase; numbers may be floats
+ * (`"timeout": 60.0`) and `supplementaryConfiguration.Policy` is the resource-based policy as a JSON string
+ * (absent when the function has none). Shape source: a recorded SelectResourceConfig response (Cloud Custodian
+ * test data test_aws_lambda_config_source; aws-facts §2.3) and the Config resource schema
+ * (AWS::Lambda::Function.properties.json), which also shows Java-bean spellings: `kmskeyArn`, `state.value`.
+ * Both those and the API spellings (`kmsKeyArn`, `state: "Active"`) are accepted (the bean forms INFERRED from the
+ * query schema only). resourceId = function name is INFERRED (aws-facts §2.2). `packageType` is absent on items
+ * recorded before container images existed: absent means Zip.
+ * Environment variables are deliberately not copied into the document (they may hold secrets and would surface
+ * in annotations and reports).
+ */
+
+const stringFields = [
+  "functionName", "functionArn", "runtime", "role", "handler", "description", "lastModified", "codeSha256",
+  "version", "revisionId", "masterArn", "stateReasonCode", "lastUpdateStatus", "lastUpdateStatusReason",
+  "lastUpdateStatusReasonCode", "packageType", "signingProfileVersionArn", "signingJobArn",
+] as const; // prettier-ignore
+const numberFields = ["codeSize", "timeout", "memorySize"] as const;
+const objectFields = [
+  "vpcConfig", "deadLetterConfig", "tracingConfig", "imageConfigResponse", "ephemeralStorage", "snapStart",
+  "runtimeVersionConfig", "loggingConfig",
+] as const; // prettier-ignore
+const arrayFields = ["layers", "fileSystemConfigs", "architectures"] as const;
+
+/** `{"value": "Active"}` (Java SDK enum wrapper, INFERRED from the Config query schema) or `"Active"`. */
+function enumString(v: unknown): string | undefined {
+  if (typeof v === "string" && v !== "") return v;
+  if (isObject(v) && typeof v.value === "string") return v.value;
+  return undefined;
+}
+
+/** Drops null members: Config writes unset fields as null, documents leave them out. */
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== null).map(withoutNulls);
+  if (isObject(v)) {
+    const out: JsonObject = {};
+    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = withoutNulls(x);
+    return out;
+  }
+  return v;
+}
+
+/** The resource policy as a JSON string, an object, or (API naming, INFERRED) a JSON string encoded once more. */
+function resourcePolicy(v: unknown): ReturnType<typeof toPolicyDocument> {
+  let value = v;
+  for (let i = 0; i < 2 && typeof value === "string" && value.trim().startsWith('"'); i++) {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      break;
+    }
+  }
+  return toPolicyDocument(value);
+}
+
+const anyObject = { type: "object" };
+
+export const adapter: ResourceAdapter = {
+  type: "AWS::Lambda::Function",
+  service: "lambda",
+  documentSchema: {
+    type: "object",
+    properties: {
+      ...Object.fromEntries(stringFields.map((k) => [k, { type: "string" }])),
+      ...Object.fromEntries(numberFields.map((k) => [k, { type: "number" }])),
+      runtime: { type: "string", description: "Managed runtime identifier, e.g. nodejs22.x; absent for images." },
+      packageType: { enum: ["Zip", "Image"], description: "Absent on items recorded before images existed (Zip)." },
+      kmsKeyArn: { type: "string" },
+      state: { type: "string" },
+      stateReason: { type: "string" },
+      vpcConfig: {
+        type: "object",
+        properties: {
+          subnetIds: { type: "array", items: { type: "string" } },
+          securityGroupIds: { type: "array", items: { type: "string" } },
+          vpcId: { type: "string" },
+          ipv6AllowedForDualStack: { type: "boolean" },
+        },
+      },
+      deadLetterConfig: { type: "object", properties: { targetArn: { type: "string" } } },
+      tracingConfig: { type: "object", properties: { mode: { enum: ["Active", "PassThrough"] } } },
+      imageConfigResponse: anyObject,
+      ephemeralStorage: { type: "object", properties: { size: { type: "number" } } },
+      snapStart: anyObject,
+      runtimeVersionConfig: anyObject,
+      loggingConfig: anyObject,
+      layers: { type: "array", items: { type: "object", properties: { arn: { type: "string" } } } },
+      fileSystemConfigs: { type: "array", items: anyObject },
+      architectures: { type: "array", items: { enum: ["x86_64", "arm64"] } },
+      concurrency: { type: "object", properties: { reservedConcurrentExecutions: { type: "number" } } },
+      policy: {
+        ...(policyDocumentSchema as object),
+        description: "The resource-based policy; absent when the function has none.",
+      },
+      tags: tagsSchema,
+    },
+    required: ["functionName", "tags"],
+  },
+  fromConfigItem(item) {
+    const cfg = item.configuration ?? {};
+    const doc: JsonObject = {};
+    for (const k of stringFields) if (typeof cfg[k] === "string") doc[k] = cfg[k];
+    for (const k of numberFields) {
+      const n = toNumber(cfg[k]);
+      if (n !== undefined) doc[k] = n;
+    }
+    for (const k of objectFields) if (isObject(cfg[k])) doc[k] = withoutNulls(cfg[k]);
+    for (const k of arrayFields) if (Array.isArray(cfg[k])) doc[k] = withoutNulls(cfg[k]);
+    const kmsKeyArn = cfg.kmsKeyArn ?? cfg.kmskeyArn;
+    if (typeof kmsKeyArn === "string" && kmsKeyArn !== "") doc.kmsKeyArn = kmsKeyArn;
+    const state = enumString(cfg.state);
+    const stateReason = enumString(cfg.stateReason);
+    if (state) doc.state = state;
+    if (stateReason) doc.stateReason = stateReason;
+    if (doc.functionName === undefined) doc.functionName = item.resourceName ?? item.resourceId;
+
+    const supp = item.supplementaryConfiguration;
+    const reserved = isObject(supp.Concurrency) ? toNumber(supp.Concurrency.reservedConcurrentExecutions) : undefined;
+    if (reserved !== undefined) doc.concurrency = { reservedConcurrentExecutions: reserved };
+    const policy = resourcePolicy(supp.Policy);
+    if (policy !== undefined) doc.policy = policy;
+    doc.tags = item.tags;
+    return doc;
+  },
+};

@@ -1,0 +1,170 @@
+import type { ResourceAdapter } from "../adapter";
+import { toBool, toPolicyDocument } from "../coerce";
+import { policyDocumentSchema, tagsSchema } from "../schema-parts";
+import { isObject, parseEmbeddedJson, type JsonObject } from "../../util/json";
+
+/**
+ * S3 bucket. Config's `configuration` is only {name, owner, creationDate}; the settings policies care about are
+ * in `supplementaryConfiguration`, one key per bucket sub-resource, camelCase inside:
+ *   PublicAccessBlockConfiguration, ServerSideEncryptionConfiguration, BucketVersioningConfiguration,
+ *   BucketPolicy {policyText: JSON string | null}, BucketLoggingConfiguration.
+ * Shape source: the Config advanced-query resource schema (awslabs/aws-config-resource-schema,
+ * AWS::S3::Bucket.properties.json) for the property names, and Cloud Custodian's S3 Config source for the
+ * "unset" spellings ({"policyText":null}, {"status":"Off","isMfaDeleteEnabled":null},
+ * {"destinationBucketName":null,...}). resourceId = bucket name is INFERRED (third-party samples; aws-facts §2.2).
+ * In API naming every supplementary value is a JSON string; toConfigItem parses them, and the literal "null"
+ * some values may carry is treated as absent here. Null fields are dropped: absent means "not set".
+ */
+
+/** A supplementary value as an object: already parsed, a JSON string, or nothing ("null", null, absent). */
+function objectValue(v: unknown): JsonObject | undefined {
+  const parsed = typeof v === "string" ? parseEmbeddedJson(v) : v;
+  return isObject(parsed) ? parsed : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function publicAccessBlock(v: unknown): JsonObject | undefined {
+  const pab = objectValue(v);
+  if (!pab) return undefined;
+  const out: JsonObject = {};
+  for (const k of ["blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"]) {
+    const b = toBool(pab[k]);
+    if (b !== undefined) out[k] = b;
+  }
+  return out;
+}
+
+function encryption(v: unknown): JsonObject | undefined {
+  const sse = objectValue(v);
+  if (!sse) return undefined;
+  const rules = Array.isArray(sse.rules) ? sse.rules : [];
+  return {
+    rules: rules.filter(isObject).map((r) => {
+      const out: JsonObject = {};
+      const byDefault = objectValue(r.applyServerSideEncryptionByDefault);
+      if (byDefault) {
+        const d: JsonObject = {};
+        const algorithm = str(byDefault.sseAlgorithm);
+        const key = str(byDefault.kmsMasterKeyID);
+        if (algorithm) d.sseAlgorithm = algorithm;
+        if (key) d.kmsMasterKeyID = key;
+        out.applyServerSideEncryptionByDefault = d;
+      }
+      const bucketKey = toBool(r.bucketKeyEnabled);
+      if (bucketKey !== undefined) out.bucketKeyEnabled = bucketKey;
+      return out;
+    }),
+  };
+}
+
+function versioning(v: unknown): JsonObject | undefined {
+  const ver = objectValue(v);
+  if (!ver) return undefined;
+  const out: JsonObject = {};
+  const status = str(ver.status);
+  const mfaDelete = toBool(ver.isMfaDeleteEnabled);
+  if (status) out.status = status;
+  if (mfaDelete !== undefined) out.isMfaDeleteEnabled = mfaDelete;
+  return out;
+}
+
+function logging(v: unknown): JsonObject | undefined {
+  const log = objectValue(v);
+  const destination = str(log?.destinationBucketName);
+  if (!log || !destination) return undefined; // {"destinationBucketName": null} = logging off
+  const prefix = str(log.logFilePrefix);
+  return { destinationBucketName: destination, ...(prefix ? { logFilePrefix: prefix } : {}) };
+}
+
+export const adapter: ResourceAdapter = {
+  type: "AWS::S3::Bucket",
+  service: "s3",
+  documentSchema: {
+    type: "object",
+    properties: {
+      name: { type: "string" },
+      creationDate: { type: "string" },
+      owner: { type: "object", properties: { displayName: { type: "string" }, id: { type: "string" } } },
+      publicAccessBlockConfiguration: {
+        type: "object",
+        description:
+          "Bucket-level Block Public Access; absent when the bucket has none (account level is a separate type).",
+        properties: {
+          blockPublicAcls: { type: "boolean" },
+          ignorePublicAcls: { type: "boolean" },
+          blockPublicPolicy: { type: "boolean" },
+          restrictPublicBuckets: { type: "boolean" },
+        },
+      },
+      serverSideEncryptionConfiguration: {
+        type: "object",
+        description: "Default encryption; absent when Config recorded none.",
+        properties: {
+          rules: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                applyServerSideEncryptionByDefault: {
+                  type: "object",
+                  properties: {
+                    sseAlgorithm: { type: "string", description: "AES256, aws:kms or aws:kms:dsse." },
+                    kmsMasterKeyID: { type: "string" },
+                  },
+                },
+                bucketKeyEnabled: { type: "boolean" },
+              },
+            },
+          },
+        },
+      },
+      versioningConfiguration: {
+        type: "object",
+        properties: {
+          status: { enum: ["Off", "Enabled", "Suspended"] },
+          isMfaDeleteEnabled: { type: "boolean" },
+        },
+      },
+      policy: {
+        ...(policyDocumentSchema as object),
+        description: "The bucket policy; absent when the bucket has none.",
+      },
+      loggingConfiguration: {
+        type: "object",
+        description: "Server access logging; absent when logging is off.",
+        properties: { destinationBucketName: { type: "string" }, logFilePrefix: { type: "string" } },
+      },
+      tags: tagsSchema,
+    },
+    required: ["name", "tags"],
+  },
+  fromConfigItem(item) {
+    const cfg = item.configuration ?? {};
+    const supp = item.supplementaryConfiguration;
+    const owner = objectValue(cfg.owner);
+    const parts: JsonObject = {
+      publicAccessBlockConfiguration: publicAccessBlock(supp.PublicAccessBlockConfiguration),
+      serverSideEncryptionConfiguration: encryption(supp.ServerSideEncryptionConfiguration),
+      versioningConfiguration: versioning(supp.BucketVersioningConfiguration),
+      policy: toPolicyDocument(objectValue(supp.BucketPolicy)?.policyText),
+      loggingConfiguration: logging(supp.BucketLoggingConfiguration),
+    };
+    return {
+      name: str(cfg.name) ?? item.resourceName ?? item.resourceId,
+      ...(str(cfg.creationDate) ? { creationDate: cfg.creationDate } : {}),
+      ...(owner
+        ? {
+            owner: {
+              ...(str(owner.displayName) ? { displayName: owner.displayName } : {}),
+              ...(str(owner.id) ? { id: owner.id } : {}),
+            },
+          }
+        : {}),
+      ...Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined)),
+      tags: item.tags,
+    };
+  },
+};

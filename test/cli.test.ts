@@ -1,0 +1,97 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * The CLI as users run it: the built binary in a child process. `npm test` builds first; running jest alone
+ * builds here when dist/ is missing.
+ */
+const ROOT = join(__dirname, "..");
+const BIN = join(ROOT, "bin", "guardrail.js");
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) {
+    execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+  }
+});
+
+function run(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, CI: "true", NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("guardrail CLI", () => {
+  test("--help teaches by example and documents exit codes", () => {
+    const r = run(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("guardrail demo");
+    expect(r.stdout).toContain("Exit codes");
+    const scan = run(["scan", "--help"]);
+    expect(scan.stdout).toContain("$ guardrail scan --snapshot");
+  });
+
+  test("validate passes on the built-in pack", () => {
+    const r = run(["validate"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+ policies valid\n$/);
+  });
+
+  test("validate: a broken policy gives file:line:col  /pointer  message and exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "guardrail-cli-"));
+    const policy = JSON.parse(readFileSync(join(ROOT, "policies/sqs/sqs-queue-encrypted.json"), "utf8")) as Record<string, unknown>;
+    policy.compliant = { properties: { SqsManagedSseEnable: { const: true } } };
+    writeFileSync(join(dir, "sqs-queue-encrypted.json"), JSON.stringify(policy, null, 2));
+    const r = run(["validate", dir], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^sqs-queue-encrypted\.json:\d+:\d+ {2}\/compliant\/properties\/SqsManagedSseEnable {2}property "SqsManagedSseEnable" is not in the AWS::SQS::Queue document \(did you mean SqsManagedSseEnabled\?\)$/m,
+    );
+  });
+
+  test("test runs every example and closes with N passed, N failed", () => {
+    const r = run(["test"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+ passed, 0 failed$/m);
+  });
+
+  test("explain prints a policy in words; an unknown id exits 2", () => {
+    const r = run(["explain", "sqs-queue-encrypted"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("SQS queues are encrypted at rest");
+    expect(r.stdout).toContain("AWS Foundational Security Best Practices: SQS.1");
+    expect(run(["explain", "nope"]).code).toBe(2);
+  });
+
+  test("fleet generate + scan: JSON report, --fail-on exit code, SARIF", () => {
+    const dir = mkdtempSync(join(tmpdir(), "guardrail-fleet-"));
+    const gen = run(["fleet", "generate", "--services", "4", "--seed", "3", "--out", join(dir, "fleet")]);
+    expect(gen.code).toBe(0);
+    const out = join(dir, "report.json");
+    const scan = run(["scan", "--snapshot", join(dir, "fleet", "AWSLogs"), "--format", "json", "--out", out]);
+    expect(scan.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, "utf8")) as { results: { compliance: string; annotation?: string }[] };
+    const violations = report.results.filter((r) => r.compliance === "NON_COMPLIANT");
+    expect(violations.length).toBeGreaterThan(0);
+    expect(violations.every((v) => (v.annotation ?? "").length > 0 && (v.annotation ?? "").length <= 256)).toBe(true);
+    const failing = run(["scan", "--snapshot", join(dir, "fleet", "AWSLogs"), "--format", "sarif", "--fail-on", "info"]);
+    expect(failing.code).toBe(1);
+    expect((JSON.parse(failing.stdout) as { version: string }).version).toBe("2.1.0");
+  });
+
+  test("scan of a corrupt file exits 3 and names the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "guardrail-corrupt-"));
+    writeFileSync(join(dir, "x.json.gz"), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]));
+    const r = run(["scan", "--snapshot", dir, "--format", "json"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("x.json.gz: not a valid gzip file");
+  });
+
+  test("usage errors exit 2 with a hint", () => {
+    const r = run(["scan"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--snapshot");
+    expect(run(["scan", "--snapshot", ".", "--format", "xml"]).code).toBe(2);
+  });
+});
