@@ -176,7 +176,10 @@ describe("Engine", () => {
       },
       compliant: {
         properties: {
-          sessionCredentialFromConsole: { not: { const: "true" }, description: "production changed from a console session" },
+          sessionCredentialFromConsole: {
+            not: { const: "true" },
+            description: "production changed from a console session",
+          },
         },
       },
     });

@@ -11,7 +11,11 @@ import { recorded } from "../helpers/recorded";
 const engine = new Engine(loadPolicies().policies);
 
 function snapshot(items: unknown[]): string {
-  return JSON.stringify({ fileVersion: "1.0", configSnapshotId: "0b7c3f2e-5d5e-4c1a-9a4e-2f1d6c8b9e10", configurationItems: items });
+  return JSON.stringify({
+    fileVersion: "1.0",
+    configSnapshotId: "0b7c3f2e-5d5e-4c1a-9a4e-2f1d6c8b9e10",
+    configurationItems: items,
+  });
 }
 
 const sqsItem = (name: string, configuration: Record<string, string>) => ({
@@ -74,14 +78,24 @@ describe("scanConfigFiles", () => {
   });
 
   test("a malformed item is reported at its JSON pointer; items of types no policy covers are a warning", async () => {
-    const invoking = JSON.parse(recorded<{ invokingEvent: string }>("config-rule-invocation-change.json").invokingEvent) as {
+    const invoking = JSON.parse(
+      recorded<{ invokingEvent: string }>("config-rule-invocation-change.json").invokingEvent,
+    ) as {
       configurationItem: unknown;
     };
     const file = join(dir, "mixed.json");
-    writeFileSync(file, snapshot([sqsItem("a", {}), { resourceId: "no-type" }, invoking.configurationItem, invoking.configurationItem]));
+    writeFileSync(
+      file,
+      snapshot([sqsItem("a", {}), { resourceId: "no-type" }, invoking.configurationItem, invoking.configurationItem]),
+    );
     const { summary } = await scan([file]);
     expect(summary.problems).toEqual([
-      { level: "error", file, pointer: "/configurationItems/1/resourceType", message: "configuration item has no resourceType" },
+      {
+        level: "error",
+        file,
+        pointer: "/configurationItems/1/resourceType",
+        message: "configuration item has no resourceType",
+      },
       {
         level: "warning",
         file,

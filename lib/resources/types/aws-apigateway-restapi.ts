@@ -2,7 +2,7 @@ import type { ResourceAdapter } from "../adapter";
 import { tagMap } from "../config-item";
 import { shapeBySchema, toPolicyDocument } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
-import { isObject, type JsonObject, type JsonSchema } from "../../util/json";
+import type { JsonObject, JsonSchema } from "../../util/json";
 
 const stringList: JsonSchema = { type: "array", items: { type: "string" } };
 const timestamp: JsonSchema = {
