@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { createReportWriter } from "../../lib/report";
 import type { ReportWriter, ScanSummary } from "../../lib/report/types";
 import type { Evaluation } from "../../lib/engine/evaluate";
@@ -69,7 +69,15 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       }),
     );
   }
+  const found = new Set<string>();
+  writers.push({
+    add: (e) => {
+      if (e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT") found.add(verdictKey(e));
+    },
+    finish: async () => undefined,
+  });
   const summary = await scanConfigFiles({ inputs: [join(fleetDir, "AWSLogs")], engine, writer: tee(writers) });
+  const agreement = await compareWithGroundTruth(manifest.groundTruthFile, found);
   html.end();
   json.end();
   await Promise.all([finished(html), finished(json)]);
@@ -85,6 +93,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
             groundTruth: manifest.groundTruthFile,
           },
           violations: summary.byCompliance.NON_COMPLIANT,
+          groundTruth: agreement,
           exempt: summary.byCompliance.EXEMPT,
           evaluations: summary.evaluations,
           violationsBySeverity: summary.violationsBySeverity,
@@ -95,10 +104,36 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       ) + "\n",
     );
   } else {
-    process.stdout.write(`\nReports: ${htmlPath} (open in a browser), ${jsonPath}\n`);
+    const verdict =
+      agreement.missed === 0 && agreement.unexpected === 0
+        ? "the scan found exactly those"
+        : `the scan missed ${agreement.missed} and reported ${agreement.unexpected} not planted`;
+    process.stdout.write(
+      `\nGround truth: ${agreement.planted} violations were planted in the fleet (${manifest.exempt} of them exempted by tag); ${verdict}.\n`,
+    );
+    process.stdout.write(`Reports: ${htmlPath} (open in a browser), ${jsonPath}\n`);
     process.stdout.write(
       `Next: guardrail explain <policy-id>, guardrail scan --snapshot ${fleetDir}/AWSLogs --format sarif\n`,
     );
   }
-  return summary.problems.some((p) => p.level === "error") ? EXIT.incomplete : EXIT.ok;
+  if (summary.problems.some((p) => p.level === "error")) return EXIT.incomplete;
+  return agreement.missed === 0 && agreement.unexpected === 0 ? EXIT.ok : EXIT.findings;
+}
+
+function verdictKey(e: { policyId: string; resourceType: string; resourceId: string; compliance: string }): string {
+  return `${e.policyId}\u0000${e.resourceType}\u0000${e.resourceId}\u0000${e.compliance}`;
+}
+
+/** The demo checks itself: the fleet generator's planted violations against what the scan found. */
+async function compareWithGroundTruth(
+  file: string,
+  found: Set<string>,
+): Promise<{ planted: number; missed: number; unexpected: number }> {
+  const truth = JSON.parse(await readFile(file, "utf8")) as { expected: Parameters<typeof verdictKey>[0][] };
+  const planted = new Set(truth.expected.map(verdictKey));
+  let missed = 0;
+  for (const k of planted) if (!found.has(k)) missed++;
+  let unexpected = 0;
+  for (const k of found) if (!planted.has(k)) unexpected++;
+  return { planted: planted.size, missed, unexpected };
 }
