@@ -19,4 +19,9 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Plain CommonJS entry points and config files.
+    files: ["bin/**/*.js", "*.config.js"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

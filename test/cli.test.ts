@@ -17,7 +17,11 @@ beforeAll(() => {
 });
 
 function run(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, CI: "true", NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true", NO_COLOR: "1" },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,7 +44,10 @@ describe("guardrail CLI", () => {
 
   test("validate: a broken policy gives file:line:col  /pointer  message and exit 2", () => {
     const dir = mkdtempSync(join(tmpdir(), "guardrail-cli-"));
-    const policy = JSON.parse(readFileSync(join(ROOT, "policies/sqs/sqs-queue-encrypted.json"), "utf8")) as Record<string, unknown>;
+    const policy = JSON.parse(readFileSync(join(ROOT, "policies/sqs/sqs-queue-encrypted.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
     policy.compliant = { properties: { SqsManagedSseEnable: { const: true } } };
     writeFileSync(join(dir, "sqs-queue-encrypted.json"), JSON.stringify(policy, null, 2));
     const r = run(["validate", dir], dir);
@@ -75,7 +82,15 @@ describe("guardrail CLI", () => {
     const violations = report.results.filter((r) => r.compliance === "NON_COMPLIANT");
     expect(violations.length).toBeGreaterThan(0);
     expect(violations.every((v) => (v.annotation ?? "").length > 0 && (v.annotation ?? "").length <= 256)).toBe(true);
-    const failing = run(["scan", "--snapshot", join(dir, "fleet", "AWSLogs"), "--format", "sarif", "--fail-on", "info"]);
+    const failing = run([
+      "scan",
+      "--snapshot",
+      join(dir, "fleet", "AWSLogs"),
+      "--format",
+      "sarif",
+      "--fail-on",
+      "info",
+    ]);
     expect(failing.code).toBe(1);
     expect((JSON.parse(failing.stdout) as { version: string }).version).toBe("2.1.0");
   });
