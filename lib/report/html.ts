@@ -71,7 +71,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 12px;border-bot
 .card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px 14px}
 .card .n{font-size:26px;font-weight:600}.card .l{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 .card.bad .n{color:var(--high)}.card.crit .n{color:var(--critical)}.card.ok .n{color:#15803d}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:16px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}
 figure{margin:0;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px}
 figcaption{font-weight:600;margin-bottom:6px}svg{width:100%;height:auto;display:block}
 svg text{font-size:12px;fill:var(--fg)}svg .val{fill:var(--muted)}
@@ -81,9 +81,9 @@ svg text{font-size:12px;fill:var(--fg)}svg .val{fill:var(--muted)}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}
 th{background:var(--panel);position:sticky;top:0}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-td{overflow-wrap:anywhere}.sub{color:var(--muted);font-size:12px}
+td{overflow-wrap:anywhere}td.nowrap{white-space:nowrap;overflow-wrap:normal}.sub{color:var(--muted);font-size:12px}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
-.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:11px;font-weight:600;color:#fff;text-transform:uppercase}
+.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:11px;font-weight:600;color:#fff;text-transform:uppercase;white-space:nowrap}
 .sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium)}
 .sev-low{background:var(--low)}.sev-info{background:var(--info)}
 .filters{display:flex;gap:8px;align-items:center;margin-bottom:8px;flex-wrap:wrap}
@@ -141,8 +141,8 @@ function barChart(caption: string, bars: Bar[], empty: string): string {
   if (max === 0) {
     return `<figure><figcaption>${esc(caption)}</figcaption><p class="empty">${esc(empty)}</p></figure>`;
   }
-  const labelW = 200;
-  const barW = 320;
+  const labelW = 210;
+  const barW = 240;
   const rowH = 22;
   const width = labelW + barW + 70;
   const height = bars.length * rowH + 6;
@@ -176,7 +176,7 @@ function resourceCell(e: Evaluation): string {
 function violationRow(e: Evaluation, titles: Map<string, string>): string {
   return (
     `<tr data-sev="${esc(e.severity)}"><td title="${esc(titles.get(e.policyId) ?? e.policyId)}"><code>${esc(e.policyId)}</code></td>` +
-    `<td>${badge(e.severity)}</td>${resourceCell(e)}<td>${esc(e.accountId)}</td><td>${esc(e.region)}</td>` +
+    `<td>${badge(e.severity)}</td>${resourceCell(e)}<td class="nowrap">${esc(e.accountId)}</td><td class="nowrap">${esc(e.region)}</td>` +
     `<td>${esc(e.annotation ?? "")}</td></tr>\n`
   );
 }
