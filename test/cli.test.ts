@@ -103,6 +103,18 @@ describe("guardrail CLI", () => {
     expect(r.stderr).toContain("x.json.gz: not a valid gzip file");
   });
 
+  test("an unwritable --out is a usage error before any work, not a crash", () => {
+    const r = run(["scan", "--snapshot", ".", "--format", "json", "--out", "/nonexistent-dir/report.json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("guardrail: cannot write /nonexistent-dir/report.json: ENOENT\n");
+  });
+
+  test("--policy limits the scan; an unknown id is a usage error", () => {
+    const unknown = run(["scan", "--snapshot", ".", "--policy", "sqs-nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown policy id: sqs-nope");
+  });
+
   test("usage errors exit 2 with a hint", () => {
     const r = run(["scan"]);
     expect(r.code).toBe(2);

@@ -5,10 +5,10 @@ import type { ReportWriter, ScanSummary } from "../../lib/report/types";
 import type { Evaluation } from "../../lib/engine/evaluate";
 import { scanConfigFiles } from "../../lib/scan";
 import { generateFleet } from "../../fleet/generate";
-import { createWriteStream } from "node:fs";
 import { finished } from "node:stream/promises";
 import { EXIT } from "../exit";
 import { loadPack } from "../pack";
+import { openOutput } from "./scan";
 import { Progress } from "../progress";
 
 export interface DemoOptions {
@@ -51,8 +51,8 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   await mkdir(opts.state, { recursive: true });
   const htmlPath = join(opts.state, "report.html");
   const jsonPath = join(opts.state, "report.json");
-  const html = createWriteStream(htmlPath);
-  const json = createWriteStream(jsonPath);
+  const html = await openOutput(htmlPath);
+  const json = await openOutput(jsonPath);
   const writers = [
     createReportWriter("html", { out: html, color: false }),
     createReportWriter("json", { out: json, color: false }),

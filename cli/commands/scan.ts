@@ -1,4 +1,4 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import { createReportWriter } from "../../lib/report";
@@ -6,7 +6,7 @@ import type { ReportFormat, ScanSummary } from "../../lib/report/types";
 import { scanConfigFiles } from "../../lib/scan";
 import { SEVERITIES, type Severity } from "../../lib/policy/types";
 import { EXIT } from "../exit";
-import { loadPack } from "../pack";
+import { loadPack, UsageError } from "../pack";
 import { Progress, formatBytes } from "../progress";
 
 export interface ScanCommandOptions {
@@ -24,7 +24,9 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
   const err = (line: string) => process.stderr.write(line + "\n");
   const { engine, problems } = loadPack(opts, err);
   if (problems.length > 0) {
-    err(`guardrail: ${problems.length} policy problem(s); fix them (guardrail validate) before scanning`);
+    err(
+      `guardrail: ${problems.length} problem(s) in the policies or exemptions; fix them (guardrail validate) before scanning`,
+    );
     return EXIT.usage;
   }
   const summary = await runScan(opts, engine, err);
@@ -36,7 +38,7 @@ export async function runScan(
   engine: Parameters<typeof scanConfigFiles>[0]["engine"],
   err: (line: string) => void,
 ): Promise<ScanSummary> {
-  const file = opts.out ? createWriteStream(opts.out) : undefined;
+  const file = opts.out ? await openOutput(opts.out) : undefined;
   const out = file ?? process.stdout;
   const writer = createReportWriter(opts.format, {
     out,
@@ -70,6 +72,17 @@ export async function runScan(
     for (const p of summary.problems) err(`${p.level}: ${p.file}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`);
   }
   return summary;
+}
+
+/** Opens the report file before any work, so a bad --out is a usage error, not a crash after the scan. */
+export async function openOutput(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  try {
+    await once(stream, "open");
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return stream;
 }
 
 export function scanExitCode(summary: ScanSummary, failOn?: Severity): number {
