@@ -1,0 +1,198 @@
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateFleet } from "../fleet/generate";
+import { loadPolicies } from "../lib/policy/load";
+import { packageRoot } from "../lib/util/package-root";
+import { BenchAbort, check, fmtInt, fmtMiB, fmtMs, fmtRate, median, now, printTable, type Row } from "./util";
+
+export interface ScanBenchOptions {
+  resources: number;
+  seed: number;
+  violationRate: number;
+  runs: number;
+  /** How many copies of the snapshot files the memory check scans. */
+  copies: number;
+}
+
+export const SCAN_DEFAULTS: ScanBenchOptions = {
+  resources: 100_000,
+  seed: 20_260_101,
+  violationRate: 0.15,
+  runs: 3,
+  copies: 4,
+};
+
+const TARGET_VS_FLOOR = 2.0;
+const TARGET_RSS_GROWTH = 1.5;
+
+interface ChildRun {
+  wallMs: number;
+  maxRssBytes: number;
+  cpuMs: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node -r rusage-preload.js <args>` in `cwd` and measures its wall time from spawn to exit; the preload
+ * reports the child's own peak RSS and CPU time.
+ */
+function runNode(args: string[], cwd: string, rusageFile: string): Promise<ChildRun> {
+  const preload = join(__dirname, "rusage-preload.js");
+  return new Promise((resolve, reject) => {
+    const t0 = now();
+    const child = spawn(process.execPath, ["-r", preload, ...args], {
+      cwd,
+      env: { ...process.env, BENCH_RUSAGE_OUT: rusageFile, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout = (stdout + d.toString()).slice(-20_000)));
+    child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const wallMs = now() - t0;
+      let usage: { maxRssKiB: number; userMs: number; systemMs: number };
+      try {
+        usage = JSON.parse(readFileSync(rusageFile, "utf8")) as typeof usage;
+        rmSync(rusageFile, { force: true });
+      } catch {
+        reject(new BenchAbort(`child ${args.join(" ")} exited ${code} without resource usage:\n${stderr}`));
+        return;
+      }
+      resolve({
+        wallMs,
+        maxRssBytes: usage.maxRssKiB * 1024,
+        cpuMs: usage.userMs + usage.systemMs,
+        code,
+        stdout,
+        stderr,
+      });
+    });
+  });
+}
+
+function totalBytes(files: readonly string[]): number {
+  return files.reduce((n, f) => n + statSync(f).size, 0);
+}
+
+export async function runScanBench(opts: ScanBenchOptions = SCAN_DEFAULTS): Promise<void> {
+  console.log("");
+  console.log(`== 2. Scan throughput (guardrail scan, ${fmtInt(opts.resources)} resources) ==`);
+  const root = packageRoot();
+  const bin = join(root, "bin", "guardrail.js");
+  const floorScript = join(__dirname, "scan-floor.js");
+  const packSize = loadPolicies().policies.length;
+  const tmp = mkdtempSync(join(tmpdir(), "guardrail-bench-"));
+  const rusage = join(tmp, "rusage.json");
+  try {
+    let t0 = now();
+    const fleetDir = join(tmp, "fleet");
+    const manifest = await generateFleet({
+      services: Math.round(opts.resources / 12),
+      seed: opts.seed,
+      outDir: fleetDir,
+      violationRate: opts.violationRate,
+    });
+    // The snapshots only: ground-truth.json next to them is not a Config file.
+    const snapshots = join(fleetDir, "AWSLogs");
+    const bytes = totalBytes(manifest.snapshotFiles);
+    console.log(
+      `generated ${fmtInt(manifest.resources)} resources in ${manifest.snapshotFiles.length} snapshot files ` +
+        `(${fmtMiB(bytes)} gzipped) in ${fmtMs(now() - t0)}; temp dir ${tmp}`,
+    );
+    t0 = now();
+    const copiesDir = join(tmp, `x${opts.copies}`);
+    for (let c = 0; c < opts.copies; c++)
+      cpSync(snapshots, join(copiesDir, `copy${c}`, "AWSLogs"), { recursive: true });
+    console.log(`copied the snapshot files ${opts.copies}× into ${copiesDir} in ${fmtMs(now() - t0)}`);
+
+    const scanArgs = (dir: string) => [bin, "scan", "--snapshot", dir, "--format", "json", "--out", "/dev/null"];
+    const checkScan = (r: ChildRun, what: string) => {
+      // 0: scanned; 1 would be --fail-on findings (not used); anything else means the scan did not complete.
+      if (r.code !== 0) throw new BenchAbort(`guardrail scan of ${what} exited ${r.code}:\n${r.stderr.slice(-4000)}`);
+    };
+    const checkFloor = (r: ChildRun, files: number, items: number) => {
+      const got = JSON.parse(r.stdout.trim() || "{}") as { files?: number; items?: number };
+      if (r.code !== 0 || got.files !== files || got.items !== items) {
+        throw new BenchAbort(`floor read ${got.files} files / ${got.items} items, expected ${files} / ${items}`);
+      }
+    };
+
+    // Interleaved: floor, scan, floor, scan, ... (same page cache, same machine state).
+    t0 = now();
+    const floors: ChildRun[] = [];
+    const scans: ChildRun[] = [];
+    for (let i = 0; i < opts.runs; i++) {
+      const f = await runNode([floorScript, snapshots], tmp, rusage);
+      checkFloor(f, manifest.snapshotFiles.length, manifest.resources);
+      floors.push(f);
+      const s = await runNode(scanArgs(snapshots), tmp, rusage);
+      checkScan(s, snapshots);
+      scans.push(s);
+    }
+    const many = await runNode(scanArgs(copiesDir), tmp, rusage);
+    checkScan(many, copiesDir);
+    console.log(`timed in ${fmtMs(now() - t0)} (median of ${opts.runs} interleaved runs, each a fresh child process)`);
+
+    const floorMs = median(floors.map((r) => r.wallMs));
+    const scanMs = median(scans.map((r) => r.wallMs));
+    const rss1 = Math.max(...scans.map((r) => r.maxRssBytes));
+    const rssFloor = Math.max(...floors.map((r) => r.maxRssBytes));
+    const rssMany = many.maxRssBytes;
+    const runs = (rs: ChildRun[]) => `runs ${rs.map((r) => fmtMs(r.wallMs)).join(", ")}`;
+    const cpu = (rs: ChildRun[]) => median(rs.map((r) => r.cpuMs));
+    const rows: Row[] = [
+      {
+        figure: "floor: read + gunzip + JSON.parse",
+        value: fmtMs(floorMs),
+        baseline: `${runs(floors)}; CPU ${fmtMs(cpu(floors))}`,
+        status: "INFO",
+      },
+      {
+        figure: "guardrail scan --format json (wall)",
+        value: fmtMs(scanMs),
+        baseline: `${runs(scans)}; CPU ${fmtMs(cpu(scans))}`,
+        status: "INFO",
+      },
+      {
+        figure: "scan throughput",
+        value: fmtRate(manifest.resources / (scanMs / 1000)),
+        baseline: `floor ${fmtRate(manifest.resources / (floorMs / 1000))} resources`,
+        status: "INFO",
+      },
+      {
+        figure: "scan wall / floor",
+        value: `${(scanMs / floorMs).toFixed(2)}×`,
+        baseline: `floor ${fmtMs(floorMs)}`,
+        target: `≤ ${TARGET_VS_FLOOR.toFixed(1)}×`,
+        status: check(scanMs / floorMs <= TARGET_VS_FLOOR),
+      },
+      {
+        figure: `peak RSS, 1× (${manifest.snapshotFiles.length} files)`,
+        value: fmtMiB(rss1),
+        baseline: `floor ${fmtMiB(rssFloor)}`,
+        status: "INFO",
+      },
+      {
+        figure: `peak RSS, ${opts.copies}× (${opts.copies * manifest.snapshotFiles.length} files)`,
+        value: fmtMiB(rssMany),
+        baseline: `1× ${fmtMiB(rss1)}; ratio ${(rssMany / rss1).toFixed(2)}; wall ${fmtMs(many.wallMs)}`,
+        target: `≤ ${TARGET_RSS_GROWTH} × RSS(1×)`,
+        status: check(rssMany <= TARGET_RSS_GROWTH * rss1),
+      },
+    ];
+    printTable(
+      "Scan",
+      `${fmtInt(manifest.resources)} resources, ${manifest.snapshotFiles.length} files, ${fmtMiB(bytes)} gzipped, ` +
+        `full policy pack (${packSize} policies)`,
+      rows,
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
