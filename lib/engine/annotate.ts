@@ -62,15 +62,18 @@ function describe(e: ErrorObject): string {
  */
 export function annotate(errors: readonly ErrorObject[] | null | undefined): string {
   if (!errors || errors.length === 0) return "does not satisfy the policy";
-  const described = [...errors]
-    .reverse()
-    .find((e) => isObject(e.parentSchema) && typeof e.parentSchema.description === "string");
+  let described: ErrorObject | undefined;
+  for (let i = errors.length - 1; i >= 0 && !described; i--) {
+    const e = errors[i] as ErrorObject;
+    if (isObject(e.parentSchema) && typeof e.parentSchema.description === "string") described = e;
+  }
   const first = errors[0] as ErrorObject;
   if (described) {
     const desc = (described.parentSchema as { description: string }).description;
     const where = propertyPath(described.instancePath);
+    if (where === "the document") return truncateAnnotation(desc);
     const found = described.keyword === "required" ? "" : ` (is ${show(described.data)})`;
-    return truncateAnnotation(where === "the document" ? desc : `${where}: ${desc}${found}`);
+    return truncateAnnotation(`${where}: ${desc}${found}`);
   }
   return truncateAnnotation(describe(first));
 }

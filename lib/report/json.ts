@@ -2,7 +2,11 @@ import type { Evaluation } from "../engine/evaluate";
 import { Sink } from "./common";
 import type { ReportOptions, ReportWriter, ScanSummary } from "./types";
 
-/** One `results` entry: the evaluation's fields in a fixed order, absent optional fields left out. */
+/**
+ * One `results` entry: the evaluation's fields in a fixed order, absent optional fields left out, without where
+ * it was read from. (The streamed JSON report writes evaluations as they are, `source` included: the engine
+ * builds them with this same field order.)
+ */
 export function jsonResult(e: Evaluation): Record<string, unknown> {
   return {
     policyId: e.policyId,
@@ -29,7 +33,7 @@ export function createJsonWriter(opts: ReportOptions): ReportWriter {
   let count = 0;
   return {
     add(e) {
-      sink.push((count === 0 ? '{"results":[\n' : ",\n") + JSON.stringify(jsonResult(e)));
+      sink.push((count === 0 ? '{"results":[\n' : ",\n") + JSON.stringify(e));
       count++;
     },
     ready: () => sink.write(""),

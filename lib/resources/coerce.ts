@@ -82,48 +82,91 @@ export function typedAttributes(
   return out;
 }
 
+type Shaper = (value: unknown) => unknown;
+
+const shapers = { camel: new WeakMap<object, Shaper>(), pascal: new WeakMap<object, Shaper>() };
+
 /**
  * Builds a document from a configuration by walking the document schema: every property the schema lists is
  * copied (and coerced to the schema's type: `"true"` becomes true, `"300"` becomes 300), every property it does
  * not list is dropped, so the document an adapter builds is exactly what its `documentSchema` describes.
  * Maps (`additionalProperties` schemas) keep their keys. With `pascal`, a property `fooBar` is also read from
  * `FooBar` (CloudFormation property naming); map keys are never renamed.
+ *
+ * The schema walk is done once per schema: it compiles to a tree of closures, cached, so shaping an item costs
+ * only the copying (scans shape hundreds of thousands of items).
  */
 export function shapeBySchema(schema: JsonSchema, value: unknown, opts: { pascal?: boolean } = {}): unknown {
-  if (value === undefined || value === null) return undefined;
-  if (!isObject(schema)) return value;
+  return compileShaper(schema, opts.pascal === true)(value);
+}
+
+function compileShaper(schema: JsonSchema, pascal: boolean): Shaper {
+  if (!isObject(schema)) return (v) => (v === null ? undefined : v);
+  const cache = pascal ? shapers.pascal : shapers.camel;
+  const hit = cache.get(schema);
+  if (hit) return hit;
+  let shaper: Shaper;
   if (schema.type === "object" || isObject(schema.properties) || isObject(schema.additionalProperties)) {
-    if (!isObject(value)) return undefined;
-    const out: JsonObject = {};
     const props = isObject(schema.properties) ? schema.properties : {};
-    for (const [name, sub] of Object.entries(props)) {
-      const raw = value[name] ?? (opts.pascal ? value[name.charAt(0).toUpperCase() + name.slice(1)] : undefined);
-      const v = shapeBySchema(sub as JsonSchema, raw, opts);
-      if (v !== undefined) out[name] = v;
-    }
-    if (isObject(schema.additionalProperties)) {
-      for (const [key, raw] of Object.entries(value)) {
-        if (key in props) continue;
-        const v = shapeBySchema(schema.additionalProperties, raw, opts);
-        if (v !== undefined) out[key] = v;
+    const fields = Object.entries(props).map(([name, sub]) => ({
+      name,
+      alias: pascal ? name.charAt(0).toUpperCase() + name.slice(1) : undefined,
+      shape: compileShaper(sub as JsonSchema, pascal),
+    }));
+    const extra = isObject(schema.additionalProperties)
+      ? compileShaper(schema.additionalProperties, pascal)
+      : undefined;
+    shaper = (value) => {
+      if (!isObject(value)) return undefined;
+      const out: JsonObject = {};
+      for (const f of fields) {
+        let raw = value[f.name];
+        if ((raw === undefined || raw === null) && f.alias !== undefined) raw = value[f.alias];
+        if (raw === undefined || raw === null) continue;
+        const v = f.shape(raw);
+        if (v !== undefined) out[f.name] = v;
       }
+      if (extra) {
+        for (const key of Object.keys(value)) {
+          if (key in props) continue;
+          const raw = value[key];
+          if (raw === undefined || raw === null) continue;
+          const v = extra(raw);
+          if (v !== undefined) out[key] = v;
+        }
+      }
+      return out;
+    };
+  } else {
+    switch (schema.type) {
+      case "array": {
+        const item = compileShaper(isObject(schema.items) ? schema.items : {}, pascal);
+        shaper = (value) => {
+          if (!Array.isArray(value)) return undefined;
+          const out: unknown[] = [];
+          for (const v of value) {
+            if (v === undefined || v === null) continue;
+            const shaped = item(v);
+            if (shaped !== undefined) out.push(shaped);
+          }
+          return out;
+        };
+        break;
+      }
+      case "boolean":
+        shaper = (v) => (v === null ? undefined : toBool(v));
+        break;
+      case "number":
+      case "integer":
+        shaper = (v) => (v === null ? undefined : toNumber(v));
+        break;
+      case "string":
+        shaper = (v) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
+        break;
+      default:
+        shaper = (v) => (v === null ? undefined : v);
     }
-    return out;
   }
-  switch (schema.type) {
-    case "array": {
-      if (!Array.isArray(value)) return undefined;
-      const items = isObject(schema.items) ? schema.items : {};
-      return value.map((v) => shapeBySchema(items, v, opts)).filter((v) => v !== undefined);
-    }
-    case "boolean":
-      return toBool(value);
-    case "number":
-    case "integer":
-      return toNumber(value);
-    case "string":
-      return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
-    default:
-      return value;
-  }
+  cache.set(schema, shaper);
+  return shaper;
 }
