@@ -7,6 +7,7 @@ import { scanConfigFiles } from "../../lib/scan";
 import { SEVERITIES, type Severity } from "../../lib/policy/types";
 import { EXIT } from "../exit";
 import { loadPack, UsageError } from "../pack";
+import type { Pack } from "../../lib/pack";
 import { Progress, formatBytes } from "../progress";
 
 export interface ScanCommandOptions {
@@ -22,20 +23,20 @@ export interface ScanCommandOptions {
 
 export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
   const err = (line: string) => process.stderr.write(line + "\n");
-  const { engine, problems } = loadPack(opts, err);
-  if (problems.length > 0) {
+  const pack = loadPack(opts, err);
+  if (pack.problems.length > 0) {
     err(
-      `guardrail: ${problems.length} problem(s) in the policies or exemptions; fix them (guardrail validate) before scanning`,
+      `guardrail: ${pack.problems.length} problem(s) in the policies or exemptions; fix them (guardrail validate) before scanning`,
     );
     return EXIT.usage;
   }
-  const summary = await runScan(opts, engine, err);
+  const summary = await runScan(opts, pack, err);
   return scanExitCode(summary, opts.failOn);
 }
 
-export async function runScan(
+async function runScan(
   opts: Pick<ScanCommandOptions, "snapshot" | "format" | "out" | "progress">,
-  engine: Parameters<typeof scanConfigFiles>[0]["engine"],
+  pack: Pack,
   err: (line: string) => void,
 ): Promise<ScanSummary> {
   const file = opts.out ? await openOutput(opts.out) : undefined;
@@ -48,8 +49,10 @@ export async function runScan(
   const started = Date.now();
   const summary = await scanConfigFiles({
     inputs: opts.snapshot,
-    engine,
+    engine: pack.engine,
     writer,
+    // Files are scanned on every core; the workers build the same engine from the same pack.
+    parallel: { pack: pack.spec, format: opts.format },
     onProgress: (p) => {
       const secs = (Date.now() - started) / 1000;
       progress.update(

@@ -1,6 +1,6 @@
 import type { Evaluation } from "../engine/evaluate";
 import { Sink } from "./common";
-import type { ReportOptions, ReportWriter } from "./types";
+import type { RecordEncoder, ReportOptions, ReportWriter } from "./types";
 
 export const CSV_COLUMNS = [
   "policy_id",
@@ -59,6 +59,8 @@ export function csvRow(e: Evaluation): string {
 }
 
 /** RFC 4180 CSV (CRLF line ends, header row), one row per evaluation, streamed. Input problems are not included. */
+export const csvRecordEncoder: RecordEncoder = { encode: (e) => csvRow(e) + "\r\n", separator: "" };
+
 export function createCsvWriter(opts: ReportOptions): ReportWriter {
   const sink = new Sink(opts.out);
   let started = false;
@@ -70,7 +72,11 @@ export function createCsvWriter(opts: ReportOptions): ReportWriter {
   return {
     add(e) {
       start();
-      sink.push(csvRow(e) + "\r\n");
+      sink.push(csvRecordEncoder.encode(e));
+    },
+    addEncoded(records, n) {
+      start();
+      if (n > 0) sink.push(records);
     },
     ready: () => sink.write(""),
     async finish() {

@@ -216,6 +216,7 @@ export function createHtmlWriter(opts: ReportOptions): ReportWriter {
   const exemptions = new TopK<Evaluation>(HTML_MAX_EXEMPTIONS, compareEvaluations);
   const seen = new Map<string, Severity>();
   return {
+    accepts: "violations",
     add(e) {
       if (e.compliance === "NON_COMPLIANT") violations.push(e);
       else if (e.compliance === "EXEMPT") exemptions.push(e);

@@ -1,12 +1,20 @@
-import { createCsvWriter } from "./csv";
+import { createCsvWriter, csvRecordEncoder } from "./csv";
 import { createHtmlWriter } from "./html";
-import { createJsonWriter } from "./json";
+import { createJsonWriter, jsonRecordEncoder } from "./json";
 import { createJunitWriter } from "./junit";
 import { createSarifWriter } from "./sarif";
 import { createTableWriter } from "./table";
-import { REPORT_FORMATS, type ReportFormat, type ReportOptions, type ReportWriter } from "./types";
+import { REPORT_FORMATS, type RecordEncoder, type ReportFormat, type ReportOptions, type ReportWriter } from "./types";
 
-export type { InputProblem, PolicyInfo, ReportFormat, ReportOptions, ReportWriter, ScanSummary } from "./types";
+export type {
+  InputProblem,
+  PolicyInfo,
+  RecordEncoder,
+  ReportFormat,
+  ReportOptions,
+  ReportWriter,
+  ScanSummary,
+} from "./types";
 export { REPORT_FORMATS } from "./types";
 
 const WRITERS: Record<ReportFormat, (opts: ReportOptions) => ReportWriter> = {
@@ -23,4 +31,11 @@ export function createReportWriter(format: ReportFormat, opts: ReportOptions): R
   const factory = Object.hasOwn(WRITERS, format) ? WRITERS[format] : undefined;
   if (!factory) throw new Error(`unknown report format "${String(format)}" (one of ${REPORT_FORMATS.join(", ")})`);
   return factory(opts);
+}
+
+const ENCODERS: Partial<Record<ReportFormat, RecordEncoder>> = { json: jsonRecordEncoder, csv: csvRecordEncoder };
+
+/** The per-evaluation encoder of a streaming format (json, csv), for scan workers; undefined for the others. */
+export function recordEncoder(format: ReportFormat): RecordEncoder | undefined {
+  return Object.hasOwn(ENCODERS, format) ? ENCODERS[format] : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Evaluation } from "../engine/evaluate";
 import { Sink } from "./common";
-import type { ReportOptions, ReportWriter, ScanSummary } from "./types";
+import type { RecordEncoder, ReportOptions, ReportWriter, ScanSummary } from "./types";
 
 /**
  * One `results` entry: the evaluation's fields in a fixed order, absent optional fields left out, without where
@@ -28,13 +28,57 @@ export function jsonResult(e: Evaluation): Record<string, unknown> {
  * as they arrive (one per line), so memory stays flat however many there are; the summary, known only at the end,
  * comes after them. The summary is the ScanSummary without `tool` and `problems`, which are top-level keys.
  */
+export const jsonRecordEncoder: RecordEncoder = { encode: encodeJsonRecord, separator: ",\n" };
+
+/**
+ * `JSON.stringify(e)`, byte for byte, but the part that describes the resource (identity and source, the same for
+ * every policy judging it) is encoded once per resource: evaluations of one resource arrive together and share
+ * their `source` object. Encoding is a third of a large scan's work otherwise.
+ */
+function encodeJsonRecord(e: Evaluation): string {
+  let head = `{"policyId":${JSON.stringify(e.policyId)},"severity":${JSON.stringify(e.severity)},"compliance":"${e.compliance}"`;
+  if (e.annotation !== undefined) head += `,"annotation":${JSON.stringify(e.annotation)}`;
+  const exemption = e.exemption === undefined ? "" : `,"exemption":${JSON.stringify(e.exemption)}`;
+  return head + resourcePart(e) + exemption + sourcePart(e) + "}";
+}
+
+let lastResource: { source: object; type: string; id: string; text: string } | undefined;
+
+function resourcePart(e: Evaluation): string {
+  const cached = lastResource;
+  if (cached && e.source && cached.source === e.source && cached.type === e.resourceType && cached.id === e.resourceId) {
+    return cached.text;
+  }
+  let text = `,"resourceType":${JSON.stringify(e.resourceType)},"resourceId":${JSON.stringify(e.resourceId)}`;
+  if (e.resourceName !== undefined) text += `,"resourceName":${JSON.stringify(e.resourceName)}`;
+  if (e.arn !== undefined) text += `,"arn":${JSON.stringify(e.arn)}`;
+  text += `,"accountId":${JSON.stringify(e.accountId)},"region":${JSON.stringify(e.region)}`;
+  if (e.source) lastResource = { source: e.source, type: e.resourceType, id: e.resourceId, text };
+  return text;
+}
+
+let lastSource: { source: object; text: string } | undefined;
+
+function sourcePart(e: Evaluation): string {
+  if (e.source === undefined) return "";
+  if (lastSource?.source === e.source) return lastSource.text;
+  const text = `,"source":${JSON.stringify(e.source)}`;
+  lastSource = { source: e.source, text };
+  return text;
+}
+
 export function createJsonWriter(opts: ReportOptions): ReportWriter {
   const sink = new Sink(opts.out);
   let count = 0;
   return {
     add(e) {
-      sink.push((count === 0 ? '{"results":[\n' : ",\n") + JSON.stringify(e));
+      sink.push((count === 0 ? '{"results":[\n' : ",\n") + jsonRecordEncoder.encode(e));
       count++;
+    },
+    addEncoded(records, n) {
+      if (n === 0) return;
+      sink.push((count === 0 ? '{"results":[\n' : ",\n") + records);
+      count += n;
     },
     ready: () => sink.write(""),
     async finish(summary: ScanSummary) {

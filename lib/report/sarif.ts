@@ -104,6 +104,7 @@ function notification(p: InputProblem) {
 export function createSarifWriter(opts: ReportOptions): ReportWriter {
   const kept: Evaluation[] = [];
   return {
+    accepts: "violations",
     add(e) {
       if (e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT") kept.push(e);
     },

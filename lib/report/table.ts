@@ -70,6 +70,7 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
   const c = createColors(opts.color);
   const findings = new Map<string, PolicyFindings>();
   return {
+    accepts: "violations",
     add(e) {
       if (e.compliance !== "NON_COMPLIANT" && e.compliance !== "EXEMPT") return;
       let f = findings.get(e.policyId);

@@ -55,6 +55,16 @@ export interface ReportWriter {
    * thousand evaluations, so a slow disk or pipe holds the scan back instead of the report piling up in memory.
    */
   ready?(): Promise<void>;
+  /**
+   * Which evaluations `add` needs: "violations" (NON_COMPLIANT and EXEMPT only) lets a parallel scan send the
+   * main thread a fraction of them. Default "all".
+   */
+  readonly accepts?: "all" | "violations";
+  /**
+   * Streaming formats: evaluations already encoded by this format's `RecordEncoder` (in a scan worker), joined
+   * with its separator, in scan order; `count` is how many records the text holds.
+   */
+  addEncoded?(records: string, count: number): void;
   /** Writes the rest of the report; resolves once everything is flushed. */
   finish(summary: ScanSummary): Promise<void>;
 }
@@ -64,4 +74,11 @@ export interface ReportOptions {
   out: NodeJS.WritableStream;
   /** Colours and terminal widths (table format only). */
   color: boolean;
+}
+
+/** A streaming format's per-evaluation record: a pure function, so scan workers can encode in parallel. */
+export interface RecordEncoder {
+  encode(e: Evaluation): string;
+  /** Text between two records. */
+  separator: string;
 }

@@ -123,3 +123,10 @@ function itemsOf(file: string, data: unknown): Omit<ItemFile, "file" | "bytes"> 
     "not a Config snapshot or Config API output: expected configurationItems, baseConfigurationItems or Results",
   );
 }
+
+/** Like readItemFile, but a failure is returned (as an InputFileError naming the file), not thrown. */
+export function readItemFileOrError(file: string): Promise<ItemFile | InputFileError> {
+  return readItemFile(file).catch((e: unknown) =>
+    e instanceof InputFileError ? e : new InputFileError(file, (e as Error).message),
+  );
+}

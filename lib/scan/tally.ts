@@ -1,0 +1,107 @@
+import type { Compliance, Evaluation } from "../engine/evaluate";
+import type { InputProblem } from "../report/types";
+import { SEVERITIES, type Severity } from "../policy/types";
+
+function emptyCounts(): Record<Compliance, number> {
+  return { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, EXEMPT: 0 };
+}
+
+/**
+ * The counts a scan report needs. Plain data, so a scan worker's tally for one file crosses to the main thread
+ * and is merged there.
+ */
+export interface TallyData {
+  filesRead: number;
+  filesFailed: number;
+  bytes: number;
+  itemsRead: number;
+  evaluated: number;
+  deleted: number;
+  evaluations: number;
+  expiredExemptions: number;
+  byCompliance: Record<Compliance, number>;
+  byPolicy: Record<string, Record<Compliance, number>>;
+  violationsBySeverity: Record<Severity, number>;
+  violationsByAccount: Record<string, number>;
+  notCovered: Record<string, number>;
+  /** Where each uncovered type was first seen. */
+  notCoveredFirst: Record<string, { file: string; pointer: string }>;
+  problems: InputProblem[];
+}
+
+export class ScanTally {
+  readonly data: TallyData = {
+    filesRead: 0,
+    filesFailed: 0,
+    bytes: 0,
+    itemsRead: 0,
+    evaluated: 0,
+    deleted: 0,
+    evaluations: 0,
+    expiredExemptions: 0,
+    byCompliance: emptyCounts(),
+    byPolicy: {},
+    violationsBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+    violationsByAccount: {},
+    notCovered: {},
+    notCoveredFirst: {},
+    problems: [],
+  };
+
+  count(e: Evaluation): void {
+    const d = this.data;
+    d.evaluations++;
+    d.byCompliance[e.compliance]++;
+    (d.byPolicy[e.policyId] ??= emptyCounts())[e.compliance]++;
+    if (e.compliance === "NON_COMPLIANT") {
+      d.violationsBySeverity[e.severity]++;
+      d.violationsByAccount[e.accountId] = (d.violationsByAccount[e.accountId] ?? 0) + 1;
+      if (e.exemption && !e.exemption.active) d.expiredExemptions++;
+    }
+  }
+
+  notCovered(type: string, file: string, pointer: string): void {
+    const d = this.data;
+    d.notCovered[type] = (d.notCovered[type] ?? 0) + 1;
+    d.notCoveredFirst[type] ??= { file, pointer };
+  }
+
+  merge(o: TallyData): void {
+    const d = this.data;
+    d.filesRead += o.filesRead;
+    d.filesFailed += o.filesFailed;
+    d.bytes += o.bytes;
+    d.itemsRead += o.itemsRead;
+    d.evaluated += o.evaluated;
+    d.deleted += o.deleted;
+    d.evaluations += o.evaluations;
+    d.expiredExemptions += o.expiredExemptions;
+    addInto(d.byCompliance, o.byCompliance);
+    addInto(d.violationsBySeverity, o.violationsBySeverity);
+    addInto(d.violationsByAccount, o.violationsByAccount);
+    addInto(d.notCovered, o.notCovered);
+    for (const [id, counts] of Object.entries(o.byPolicy)) addInto((d.byPolicy[id] ??= emptyCounts()), counts);
+    for (const [type, first] of Object.entries(o.notCoveredFirst)) d.notCoveredFirst[type] ??= first;
+    d.problems.push(...o.problems);
+  }
+
+  /** One warning per uncovered type for the whole scan (not per file), at its first occurrence. */
+  notCoveredWarnings(): InputProblem[] {
+    return Object.entries(this.data.notCoveredFirst).map(([type, first]) => {
+      const n = this.data.notCovered[type] ?? 0;
+      return {
+        level: "warning",
+        ...first,
+        message: `${type}: no policy covers this type; ${n} item${n === 1 ? "" : "s"} not evaluated (first one here)`,
+      };
+    });
+  }
+}
+
+function addInto<K extends string>(target: Record<K, number>, source: Record<K, number>): void {
+  for (const k of Object.keys(source) as K[]) target[k] = (target[k] ?? 0) + (source[k] ?? 0);
+}
+
+export function emptyComplianceCounts(): Record<Compliance, number> {
+  return emptyCounts();
+}
