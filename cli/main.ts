@@ -119,6 +119,7 @@ ${EXIT_HELP}`,
         SEVERITIES as string[],
       ),
     )
+    .option("--workers <n>", "threads that scan files in parallel (default: one per CPU core)", positiveInt)
     .option("--no-progress", "no progress line, even on a terminal")
     .addHelpText(
       "after",

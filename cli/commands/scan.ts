@@ -19,6 +19,7 @@ export interface ScanCommandOptions {
   exemptions?: string;
   failOn?: Severity;
   progress?: boolean;
+  workers?: number;
 }
 
 export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
@@ -35,7 +36,7 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
 }
 
 async function runScan(
-  opts: Pick<ScanCommandOptions, "snapshot" | "format" | "out" | "progress">,
+  opts: Pick<ScanCommandOptions, "snapshot" | "format" | "out" | "progress" | "workers">,
   pack: Pack,
   err: (line: string) => void,
 ): Promise<ScanSummary> {
@@ -52,7 +53,7 @@ async function runScan(
     engine: pack.engine,
     writer,
     // Files are scanned on every core; the workers build the same engine from the same pack.
-    parallel: { pack: pack.spec, format: opts.format },
+    parallel: { pack: pack.spec, format: opts.format, ...(opts.workers ? { workers: opts.workers } : {}) },
     onProgress: (p) => {
       const secs = (Date.now() - started) / 1000;
       progress.update(
