@@ -17,6 +17,7 @@ export function packSpec(opts: PackOptions): PackSpec {
     ...(opts.policies && opts.policies.length > 0 ? { policyPaths: opts.policies } : {}),
     ...(opts.policy && opts.policy.length > 0 ? { policyIds: opts.policy } : {}),
     ...(exemptionsFile ? { exemptionsFile } : {}),
+    now: new Date().toISOString(),
   };
 }
 
@@ -24,14 +25,18 @@ export function packSpec(opts: PackOptions): PackSpec {
  * Loads the policy pack (and exemptions) the way every command does. Invalid policies are reported on stderr
  * with their place and make the command fail (exit 2): a scan with a silently missing policy would lie.
  */
-export function loadPack(opts: PackOptions, err: (line: string) => void): Pack {
+export function loadPack(opts: PackOptions | PackSpec, err: (line: string) => void): Pack {
   let pack: Pack;
   try {
-    pack = loadPackSpec(packSpec(opts));
+    pack = loadPackSpec(isSpec(opts) ? opts : packSpec(opts));
   } catch (e) {
     if (e instanceof PackError) throw new UsageError(e.message);
     throw e;
   }
   for (const p of pack.problems) err(formatProblem(p));
   return pack;
+}
+
+function isSpec(o: PackOptions | PackSpec): o is PackSpec {
+  return "now" in o;
 }

@@ -3,11 +3,10 @@ import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import { createReportWriter } from "../../lib/report";
 import type { ReportFormat, ScanSummary } from "../../lib/report/types";
-import { scanConfigFiles } from "../../lib/scan";
+import { ScanPool, scanConfigFiles } from "../../lib/scan";
 import { SEVERITIES, type Severity } from "../../lib/policy/types";
 import { EXIT } from "../exit";
-import { loadPack, UsageError } from "../pack";
-import type { Pack } from "../../lib/pack";
+import { loadPack, packSpec, UsageError } from "../pack";
 import { Progress, formatBytes } from "../progress";
 
 export interface ScanCommandOptions {
@@ -24,58 +23,58 @@ export interface ScanCommandOptions {
 
 export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
   const err = (line: string) => process.stderr.write(line + "\n");
-  const pack = loadPack(opts, err);
-  if (pack.problems.length > 0) {
-    err(
-      `guardrail: ${pack.problems.length} problem(s) in the policies or exemptions; fix them (guardrail validate) before scanning`,
-    );
-    return EXIT.usage;
-  }
-  const summary = await runScan(opts, pack, err);
-  return scanExitCode(summary, opts.failOn);
-}
-
-async function runScan(
-  opts: Pick<ScanCommandOptions, "snapshot" | "format" | "out" | "progress" | "workers">,
-  pack: Pack,
-  err: (line: string) => void,
-): Promise<ScanSummary> {
+  const spec = packSpec(opts);
   const file = opts.out ? await openOutput(opts.out) : undefined;
-  const out = file ?? process.stdout;
   const writer = createReportWriter(opts.format, {
-    out,
+    out: file ?? process.stdout,
     color: !file && opts.format === "table" && process.stdout.isTTY === true && !process.env.NO_COLOR,
   });
-  const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
-  const started = Date.now();
-  const summary = await scanConfigFiles({
-    inputs: opts.snapshot,
-    engine: pack.engine,
+  // The workers compile the pack while this thread compiles its own copy to validate it.
+  const pool = ScanPool.start({
+    pack: spec,
     writer,
-    // Files are scanned on every core; the workers build the same engine from the same pack.
-    parallel: { pack: pack.spec, format: opts.format, ...(opts.workers ? { workers: opts.workers } : {}) },
-    onProgress: (p) => {
-      const secs = (Date.now() - started) / 1000;
-      progress.update(
-        `scanning: ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytes)}, ${p.items.toLocaleString("en-US")} items (${Math.round(p.items / Math.max(secs, 0.001)).toLocaleString("en-US")}/s)`,
-      );
-    },
+    format: opts.format,
+    ...(opts.workers ? { workers: opts.workers } : {}),
   });
-  progress.done();
-  if (file) {
-    file.end();
-    await finished(file);
-    err(`report written to ${opts.out}`);
-  } else if (!process.stdout.writableNeedDrain) {
-    // nothing pending
-  } else {
-    await once(process.stdout, "drain");
+  try {
+    const pack = loadPack(spec, err);
+    if (pack.problems.length > 0) {
+      err(
+        `guardrail: ${pack.problems.length} problem(s) in the policies or exemptions; fix them (guardrail validate) before scanning`,
+      );
+      return EXIT.usage;
+    }
+    const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
+    const started = Date.now();
+    const summary = await scanConfigFiles({
+      inputs: opts.snapshot,
+      engine: pack.engine,
+      writer,
+      pool,
+      onProgress: (p) => {
+        const secs = (Date.now() - started) / 1000;
+        progress.update(
+          `scanning: ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytes)}, ${p.items.toLocaleString("en-US")} items (${Math.round(p.items / Math.max(secs, 0.001)).toLocaleString("en-US")}/s)`,
+        );
+      },
+    });
+    progress.done();
+    if (file) {
+      file.end();
+      await finished(file);
+      err(`report written to ${opts.out}`);
+    } else if (process.stdout.writableNeedDrain) {
+      await once(process.stdout, "drain");
+    }
+    // Input problems go to stderr too, so they are seen whatever the report format.
+    if (opts.format !== "table" || file) {
+      for (const p of summary.problems) err(`${p.level}: ${p.file}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`);
+    }
+    return scanExitCode(summary, opts.failOn);
+  } finally {
+    await pool.close();
+    file?.destroy();
   }
-  // Input problems go to stderr too, so they are seen whatever the report format.
-  if (opts.format !== "table" || file) {
-    for (const p of summary.problems) err(`${p.level}: ${p.file}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`);
-  }
-  return summary;
 }
 
 /** Opens the report file before any work, so a bad --out is a usage error, not a crash after the scan. */

@@ -46,7 +46,13 @@ let lastResource: { source: object; type: string; id: string; text: string } | u
 
 function resourcePart(e: Evaluation): string {
   const cached = lastResource;
-  if (cached && e.source && cached.source === e.source && cached.type === e.resourceType && cached.id === e.resourceId) {
+  if (
+    cached &&
+    e.source &&
+    cached.source === e.source &&
+    cached.type === e.resourceType &&
+    cached.id === e.resourceId
+  ) {
     return cached.text;
   }
   let text = `,"resourceType":${JSON.stringify(e.resourceType)},"resourceId":${JSON.stringify(e.resourceId)}`;

@@ -1,17 +1,15 @@
-import { availableParallelism } from "node:os";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import { resourceAdapters } from "../resources/registry";
 import { listItemFiles, readItemFileOrError, InputFileError } from "../sources/config-files";
 import type { Engine, Evaluation } from "../engine/evaluate";
-import type { PackSpec } from "../pack";
-import type { PolicyInfo, ReportFormat, ReportWriter, ScanSummary } from "../report/types";
+import type { PolicyInfo, ReportWriter, ScanSummary } from "../report/types";
 import { resourceTypesOf } from "../policy/types";
 import { VERSION } from "../version";
 import { scanItemFile } from "./file";
 import { ScanTally, emptyComplianceCounts, type TallyData } from "./tally";
-import type { FileRequest, FileResult, WorkerSetup } from "./worker";
+import type { ScanPool } from "./pool";
+import type { FileResult } from "./worker";
+
+export { ScanPool } from "./pool";
 
 export interface ScanProgress {
   filesDone: number;
@@ -26,11 +24,10 @@ export interface ScanOptions {
   writer: ReportWriter;
   onProgress?: (p: ScanProgress) => void;
   /**
-   * Scan files on worker threads, each building its engine from this pack (the one `engine` was built from).
-   * Without it, or when the worker script is not built (running from TypeScript sources), the scan runs in this
-   * thread.
+   * Worker threads to scan files on (see pool.ts); their engines were built from the pack `engine` came from.
+   * Without one, or for a single file, the scan runs in this thread. The caller closes the pool.
    */
-  parallel?: { pack: PackSpec; format?: ReportFormat; workers?: number };
+  pool?: ScanPool;
 }
 
 /**
@@ -53,8 +50,7 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
     files = [];
   }
 
-  const workers = workerCount(opts, files.length);
-  if (workers > 1 && opts.parallel) await scanInWorkers(files, opts, opts.parallel, workers, tally);
+  if (opts.pool && opts.pool.size > 0 && files.length > 1) await scanInWorkers(files, opts, opts.pool, tally);
   else await scanInThread(files, opts, tally);
 
   const d = tally.data;
@@ -86,13 +82,6 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
   return summary;
 }
 
-const WORKER_SCRIPT = join(__dirname, "worker.js");
-
-function workerCount(opts: ScanOptions, files: number): number {
-  if (!opts.parallel || !existsSync(WORKER_SCRIPT)) return 1;
-  return Math.max(1, Math.min(opts.parallel.workers ?? availableParallelism(), files, 8));
-}
-
 function failed(tally: ScanTally, file: string, message: string): void {
   tally.data.filesFailed++;
   tally.data.problems.push({ level: "error", file, message });
@@ -116,28 +105,16 @@ async function scanInThread(files: string[], opts: ScanOptions, tally: ScanTally
 
 /**
  * Files go to worker threads round-robin, at most two per worker in flight; results are taken in file order, so
- * the report is the same as a single-threaded scan's. Streaming formats (json, csv) are encoded in the workers;
- * otherwise the workers send the evaluations the writer accepts (often only the violations).
+ * the report is the same as a single-threaded scan's.
  */
-async function scanInWorkers(
-  files: string[],
-  opts: ScanOptions,
-  parallel: NonNullable<ScanOptions["parallel"]>,
-  n: number,
-  tally: ScanTally,
-): Promise<void> {
+async function scanInWorkers(files: string[], opts: ScanOptions, pool: ScanPool, tally: ScanTally): Promise<void> {
   const { writer } = opts;
-  const setup: WorkerSetup = {
-    pack: parallel.pack,
-    encode: writer.addEncoded && parallel.format ? parallel.format : undefined,
-    accepts: writer.accepts ?? "all",
-  };
-  const pool = Array.from({ length: n }, () => new ScanWorker(setup));
+  const n = pool.size;
   try {
     const results: (Promise<FileResult> | undefined)[] = [];
     const depth = 2 * n;
     const submit = (i: number) => {
-      results[i] = (pool[i % n] as ScanWorker).scan({ seq: i, file: files[i] as string });
+      results[i] = pool.scan(i % n, { seq: i, file: files[i] as string });
     };
     for (let i = 0; i < Math.min(files.length, depth); i++) submit(i);
     for (let i = 0; i < files.length; i++) {
@@ -151,44 +128,9 @@ async function scanInWorkers(
       if (writer.ready) await writer.ready();
       report(opts, tally.data, i + 1, files.length);
     }
-  } finally {
-    await Promise.all(pool.map((w) => w.close()));
-  }
-}
-
-/** One worker thread; `scan` resolves with the file's result, in the order files were given to it. */
-class ScanWorker {
-  private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve: (r: FileResult) => void; reject: (e: Error) => void }>();
-  private broken: Error | undefined;
-
-  constructor(setup: WorkerSetup) {
-    this.worker = new Worker(WORKER_SCRIPT, { workerData: setup });
-    this.worker.on("message", (r: FileResult) => {
-      this.waiting.get(r.seq)?.resolve(r);
-      this.waiting.delete(r.seq);
-    });
-    const fail = (e: Error) => {
-      this.broken = e;
-      for (const w of this.waiting.values()) w.reject(e);
-      this.waiting.clear();
-    };
-    this.worker.on("error", fail);
-    this.worker.on("exit", (code) => {
-      if (this.waiting.size > 0) fail(new Error(`scan worker exited with code ${code}`));
-    });
-  }
-
-  scan(req: FileRequest): Promise<FileResult> {
-    if (this.broken) return Promise.reject(this.broken);
-    return new Promise((resolve, reject) => {
-      this.waiting.set(req.seq, { resolve, reject });
-      this.worker.postMessage(req);
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
+  } catch (e) {
+    await pool.close();
+    throw e;
   }
 }
 

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { isObject } from "../util/json";
 
-
 /**
  * Files of configuration items as AWS produces them:
  *  - Config snapshot files delivered to S3: `{"fileVersion", "configSnapshotId", "configurationItems": [...]}`,
