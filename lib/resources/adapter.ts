@@ -48,12 +48,12 @@ export function resourceFromConfigItem(adapter: ResourceAdapter, item: ConfigIte
   return {
     type: item.resourceType,
     id: item.resourceId,
-    ...(item.resourceName ? { name: item.resourceName } : {}),
-    ...(item.arn ? { arn: item.arn } : {}),
+    name: item.resourceName,
+    arn: item.arn,
     accountId: item.accountId,
     region: item.region,
     tags: item.tags,
-    ...(item.captureTime ? { capturedAt: item.captureTime } : {}),
+    capturedAt: item.captureTime,
     deleted,
     document,
   };

@@ -55,14 +55,14 @@ type Json = JsonObject;
  * (`"\"{...}\""`); and an unset one can arrive as the literal `"null"`. Both are unwrapped here, once for all
  * adapters.
  */
-export function parseJsonValue(value: unknown, path: string): unknown {
+export function parseJsonValue(value: unknown, path: string, key?: string): unknown {
   if (typeof value !== "string") return value;
   const trimmed = value.trim();
   if (trimmed === "null") return null;
   if (trimmed.startsWith('"')) {
     try {
       const inner: unknown = JSON.parse(trimmed);
-      return typeof inner === "string" ? parseJsonValue(inner, path) : inner;
+      return typeof inner === "string" ? parseJsonValue(inner, path, key) : inner;
     } catch {
       return value;
     }
@@ -71,16 +71,17 @@ export function parseJsonValue(value: unknown, path: string): unknown {
   try {
     return JSON.parse(trimmed);
   } catch (e) {
-    throw new ConfigItemError(`${path} is not valid JSON: ${(e as Error).message}`, path);
+    const where = key === undefined ? path : `${path}/${key}`;
+    throw new ConfigItemError(`${where} is not valid JSON: ${(e as Error).message}`, where);
   }
 }
 
-function str(item: Json, ...keys: string[]): string | undefined {
-  for (const k of keys) {
-    const v = item[k];
-    if (typeof v === "string" && v !== "") return v;
-    if (typeof v === "number") return String(v);
-  }
+/** A non-empty string field (numbers, such as configurationStateId, as text); the second name is the other naming's. */
+function str(item: Json, key: string, otherNaming?: string): string | undefined {
+  let v = item[key];
+  if ((v === undefined || v === "") && otherNaming !== undefined) v = item[otherNaming];
+  if (typeof v === "string") return v === "" ? undefined : v;
+  if (typeof v === "number") return String(v);
   return undefined;
 }
 
@@ -118,8 +119,8 @@ export function toConfigItem(raw: unknown): ConfigItem {
   const supplementary: Json = {};
   const rawSupp = parseJsonValue(raw.supplementaryConfiguration, "/supplementaryConfiguration");
   if (isObject(rawSupp)) {
-    for (const [k, v] of Object.entries(rawSupp)) {
-      supplementary[k] = parseJsonValue(v, `/supplementaryConfiguration/${k}`);
+    for (const k of Object.keys(rawSupp)) {
+      supplementary[k] = parseJsonValue(rawSupp[k], "/supplementaryConfiguration", k);
     }
   }
 
@@ -129,28 +130,27 @@ export function toConfigItem(raw: unknown): ConfigItem {
       if (!isObject(r) || typeof r.resourceType !== "string") continue;
       relationships.push({
         resourceType: r.resourceType,
-        ...(typeof r.resourceId === "string" ? { resourceId: r.resourceId } : {}),
-        ...(typeof r.resourceName === "string" ? { resourceName: r.resourceName } : {}),
+        resourceId: typeof r.resourceId === "string" ? r.resourceId : undefined,
+        resourceName: typeof r.resourceName === "string" ? r.resourceName : undefined,
         name: String(r.name ?? r.relationshipName ?? ""),
       });
     }
   }
 
-  const tags = { ...tagMap(supplementary.Tags), ...tagMap(raw.tags) };
-  const arn = str(raw, "ARN", "arn");
-  const resourceName = str(raw, "resourceName");
-  const captureTime = str(raw, "configurationItemCaptureTime");
-  const stateId = str(raw, "configurationStateId");
+  const itemTags = tagMap(raw.tags);
+  const tags = supplementary.Tags === undefined ? itemTags : { ...tagMap(supplementary.Tags), ...itemTags };
+  // One literal with every field (absent ones undefined): a single object shape for every item keeps the
+  // adapters' property reads monomorphic on the scan's hot path.
   return {
     resourceType,
     resourceId,
-    ...(resourceName ? { resourceName } : {}),
-    ...(arn ? { arn } : {}),
+    resourceName: str(raw, "resourceName"),
+    arn: str(raw, "ARN", "arn"),
     accountId: str(raw, "awsAccountId", "accountId") ?? "",
     region: str(raw, "awsRegion") ?? "",
     status: (str(raw, "configurationItemStatus") ?? "OK") as ConfigurationItemStatus,
-    ...(captureTime ? { captureTime } : {}),
-    ...(stateId ? { configurationStateId: stateId } : {}),
+    captureTime: str(raw, "configurationItemCaptureTime"),
+    configurationStateId: str(raw, "configurationStateId"),
     configuration: (configuration as Json | undefined) ?? null,
     supplementaryConfiguration: supplementary,
     tags,
