@@ -104,7 +104,7 @@ async function scanInThread(files: string[], opts: ScanOptions, tally: ScanTally
 }
 
 /**
- * Files go to worker threads round-robin, at most two per worker in flight; results are taken in file order, so
+ * Files go to worker threads round-robin, a few in flight; results are taken in file order, so
  * the report is the same as a single-threaded scan's.
  */
 async function scanInWorkers(files: string[], opts: ScanOptions, pool: ScanPool, tally: ScanTally): Promise<void> {
@@ -112,7 +112,9 @@ async function scanInWorkers(files: string[], opts: ScanOptions, pool: ScanPool,
   const n = pool.size;
   try {
     const results: (Promise<FileResult> | undefined)[] = [];
-    const depth = 2 * n;
+    // One file queued behind the one each worker is scanning: enough to keep them busy, and each queued result
+    // (a file's encoded records) is held in memory until its turn.
+    const depth = n + 1;
     const submit = (i: number) => {
       results[i] = pool.scan(i % n, { seq: i, file: files[i] as string });
     };
