@@ -95,6 +95,27 @@ describe("guardrail CLI", () => {
     expect((JSON.parse(failing.stdout) as { version: string }).version).toBe("2.1.0");
   });
 
+  test("a scan on worker threads reports exactly what a single-threaded scan reports, in the same order", () => {
+    const dir = mkdtempSync(join(tmpdir(), "guardrail-workers-"));
+    expect(run(["fleet", "generate", "--services", "9", "--seed", "11", "--out", join(dir, "fleet")]).code).toBe(0);
+    const snapshots = join(dir, "fleet", "AWSLogs");
+    const results = (workers: string, format: string) => {
+      const out = join(dir, `${workers}.${format}`);
+      const r = run(["scan", "--snapshot", snapshots, "--format", format, "--out", out, "--workers", workers]);
+      expect(r.code).toBe(0);
+      return readFileSync(out, "utf8");
+    };
+    const one = JSON.parse(results("1", "json")) as { results: unknown[]; summary: { byPolicy: unknown } };
+    const two = JSON.parse(results("2", "json")) as typeof one;
+    expect(two.results.length).toBeGreaterThan(100);
+    expect(two.results).toEqual(one.results);
+    expect(two.summary.byPolicy).toEqual(one.summary.byPolicy);
+    expect(results("2", "csv")).toBe(results("1", "csv"));
+    const sarif = (w: string) =>
+      (JSON.parse(results(w, "sarif")) as { runs: { results: unknown[] }[] }).runs[0]?.results;
+    expect(sarif("2")).toEqual(sarif("1"));
+  });
+
   test("scan of a corrupt file exits 3 and names the file", () => {
     const dir = mkdtempSync(join(tmpdir(), "guardrail-corrupt-"));
     writeFileSync(join(dir, "x.json.gz"), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]));
