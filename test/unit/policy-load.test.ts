@@ -76,6 +76,18 @@ describe("loadPolicies", () => {
     expect(problems[0]?.line).toBe(line);
   });
 
+  test("the issue's own example: tracingEnable on a stage policy gets 'did you mean tracingEnabled?'", () => {
+    const text = policyText("apigateway-typo", (p) => {
+      p.subject = { resourceTypes: ["AWS::ApiGateway::Stage"] };
+      p.compliant = { properties: { tracingEnable: { const: true } }, required: ["tracingEnable"] };
+    });
+    const dir = packWith({ "apigateway-typo.json": text });
+    const messages = loadPolicies([dir], dir).problems.map((p) => `${p.pointer}  ${p.message}`);
+    expect(messages).toContain(
+      '/compliant/properties/tracingEnable  property "tracingEnable" is not in the AWS::ApiGateway::Stage document (did you mean tracingEnabled?)',
+    );
+  });
+
   test("an unknown JSON Schema keyword (a typo that would make the policy pass everything) is rejected", () => {
     const text = policyText("sqs-keyword", (p) => {
       p.compliant = { requird: ["KmsMasterKeyId"] };
