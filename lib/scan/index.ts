@@ -41,14 +41,8 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
   const tally = new ScanTally();
   for (const p of opts.engine.policies) tally.data.byPolicy[p.policy.id] = emptyComplianceCounts();
 
-  let files: string[];
-  try {
-    files = await listItemFiles(opts.inputs);
-  } catch (e) {
-    if (!(e instanceof InputFileError)) throw e;
-    tally.data.problems.push({ level: "error", file: e.file, message: e.message });
-    files = [];
-  }
+  const { files, problems } = await listItemFiles(opts.inputs);
+  tally.data.problems.push(...problems);
 
   if (opts.pool && opts.pool.size > 0 && files.length > 1) await scanInWorkers(files, opts, opts.pool, tally);
   else await scanInThread(files, opts, tally);

@@ -34,9 +34,31 @@ export class InputFileError extends Error {
   }
 }
 
-/** Every `.json` / `.json.gz` file under the given paths (directories walked recursively, in name order). */
-export async function listItemFiles(paths: string[]): Promise<string[]> {
+export interface ItemFileList {
+  files: string[];
+  /** Paths that could not be listed, and files passed over, each with the reason. */
+  problems: { level: "error" | "warning"; file: string; message: string }[];
+}
+
+/**
+ * AWS Config's S3 delivery layout: `AWSLogs/[o-org/]<account>/Config/<region>/<yyyy>/<m>/<d>/<kind>/<file>`, kind
+ * `ConfigSnapshot` or `ConfigHistory` (delivery notification example, aws-facts.md sources). The snapshot file
+ * name carries its delivery time: `<account>_Config_<region>_ConfigSnapshot_<yyyymmddThhmmssZ>_<uuid>.json.gz`.
+ */
+const CONFIG_KEY =
+  /(?:^|[/\\])AWSLogs[/\\](?:o-[a-z0-9]+[/\\])?(\d{12})[/\\]([A-Za-z-]+)[/\\]([a-z0-9-]+)[/\\](?:\d{4}[/\\]\d{1,2}[/\\]\d{1,2}[/\\])?(?:([A-Za-z-]+)[/\\])?([^/\\]+)$/;
+const SNAPSHOT_TIME = /_ConfigSnapshot_(\d{8}T\d{6}Z)_/;
+
+/**
+ * Every `.json` / `.json.gz` file under the given paths (directories walked recursively, in name order). Inside
+ * an `AWSLogs/` tree (a synced Config bucket) only the newest snapshot of each account and region is scanned:
+ * older snapshots describe the same resources again, and ConfigHistory files, CloudTrail logs and the like are
+ * not snapshots. What is passed over is said, once per reason. A path that cannot be listed is an error; the
+ * other paths are still listed.
+ */
+export async function listItemFiles(paths: string[]): Promise<ItemFileList> {
   const out: string[] = [];
+  const problems: ItemFileList["problems"] = [];
   const visit = async (p: string): Promise<void> => {
     const st = await stat(p);
     if (st.isDirectory()) {
@@ -47,16 +69,61 @@ export async function listItemFiles(paths: string[]): Promise<string[]> {
     }
   };
   for (const p of paths) {
+    const before = out.length;
     try {
       await visit(p);
     } catch (e) {
-      throw new InputFileError(
-        p,
-        (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (e as Error).message,
-      );
+      out.length = before;
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push({
+        level: "error",
+        file: p,
+        message: code === "ENOENT" ? "no such file or directory" : (e as Error).message,
+      });
     }
   }
-  return out;
+
+  // Newest snapshot per account and region inside AWS's layout; files outside the layout are kept as given.
+  const newest = new Map<string, { file: string; time: string }>();
+  const kept: string[] = [];
+  let superseded = 0;
+  let notSnapshots = 0;
+  let firstNotSnapshot = "";
+  for (const file of out) {
+    const m = CONFIG_KEY.exec(file);
+    if (!m) {
+      kept.push(file);
+      continue;
+    }
+    const [, account, service, region, kind, name] = m;
+    if (service !== "Config" || kind !== "ConfigSnapshot") {
+      if (notSnapshots++ === 0) firstNotSnapshot = file;
+      continue;
+    }
+    const key = `${account}/${region}`;
+    const time = SNAPSHOT_TIME.exec(name ?? "")?.[1] ?? "";
+    const seen = newest.get(key);
+    if (seen) superseded++;
+    if (!seen || time > seen.time) newest.set(key, { file, time });
+  }
+  const snapshots = new Set([...newest.values()].map((v) => v.file));
+  const outside = new Set(kept);
+  const files = out.filter((f) => snapshots.has(f) || outside.has(f));
+  if (superseded > 0) {
+    problems.push({
+      level: "warning",
+      file: paths.join(", "),
+      message: `${superseded} older Config snapshot${superseded === 1 ? "" : "s"} not scanned: the newest snapshot of each account and region describes the current state`,
+    });
+  }
+  if (notSnapshots > 0) {
+    problems.push({
+      level: "warning",
+      file: firstNotSnapshot,
+      message: `${notSnapshots} file${notSnapshots === 1 ? "" : "s"} in the AWSLogs layout not scanned: not Config snapshots (ConfigHistory, CloudTrail, ...); this is the first`,
+    });
+  }
+  return { files, problems };
 }
 
 /** Reads, gunzips (by magic number, not by name) and parses one file; every failure names the file. */

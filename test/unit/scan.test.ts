@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -104,6 +104,42 @@ describe("scanConfigFiles", () => {
       },
     ]);
     expect(summary.items.notCovered).toEqual({ "AWS::EC2::Instance": 2 });
+  });
+
+  test("in a synced Config bucket only the newest snapshot of each account and region is scanned", async () => {
+    const bucket = mkdtempSync(join(tmpdir(), "guardrail-bucket-"));
+    // Keys as AWS Config delivers them (aws-facts.md: the ConfigSnapshot delivery notification example).
+    const put = (key: string, body: string) => {
+      mkdirSync(join(bucket, key, ".."), { recursive: true });
+      writeFileSync(join(bucket, key), gzipSync(body));
+    };
+    const day = (d: number, items: unknown[]) =>
+      put(
+        `AWSLogs/111122223333/Config/eu-west-1/2026/11/${d}/ConfigSnapshot/111122223333_Config_eu-west-1_ConfigSnapshot_202611${String(d).padStart(2, "0")}T080000Z_0b7c3f2e-5d5e-4c1a-9a4e-2f1d6c8b9e1${d % 10}.json.gz`,
+        snapshot(items),
+      );
+    day(20, [sqsItem("orders", {})]);
+    day(21, [sqsItem("orders", { SqsManagedSseEnabled: "true" })]);
+    put(
+      "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/21/111122223333_CloudTrail_eu-west-1_20261121T0805Z_Mu0KsOhtH1ar15ZZ.json.gz",
+      JSON.stringify({ Records: [] }),
+    );
+    const { summary, evaluations } = await scan([bucket]);
+    expect(summary.files.read).toBe(1);
+    expect(evaluations.find((e) => e.policyId === "sqs-queue-encrypted")?.compliance).toBe("COMPLIANT");
+    expect(summary.problems.map((p) => [p.level, p.message.split(":")[0]])).toEqual([
+      ["warning", "1 older Config snapshot not scanned"],
+      ["warning", "1 file in the AWSLogs layout not scanned"],
+    ]);
+    expect(summary.problems.every((p) => p.level !== "error")).toBe(true);
+  });
+
+  test("a missing input among several is an error; the others are still scanned", async () => {
+    const { summary } = await scan([good, join(dir, "nope")]);
+    expect(summary.files.read).toBe(1);
+    expect(summary.problems).toEqual([
+      { level: "error", file: join(dir, "nope"), message: "no such file or directory" },
+    ]);
   });
 
   test("a missing input is an error, not a crash", async () => {
