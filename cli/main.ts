@@ -158,11 +158,11 @@ ${EXIT_HELP}`,
     )
     .option("--services <n>", "number of microservices (about 12 resources each)", positiveInt, 12)
     .option("--seed <n>", "random seed: the same seed writes the same files", positiveInt, 1)
-    .option("--out <dir>", "output directory", "fleet")
+    .option("--out <dir>", "output directory", ".guardrail/fleet")
     .option("--violation-rate <r>", "probability that a resource violates each policy it is subject to", rate, 0.15)
     .addHelpText(
       "after",
-      `\nExamples:\n  $ guardrail fleet generate --services 12 --out fleet\n  $ guardrail fleet generate --services 8000 --seed 7 --out big-fleet --violation-rate 0.05\n  $ guardrail scan --snapshot fleet/AWSLogs\n`,
+      `\nExamples:\n  $ guardrail fleet generate\n  $ guardrail scan --snapshot .guardrail/fleet/AWSLogs\n  $ guardrail fleet generate --services 8000 --seed 7 --out /tmp/big-fleet --violation-rate 0.05\n`,
     )
     .action(run(fleetGenerateCommand));
 

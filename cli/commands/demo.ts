@@ -5,10 +5,9 @@ import type { ReportWriter, ScanSummary } from "../../lib/report/types";
 import type { Evaluation } from "../../lib/engine/evaluate";
 import { scanConfigFiles } from "../../lib/scan";
 import { generateFleet } from "../../fleet/generate";
-import { finished } from "node:stream/promises";
 import { EXIT } from "../exit";
 import { loadPack } from "../pack";
-import { openOutput } from "./scan";
+import { OutputFile } from "../output";
 import { Progress } from "../progress";
 
 export interface DemoOptions {
@@ -51,11 +50,11 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   await mkdir(opts.state, { recursive: true });
   const htmlPath = join(opts.state, "report.html");
   const jsonPath = join(opts.state, "report.json");
-  const html = await openOutput(htmlPath);
-  const json = await openOutput(jsonPath);
+  const html = await OutputFile.open(htmlPath);
+  const json = await OutputFile.open(jsonPath);
   const writers = [
-    createReportWriter("html", { out: html, color: false }),
-    createReportWriter("json", { out: json, color: false }),
+    createReportWriter("html", { out: html.stream, color: false }),
+    createReportWriter("json", { out: json.stream, color: false }),
   ];
   if (!opts.json) {
     process.stdout.write(
@@ -78,9 +77,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   });
   const summary = await scanConfigFiles({ inputs: [join(fleetDir, "AWSLogs")], engine, writer: tee(writers) });
   const agreement = await compareWithGroundTruth(manifest.groundTruthFile, found);
-  html.end();
-  json.end();
-  await Promise.all([finished(html), finished(json)]);
+  await Promise.all([html.commit(), json.commit()]);
   if (opts.json) {
     process.stdout.write(
       JSON.stringify(

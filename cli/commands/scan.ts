@@ -1,12 +1,11 @@
-import { createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
-import { finished } from "node:stream/promises";
 import { createReportWriter } from "../../lib/report";
 import type { ReportFormat, ScanSummary } from "../../lib/report/types";
 import { ScanPool, scanConfigFiles } from "../../lib/scan";
 import { SEVERITIES, type Severity } from "../../lib/policy/types";
 import { EXIT } from "../exit";
-import { loadPack, packSpec, UsageError } from "../pack";
+import { loadPack, packSpec } from "../pack";
+import { OutputFile } from "../output";
 import { Progress, formatBytes } from "../progress";
 
 export interface ScanCommandOptions {
@@ -24,9 +23,10 @@ export interface ScanCommandOptions {
 export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
   const err = (line: string) => process.stderr.write(line + "\n");
   const spec = packSpec(opts);
-  const file = opts.out ? await openOutput(opts.out) : undefined;
+  const file = opts.out ? await OutputFile.open(opts.out) : undefined;
+  let committed = false;
   const writer = createReportWriter(opts.format, {
-    out: file ?? process.stdout,
+    out: file?.stream ?? process.stdout,
     color: !file && opts.format === "table" && process.stdout.isTTY === true && !process.env.NO_COLOR,
   });
   // The workers compile the pack while this thread compiles its own copy to validate it.
@@ -60,8 +60,8 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
     });
     progress.done();
     if (file) {
-      file.end();
-      await finished(file);
+      await file.commit();
+      committed = true;
       err(`report written to ${opts.out}`);
     } else if (process.stdout.writableNeedDrain) {
       await once(process.stdout, "drain");
@@ -73,19 +73,8 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
     return scanExitCode(summary, opts.failOn);
   } finally {
     await pool.close();
-    file?.destroy();
+    if (file && !committed) await file.abort();
   }
-}
-
-/** Opens the report file before any work, so a bad --out is a usage error, not a crash after the scan. */
-export async function openOutput(path: string): Promise<WriteStream> {
-  const stream = createWriteStream(path);
-  try {
-    await once(stream, "open");
-  } catch (e) {
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return stream;
 }
 
 export function scanExitCode(summary: ScanSummary, failOn?: Severity): number {

@@ -21,9 +21,8 @@ export function testCommand(paths: string[], opts: { verbose?: boolean }): numbe
       process.stdout.write(`FAIL  ${o.file}  ${o.policyId}  "${o.example}": ${o.reason ?? ""}\n`);
     }
   }
-  // Invalid policies count as failures: their examples could not run.
+  // An invalid policy file counts as one failure: its examples could not run (its problems are on stderr).
   const invalid = new Set(problems.map((p) => p.file)).size;
   process.stdout.write(`${passed} passed, ${failed + invalid} failed\n`);
-  if (invalid > 0) return EXIT.usage;
-  return failed > 0 ? EXIT.findings : EXIT.ok;
+  return failed + invalid > 0 ? EXIT.findings : EXIT.ok;
 }

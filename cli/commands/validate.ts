@@ -2,15 +2,17 @@ import { existsSync } from "node:fs";
 import { Exemptions } from "../../lib/engine/exemptions";
 import { defaultPolicyDir, formatProblem, loadPolicies } from "../../lib/policy/load";
 import { EXIT } from "../exit";
-import { UsageError } from "../pack";
+import { packSpec, UsageError } from "../pack";
 
 export function validateCommand(paths: string[], opts: { exemptions?: string }): number {
   const targets = paths.length > 0 ? paths : [defaultPolicyDir()];
   for (const p of targets) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
   const { policies, problems } = loadPolicies(targets);
-  if (opts.exemptions) {
-    if (!existsSync(opts.exemptions)) throw new UsageError(`${opts.exemptions}: no such file`);
-    problems.push(...Exemptions.load(opts.exemptions).problems);
+  // The same exemptions file scan and demo would use (./exemptions.json when present and none is named).
+  const exemptions = packSpec({ ...(opts.exemptions ? { exemptions: opts.exemptions } : {}) }).exemptionsFile;
+  if (exemptions) {
+    if (!existsSync(exemptions)) throw new UsageError(`${exemptions}: no such file`);
+    problems.push(...Exemptions.load(exemptions).problems);
   }
   for (const p of problems) process.stderr.write(formatProblem(p) + "\n");
   const files = new Set(problems.map((p) => p.file)).size;

@@ -98,7 +98,12 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
       // Findings, grouped by policy.
       const withFindings = policies.filter((p) => findings.has(p.id));
       if (withFindings.length === 0) {
-        line(c.green("No violations."));
+        const unread = summary.problems.some((p) => p.level === "error");
+        if (summary.items.evaluated === 0)
+          line(c.yellow("Nothing was evaluated: no resource of a type the policies cover was read."));
+        else if (unread)
+          line(c.yellow("No violations in what could be read; some input could not be read (see below)."));
+        else line(c.green("No violations."));
       }
       for (const p of withFindings) {
         const f = findings.get(p.id) as PolicyFindings;

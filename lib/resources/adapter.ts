@@ -52,9 +52,15 @@ export function resourceFromConfigItem(adapter: ResourceAdapter, item: ConfigIte
     arn: item.arn,
     accountId: item.accountId,
     region: item.region,
-    tags: item.tags,
+    // One source of tags: the document's (adapters fold in tags that some types also keep in `configuration`),
+    // so exemption tags are read from the same map policies see.
+    tags: isTagMap(document.tags) ? document.tags : item.tags,
     capturedAt: item.captureTime,
     deleted,
     document,
   };
+}
+
+function isTagMap(v: unknown): v is Record<string, string> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
