@@ -46,7 +46,7 @@ export function loadPack(spec: PackSpec): Pack {
     if (!existsSync(spec.exemptionsFile)) throw new PackError(`exemptions: ${spec.exemptionsFile}: no such file`);
     const r = Exemptions.load(spec.exemptionsFile, spec.exemptionsFile, now);
     exemptions = r.exemptions;
-    problems.push(...r.problems);
+    problems.push(...r.problems, ...exemptions.unknownPolicies(new Set(loaded.policies.map((p) => p.policy.id))));
   }
   return { engine: new Engine(policies, exemptions), policies, problems, spec: { ...spec, now: now.toISOString() } };
 }

@@ -57,6 +57,46 @@ describe("guardrail CLI", () => {
     );
   });
 
+  test("validate --exemptions: unknown policy ids and impossible dates are located problems", () => {
+    const dir = mkdtempSync(join(tmpdir(), "guardrail-exemptions-"));
+    const file = join(dir, "exemptions.json");
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          exemptions: [
+            {
+              policy: "sqs-queue-encrypte",
+              resource: "arn:aws:sqs:*:111122223333:legacy-*",
+              owner: "payments-team@example.com",
+              justification: "Vendor consumer cannot read SSE queues yet",
+              expires: "2027-02-30",
+            },
+          ],
+        },
+        null,
+        2,
+      ),
+    );
+    const r = run(["validate", "--exemptions", file], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:8:18  /exemptions/0/expires  "2027-02-30" is not a date`);
+    expect(r.stderr).toContain(`${file}:4:17  /exemptions/0/policy  no policy "sqs-queue-encrypte" in the pack`);
+  });
+
+  test("demo: the README's first command generates, scans and agrees with the ground truth", () => {
+    const dir = mkdtempSync(join(tmpdir(), "guardrail-demo-"));
+    const r = run(["demo", "--state", join(dir, "state"), "--json"], dir);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      groundTruth: { planted: number; missed: number; unexpected: number };
+      reports: { html: string };
+    };
+    expect(out.groundTruth.planted).toBeGreaterThan(0);
+    expect(out.groundTruth).toMatchObject({ missed: 0, unexpected: 0 });
+    expect(readFileSync(out.reports.html, "utf8")).toMatch(/^<!doctype html>/i);
+  });
+
   test("test runs every example and closes with N passed, N failed", () => {
     const r = run(["test"]);
     expect(r.code).toBe(0);
@@ -109,6 +149,17 @@ describe("guardrail CLI", () => {
     const two = JSON.parse(results("2", "json")) as typeof one;
     expect(two.results.length).toBeGreaterThan(100);
     expect(two.results).toEqual(one.results);
+    // ... and both agree with the fleet's ground truth, through gzip, the directory walk and the report.
+    const truth = JSON.parse(readFileSync(join(dir, "fleet", "ground-truth.json"), "utf8")) as {
+      expected: { policyId: string; resourceId: string; compliance: string }[];
+    };
+    const key = (e: { policyId: string; resourceId: string; compliance: string }) =>
+      `${e.policyId} ${e.resourceId} ${e.compliance}`;
+    const found = (two.results as { policyId: string; resourceId: string; compliance: string }[])
+      .filter((e) => e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT")
+      .map(key)
+      .sort();
+    expect(found).toEqual(truth.expected.map(key).sort());
     expect(two.summary.byPolicy).toEqual(one.summary.byPolicy);
     expect(results("2", "csv")).toBe(results("1", "csv"));
     const sarif = (w: string) =>

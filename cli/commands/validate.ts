@@ -12,7 +12,8 @@ export function validateCommand(paths: string[], opts: { exemptions?: string }):
   const exemptions = packSpec({ ...(opts.exemptions ? { exemptions: opts.exemptions } : {}) }).exemptionsFile;
   if (exemptions) {
     if (!existsSync(exemptions)) throw new UsageError(`${exemptions}: no such file`);
-    problems.push(...Exemptions.load(exemptions).problems);
+    const loaded = Exemptions.load(exemptions);
+    problems.push(...loaded.problems, ...loaded.exemptions.unknownPolicies(new Set(policies.map((p) => p.policy.id))));
   }
   for (const p of problems) process.stderr.write(formatProblem(p) + "\n");
   const files = new Set(problems.map((p) => p.file)).size;

@@ -139,7 +139,11 @@ export class Engine {
       const text = truncateAnnotation(`exempt (${exemption.source}${by}${until}): ${annotation}`);
       return result(p, resource, "EXEMPT", text, exemption);
     }
-    const note = exemption ? ` [exemption expired ${exemption.expires ?? ""}]` : "";
+    const note = !exemption
+      ? ""
+      : exemption.invalid
+        ? ` [exemption tag ignored: ${exemption.invalid}]`
+        : ` [exemption expired ${exemption.expires ?? ""}]`;
     return result(p, resource, "NON_COMPLIANT", truncateAnnotation(annotation + note), exemption);
   }
 }

@@ -30,6 +30,8 @@ export interface ExemptionEntry {
 export interface ExemptionMatch {
   source: "tag" | "file";
   active: boolean;
+  /** Why a tag exemption does not apply although it names the policy (a malformed date). */
+  invalid?: string;
   expires?: string;
   owner?: string;
   justification?: string;
@@ -68,6 +70,13 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+/** YYYY-MM-DD naming a day that exists. */
+export function isRealDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text);
+}
+
 /** An expiry date is inclusive: the exemption applies through the end of that UTC day. */
 function isActive(expires: string | undefined, now: Date): boolean {
   if (!expires) return true;
@@ -77,6 +86,8 @@ function isActive(expires: string | undefined, now: Date): boolean {
 
 export class Exemptions {
   private readonly entries: { entry: ExemptionEntry; pattern: RegExp }[];
+  /** The file the entries were read from, to locate problems. */
+  private source: { file: string; map: JsonSourceMap } | undefined;
 
   constructor(
     entries: ExemptionEntry[] = [],
@@ -112,7 +123,34 @@ export class Exemptions {
         })),
       };
     }
-    return { exemptions: new Exemptions(data.exemptions, now), problems: [] };
+    // The pattern admits 2027-02-30; a date that does not round-trip is a typo, not "expired".
+    const problems: PolicyProblem[] = [];
+    data.exemptions.forEach((e, i) => {
+      if (!isRealDate(e.expires)) {
+        const pointer = `/exemptions/${i}/expires`;
+        problems.push({ file: displayName, ...map.locate(pointer), pointer, message: `"${e.expires}" is not a date` });
+      }
+    });
+    const exemptions = new Exemptions(data.exemptions, now);
+    exemptions.source = { file: displayName, map };
+    return { exemptions, problems };
+  }
+
+  /** Entries naming a policy the pack does not have: a typo that would otherwise exempt nothing, silently. */
+  unknownPolicies(known: ReadonlySet<string>): PolicyProblem[] {
+    const out: PolicyProblem[] = [];
+    this.entries.forEach(({ entry }, i) => {
+      if (known.has(entry.policy)) return;
+      const pointer = `/exemptions/${i}/policy`;
+      const at = this.source ? this.source.map.locate(pointer) : { line: 1, column: 1 };
+      out.push({
+        file: this.source?.file ?? "exemptions",
+        ...at,
+        pointer,
+        message: `no policy "${entry.policy}" in the pack`,
+      });
+    });
+    return out;
   }
 
   /** The exemption of `resource` from `policyId`, active or expired; an active one wins over an expired one. */
@@ -123,17 +161,19 @@ export class Exemptions {
       for (const token of tag.split(/[\s+]+/)) {
         const [id, expires] = token.split("@");
         if (id !== policyId) continue;
+        const valid = expires === undefined || isRealDate(expires);
         const m: ExemptionMatch = {
           source: "tag",
-          active: isActive(expires, this.now),
+          active: valid && isActive(expires, this.now),
           ...(expires ? { expires } : {}),
+          ...(valid ? {} : { invalid: `"${expires}" is not a date (YYYY-MM-DD)` }),
         };
         if (m.active) return m;
         expired = m;
       }
     }
     for (const { entry, pattern } of this.entries) {
-      if (entry.policy !== policyId && entry.policy !== "*") continue;
+      if (entry.policy !== policyId) continue;
       if (entry.accounts && !entry.accounts.includes(resource.accountId)) continue;
       if (entry.regions && !entry.regions.includes(resource.region)) continue;
       const ids = [resource.arn, resource.id, resource.name];

@@ -118,6 +118,13 @@ describe("Engine", () => {
       expect(today?.compliance).toBe("EXEMPT");
     });
 
+    test("a tag with a malformed date does not exempt, and the result says why", () => {
+      const e = new Engine([encrypted], new Exemptions([], now));
+      const [r] = e.evaluate(queue("legacy", {}, { [EXEMPT_TAG]: "sqs-queue-encrypted@2027-02-30" }));
+      expect(r?.compliance).toBe("NON_COMPLIANT");
+      expect(r?.annotation).toContain('[exemption tag ignored: "2027-02-30" is not a date (YYYY-MM-DD)]');
+    });
+
     test("a tag naming another policy does not exempt", () => {
       const e = new Engine([encrypted], new Exemptions([], now));
       expect(e.evaluate(queue("x", {}, { [EXEMPT_TAG]: "sqs-queue-encrypted-not" }))[0]?.compliance).toBe(
