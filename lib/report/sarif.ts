@@ -97,9 +97,9 @@ function notification(p: InputProblem) {
 
 /**
  * SARIF 2.1.0, one run. Rules are the policies; results are the NON_COMPLIANT evaluations and the EXEMPT ones as
- * suppressed results. A result is located by a logical location (the resource ARN, kind "resource"), plus the
- * snapshot file as physical location when the scan read exactly one file (Evaluation does not say which file an
- * item came from). Input problems become tool execution notifications.
+ * suppressed results. A result is located by a logical location (the resource ARN, kind "resource") and by the
+ * file the item was read from (`Evaluation.source`, with line and column when the source has them), else the one
+ * input file. Input problems become tool execution notifications.
  */
 export function createSarifWriter(opts: ReportOptions): ReportWriter {
   const kept: Evaluation[] = [];
