@@ -137,6 +137,7 @@ export async function runScanBench(opts: ScanBenchOptions = SCAN_DEFAULTS): Prom
     const floors: ChildRun[] = [];
     const scans: ChildRun[] = [];
     const tables: ChildRun[] = [];
+    const singles: ChildRun[] = [];
     for (let i = 0; i < opts.runs; i++) {
       const f = await runNode([floorScript, snapshots], tmp, rusage);
       checkFloor(f, manifest.snapshotFiles.length, manifest.resources);
@@ -148,6 +149,10 @@ export async function runScanBench(opts: ScanBenchOptions = SCAN_DEFAULTS): Prom
       const t = await runNode(scanArgs(snapshots, "table"), tmp, rusage);
       checkScan(t, snapshots);
       tables.push(t);
+      // The same JSON scan on one thread: what parallelism adds, and what a one-core machine would see.
+      const one = await runNode(scanArgs(snapshots, "json", 1), tmp, rusage);
+      checkScan(one, snapshots);
+      singles.push(one);
     }
     const many = await runNode(scanArgs(copiesDir), tmp, rusage);
     checkScan(many, copiesDir);
@@ -156,6 +161,7 @@ export async function runScanBench(opts: ScanBenchOptions = SCAN_DEFAULTS): Prom
     const floorMs = median(floors.map((r) => r.wallMs));
     const scanMs = median(scans.map((r) => r.wallMs));
     const tableMs = median(tables.map((r) => r.wallMs));
+    const singleMs = median(singles.map((r) => r.wallMs));
     const rss1 = Math.max(...scans.map((r) => r.maxRssBytes));
     const rssFloor = Math.max(...floors.map((r) => r.maxRssBytes));
     const rssMany = many.maxRssBytes;
@@ -186,6 +192,12 @@ export async function runScanBench(opts: ScanBenchOptions = SCAN_DEFAULTS): Prom
         baseline: `floor ${fmtMs(floorMs)}`,
         target: `≤ ${TARGET_VS_FLOOR.toFixed(1)}×`,
         status: check(scanMs / floorMs <= TARGET_VS_FLOOR),
+      },
+      {
+        figure: "scan --workers 1 (json) wall / floor",
+        value: `${(singleMs / floorMs).toFixed(2)}×`,
+        baseline: `${runs(singles)}; CPU ${fmtMs(cpu(singles))}`,
+        status: "INFO",
       },
       {
         figure: "guardrail scan (default table) wall",
