@@ -111,15 +111,9 @@ export async function runScanBench(opts: ScanBenchOptions = SCAN_DEFAULTS): Prom
       cpSync(snapshots, join(copiesDir, `copy${c}`, "AWSLogs"), { recursive: true });
     console.log(`copied the snapshot files ${opts.copies}× into ${copiesDir} in ${fmtMs(now() - t0)}`);
 
-    const scanArgs = (dir: string, format = "json") => [
-      bin,
-      "scan",
-      "--snapshot",
-      dir,
-      "--format",
-      format,
-      "--out",
-      "/dev/null",
+    const scanArgs = (dir: string, format = "json", workers?: number) => [
+      ...[bin, "scan", "--snapshot", dir, "--format", format, "--out", "/dev/null"],
+      ...(workers ? ["--workers", String(workers)] : []),
     ];
     const checkScan = (r: ChildRun, what: string) => {
       // 0: scanned; 1 would be --fail-on findings (not used); anything else means the scan did not complete.
