@@ -1,0 +1,46 @@
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { RulePack } from "../lib/config-rule/pack";
+import { runSweepMessage, type RuleOutcome } from "../lib/config-rule/run";
+import { parseSweepMessage } from "../lib/config-rule/sweep";
+import { createTelemetry, errorFields, instrumented, recordOutcome } from "../lib/config-rule/telemetry";
+
+/**
+ * The sweep queue's worker: each message is one batch (≤100 keys) of a Config rule sweep too large for one
+ * invocation (rules/config-rule.ts). A batch that fails returns to the queue alone (partial batch response) and,
+ * after the queue's maxReceiveCount, goes to its dead-letter queue. Records run one after another: they share
+ * the account's Config API throttle, and each record's log lines carry that record's correlation id.
+ */
+
+const telemetry = createTelemetry("guardrail-sweep-worker");
+const { logger } = telemetry;
+
+// Compiled once per container.
+const pack = RulePack.load();
+for (const problem of pack.problems) logger.error("policy left out of the pack", { ...problem });
+
+const processor = new BatchProcessor(EventType.SQS);
+
+async function recordHandler(record: SQSRecord): Promise<RuleOutcome> {
+  logger.appendKeys({ messageId: record.messageId });
+  try {
+    const message = parseSweepMessage(record.body);
+    logger.setCorrelationId(message.correlationId);
+    logger.appendKeys({ policyId: message.policyId, part: `${message.part}/${message.parts}` });
+    const outcome = await runSweepMessage(message, { pack, log: logger, correlationId: message.correlationId });
+    recordOutcome(telemetry, outcome);
+    logger.info("sweep batch done", { ...outcome });
+    return outcome;
+  } catch (e) {
+    logger.error("sweep batch failed; the message goes back to the queue", errorFields(e));
+    throw e;
+  } finally {
+    logger.removeKeys(["messageId", "correlation_id", "policyId", "part"]);
+  }
+}
+
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  return instrumented(telemetry, context, undefined, () =>
+    processPartialResponse(event, recordHandler, processor, { context, processInParallel: false }),
+  );
+}
