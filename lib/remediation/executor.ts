@@ -1,0 +1,190 @@
+import {
+  CreateDeploymentCommand,
+  UpdateDomainNameCommand,
+  UpdateRestApiCommand,
+  UpdateStageCommand,
+} from "@aws-sdk/client-api-gateway";
+import { UpdateContinuousBackupsCommand } from "@aws-sdk/client-dynamodb";
+import { UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
+import {
+  DeleteBucketEncryptionCommand,
+  DeleteBucketPolicyCommand,
+  DeletePublicAccessBlockCommand,
+  PutBucketEncryptionCommand,
+  PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
+} from "@aws-sdk/client-s3";
+import { SetTopicAttributesCommand } from "@aws-sdk/client-sns";
+import { SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { remediationClient } from "../aws/remediation-clients";
+import { isObject } from "../util/json";
+import type { AwsCall, AwsService, OperationInputs } from "./types";
+
+/**
+ * The one place remediation calls are sent. Plans are data (AwsCall[]); this maps each call to its SDK command
+ * class and sends it with the service's client, in order.
+ *  - Dry run: nothing is sent; every call comes back as "planned".
+ *  - The whole list is checked first (known service and operation, an input object), so a malformed plan sends
+ *    nothing at all.
+ *  - The first failure stops the sequence. The report lists what was done, the call that failed with its error,
+ *    and what was not run: a partly applied fix is never reported as done (`ok` is false).
+ */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CommandClass = new (input: any) => object;
+
+/** service -> operation -> SDK command class. The type makes it cover every operation plans may name. */
+export const COMMANDS: { [S in AwsService]: { [O in keyof OperationInputs[S]]: CommandClass } } = {
+  apigateway: {
+    UpdateDomainName: UpdateDomainNameCommand,
+    UpdateRestApi: UpdateRestApiCommand,
+    CreateDeployment: CreateDeploymentCommand,
+    UpdateStage: UpdateStageCommand,
+  },
+  sqs: { SetQueueAttributes: SetQueueAttributesCommand },
+  sns: { SetTopicAttributes: SetTopicAttributesCommand },
+  s3: {
+    PutPublicAccessBlock: PutPublicAccessBlockCommand,
+    DeletePublicAccessBlock: DeletePublicAccessBlockCommand,
+    PutBucketEncryption: PutBucketEncryptionCommand,
+    DeleteBucketEncryption: DeleteBucketEncryptionCommand,
+    PutBucketVersioning: PutBucketVersioningCommand,
+    PutBucketPolicy: PutBucketPolicyCommand,
+    DeleteBucketPolicy: DeleteBucketPolicyCommand,
+  },
+  dynamodb: { UpdateContinuousBackups: UpdateContinuousBackupsCommand },
+  lambda: { UpdateFunctionConfiguration: UpdateFunctionConfigurationCommand },
+};
+
+export type CallStatus = "planned" | "done" | "failed" | "not-run";
+
+export interface CallError {
+  /** The AWS error code (e.g. AccessDeniedException), or the JavaScript error's name. */
+  name: string;
+  message: string;
+  httpStatusCode?: number;
+  requestId?: string;
+  /** "client" or "server", as the SDK classifies it. */
+  fault?: string;
+}
+
+export interface CallResult {
+  call: AwsCall;
+  status: CallStatus;
+  /** The AWS request id of a call that was sent. */
+  requestId?: string;
+  /** The response, without the SDK's $metadata. */
+  output?: Record<string, unknown>;
+  error?: CallError;
+  durationMs?: number;
+}
+
+export interface ExecutionReport {
+  dryRun: boolean;
+  /** Every call done (or, in a dry run, planned). false as soon as one call failed. */
+  ok: boolean;
+  /** One result per call, in plan order. */
+  results: CallResult[];
+  /** The calls that were sent and succeeded, in order: what a partial failure left applied. */
+  done: AwsCall[];
+  /** The call that stopped the sequence. */
+  failure?: { index: number; call: AwsCall; error: CallError };
+}
+
+/** Anything with the SDK client's `send`. */
+export interface SendingClient {
+  send(command: object): Promise<unknown>;
+}
+
+export interface ExecuteOptions {
+  dryRun?: boolean;
+  /** Region of the clients (the resource's); omitted, the SDK's default. */
+  region?: string;
+  /** Clients to use instead of lib/aws/remediation-clients (e.g. with assumed-role credentials). */
+  client?: (service: AwsService) => SendingClient;
+}
+
+function commandClass(call: AwsCall): CommandClass | undefined {
+  const byOperation = (COMMANDS as Record<string, Record<string, CommandClass> | undefined>)[call.service];
+  return byOperation && Object.prototype.hasOwnProperty.call(byOperation, call.operation)
+    ? byOperation[call.operation]
+    : undefined;
+}
+
+function invalid(call: AwsCall): CallError | undefined {
+  if (!commandClass(call)) {
+    return {
+      name: "UnknownOperation",
+      message: `${call.service}:${call.operation} is not an operation the executor sends`,
+    };
+  }
+  if (!isObject(call.input))
+    return { name: "InvalidInput", message: `${call.service}:${call.operation} input is not an object` };
+  return undefined;
+}
+
+export function toCallError(e: unknown): CallError {
+  if (!isObject(e)) return { name: "Error", message: String(e) };
+  const meta = isObject(e.$metadata) ? e.$metadata : {};
+  const out: CallError = {
+    name: typeof e.name === "string" ? e.name : "Error",
+    message: typeof e.message === "string" ? e.message : String(e),
+  };
+  if (typeof meta.httpStatusCode === "number") out.httpStatusCode = meta.httpStatusCode;
+  if (typeof meta.requestId === "string") out.requestId = meta.requestId;
+  if (typeof e.$fault === "string") out.fault = e.$fault;
+  return out;
+}
+
+/** Sends the calls in order (or, with dryRun, only returns them); see the module comment for the guarantees. */
+export async function execute(calls: readonly AwsCall[], options: ExecuteOptions = {}): Promise<ExecutionReport> {
+  const dryRun = options.dryRun === true;
+  const badIndex = calls.findIndex((c) => invalid(c) !== undefined);
+  if (badIndex >= 0) {
+    const call = calls[badIndex] as AwsCall;
+    const error = invalid(call) as CallError;
+    return {
+      dryRun,
+      ok: false,
+      results: calls.map((c, i) =>
+        i === badIndex ? { call: c, status: "failed", error } : { call: c, status: "not-run" },
+      ),
+      done: [],
+      failure: { index: badIndex, call, error },
+    };
+  }
+  if (dryRun) {
+    return { dryRun, ok: true, results: calls.map((call) => ({ call, status: "planned" })), done: [] };
+  }
+
+  const clientFor =
+    options.client ?? ((service: AwsService) => remediationClient(service, options.region) as SendingClient);
+  const results: CallResult[] = [];
+  const done: AwsCall[] = [];
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i] as AwsCall;
+    const Command = commandClass(call) as CommandClass;
+    const started = Date.now();
+    try {
+      const response = await clientFor(call.service).send(new Command(call.input));
+      const { $metadata, ...output } = (isObject(response) ? response : {}) as Record<string, unknown>;
+      const requestId =
+        isObject($metadata) && typeof $metadata.requestId === "string" ? $metadata.requestId : undefined;
+      results.push({
+        call,
+        status: "done",
+        ...(requestId ? { requestId } : {}),
+        output,
+        durationMs: Date.now() - started,
+      });
+      done.push(call);
+    } catch (e) {
+      const error = toCallError(e);
+      results.push({ call, status: "failed", error, durationMs: Date.now() - started });
+      for (const rest of calls.slice(i + 1)) results.push({ call: rest, status: "not-run" });
+      return { dryRun, ok: false, results, done, failure: { index: i, call, error } };
+    }
+  }
+  return { dryRun, ok: true, results, done };
+}
