@@ -1,4 +1,10 @@
+import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 
 /**
@@ -78,4 +84,29 @@ export function configClient(region?: string): ConfigServiceClient {
 
 export function sqsClient(region?: string): SQSClient {
   return cached("sqs", region, (s) => new SQSClient(s));
+}
+
+/** S3; path-style addressing when GUARDRAIL_AWS_ENDPOINT points at an emulator (no bucket subdomains on 127.0.0.1). */
+export function s3Client(region?: string): S3Client {
+  return cached("s3", region, (s) => new S3Client({ ...s, ...(s.endpoint ? { forcePathStyle: true } : {}) }));
+}
+
+export function snsClient(region?: string): SNSClient {
+  return cached("sns", region, (s) => new SNSClient(s));
+}
+
+export function eventBridgeClient(region?: string): EventBridgeClient {
+  return cached("eventbridge", region, (s) => new EventBridgeClient(s));
+}
+
+export function dynamoDbClient(region?: string): DynamoDBClient {
+  return cached("dynamodb", region, (s) => new DynamoDBClient(s));
+}
+
+export function apiGatewayClient(region?: string): APIGatewayClient {
+  return cached("apigateway", region, (s) => new APIGatewayClient(s));
+}
+
+export function lambdaClient(region?: string): LambdaClient {
+  return cached("lambda", region, (s) => new LambdaClient(s));
 }

@@ -21,6 +21,30 @@ export interface Resource {
   document: Record<string, unknown>;
 }
 
+/**
+ * One resource named the way AWS Config names it: `id` is Config's resourceId for the type (queue URL, stage ARN,
+ * topic ARN, bucket / function / table / domain name, REST API id), so a reference made from a CloudTrail record,
+ * a Config event or a live describe names the same resource as the Config rule does. Plain data (JSON-serialisable).
+ */
+export interface ResourceRef {
+  type: string;
+  id: string;
+  region: string;
+  accountId: string;
+  arn?: string;
+}
+
+/**
+ * The SDK responses of one live describe (lib/aws/describe/), keyed by operation name (`GetStage`,
+ * `GetQueueAttributes`, `ListQueueTags`, ...; each adapter's `fromDescribe` says which it reads), plus the
+ * reference they describe. An optional sub-resource that does not exist (no bucket policy, no function policy) is
+ * an absent key. Plain data: SDK output objects, or the same objects read back from JSON (dates as text).
+ */
+export interface Described {
+  ref: ResourceRef;
+  [operation: string]: unknown;
+}
+
 export interface ResourceAdapter {
   /** AWS Config resource type name, e.g. `AWS::ApiGateway::Stage`. */
   type: string;
@@ -38,6 +62,19 @@ export interface ResourceAdapter {
   resourceIdPattern?: RegExp;
   /** Builds the document from a normalised Config item (either naming; see config-item.ts). */
   fromConfigItem(item: ConfigItem): Record<string, unknown>;
+  /**
+   * Builds the document from a live describe: the SDK responses lib/aws/describe/ fetched for `described.ref`.
+   * Pure, and the SAME document `fromConfigItem` builds for the same resource (the tests hold the two together),
+   * so a policy means the same thing seconds after an API call as in the Config rule. Optional: a type without it
+   * is judged by the Config rule only.
+   */
+  fromDescribe?(described: Described): Record<string, unknown>;
+  /**
+   * The resources of this type a CloudTrail record changed (the record as CloudTrail writes it, e.g. the `detail`
+   * of an EventBridge "AWS API Call via CloudTrail" event), named as Config names them; [] when the call does not
+   * change one (another service's call, a read, an event name this type does not know). Pure. Optional.
+   */
+  fromCloudTrail?(record: Record<string, unknown>): ResourceRef[];
 }
 
 /** Identity fields shared by every source. */

@@ -4,6 +4,17 @@ import { tagsSchema } from "../schema-parts";
 import type { JsonObject, JsonSchema } from "../../util/json";
 import { shapeBySchema } from "../coerce";
 import { endpointConfigurationSchema } from "./aws-apigateway-restapi";
+import type { DomainName } from "@aws-sdk/client-api-gateway";
+import type { Described } from "../adapter";
+import { describedItem, plainObject } from "../../aws/describe/item";
+import {
+  baseEventName,
+  eventSourceOf,
+  partitionOf,
+  recordRegion,
+  refFromRecord,
+  requestValue,
+} from "../../detect/record";
 
 /**
  * REST API custom domain name. Config's resourceId is the domain name; the ARN is
@@ -67,4 +78,42 @@ export const adapter: ResourceAdapter = {
     doc.tags = { ...tagMap(cfg.Tags ?? cfg.tags), ...item.tags };
     return doc;
   },
+  /** Reads `GetDomainName` (the API's DomainName; tags are part of it). */
+  fromDescribe(described: Described & { GetDomainName: DomainName }) {
+    const domain = plainObject(described.GetDomainName);
+    return adapter.fromConfigItem(
+      describedItem(described.ref, {
+        configuration: domain,
+        tags: tagMap(domain.tags),
+        resourceName: typeof domain.domainName === "string" ? domain.domainName : undefined,
+      }),
+    );
+  },
+  /**
+   * Create/Update/DeleteDomainName name the domain in `domainName` (INFERRED: no recorded UpdateDomainName; the
+   * recorded CreateStage puts path parameters at the top of requestParameters), TagResource/UntagResource in
+   * `resourceArn` (`arn:aws:apigateway:<region>::/domainnames/<name>`).
+   */
+  fromCloudTrail(record) {
+    if (eventSourceOf(record) !== "apigateway.amazonaws.com") return [];
+    const event = baseEventName(record);
+    let name: string | undefined;
+    if (DOMAIN_EVENTS.has(event)) name = requestValue(record, "domainName");
+    else if (event === "TagResource" || event === "UntagResource") {
+      name = DOMAIN_ARN.exec(requestValue(record, "resourceArn") ?? "")?.[1];
+    }
+    if (!name) return [];
+    const region = recordRegion(record);
+    return [
+      refFromRecord(
+        record,
+        adapter.type,
+        name,
+        `arn:${partitionOf(region)}:apigateway:${region}::/domainnames/${name}`,
+      ),
+    ];
+  },
 };
+
+const DOMAIN_EVENTS = new Set(["CreateDomainName", "UpdateDomainName", "DeleteDomainName"]);
+const DOMAIN_ARN = /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+::\/domainnames\/([^/]+)$/;

@@ -2,6 +2,17 @@ import type { ResourceAdapter } from "../adapter";
 import { tagsSchema } from "../schema-parts";
 import { isObject, type JsonObject, type JsonSchema } from "../../util/json";
 import { shapeBySchema } from "../coerce";
+import type { Method } from "@aws-sdk/client-api-gateway";
+import type { Described } from "../adapter";
+import { describedItem, plainObject } from "../../aws/describe/item";
+import {
+  baseEventName,
+  eventSourceOf,
+  partitionOf,
+  recordRegion,
+  refFromRecord,
+  requestValue,
+} from "../../detect/record";
 
 /**
  * REST API method (with its integration). AWS::ApiGateway::Method is in Config's ResourceType enum, but no
@@ -93,4 +104,33 @@ export const adapter: ResourceAdapter = {
     doc.tags = { ...item.tags };
     return doc;
   },
+  /** Reads `GetMethod` (the API's Method with its integration); restApiId, resourceId come from the method ARN. */
+  fromDescribe(described: Described & { GetMethod: Method }) {
+    const method = plainObject(described.GetMethod);
+    return adapter.fromConfigItem(
+      describedItem(described.ref, {
+        configuration: method,
+        resourceName: typeof method.httpMethod === "string" ? method.httpMethod : undefined,
+      }),
+    );
+  },
+  /**
+   * Put/Update/DeleteMethod and Put/Update/DeleteIntegration name the method by `restApiId`, `resourceId` and
+   * `httpMethod` (INFERRED, as the recorded CreateStage lays out path parameters). ImportRestApi and PutRestApi
+   * replace every method at once without naming them: those are left to the Config rule.
+   */
+  fromCloudTrail(record) {
+    if (eventSourceOf(record) !== "apigateway.amazonaws.com" || !METHOD_EVENTS.has(baseEventName(record))) return [];
+    const restApiId = requestValue(record, "restApiId");
+    const resourceId = requestValue(record, "resourceId");
+    const httpMethod = requestValue(record, "httpMethod");
+    if (!restApiId || !resourceId || !httpMethod) return [];
+    const region = recordRegion(record);
+    const arn = `arn:${partitionOf(region)}:apigateway:${region}::/restapis/${restApiId}/resources/${resourceId}/methods/${httpMethod}`;
+    return [refFromRecord(record, adapter.type, arn, arn)];
+  },
 };
+
+const METHOD_EVENTS = new Set([
+  "PutMethod", "UpdateMethod", "DeleteMethod", "PutIntegration", "UpdateIntegration", "DeleteIntegration",
+]); // prettier-ignore

@@ -3,6 +3,18 @@ import { tagMap } from "../config-item";
 import { shapeBySchema, toPolicyDocument } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
 import type { JsonObject, JsonSchema } from "../../util/json";
+import type { BasePathMapping, RestApi } from "@aws-sdk/client-api-gateway";
+import type { Described } from "../adapter";
+import { describedItem, plainObject } from "../../aws/describe/item";
+import {
+  baseEventName,
+  eventSourceOf,
+  partitionOf,
+  recordRegion,
+  refFromRecord,
+  requestValue,
+  responseValue,
+} from "../../detect/record";
 
 const stringList: JsonSchema = { type: "array", items: { type: "string" } };
 const timestamp: JsonSchema = {
@@ -95,7 +107,61 @@ export const adapter: ResourceAdapter = {
     doc.tags = { ...tagMap(cfg.tags), ...item.tags };
     return doc;
   },
+  /**
+   * Reads `GetRestApi` (the API's RestApi; tags and the escaped policy are part of it) and `GetBasePathMappings`,
+   * the base path mappings of every custom domain in the Region (`[{domainName, items}]`): the domains with a
+   * mapping to this API are the item's AWS::ApiGateway::DomainName relationships, so `customDomainNames` is the
+   * same from both sources.
+   */
+  fromDescribe(
+    described: Described & {
+      GetRestApi: RestApi;
+      GetBasePathMappings?: { domainName: string; items?: BasePathMapping[] }[];
+    },
+  ) {
+    const api = plainObject(described.GetRestApi);
+    const apiId = typeof api.id === "string" ? api.id : described.ref.id;
+    const domains = (described.GetBasePathMappings ?? []).filter((d) =>
+      (d.items ?? []).some((m) => m.restApiId === apiId),
+    );
+    return adapter.fromConfigItem(
+      describedItem(described.ref, {
+        configuration: api,
+        tags: tagMap(api.tags),
+        resourceName: typeof api.name === "string" ? api.name : undefined,
+        relationships: domains.map((d) => ({
+          resourceType: "AWS::ApiGateway::DomainName",
+          resourceId: d.domainName,
+          resourceName: d.domainName,
+          name: "Is associated with DomainName",
+        })),
+      }),
+    );
+  },
+  /**
+   * CreateRestApi and ImportRestApi answer with the new API's `id`; UpdateRestApi, PutRestApi and DeleteRestApi
+   * name it in `restApiId`, as does CreateBasePathMapping (its mapping changes the API's custom domains); tagging
+   * names it by ARN in `resourceArn`. INFERRED from the recorded CreateStage's layout and the API model.
+   */
+  fromCloudTrail(record) {
+    if (eventSourceOf(record) !== "apigateway.amazonaws.com") return [];
+    const event = baseEventName(record);
+    let id: string | undefined;
+    if (event === "CreateRestApi" || event === "ImportRestApi") id = responseValue(record, "id");
+    else if (REST_API_EVENTS.has(event)) id = requestValue(record, "restApiId");
+    else if (event === "TagResource" || event === "UntagResource") {
+      id = REST_API_ARN.exec(requestValue(record, "resourceArn") ?? "")?.[1];
+    }
+    if (!id) return [];
+    const region = recordRegion(record);
+    return [
+      refFromRecord(record, adapter.type, id, `arn:${partitionOf(region)}:apigateway:${region}::/restapis/${id}`),
+    ];
+  },
 };
+
+const REST_API_EVENTS = new Set(["UpdateRestApi", "PutRestApi", "DeleteRestApi", "CreateBasePathMapping"]);
+const REST_API_ARN = /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+::\/restapis\/([^/]+)$/;
 
 /**
  * GetRestApi returns `policy` with its quotes backslash-escaped (`{\"Version\":...}`): unescape when the text

@@ -3,6 +3,18 @@ import { tagMap } from "../config-item";
 import { tagsSchema } from "../schema-parts";
 import type { JsonObject, JsonSchema } from "../../util/json";
 import { shapeBySchema } from "../coerce";
+import type { Stage } from "@aws-sdk/client-api-gateway";
+import type { Described, ResourceRef } from "../adapter";
+import { describedItem, plainObject } from "../../aws/describe/item";
+import {
+  baseEventName,
+  eventSourceOf,
+  partitionOf,
+  recordRegion,
+  refFromRecord,
+  requestValue,
+  type CloudTrailRecord,
+} from "../../detect/record";
 
 /**
  * REST API stage. Config's resourceId is the stage ARN `arn:aws:apigateway:<region>::/restapis/<apiId>/stages/<name>`
@@ -101,4 +113,52 @@ export const adapter: ResourceAdapter = {
     doc.tags = { ...tagMap(cfg.tags), ...item.tags };
     return doc;
   },
+  /** Reads `GetStage` (the API's Stage; tags are part of it); restApiId comes from the stage ARN, as for items. */
+  fromDescribe(described: Described & { GetStage: Stage }) {
+    const stage = plainObject(described.GetStage);
+    return adapter.fromConfigItem(
+      describedItem(described.ref, {
+        configuration: stage,
+        tags: tagMap(stage.tags),
+        resourceName: typeof stage.stageName === "string" ? stage.stageName : undefined,
+      }),
+    );
+  },
+  /**
+   * API Gateway calls name the stage by `restApiId` and `stageName` (RECORDED for CreateStage, whose stageName is
+   * in `createStageInput`; INFERRED for UpdateStage, DeleteStage and CreateDeployment's target stage), tagging by
+   * the stage ARN in `resourceArn`; WAF (wafv2, waf-regional) Associate/DisassociateWebACL by the stage ARN in
+   * `resourceArn`.
+   */
+  fromCloudTrail(record) {
+    const source = eventSourceOf(record);
+    const event = baseEventName(record);
+    if (source === "apigateway.amazonaws.com") {
+      if (STAGE_EVENTS.has(event)) {
+        const restApiId = requestValue(record, "restApiId");
+        const stageName = requestValue(record, "stageName");
+        return restApiId && stageName ? [stageRef(record, restApiId, stageName)] : [];
+      }
+      if (event === "TagResource" || event === "UntagResource") return stageFromArn(record);
+      return [];
+    }
+    if (WAF_SOURCES.has(source) && (event === "AssociateWebACL" || event === "DisassociateWebACL")) {
+      return stageFromArn(record);
+    }
+    return [];
+  },
 };
+
+const STAGE_EVENTS = new Set(["CreateStage", "UpdateStage", "DeleteStage", "CreateDeployment"]);
+const WAF_SOURCES = new Set(["wafv2.amazonaws.com", "waf-regional.amazonaws.com"]);
+const STAGE_RESOURCE_ARN = /^arn:aws[a-z-]*:apigateway:([a-z0-9-]+)::\/restapis\/([^/]+)\/stages\/([^/]+)$/;
+
+function stageRef(record: CloudTrailRecord, restApiId: string, stageName: string, region = recordRegion(record)) {
+  const arn = `arn:${partitionOf(region)}:apigateway:${region}::/restapis/${restApiId}/stages/${stageName}`;
+  return refFromRecord(record, adapter.type, arn, arn, { region });
+}
+
+function stageFromArn(record: CloudTrailRecord): ResourceRef[] {
+  const m = STAGE_RESOURCE_ARN.exec(requestValue(record, "resourceArn") ?? "");
+  return m?.[1] && m[2] && m[3] ? [stageRef(record, m[2], m[3], m[1])] : [];
+}

@@ -3,6 +3,17 @@ import { tagMap } from "../config-item";
 import { toBool } from "../coerce";
 import { tagsSchema } from "../schema-parts";
 import type { JsonObject } from "../../util/json";
+import {
+  arnParts,
+  baseEventName,
+  eventSourceOf,
+  nameFromArnOrName,
+  partitionOf,
+  recordAccount,
+  recordRegion,
+  refFromRecord,
+  requestValue,
+} from "../../detect/record";
 
 /**
  * CloudTrail trail. Config's `configuration` is DescribeTrails' Trail in camelCase (name, trailARN, s3BucketName,
@@ -84,4 +95,30 @@ export const adapter: ResourceAdapter = {
     doc.tags = cfn ? { ...tagMap(cfg.Tags), ...item.tags } : item.tags;
     return doc;
   },
+  // No fromDescribe: the CloudTrail SDK client is not installed, so trails are judged by the Config rule only.
+  /**
+   * Trail calls name the trail in `requestParameters.name` (PutEventSelectors and PutInsightSelectors in
+   * `trailName`; AddTags and RemoveTags in `resourceId`), as a name or an ARN; an ARN also gives the trail's home
+   * Region and account.
+   */
+  fromCloudTrail(record) {
+    if (eventSourceOf(record) !== "cloudtrail.amazonaws.com") return [];
+    const event = baseEventName(record);
+    const value = TRAIL_EVENTS.has(event)
+      ? (requestValue(record, "name") ?? requestValue(record, "trailName"))
+      : event === "AddTags" || event === "RemoveTags"
+        ? requestValue(record, "resourceId")
+        : undefined;
+    if (!value) return [];
+    const name = nameFromArnOrName(value, ":trail/");
+    const where = value.startsWith("arn:") ? arnParts(value) : {};
+    const region = where.region ?? recordRegion(record);
+    const accountId = where.accountId ?? recordAccount(record);
+    const arn = `arn:${partitionOf(region)}:cloudtrail:${region}:${accountId}:trail/${name}`;
+    return [refFromRecord(record, adapter.type, name, arn, { region, accountId })];
+  },
 };
+
+const TRAIL_EVENTS = new Set([
+  "CreateTrail", "UpdateTrail", "StartLogging", "StopLogging", "DeleteTrail", "PutEventSelectors", "PutInsightSelectors",
+]); // prettier-ignore

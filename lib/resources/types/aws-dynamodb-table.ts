@@ -2,6 +2,25 @@ import type { ResourceAdapter } from "../adapter";
 import { toBool, toNumber } from "../coerce";
 import { tagsSchema } from "../schema-parts";
 import { isObject, type JsonObject } from "../../util/json";
+import type {
+  DescribeContinuousBackupsOutput,
+  DescribeTableOutput,
+  ListTagsOfResourceOutput,
+} from "@aws-sdk/client-dynamodb";
+import type { Described } from "../adapter";
+import { camelKeys, describedItem, plainObject } from "../../aws/describe/item";
+import { tagMap } from "../config-item";
+import {
+  arnParts,
+  baseEventName,
+  eventSourceOf,
+  nameFromArnOrName,
+  partitionOf,
+  recordAccount,
+  recordRegion,
+  refFromRecord,
+  requestValue,
+} from "../../detect/record";
 
 /**
  * DynamoDB table. Config's `configuration` is DescribeTable's TableDescription in camelCase;
@@ -163,4 +182,49 @@ export const adapter: ResourceAdapter = {
     doc.tags = item.tags;
     return doc;
   },
+  /**
+   * Reads DescribeTable's `Table`, DescribeContinuousBackups' `ContinuousBackupsDescription` (both PascalCase,
+   * turned into Config's camelCase) and ListTagsOfResource's `Tags` (every page).
+   */
+  fromDescribe(
+    described: Described & {
+      DescribeTable: DescribeTableOutput;
+      DescribeContinuousBackups?: DescribeContinuousBackupsOutput;
+      ListTagsOfResource?: ListTagsOfResourceOutput;
+    },
+  ) {
+    const table = camelKeys(plainObject(plainObject(described.DescribeTable).Table)) as JsonObject;
+    const backups = plainObject(described.DescribeContinuousBackups).ContinuousBackupsDescription;
+    return adapter.fromConfigItem(
+      describedItem(described.ref, {
+        configuration: table,
+        supplementaryConfiguration: isObject(backups) ? { ContinuousBackupsDescription: camelKeys(backups) } : {},
+        tags: tagMap(plainObject(described.ListTagsOfResource).Tags),
+        resourceName: typeof table.tableName === "string" ? table.tableName : undefined,
+        arn: typeof table.tableArn === "string" ? table.tableArn : undefined,
+      }),
+    );
+  },
+  /**
+   * The table is `requestParameters.tableName` (a name or, since DynamoDB accepts them, an ARN), or the ARN in
+   * `requestParameters.resourceArn` for tagging.
+   */
+  fromCloudTrail(record) {
+    if (eventSourceOf(record) !== "dynamodb.amazonaws.com") return [];
+    const event = baseEventName(record);
+    const value = TABLE_EVENTS.has(event)
+      ? requestValue(record, "tableName")
+      : event === "TagResource" || event === "UntagResource"
+        ? requestValue(record, "resourceArn")
+        : undefined;
+    if (!value) return [];
+    const name = nameFromArnOrName(value, ":table/");
+    const where = value.startsWith("arn:") ? arnParts(value) : {};
+    const region = where.region ?? recordRegion(record);
+    const accountId = where.accountId ?? recordAccount(record);
+    const arn = `arn:${partitionOf(region)}:dynamodb:${region}:${accountId}:table/${name}`;
+    return [refFromRecord(record, adapter.type, name, arn, { region, accountId })];
+  },
 };
+
+const TABLE_EVENTS = new Set(["CreateTable", "UpdateTable", "UpdateContinuousBackups", "DeleteTable"]);

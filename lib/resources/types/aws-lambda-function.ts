@@ -2,6 +2,26 @@ import type { ResourceAdapter } from "../adapter";
 import { toNumber, toPolicyDocument } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
 import { isObject, type JsonObject } from "../../util/json";
+import type {
+  FunctionConfiguration,
+  GetFunctionConcurrencyResponse,
+  GetPolicyResponse,
+  ListTagsResponse,
+} from "@aws-sdk/client-lambda";
+import type { Described } from "../adapter";
+import { camelKeys, describedItem, plainObject } from "../../aws/describe/item";
+import { tagMap } from "../config-item";
+import {
+  arnParts,
+  baseEventName,
+  eventSourceOf,
+  nameFromArnOrName,
+  partitionOf,
+  recordAccount,
+  recordRegion,
+  refFromRecord,
+  requestValue,
+} from "../../detect/record";
 
 /**
  * Lambda function. Config's `configuration` is GetFunctionConfiguration in camelCase; numbers may be floats
@@ -128,4 +148,61 @@ export const adapter: ResourceAdapter = {
     doc.tags = item.tags;
     return doc;
   },
+  /**
+   * Reads GetFunctionConfiguration (PascalCase, turned into Config's camelCase; `Environment` is dropped first:
+   * its keys are variable names, and the document never carries them), GetPolicy (absent: no resource-based
+   * policy), GetFunctionConcurrency and ListTags.
+   */
+  fromDescribe(
+    described: Described & {
+      GetFunctionConfiguration: FunctionConfiguration;
+      GetPolicy?: GetPolicyResponse;
+      GetFunctionConcurrency?: GetFunctionConcurrencyResponse;
+      ListTags?: ListTagsResponse;
+    },
+  ) {
+    const { Environment: _environment, ...rest } = plainObject(described.GetFunctionConfiguration);
+    const configuration = camelKeys(rest) as JsonObject;
+    const supplementary: JsonObject = {};
+    const policy = plainObject(described.GetPolicy).Policy;
+    if (typeof policy === "string" && policy !== "") supplementary.Policy = policy;
+    const reserved = plainObject(described.GetFunctionConcurrency).ReservedConcurrentExecutions;
+    if (typeof reserved === "number") supplementary.Concurrency = { reservedConcurrentExecutions: reserved };
+    return adapter.fromConfigItem(
+      describedItem(described.ref, {
+        configuration,
+        supplementaryConfiguration: supplementary,
+        tags: tagMap(plainObject(described.ListTags).Tags),
+        resourceName: typeof configuration.functionName === "string" ? configuration.functionName : undefined,
+        arn: typeof configuration.functionArn === "string" ? configuration.functionArn : undefined,
+      }),
+    );
+  },
+  /**
+   * Lambda's event names carry an API version (`UpdateFunctionConfiguration20150331v2`, `AddPermission20150331v2`,
+   * `CreateFunction20150331`); the function is `requestParameters.functionName` (a name, a partial or a full ARN,
+   * maybe qualified: the reference is the unqualified function, as Config records it), or the ARN in
+   * `requestParameters.resource` for tagging.
+   */
+  fromCloudTrail(record) {
+    if (eventSourceOf(record) !== "lambda.amazonaws.com") return [];
+    const event = baseEventName(record);
+    const value = FUNCTION_EVENTS.has(event)
+      ? requestValue(record, "functionName")
+      : event === "TagResource" || event === "UntagResource"
+        ? requestValue(record, "resource")
+        : undefined;
+    if (!value) return [];
+    const name = nameFromArnOrName(value, "function:").split(":")[0] ?? value; // `orders:prod` → `orders`
+    const where = value.startsWith("arn:") ? arnParts(value) : {};
+    const region = where.region ?? recordRegion(record);
+    const accountId = where.accountId ?? recordAccount(record);
+    const arn = `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${name}`;
+    return [refFromRecord(record, adapter.type, name, arn, { region, accountId })];
+  },
 };
+
+const FUNCTION_EVENTS = new Set([
+  "CreateFunction", "UpdateFunctionConfiguration", "UpdateFunctionCode", "AddPermission", "RemovePermission",
+  "PutFunctionConcurrency", "DeleteFunctionConcurrency", "DeleteFunction",
+]); // prettier-ignore

@@ -2,6 +2,25 @@ import type { ResourceAdapter } from "../adapter";
 import { toBool, toPolicyDocument } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
 import { isObject, parseEmbeddedJson, type JsonObject } from "../../util/json";
+import type {
+  GetBucketEncryptionOutput,
+  GetBucketLoggingOutput,
+  GetBucketPolicyOutput,
+  GetBucketTaggingOutput,
+  GetBucketVersioningOutput,
+  GetPublicAccessBlockOutput,
+} from "@aws-sdk/client-s3";
+import type { Described } from "../adapter";
+import { camelKeys, describedItem, plainObject } from "../../aws/describe/item";
+import { tagMap } from "../config-item";
+import {
+  baseEventName,
+  eventSourceOf,
+  partitionOf,
+  recordRegion,
+  refFromRecord,
+  requestValue,
+} from "../../detect/record";
 
 /**
  * S3 bucket. Config's `configuration` is only {name, owner, creationDate}; the settings policies care about are
@@ -167,4 +186,65 @@ export const adapter: ResourceAdapter = {
       tags: item.tags,
     };
   },
+  /**
+   * Reads GetBucketVersioning, GetBucketPolicy, GetPublicAccessBlock, GetBucketEncryption, GetBucketLogging and
+   * GetBucketTagging; a sub-resource the bucket does not have (NoSuchBucketPolicy, NoSuchPublicAccessBlock-
+   * Configuration, ...) is an absent key. They become the supplementary configuration Config records, with its
+   * "unset" spellings: versioning never enabled is status "Off", no policy is `{policyText: null}`, logging off is
+   * `{destinationBucketName: null}`. Not read: the owner and creation date of `configuration` (GetBucketAcl and
+   * ListBuckets; no policy reads them), so a described bucket's document has neither.
+   */
+  fromDescribe(
+    described: Described & {
+      GetBucketVersioning: GetBucketVersioningOutput;
+      GetBucketPolicy?: GetBucketPolicyOutput;
+      GetPublicAccessBlock?: GetPublicAccessBlockOutput;
+      GetBucketEncryption?: GetBucketEncryptionOutput;
+      GetBucketLogging?: GetBucketLoggingOutput;
+      GetBucketTagging?: GetBucketTaggingOutput;
+    },
+  ) {
+    const name = described.ref.id;
+    const versioning = plainObject(described.GetBucketVersioning);
+    const mfa = versioning.MFADelete;
+    const logging = plainObject(plainObject(described.GetBucketLogging).LoggingEnabled);
+    const supplementary: JsonObject = {
+      BucketPolicy: { policyText: str(plainObject(described.GetBucketPolicy).Policy) ?? null },
+      BucketVersioningConfiguration: {
+        status: str(versioning.Status) ?? "Off",
+        isMfaDeleteEnabled: mfa === "Enabled" ? true : mfa === "Disabled" ? false : null,
+      },
+      BucketLoggingConfiguration: {
+        destinationBucketName: str(logging.TargetBucket) ?? null,
+        logFilePrefix: str(logging.TargetPrefix) ?? null,
+      },
+    };
+    const pab = plainObject(described.GetPublicAccessBlock).PublicAccessBlockConfiguration;
+    if (isObject(pab)) supplementary.PublicAccessBlockConfiguration = camelKeys(pab);
+    const sse = plainObject(described.GetBucketEncryption).ServerSideEncryptionConfiguration;
+    if (isObject(sse)) supplementary.ServerSideEncryptionConfiguration = camelKeys(sse);
+    return adapter.fromConfigItem(
+      describedItem(described.ref, {
+        configuration: { name },
+        supplementaryConfiguration: supplementary,
+        tags: tagMap(plainObject(described.GetBucketTagging).TagSet),
+        resourceName: name,
+        arn: `arn:${partitionOf(described.ref.region)}:s3:::${name}`,
+      }),
+    );
+  },
+  /** Bucket-level calls name the bucket in `requestParameters.bucketName`; the record's Region is the bucket's. */
+  fromCloudTrail(record) {
+    if (eventSourceOf(record) !== "s3.amazonaws.com" || !BUCKET_EVENTS.has(baseEventName(record))) return [];
+    const name = requestValue(record, "bucketName");
+    if (!name) return [];
+    const region = recordRegion(record);
+    return [refFromRecord(record, adapter.type, name, `arn:${partitionOf(region)}:s3:::${name}`)];
+  },
 };
+
+const BUCKET_EVENTS = new Set([
+  "CreateBucket", "DeleteBucket", "PutBucketPolicy", "DeleteBucketPolicy", "PutBucketEncryption",
+  "DeleteBucketEncryption", "PutBucketPublicAccessBlock", "DeleteBucketPublicAccessBlock", "PutBucketVersioning",
+  "PutBucketLogging", "PutBucketTagging", "DeleteBucketTagging",
+]); // prettier-ignore

@@ -2,6 +2,18 @@ import type { ResourceAdapter } from "../adapter";
 import { typedAttributes } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
 import { isObject, parseEmbeddedJson, type JsonObject, type JsonSchema } from "../../util/json";
+import type { GetTopicAttributesResponse, ListTagsForResourceResponse } from "@aws-sdk/client-sns";
+import type { Described } from "../adapter";
+import { describedItem, plainObject } from "../../aws/describe/item";
+import { tagMap } from "../config-item";
+import {
+  arnParts,
+  baseEventName,
+  eventSourceOf,
+  refFromRecord,
+  requestValue,
+  responseValue,
+} from "../../detect/record";
 
 /**
  * SNS topic. Config records the GetTopicAttributes map with its PascalCase names.
@@ -83,4 +95,35 @@ export const adapter: ResourceAdapter = {
       tags: item.tags,
     };
   },
+  /** Reads `GetTopicAttributes` (every value a string; typed like the item's) and `ListTagsForResource`. */
+  fromDescribe(
+    described: Described & {
+      GetTopicAttributes: GetTopicAttributesResponse;
+      ListTagsForResource?: ListTagsForResourceResponse;
+    },
+  ) {
+    return adapter.fromConfigItem(
+      describedItem(described.ref, {
+        configuration: plainObject(plainObject(described.GetTopicAttributes).Attributes),
+        tags: tagMap(plainObject(described.ListTagsForResource).Tags),
+        arn: described.ref.id,
+      }),
+    );
+  },
+  /**
+   * The topic ARN is `requestParameters.topicArn` (CreateTopic: `responseElements.topicArn`; tagging and data
+   * protection policies: `requestParameters.resourceArn`). Region and account are the ARN's.
+   */
+  fromCloudTrail(record) {
+    if (eventSourceOf(record) !== "sns.amazonaws.com") return [];
+    const event = baseEventName(record);
+    let arn: string | undefined;
+    if (TOPIC_EVENTS.has(event)) arn = requestValue(record, "topicArn") ?? responseValue(record, "topicArn");
+    else if (TOPIC_ARN_EVENTS.has(event)) arn = requestValue(record, "resourceArn");
+    if (!arn || !adapter.resourceIdPattern?.test(arn)) return [];
+    return [refFromRecord(record, adapter.type, arn, arn, arnParts(arn))];
+  },
 };
+
+const TOPIC_EVENTS = new Set(["CreateTopic", "SetTopicAttributes", "AddPermission", "RemovePermission", "DeleteTopic"]);
+const TOPIC_ARN_EVENTS = new Set(["TagResource", "UntagResource", "PutDataProtectionPolicy"]);

@@ -1,0 +1,47 @@
+import { GetStagesCommand } from "@aws-sdk/client-api-gateway";
+import { ChangeMessageVisibilityCommand } from "@aws-sdk/client-sqs";
+import { apiGatewayClient, sqsClient } from "../../aws/clients";
+
+/**
+ * The worker's two small AWS reads and writes that are neither describe, record nor outcome.
+ */
+
+/**
+ * The REST API's stage names (GetStages), which the actions that redeploy take as the runtime param `stageNames`
+ * (lib/remediation/apigateway.ts stageNamesFor). IAM: apigateway:GET on arn:aws:apigateway:<region>::/restapis/*.
+ */
+export async function restApiStageNames(restApiId: string, region: string): Promise<string[]> {
+  const out = await apiGatewayClient(region).send(new GetStagesCommand({ restApiId }));
+  return (out.item ?? []).map((s) => s.stageName).filter((n): n is string => typeof n === "string" && n !== "");
+}
+
+/** `https://sqs.<region>.amazonaws.com/<account>/<name>` from a queue ARN (`arn:aws:sqs:<region>:<account>:<name>`). */
+export function queueUrlOf(queueArn: string): string | undefined {
+  const m = /^arn:aws[a-z-]*:sqs:([a-z0-9-]+):(\d{12}):(.+)$/.exec(queueArn);
+  if (!m) return undefined;
+  const [, region, account, name] = m;
+  const host = region?.startsWith("cn-") ? `sqs.${region}.amazonaws.com.cn` : `sqs.${region}.amazonaws.com`;
+  return `https://${host}/${account}/${name}`;
+}
+
+/** Visibility timeouts are at most 12 hours. */
+export const MAX_VISIBILITY_SECONDS = 43200;
+
+/**
+ * Makes a deferred message visible again after `seconds` (ChangeMessageVisibility on its receipt handle), instead
+ * of after the queue's visibility timeout: a grace period or rate-limit deferral comes back when it is due and
+ * costs one receive. IAM: sqs:ChangeMessageVisibility on the queue.
+ */
+export async function deferMessage(
+  queueArn: string,
+  receiptHandle: string,
+  seconds: number,
+  region?: string,
+): Promise<void> {
+  const url = queueUrlOf(queueArn);
+  if (!url) throw new Error(`not an SQS queue ARN: ${queueArn}`);
+  const VisibilityTimeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
+  await sqsClient(region).send(
+    new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: receiptHandle, VisibilityTimeout }),
+  );
+}

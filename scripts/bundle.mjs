@@ -1,0 +1,494 @@
+#!/usr/bin/env node
+// Bundles each Lambda function (deploy/functions.js) with esbuild into `<out>/<fn>/index.js` and zips it into
+// `<out>/<fn>.zip`, the artifact serverless.yml deploys.
+//
+//   node scripts/bundle.mjs [--out DIR] [--only fn,fn]
+//
+// - One minified CommonJS file per function for Node 22, with the AWS SDK bundled in: the code runs against the
+//   SDK version it was tested with, not whatever copy the Lambda runtime carries.
+// - The policy pack is bundled: policies/**/*.json (without their examples, which `guardrail test` runs at build
+//   time and the Lambdas never read) and a minimal package.json are served from a generated module by a small
+//   read-only overlay of `node:fs` under the bundle's directory, so lib/policy/load.ts and lib/util/package-root.ts
+//   find them where they look, with no files beside index.js and no change to the loader.
+// - The directory-walk registries (lib/util/discover.ts, docs/decisions.md 3) cannot list a directory inside a
+//   bundle: each module importing discover gets a generated discover whose discoverModules(dir) returns the
+//   modules of the directories its call sites walk (found in its source: `join(__dirname, "…")`, directly or
+//   through a const), statically imported at build time. Adding an adapter or an action is still adding a file.
+// - Each bundle also exports `guardrailSelfCheck()`: the registries it holds and the policies it loads, for the
+//   deploy tests to check a bundle in a fresh Node process.
+// - Zips are deterministic (fixed timestamps), so an unchanged function keeps its code hash across deploys.
+//
+// A function whose entry does not exist yet fails the build, naming it; --only builds a subset.
+
+import { Buffer } from "node:buffer";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { crc32, deflateRawSync } from "node:zlib";
+import * as esbuild from "esbuild";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const { functions, buildDir } = require("../deploy/functions.js");
+
+const posix = (p) => p.split(sep).join("/");
+
+// ---------------------------------------------------------------------------------------------------------------
+// Arguments
+
+function parseArgs(argv) {
+  const args = { out: buildDir(), only: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
+      if (v === undefined || v === "") throw new Error(`${a.split("=")[0]} needs a value`);
+      return v;
+    };
+    if (a === "--out" || a.startsWith("--out=")) args.out = resolve(value());
+    else if (a === "--only" || a.startsWith("--only=")) args.only = value().split(",").filter(Boolean);
+    else if (a === "--help" || a === "-h") {
+      console.log(
+        "usage: node scripts/bundle.mjs [--out DIR] [--only fn,fn]\nfunctions: " + Object.keys(functions).join(", "),
+      );
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  for (const name of args.only ?? []) {
+    if (!functions[name])
+      throw new Error(`--only: no function "${name}" (functions: ${Object.keys(functions).join(", ")})`);
+  }
+  return args;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The bundled policy pack: a read-only overlay of node:fs under the bundle's directory
+
+/** Every file the overlay serves, keyed by its path relative to the bundle's directory. */
+function packFiles() {
+  const files = {};
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  files["package.json"] = JSON.stringify({ name: pkg.name, version: pkg.version, private: true });
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".json")) {
+        const json = JSON.parse(readFileSync(path, "utf8"));
+        if (name.endsWith(".schema.json")) {
+          // The meta-schema requires examples; the bundled policies carry none (checked by `guardrail test`).
+          if (Array.isArray(json.required)) json.required = json.required.filter((k) => k !== "examples");
+        } else {
+          delete json.examples;
+        }
+        files[posix(relative(ROOT, path))] = JSON.stringify(json);
+      }
+    }
+  };
+  walk(join(ROOT, "policies"));
+  return files;
+}
+
+function vfsModule(files) {
+  return `
+import * as fs from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// Generated by scripts/bundle.mjs: the policy pack, served under this bundle's directory.
+const FILES = ${JSON.stringify(files)};
+const DIRS = new Map();
+for (const key of Object.keys(FILES)) {
+  const parts = key.split("/");
+  for (let i = 0; i < parts.length; i++) {
+    const dir = parts.slice(0, i).join("/");
+    if (!DIRS.has(dir)) DIRS.set(dir, new Set());
+    DIRS.get(dir).add(parts[i]);
+  }
+}
+
+function keyOf(p) {
+  let path;
+  if (typeof p === "string") path = p;
+  else if (p instanceof URL) path = fileURLToPath(p);
+  else return undefined;
+  const rel = relative(__dirname, resolve(path));
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join("/");
+}
+
+const entry = (name, dir) => ({
+  name,
+  isDirectory: () => dir,
+  isFile: () => !dir,
+  isSymbolicLink: () => false,
+  isBlockDevice: () => false,
+  isCharacterDevice: () => false,
+  isFIFO: () => false,
+  isSocket: () => false,
+});
+
+function stats(key) {
+  const dir = DIRS.has(key);
+  const size = dir ? 0 : Buffer.byteLength(FILES[key]);
+  const time = new Date(0);
+  return { ...entry(key.split("/").pop(), dir), size, mode: dir ? 0o40555 : 0o100444, mtime: time, ctime: time, atime: time, birthtime: time, mtimeMs: 0 };
+}
+
+export function existsSync(p) {
+  const key = keyOf(p);
+  return key !== undefined && (key in FILES || DIRS.has(key)) ? true : fs.existsSync(p);
+}
+
+export function readFileSync(p, options) {
+  const key = keyOf(p);
+  if (key === undefined || !(key in FILES)) return fs.readFileSync(p, options);
+  const encoding = typeof options === "string" ? options : options && options.encoding;
+  return encoding ? Buffer.from(FILES[key], "utf8").toString(encoding) : Buffer.from(FILES[key], "utf8");
+}
+
+export function readdirSync(p, options) {
+  const key = keyOf(p);
+  if (key === undefined || !DIRS.has(key)) return fs.readdirSync(p, options);
+  const names = [...DIRS.get(key)].sort();
+  if (options && typeof options === "object" && options.withFileTypes) {
+    return names.map((n) => ({ ...entry(n, DIRS.has(key + "/" + n)), parentPath: resolve(p), path: resolve(p) }));
+  }
+  return names;
+}
+
+export function statSync(p, options) {
+  const key = keyOf(p);
+  if (key === undefined || !(key in FILES || DIRS.has(key))) return fs.statSync(p, options);
+  return stats(key);
+}
+export const lstatSync = statSync;
+
+export * from "node:fs";
+export default { ...fs, existsSync, readFileSync, readdirSync, statSync, lstatSync };
+`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Registries: discoverModules(dir) replaced by the directories' modules, imported statically
+
+/** Same selection as lib/util/discover.ts. */
+const isModuleFile = (f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts") && !f.includes(".test.");
+
+/** `join(__dirname, "a", "b")` → ["a", "b"]; anything else → undefined. */
+function joinSegments(expr) {
+  const m = /^join\(\s*__dirname\s*((?:,\s*"[^"]*"\s*)*),?\s*\)$/.exec(expr.trim());
+  if (!m) return undefined;
+  return [...m[1].matchAll(/"([^"]*)"/g)].map((s) => s[1]);
+}
+
+/** The argument texts of each `discoverModules(...)` call in `source` (top-level commas, nested brackets kept). */
+function discoverCalls(source) {
+  const calls = [];
+  for (const m of source.matchAll(/\bdiscoverModules\s*(?:<[^>()]*>)?\s*\(/g)) {
+    if (/\bfunction\s+$/.test(source.slice(0, m.index))) continue; // a declaration, not a call
+    const args = [];
+    let depth = 0;
+    let current = "";
+    let quote;
+    let i = m.index + m[0].length;
+    for (; i < source.length; i++) {
+      const c = source[i];
+      if (quote) {
+        current += c;
+        if (c === "\\") current += source[++i];
+        else if (c === quote) quote = undefined;
+      } else if (c === '"' || c === "'" || c === "`") {
+        quote = c;
+        current += c;
+      } else if (c === "(" || c === "[" || c === "{") {
+        depth++;
+        current += c;
+      } else if ((c === ")" || c === "]" || c === "}") && depth > 0) {
+        depth--;
+        current += c;
+      } else if (c === ")") break;
+      else if (c === "," && depth === 0) {
+        args.push(current.trim());
+        current = "";
+      } else current += c;
+    }
+    if (current.trim()) args.push(current.trim());
+    calls.push({ text: source.slice(m.index, i + 1), args });
+  }
+  return calls;
+}
+
+/** The directories a registry module walks, from its discoverModules(...) call sites. */
+function walkedDirectories(file) {
+  const source = readFileSync(file, "utf8");
+  const where = posix(relative(ROOT, file));
+  const walks = [];
+  for (const { text, args } of discoverCalls(source)) {
+    const [dirArg = "", nameArg = ""] = args;
+    let segments = joinSegments(dirArg);
+    if (!segments && /^[A-Za-z_$][\w$]*$/.test(dirArg)) {
+      const decl = new RegExp(`(?:const|let|var)\\s+${dirArg}\\s*(?::[^=]+)?=\\s*(join\\([^)]*\\))`).exec(source);
+      if (decl) segments = joinSegments(decl[1]);
+    }
+    const exportName = /^"([^"]+)"$/.exec(nameArg)?.[1];
+    if (!segments || !exportName) {
+      throw new Error(
+        `${where}: cannot tell which directory \`${text.replace(/\s+/g, " ")}\` walks; write the directory as ` +
+          `join(__dirname, "…") (there or in a const of the same file) and the export name as a string`,
+      );
+    }
+    const dir = resolve(dirname(file), ...segments);
+    const files = readdirSync(dir).filter(isModuleFile).sort();
+    if (files.length === 0) throw new Error(`${where}: ${posix(relative(ROOT, dir))} has no modules`);
+    walks.push({ segments, dir, exportName, files });
+  }
+  if (walks.length === 0) throw new Error(`${where} imports discover but never calls discoverModules`);
+  return walks;
+}
+
+function discoverModule(importer) {
+  const walks = walkedDirectories(importer);
+  const imports = [];
+  const entries = walks.map((w, i) => {
+    const modules = w.files.map((f, j) => {
+      imports.push(`import * as m${i}_${j} from ${JSON.stringify(join(w.dir, f))};`);
+      return `m${i}_${j}`;
+    });
+    return `{ segments: ${JSON.stringify(w.segments)}, dir: ${JSON.stringify(posix(relative(ROOT, w.dir)))}, exportName: ${JSON.stringify(w.exportName)}, files: ${JSON.stringify(w.files)}, modules: [${modules.join(", ")}] }`;
+  });
+  return `
+import { join } from "node:path";
+import { register } from "guardrail:registries";
+${imports.join("\n")}
+
+// Generated by scripts/bundle.mjs for ${posix(relative(ROOT, importer))}: the directories it walks, bundled.
+const walks = [${entries.join(",\n  ")}];
+register(walks, discoverModules);
+
+export function discoverModules(dir, exportName) {
+  const walk = walks.find((w) => join(__dirname, ...w.segments) === dir);
+  if (!walk) {
+    throw new Error("discoverModules(" + dir + "): not a directory this bundle was built with (" + walks.map((w) => w.dir).join(", ") + ")");
+  }
+  return walk.modules.map((mod, i) => {
+    const value = mod[exportName];
+    if (value === undefined) throw new Error(walk.dir + "/" + walk.files[i] + ' does not export "' + exportName + '"');
+    return value;
+  });
+}
+`;
+}
+
+const REGISTRIES_MODULE = `
+import { join } from "node:path";
+
+// Generated by scripts/bundle.mjs: every bundled registry directory, for guardrailSelfCheck().
+const all = [];
+export function register(walks, discoverModules) {
+  for (const w of walks) all.push({ ...w, discoverModules });
+}
+export function registries() {
+  return all.map((w) => {
+    const values = w.discoverModules(join(__dirname, ...w.segments), w.exportName);
+    return { dir: w.dir, exportName: w.exportName, files: w.files, ids: values.map((v) => (v && (v.type || v.id)) || null) };
+  });
+}
+`;
+
+const SELF_CHECK_MODULE = `
+import { registries } from "guardrail:registries";
+import { loadPolicies } from ${JSON.stringify(join(ROOT, "lib", "policy", "load.ts"))};
+
+/** What this bundle carries: its registries' modules and the policy pack as the handler loads it. */
+export function guardrailSelfCheck() {
+  const { policies, problems } = loadPolicies();
+  return { registries: registries(), policies: policies.map((p) => p.policy.id), problems };
+}
+`;
+
+function guardrailPlugin(files) {
+  const inProject = (p) => p.startsWith(ROOT + sep) && !p.includes(`${sep}node_modules${sep}`);
+  return {
+    name: "guardrail",
+    setup(build) {
+      build.onResolve({ filter: /^guardrail-entry:/ }, (args) => ({
+        path: args.path.slice(16),
+        namespace: "guardrail-entry",
+      }));
+      build.onLoad({ filter: /.*/, namespace: "guardrail-entry" }, (args) => ({
+        contents:
+          `export * from ${JSON.stringify(join(ROOT, functions[args.path].entry))};\n` +
+          `export { guardrailSelfCheck } from "guardrail:self-check";\n`,
+        resolveDir: ROOT,
+        loader: "js",
+      }));
+
+      build.onResolve({ filter: /^guardrail:(self-check|registries)$/ }, (args) => ({
+        path: args.path,
+        namespace: "guardrail-virtual",
+      }));
+      build.onLoad({ filter: /.*/, namespace: "guardrail-virtual" }, (args) => ({
+        contents: args.path === "guardrail:self-check" ? SELF_CHECK_MODULE : REGISTRIES_MODULE,
+        resolveDir: ROOT,
+        loader: "js",
+      }));
+
+      // Project code reads the policy pack through the overlay; node_modules and the overlay itself see node:fs.
+      build.onResolve({ filter: /^(node:)?fs$/ }, (args) =>
+        args.namespace === "file" && inProject(args.importer) ? { path: "vfs", namespace: "guardrail-vfs" } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "guardrail-vfs" }, () => ({
+        contents: vfsModule(files),
+        resolveDir: ROOT,
+        loader: "js",
+      }));
+
+      build.onResolve({ filter: /(^|\/)util\/discover$/ }, (args) =>
+        args.namespace === "file" && inProject(args.importer)
+          ? { path: args.importer, namespace: "guardrail-discover" }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "guardrail-discover" }, (args) => ({
+        contents: discoverModule(args.path),
+        resolveDir: dirname(args.path),
+        loader: "js",
+      }));
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Zip (deterministic: one stored name, fixed 1980-01-01 timestamp, 0644)
+
+function zip(entries) {
+  const DOS_DATE = (0 << 9) | (1 << 5) | 1;
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const { name, data } of entries) {
+    const nameBuf = Buffer.from(name, "utf8");
+    const compressed = deflateRawSync(data, { level: 9 });
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(0, 10); // time
+    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(compressed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, so the permissions below count
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(0, 12);
+    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(compressed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, compressed);
+    centrals.push(central, nameBuf);
+    offset += local.length + nameBuf.length + compressed.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const kb = (n) => `${(n / 1024).toFixed(0)} KB`.padStart(9);
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const names = args.only ?? Object.keys(functions);
+  const missing = names.filter((n) => !statSync(join(ROOT, functions[n].entry), { throwIfNoEntry: false }));
+  if (missing.length > 0) {
+    const built = names.filter((n) => !missing.includes(n));
+    for (const n of missing) console.error(`bundle: ${functions[n].entry} (function ${n}) does not exist`);
+    console.error(
+      built.length > 0
+        ? `bundle: nothing built; to build the others: node scripts/bundle.mjs --only ${built.join(",")}`
+        : "bundle: nothing built",
+    );
+    process.exit(1);
+  }
+
+  const files = packFiles();
+  mkdirSync(args.out, { recursive: true });
+  const results = await Promise.all(
+    names.map(async (name) => {
+      const dir = join(args.out, name);
+      rmSync(dir, { recursive: true, force: true });
+      const outfile = join(dir, "index.js");
+      const result = await esbuild.build({
+        entryPoints: [`guardrail-entry:${name}`],
+        absWorkingDir: ROOT,
+        bundle: true,
+        platform: "node",
+        target: "node22",
+        format: "cjs",
+        // ESM builds of the SDK and Powertools, so unused clients and commands are shaken out.
+        mainFields: ["module", "main"],
+        minify: true,
+        keepNames: true,
+        outfile,
+        metafile: true,
+        logLevel: "warning",
+        plugins: [guardrailPlugin(files)],
+      });
+      if (result.errors.length > 0) throw new Error(`bundle ${name} failed`);
+      // Everything but Node's own modules is in the bundle: no package is left to the runtime's copy.
+      const externals = [
+        ...new Set(
+          Object.values(result.metafile.outputs)
+            .flatMap((o) => o.imports)
+            .filter((i) => i.external)
+            .map((i) => i.path),
+        ),
+      ].sort();
+      const notBuiltin = externals.filter((p) => !builtinModules.includes(p.replace(/^node:/, "")));
+      if (notBuiltin.length > 0) throw new Error(`${name}: left outside the bundle: ${notBuiltin.join(", ")}`);
+      const code = readFileSync(outfile);
+      const zipped = zip([{ name: "index.js", data: code }]);
+      writeFileSync(join(args.out, `${name}.zip`), zipped);
+      // Guardrail's own modules in the bundle (the deploy tests check the role allows every SDK call they make).
+      const sources = Object.keys(result.metafile.inputs)
+        .filter((p) => !p.startsWith("node_modules/") && !p.includes(":") && /\.(ts|js)$/.test(p))
+        .sort();
+      const manifest = {
+        function: name,
+        entry: functions[name].entry,
+        bundleBytes: code.length,
+        zipBytes: zipped.length,
+        externals,
+        sources,
+      };
+      writeFileSync(join(args.out, `${name}.json`), JSON.stringify(manifest, null, 2) + "\n");
+      return { name, bundle: code.length, zip: zipped.length };
+    }),
+  );
+  console.log(`bundles in ${relative(process.cwd(), args.out) || "."}:`);
+  for (const r of results) console.log(`  ${r.name.padEnd(18)} index.js ${kb(r.bundle)}   ${r.name}.zip ${kb(r.zip)}`);
+}
+
+main().catch((e) => {
+  console.error(`bundle: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,775 @@
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ATTRIBUTE_WORKER_KIND, KIND_REQUEST as DETECT_KIND_REQUEST } from "../lib/detect/request";
+import { loadPolicies } from "../lib/policy/load";
+import { isCloudTrailPolicy, resourceTypesOf } from "../lib/policy/types";
+import { COMMANDS } from "../lib/remediation/executor";
+import { KIND_REQUEST, MESSAGE_KIND_ATTRIBUTE } from "../lib/remediation/worker/message";
+import { workerSettings } from "../lib/remediation/worker/settings";
+import { recorded } from "./helpers/recorded";
+
+/*
+ * The deployment as it would go out: the esbuild bundles (scripts/bundle.mjs), run in a fresh Node process, and
+ * the CloudFormation template `serverless package` (osls, offline) generates from serverless.yml and deploy/*.js,
+ * checked resource by resource and by cfn-lint. Everything is built into a temporary directory
+ * (GUARDRAIL_BUILD_DIR, --package), so the working tree stays as it is.
+ *
+ * Facts behind the assertions: ../shared/reference/aws-facts.md §1.5 (Config rule definitions), §5.1-5.2
+ * (EventBridge patterns, 4096 characters), §6 (SQS visibility timeout, redrive), §8 (osls logical ids).
+ */
+
+// deploy/*.js are the CommonJS modules serverless.yml loads; read them the same way.
+const requireJs = createRequire(__filename);
+const ROOT = join(__dirname, "..");
+const { functions } = requireJs("../deploy/functions.js") as {
+  functions: Record<string, { entry: string; timeout: number }>;
+};
+const { SDK_ACTIONS, PLATFORM_ACTIONS, STAR_ONLY, ROLE_IDS } = requireJs("../deploy/iam.js") as {
+  SDK_ACTIONS: Record<string, string>;
+  PLATFORM_ACTIONS: string[];
+  STAR_ONLY: string[];
+  ROLE_IDS: Record<string, string>;
+};
+const { LONGEST_ROLE_ARN, MAX_PATTERN, REMEDIATION_ROLE_ID } = requireJs("../deploy/event-rules.js") as {
+  LONGEST_ROLE_ARN: string;
+  MAX_PATTERN: number;
+  REMEDIATION_ROLE_ID: string;
+};
+const { METRICS } = requireJs("../deploy/alarms.js") as { METRICS: Record<string, string> };
+const { deployCommand, loadAccounts } = requireJs("../deploy/deploy-accounts.js") as {
+  deployCommand(a: unknown): string[];
+  loadAccounts(file: string): unknown[];
+};
+
+type Json = Record<string, unknown>;
+interface Resource {
+  Type: string;
+  Properties: Json;
+  DependsOn?: string | string[];
+}
+interface Statement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: Json;
+}
+
+const STAGE = "test";
+const ALERT_EMAIL = "payments-oncall@example.com";
+const FUNCTION_IDS: Record<string, string> = {
+  configRule: "ConfigRuleLambdaFunction",
+  sweepWorker: "SweepWorkerLambdaFunction",
+  cloudTrailEvents: "CloudTrailEventsLambdaFunction",
+  remediationWorker: "RemediationWorkerLambdaFunction",
+};
+const OFFLINE_ENV = {
+  SLS_TELEMETRY_DISABLED: "1",
+  SLS_NOTIFICATIONS_MODE: "off",
+  SLS_DEPRECATION_DISABLE: "*",
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+};
+
+let build: string;
+let template: { Resources: Record<string, Resource>; Outputs?: Json };
+const built: string[] = Object.keys(functions);
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): SpawnSyncReturns<string> {
+  return spawnSync(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+function expectSuccess(r: SpawnSyncReturns<string>, what: string): void {
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+beforeAll(() => {
+  build = mkdtempSync(join(tmpdir(), "guardrail-deploy-"));
+  expectSuccess(run("node", ["scripts/bundle.mjs", "--out", build]), "bundle");
+  const pkg = run(
+    "npx",
+    [
+      "--no-install",
+      "serverless",
+      "package",
+      "--stage",
+      STAGE,
+      "--region",
+      "us-east-1",
+      "--param=teamName=payments",
+      `--param=alertEmail=${ALERT_EMAIL}`,
+      "--package",
+      join(build, "sls"),
+    ],
+    { ...OFFLINE_ENV, GUARDRAIL_BUILD_DIR: build },
+  );
+  expectSuccess(pkg, "serverless package");
+  template = JSON.parse(readFileSync(join(build, "sls", "cloudformation-template-update-stack.json"), "utf8"));
+}, 240_000);
+
+afterAll(() => {
+  if (build) rmSync(build, { recursive: true, force: true });
+});
+
+// ---- helpers over the template ------------------------------------------------------------------------------
+
+function resourcesOf(type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+function resource(id: string): Resource {
+  const r = template.Resources[id];
+  if (!r) throw new Error(`no resource ${id} in the template`);
+  return r;
+}
+
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+const getAtt = (v: unknown): [string, string] | undefined => {
+  const g = (v as { "Fn::GetAtt"?: unknown } | undefined)?.["Fn::GetAtt"];
+  return Array.isArray(g) ? (g as [string, string]) : undefined;
+};
+
+/** Every policy document in the template, named for messages. */
+function policyDocuments(): { where: string; role?: string; statements: Statement[] }[] {
+  const docs: { where: string; role?: string; statements: Statement[] }[] = [];
+  const add = (where: string, doc: unknown, role?: string) => {
+    const statements = list((doc as { Statement?: Statement | Statement[] }).Statement);
+    docs.push({ where, ...(role ? { role } : {}), statements });
+  };
+  for (const [id, r] of Object.entries(template.Resources)) {
+    const p = r.Properties;
+    if (r.Type === "AWS::IAM::Role") {
+      add(`${id} trust policy`, p.AssumeRolePolicyDocument);
+      for (const pol of list(p.Policies as { PolicyName: string; PolicyDocument: unknown }[])) {
+        add(`${id} ${pol.PolicyName}`, pol.PolicyDocument, id);
+      }
+    }
+    if (r.Type === "AWS::IAM::Policy" || r.Type === "AWS::IAM::ManagedPolicy") add(id, p.PolicyDocument);
+    if (["AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::S3::BucketPolicy"].includes(r.Type)) {
+      add(id, p.PolicyDocument);
+    }
+    if (r.Type === "AWS::KMS::Key") add(`${id} key policy`, p.KeyPolicy);
+  }
+  return docs;
+}
+
+function roleStatements(roleId: string): Statement[] {
+  return policyDocuments()
+    .filter((d) => d.role === roleId)
+    .flatMap((d) => d.statements);
+}
+
+function allowedActions(roleId: string): Set<string> {
+  return new Set(
+    roleStatements(roleId)
+      .filter((s) => s.Effect === "Allow")
+      .flatMap((s) => list(s.Action)),
+  );
+}
+
+/** An EventPattern as EventBridge would get it, with the remediation role's ARN at its longest. */
+function resolvedPattern(pattern: unknown): string {
+  return JSON.stringify(pattern, (_k, v: unknown) => (getAtt(v)?.[0] === REMEDIATION_ROLE_ID ? LONGEST_ROLE_ARN : v));
+}
+
+function tlsDeny(statements: Statement[], action: RegExp): Statement | undefined {
+  return statements.find(
+    (s) =>
+      s.Effect === "Deny" &&
+      s.Principal === "*" &&
+      list(s.Action).some((a) => action.test(a)) &&
+      (s.Condition?.Bool as Json | undefined)?.["aws:SecureTransport"] === "false",
+  );
+}
+
+// ---- bundles -----------------------------------------------------------------------------------------------
+
+describe("bundles", () => {
+  test("each function has its bundle and zip, within sane sizes", () => {
+    const rows: string[] = [];
+    for (const fn of built) {
+      const bundle = statSync(join(build, fn, "index.js")).size;
+      const zip = statSync(join(build, `${fn}.zip`)).size;
+      rows.push(
+        `${fn.padEnd(18)} index.js ${(bundle / 1024).toFixed(0).padStart(6)} KB   zip ${(zip / 1024).toFixed(0).padStart(5)} KB`,
+      );
+      expect(bundle).toBeGreaterThan(50 * 1024);
+      expect(bundle).toBeLessThan(5 * 1024 * 1024);
+      expect(zip).toBeLessThan(1.5 * 1024 * 1024);
+    }
+    console.log(`bundle sizes (minified, AWS SDK included):\n${rows.join("\n")}`);
+    // The zip holds index.js only.
+    const listing = run("python3", ["-m", "zipfile", "-l", join(build, `${built[0]}.zip`)]);
+    expectSuccess(listing, "zip listing");
+    expect(listing.stdout.trim().split("\n").slice(1)).toEqual([expect.stringMatching(/^index\.js\s/)]);
+  });
+
+  test("the AWS SDK is bundled, not left to the Lambda runtime's copy", () => {
+    for (const fn of built) {
+      const manifest = JSON.parse(readFileSync(join(build, `${fn}.json`), "utf8")) as { externals: string[] };
+      const notBuiltin = manifest.externals.filter((m) => !builtinModules.includes(m.replace(/^node:/, "")));
+      expect([fn, notBuiltin]).toEqual([fn, []]);
+    }
+  });
+
+  test("a bundled handler loads in a fresh Node process with every adapter, action and policy", () => {
+    const adapterFiles = readdirSync(join(ROOT, "lib", "resources", "types")).filter((f) => /\.ts$/.test(f));
+    const actionFiles = readdirSync(join(ROOT, "remediations", "actions")).filter((f) => /\.ts$/.test(f));
+    const policyIds = loadPolicies().policies.map((p) => p.policy.id);
+    expect(policyIds.length).toBeGreaterThan(0);
+    const script = join(build, "self-check.js");
+    writeFileSync(
+      script,
+      `const m = require(process.argv[2]);
+       process.stdout.write("@@" + JSON.stringify({ handler: typeof m.handler, check: m.guardrailSelfCheck() }));`,
+    );
+    for (const fn of built) {
+      const r = run("node", [script, join(build, fn, "index.js")], { ...OFFLINE_ENV, ...functionEnv(fn) }, build);
+      expectSuccess(r, `loading the ${fn} bundle`);
+      expect(r.stdout).not.toContain("policy left out of the pack");
+      const { handler, check } = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf("@@") + 2)) as {
+        handler: string;
+        check: {
+          registries: { dir: string; files: string[]; ids: (string | null)[] }[];
+          policies: string[];
+          problems: unknown[];
+        };
+      };
+      expect(handler).toBe("function");
+      expect(check.problems).toEqual([]);
+      expect(check.policies.sort()).toEqual([...policyIds].sort());
+      const adapters = check.registries.find((g) => g.dir === "lib/resources/types");
+      expect(adapters?.files).toEqual(adapterFiles.sort());
+      expect(adapters?.ids.every((id) => typeof id === "string")).toBe(true);
+      const actions = check.registries.find((g) => g.dir === "remediations/actions");
+      if (actions) {
+        expect(actions.files).toEqual(actionFiles.sort());
+        expect(new Set(actions.ids).size).toBe(actionFiles.length);
+      }
+    }
+  });
+
+  test("the bundled Config rule judges recorded events and sends PutEvaluations", () => {
+    const sqsEvent = recorded<{ detail: { configurationItem: Json } }>("eventbridge-config-item-change-sqs-queue.json");
+    const ec2Invocation = recorded<Json>("config-rule-invocation-change.json");
+    const invocation = (policyId: string, base: Json) => ({ ...base, ruleParameters: JSON.stringify({ policyId }) });
+    const events = [
+      // The recorded invocation (an EC2 instance): not a type the policy judges.
+      invocation("sqs-queue-encrypted", ec2Invocation),
+      // The recorded SQS item (no SSE attributes) in a change notification.
+      invocation("sqs-queue-encrypted", {
+        ...ec2Invocation,
+        invokingEvent: JSON.stringify({
+          configurationItem: sqsEvent.detail.configurationItem,
+          configurationItemDiff: null,
+          notificationCreationTime: "2026-11-02T09:14:03.120Z",
+          messageType: "ConfigurationItemChangeNotification",
+          recordVersion: "1.3",
+        }),
+        resultToken: "recorded-sqs-token",
+      }),
+    ];
+    const eventsFile = join(build, "events.json");
+    writeFileSync(eventsFile, JSON.stringify(events));
+    const script = join(build, "run-config-rule.js");
+    // A stand-in for the Config endpoint on 127.0.0.1: records each call, answers PutEvaluations with no failures.
+    writeFileSync(
+      script,
+      `const http = require("node:http");
+       const fs = require("node:fs");
+       const calls = [];
+       const server = http.createServer((req, res) => {
+         let body = "";
+         req.on("data", (c) => (body += c));
+         req.on("end", () => {
+           calls.push({ target: req.headers["x-amz-target"], body: JSON.parse(body || "{}") });
+           res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+           res.end(JSON.stringify({ FailedEvaluations: [] }));
+         });
+       });
+       server.listen(0, "127.0.0.1", async () => {
+         process.env.GUARDRAIL_AWS_ENDPOINT = "http://127.0.0.1:" + server.address().port;
+         const m = require(process.argv[2]);
+         const outcomes = [];
+         for (const e of JSON.parse(fs.readFileSync(process.argv[3], "utf8"))) {
+           outcomes.push(await m.handler(e).catch((err) => ({ error: String(err) })));
+         }
+         server.close();
+         process.stdout.write("@@" + JSON.stringify({ outcomes, calls }));
+       });`,
+    );
+    const r = run(
+      "node",
+      [script, join(build, "configRule", "index.js"), eventsFile],
+      {
+        ...OFFLINE_ENV,
+        ...functionEnv("configRule"),
+        GUARDRAIL_AWS_MAX_ATTEMPTS: "1",
+        POWERTOOLS_TRACE_ENABLED: "false",
+      },
+      build,
+    );
+    expectSuccess(r, "running the bundled Config rule");
+    const { outcomes, calls } = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf("@@") + 2)) as {
+      outcomes: Json[];
+      calls: { target: string; body: { ResultToken: string; Evaluations: Json[] } }[];
+    };
+    expect(outcomes.map((o) => o.error)).toEqual([undefined, undefined]);
+    const puts = calls.filter((c) => c.target?.endsWith(".PutEvaluations"));
+    expect(puts).toHaveLength(2);
+    expect(puts[0]!.body.Evaluations).toEqual([
+      expect.objectContaining({ ComplianceResourceType: "AWS::EC2::Instance", ComplianceType: "NOT_APPLICABLE" }),
+    ]);
+    expect(puts[1]!.body.ResultToken).toBe("recorded-sqs-token");
+    expect(puts[1]!.body.Evaluations).toEqual([
+      expect.objectContaining({
+        ComplianceResourceType: "AWS::SQS::Queue",
+        ComplianceType: "NON_COMPLIANT",
+        Annotation: expect.stringContaining("server-side encryption is off"),
+      }),
+    ]);
+  });
+});
+
+/** A function's environment from the template, intrinsic values replaced by placeholders. */
+function functionEnv(fn: string): Record<string, string> {
+  const vars = ((resource(FUNCTION_IDS[fn]!).Properties.Environment as Json | undefined)?.Variables ?? {}) as Json;
+  return Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => [k, typeof v === "string" ? v : `placeholder-${k.toLowerCase()}`]),
+  );
+}
+
+// ---- the template --------------------------------------------------------------------------------------------
+
+describe("serverless package: functions", () => {
+  test("four functions on nodejs22.x with X-Ray tracing, each with its own role", () => {
+    const fns = resourcesOf("AWS::Lambda::Function");
+    expect(fns.map(([id]) => id).sort()).toEqual(Object.values(FUNCTION_IDS).sort());
+    for (const [id, fn] of fns) {
+      expect([id, fn.Properties.Runtime]).toEqual([id, "nodejs22.x"]);
+      expect(fn.Properties.Handler).toBe("index.handler");
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: "Active" });
+    }
+    for (const [fn, id] of Object.entries(FUNCTION_IDS)) {
+      expect(getAtt(resource(id).Properties.Role)).toEqual([ROLE_IDS[fn], "Arn"]);
+      expect(resource(id).Properties.Timeout).toBe(functions[fn]!.timeout);
+    }
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  test("each function gets the environment its handler reads", () => {
+    expect(Object.keys(functionEnv("configRule"))).toContain("SWEEP_QUEUE_URL");
+    expect(Object.keys(functionEnv("cloudTrailEvents"))).toEqual(
+      expect.arrayContaining(["REMEDIATION_TOPIC_ARN", "GUARDRAIL_REMEDIATION_ROLE_ARN"]),
+    );
+    // The worker's settings (lib/remediation/worker/settings.ts) load from exactly what the template sets.
+    expect(() => workerSettings(functionEnv("remediationWorker"))).not.toThrow();
+    const env = resource(FUNCTION_IDS.remediationWorker!).Properties.Environment as { Variables: Json };
+    expect(env.Variables.AUDIT_BUCKET).toEqual({ Ref: "AuditBucket" });
+    expect(env.Variables.IDEMPOTENCY_TABLE).toEqual({ Ref: "IdempotencyTable" });
+    expect(env.Variables.REMEDIATION_TOPIC_ARN).toEqual({ Ref: "GuardrailTopic" });
+    expect(getAtt(env.Variables.GUARDRAIL_REMEDIATION_ROLE_ARN)).toEqual([REMEDIATION_ROLE_ID, "Arn"]);
+  });
+
+  test("asynchronous functions keep failed events in a dead-letter queue", () => {
+    const configs = resourcesOf("AWS::Lambda::EventInvokeConfig").map(([, r]) => r.Properties);
+    for (const fn of ["ConfigRuleLambdaFunction", "CloudTrailEventsLambdaFunction"]) {
+      const c = configs.find((p) => (p.FunctionName as Json).Ref === fn);
+      expect(c).toBeDefined();
+      expect(getAtt((c!.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toEqual([
+        "AsyncFailuresDlq",
+        "Arn",
+      ]);
+    }
+  });
+});
+
+describe("serverless package: Config rules", () => {
+  const policies = () => loadPolicies().policies.map((p) => p.policy);
+
+  test("every resource policy has its Config rule: scope, triggers, input, permission", () => {
+    const rules = resourcesOf("AWS::Config::ConfigRule");
+    const resourcePolicies = policies().filter((p) => !isCloudTrailPolicy(p));
+    expect(rules).toHaveLength(resourcePolicies.length);
+    for (const p of resourcePolicies) {
+      const found = rules.filter(([, r]) => (r.Properties.InputParameters as Json).policyId === p.id);
+      expect([p.id, found.length]).toEqual([p.id, 1]);
+      const [, rule] = found[0]!;
+      const props = rule.Properties as {
+        ConfigRuleName: string;
+        Scope: { ComplianceResourceTypes: string[] };
+        Source: { Owner: string; SourceIdentifier: unknown; SourceDetails: Json[] };
+      };
+      expect(props.ConfigRuleName).toBe(`guardrail-${p.id}-${STAGE}`);
+      expect(props.ConfigRuleName.length).toBeLessThanOrEqual(128);
+      expect(JSON.stringify(rule.Properties.InputParameters).length).toBeLessThanOrEqual(1024);
+      expect(props.Scope.ComplianceResourceTypes).toEqual(resourceTypesOf(p));
+      expect(props.Source.Owner).toBe("CUSTOM_LAMBDA");
+      expect(getAtt(props.Source.SourceIdentifier)).toEqual(["ConfigRuleLambdaFunction", "Arn"]);
+      const details = props.Source.SourceDetails;
+      expect(details.every((d) => d.EventSource === "aws.config")).toBe(true);
+      expect(details.map((d) => d.MessageType).sort()).toEqual([
+        "ConfigurationItemChangeNotification",
+        "OversizedConfigurationItemChangeNotification",
+        "ScheduledNotification",
+      ]);
+      for (const d of details) {
+        if (d.MessageType === "ScheduledNotification") {
+          expect(["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]).toContain(
+            d.MaximumExecutionFrequency,
+          );
+        } else expect(d.MaximumExecutionFrequency).toBeUndefined();
+      }
+      // The rule waits for the permission that lets Config invoke the function, from this account only.
+      const permissions = list(rule.DependsOn).map((id) => resource(id));
+      const permission = permissions.find((r) => r.Type === "AWS::Lambda::Permission");
+      expect(permission?.Properties).toEqual({
+        FunctionName: { "Fn::GetAtt": ["ConfigRuleLambdaFunction", "Arn"] },
+        Action: "lambda:InvokeFunction",
+        Principal: "config.amazonaws.com",
+        SourceAccount: { Ref: "AWS::AccountId" },
+      });
+    }
+  });
+});
+
+describe("serverless package: EventBridge rules", () => {
+  const rules = () => resourcesOf("AWS::Events::Rule");
+  const patternOf = (r: Resource) =>
+    r.Properties.EventPattern as { source: string[]; "detail-type": string[]; detail: Json };
+  const isCompliance = (r: Resource) => patternOf(r)["detail-type"].includes("Config Rules Compliance Change");
+
+  test("every trigger's eventName is in a rule for its event source", () => {
+    const triggers = loadPolicies().policies.flatMap((p) => p.policy.triggers ?? []);
+    expect(triggers.length).toBeGreaterThan(0);
+    for (const t of triggers) {
+      for (const name of t.eventNames) {
+        const matching = rules().filter(([, r]) => {
+          const p = patternOf(r);
+          return (
+            p.source.includes(`aws.${t.eventSource.replace(/\.amazonaws\.com$/, "")}`) &&
+            p["detail-type"].includes("AWS API Call via CloudTrail") &&
+            list(p.detail.eventSource as string[]).includes(t.eventSource) &&
+            list(p.detail.eventName as string[]).includes(name)
+          );
+        });
+        expect([t.eventSource, name, matching.length]).toEqual([t.eventSource, name, 1]);
+      }
+    }
+  });
+
+  test("every CloudTrail pattern excludes the remediation role, keeps callers without a role, and fits 4096", () => {
+    const lengths: string[] = [];
+    for (const [id, r] of rules()) {
+      const p = patternOf(r);
+      const text = resolvedPattern(p);
+      lengths.push(`${id} ${text.length}`);
+      expect(text.length).toBeLessThan(MAX_PATTERN);
+      if (isCompliance(r)) continue;
+      const or = p.detail.$or as Json[];
+      const issuerArn = (b: Json) =>
+        ((b.userIdentity as Json)?.sessionContext as Json)?.sessionIssuer as { arn?: unknown[] } | undefined;
+      expect(or.map((b) => issuerArn(b)?.arn)).toEqual([
+        [{ "anything-but": { "Fn::GetAtt": [REMEDIATION_ROLE_ID, "Arn"] } }],
+        [{ exists: false }],
+      ]);
+    }
+    console.log(
+      `EventBridge pattern lengths (remediation role ARN at its longest), limit ${MAX_PATTERN}: ${lengths.join(", ")}`,
+    );
+  });
+
+  test("Config compliance changes of this stage's rules that turn NON_COMPLIANT", () => {
+    const names = resourcesOf("AWS::Config::ConfigRule").map(([, r]) => r.Properties.ConfigRuleName as string);
+    const compliance = rules().filter(([, r]) => isCompliance(r));
+    const covered = compliance.flatMap(([, r]) => patternOf(r).detail.configRuleName as string[]);
+    expect(covered.sort()).toEqual(names.sort());
+    for (const [, r] of compliance) {
+      expect(patternOf(r)["detail-type"]).toEqual(["Config Rules Compliance Change"]);
+      expect(patternOf(r).detail.newEvaluationResult).toEqual({ complianceType: ["NON_COMPLIANT"] });
+    }
+  });
+
+  test("every rule targets cloudTrailEvents with retries and a dead-letter queue, and may invoke it", () => {
+    const permissions = resourcesOf("AWS::Lambda::Permission").map(([, r]) => r.Properties);
+    for (const [id, r] of rules()) {
+      const targets = r.Properties.Targets as Json[];
+      expect(targets).toHaveLength(1);
+      expect(getAtt(targets[0]!.Arn)).toEqual(["CloudTrailEventsLambdaFunction", "Arn"]);
+      expect(targets[0]!.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 });
+      expect(getAtt((targets[0]!.DeadLetterConfig as Json).Arn)).toEqual(["EventRulesDlq", "Arn"]);
+      expect(permissions).toContainEqual({
+        FunctionName: { "Fn::GetAtt": ["CloudTrailEventsLambdaFunction", "Arn"] },
+        Action: "lambda:InvokeFunction",
+        Principal: "events.amazonaws.com",
+        SourceArn: { "Fn::GetAtt": [id, "Arn"] },
+      });
+    }
+  });
+});
+
+describe("serverless package: queues, topic, table, bucket", () => {
+  test("the remediation and sweep queues: visibility ≥ 6× the consumer's timeout, redrive after 5, encrypted", () => {
+    const mappings = resourcesOf("AWS::Lambda::EventSourceMapping").map(([, r]) => r.Properties);
+    for (const [queueId, fnId] of [
+      ["RemediationQueue", "RemediationWorkerLambdaFunction"],
+      ["SweepQueue", "SweepWorkerLambdaFunction"],
+    ] as const) {
+      const queue = resource(queueId).Properties;
+      const timeout = resource(fnId).Properties.Timeout as number;
+      expect(queue.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * timeout);
+      expect(queue.SqsManagedSseEnabled).toBe(true);
+      const redrive = queue.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+      expect(redrive.maxReceiveCount).toBe(5);
+      const [dlqId] = getAtt(redrive.deadLetterTargetArn)!;
+      expect(resource(dlqId).Type).toBe("AWS::SQS::Queue");
+      expect(resource(dlqId).Properties.SqsManagedSseEnabled).toBe(true);
+      const mapping = mappings.find((m) => getAtt(m.EventSourceArn)?.[0] === queueId);
+      expect(mapping).toMatchObject({
+        BatchSize: 10,
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        FunctionName: { "Fn::GetAtt": [fnId, "Arn"] },
+      });
+    }
+  });
+
+  test("every queue is encrypted and TLS-only", () => {
+    const policies = resourcesOf("AWS::SQS::QueuePolicy").map(([, r]) => r.Properties);
+    for (const [id, q] of resourcesOf("AWS::SQS::Queue")) {
+      expect([id, q.Properties.SqsManagedSseEnabled]).toEqual([id, true]);
+      const policy = policies.find((p) => list(p.Queues as Json[]).some((r) => r.Ref === id));
+      expect(tlsDeny(list((policy?.PolicyDocument as Json)?.Statement as Statement[]), /^sqs:\*$/)).toBeDefined();
+    }
+  });
+
+  test("the topic: KMS-encrypted, TLS-only, e-mail subscription, and the queue only takes requests", () => {
+    const topic = resource("GuardrailTopic").Properties;
+    expect(getAtt(topic.KmsMasterKeyId)).toEqual(["GuardrailTopicKey", "Arn"]);
+    const policy = resource("GuardrailTopicPolicy").Properties.PolicyDocument as { Statement: Statement[] };
+    expect(tlsDeny(policy.Statement, /^sns:Publish$/)).toBeDefined();
+    const subscriptions = resourcesOf("AWS::SNS::Subscription").map(([, r]) => r.Properties);
+    expect(subscriptions).toContainEqual({
+      TopicArn: { Ref: "GuardrailTopic" },
+      Protocol: "email",
+      Endpoint: ALERT_EMAIL,
+    });
+    const queue = subscriptions.find((s) => s.Protocol === "sqs");
+    expect(getAtt(queue?.Endpoint)).toEqual(["RemediationQueue", "Arn"]);
+    expect(queue?.RawMessageDelivery).toBe(false);
+    // The attribute both sides use: the detection's publisher and the worker's parser.
+    expect(ATTRIBUTE_WORKER_KIND).toBe(MESSAGE_KIND_ATTRIBUTE);
+    expect(DETECT_KIND_REQUEST).toBe(KIND_REQUEST);
+    expect(queue?.FilterPolicy).toEqual({ [MESSAGE_KIND_ATTRIBUTE]: [KIND_REQUEST] });
+  });
+
+  test("the idempotency table: point-in-time recovery, TTL, deletion protection", () => {
+    const table = resource("IdempotencyTable").Properties;
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: "expiration", Enabled: true });
+    expect(table.KeySchema).toEqual([{ AttributeName: "id", KeyType: "HASH" }]);
+    expect(table.DeletionProtectionEnabled).toBe(true);
+  });
+
+  test("the audit bucket: encrypted, versioned, public access blocked, TLS-only", () => {
+    const bucket = resource("AuditBucket").Properties as {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: { ServerSideEncryptionByDefault: { SSEAlgorithm: string } }[];
+      };
+      VersioningConfiguration: Json;
+      PublicAccessBlockConfiguration: Json;
+    };
+    const sse = bucket.BucketEncryption.ServerSideEncryptionConfiguration[0]!.ServerSideEncryptionByDefault;
+    expect(["AES256", "aws:kms", "aws:kms:dsse"]).toContain(sse.SSEAlgorithm);
+    expect(bucket.VersioningConfiguration).toEqual({ Status: "Enabled" });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    const [, policy] = resourcesOf("AWS::S3::BucketPolicy").find(
+      ([, r]) => (r.Properties.Bucket as Json).Ref === "AuditBucket",
+    )!;
+    const deny = tlsDeny((policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement, /^s3:\*$/);
+    expect(deny?.Resource).toEqual([{ "Fn::GetAtt": ["AuditBucket", "Arn"] }, { "Fn::Sub": "${AuditBucket.Arn}/*" }]);
+  });
+
+  test("alarms notify the topic: every dead-letter queue, failed remediations, circuit breaker; a dashboard", () => {
+    const alarms = resourcesOf("AWS::CloudWatch::Alarm").map(([, r]) => r.Properties);
+    for (const a of alarms) {
+      expect(a.AlarmActions).toEqual([{ Ref: "GuardrailTopic" }]);
+      expect([a.Threshold, a.ComparisonOperator]).toEqual([0, "GreaterThanThreshold"]);
+    }
+    const dlqs = new Set([
+      ...resourcesOf("AWS::SQS::Queue")
+        .map(([, q]) => getAtt((q.Properties.RedrivePolicy as Json | undefined)?.deadLetterTargetArn)?.[0])
+        .filter((id): id is string => id !== undefined),
+      "EventRulesDlq",
+      "AsyncFailuresDlq",
+    ]);
+    for (const dlq of dlqs) {
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          Namespace: "AWS/SQS",
+          MetricName: "ApproximateNumberOfMessagesVisible",
+          Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [dlq, "QueueName"] } }],
+        }),
+      );
+    }
+    const queries = alarms.flatMap((a) => list(a.Metrics as Json[]).map((m) => m.Expression as string));
+    expect(queries).toContainEqual(expect.stringContaining(`(${METRICS.remediationsFailed})`));
+    expect(queries).toContainEqual(expect.stringContaining(`(${METRICS.circuitBreakerOpen})`));
+    expect(resourcesOf("AWS::CloudWatch::Dashboard")).toHaveLength(1);
+  });
+});
+
+describe("serverless package: least privilege", () => {
+  test("no Allow statement anywhere grants * or service:*", () => {
+    for (const doc of policyDocuments()) {
+      for (const s of doc.statements.filter((st) => st.Effect === "Allow")) {
+        expect([doc.where, s.NotAction]).toEqual([doc.where, undefined]);
+        for (const action of list(s.Action)) {
+          expect([doc.where, action]).not.toEqual([doc.where, "*"]);
+          expect([doc.where, action]).not.toEqual([doc.where, expect.stringMatching(/^[a-z0-9-]+:\*$/i)]);
+        }
+      }
+    }
+  });
+
+  test('Resource "*" only for the actions AWS allows nothing else for', () => {
+    for (const roleId of Object.values(ROLE_IDS)) {
+      for (const s of roleStatements(roleId)) {
+        if (!list(s.Resource).includes("*")) continue;
+        for (const action of list(s.Action))
+          expect([roleId, action, STAR_ONLY.includes(action)]).toEqual([roleId, action, true]);
+      }
+    }
+  });
+
+  test("each role allows every AWS call its bundle makes, and nothing else but the platform's", () => {
+    for (const fn of built) {
+      const roleId = ROLE_IDS[fn]!;
+      const allowed = allowedActions(roleId);
+      const { sources } = JSON.parse(readFileSync(join(build, `${fn}.json`), "utf8")) as { sources: string[] };
+      // Commands imported by the bundle's sources that survived tree-shaking (keepNames keeps "<Op>Command").
+      const code = readFileSync(join(build, fn, "index.js"), "utf8");
+      const calls = new Set(
+        sources
+          .flatMap((file) => sdkCalls(join(ROOT, file)))
+          .filter((c) => code.includes(`"${c.split(":")[1]}Command"`)),
+      );
+      const needed = new Set<string>();
+      for (const call of calls) {
+        const action = SDK_ACTIONS[call];
+        expect([fn, call, action !== undefined]).toEqual([fn, call, true]);
+        expect([fn, call, action, allowed.has(action!)]).toEqual([fn, call, action, true]);
+        needed.add(action!);
+      }
+      const extra = [...allowed].filter((a) => !needed.has(a) && !PLATFORM_ACTIONS.includes(a));
+      expect([fn, extra]).toEqual([fn, []]);
+      console.log(`${fn}: ${calls.size} SDK operations in the bundle, ${allowed.size} IAM actions`);
+    }
+    // The executor's operations are the worker's alone.
+    const events = allowedActions(ROLE_IDS.cloudTrailEvents!);
+    for (const [service, operations] of Object.entries(COMMANDS)) {
+      for (const operation of Object.keys(operations)) {
+        const action = SDK_ACTIONS[`${service}:${operation}`];
+        expect([operation, allowedActions(ROLE_IDS.remediationWorker!).has(action!)]).toEqual([operation, true]);
+        if (action !== "apigateway:GET") expect([operation, events.has(action!)]).toEqual([operation, false]);
+      }
+    }
+  });
+});
+
+/** SDK client package → the service prefix of SDK_ACTIONS keys. */
+const CLIENT_SERVICE: Record<string, string> = {
+  "client-api-gateway": "apigateway",
+  "client-config-service": "config",
+  "client-dynamodb": "dynamodb",
+  "client-eventbridge": "events",
+  "client-lambda": "lambda",
+  "client-s3": "s3",
+  "client-sns": "sns",
+  "client-sqs": "sqs",
+};
+
+/** The SDK operations a source file can send: the Command classes it imports as values, as `service:Operation`. */
+function sdkCalls(file: string): string[] {
+  const source = readFileSync(file, "utf8");
+  const calls: string[] = [];
+  for (const m of source.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s*from\s*"@aws-sdk\/(client-[a-z0-9-]+)"/g)) {
+    if (m[1]) continue;
+    const service = CLIENT_SERVICE[m[3]!];
+    if (!service) throw new Error(`${file}: no service prefix for @aws-sdk/${m[3]} in the deploy test`);
+    for (const spec of m[2]!.split(",").map((x) => x.trim())) {
+      const op = /^([A-Z][A-Za-z0-9]*)Command\b/.exec(spec)?.[1];
+      if (op && !spec.startsWith("type ")) calls.push(`${service}:${op}`);
+    }
+  }
+  return calls;
+}
+
+describe("cfn-lint", () => {
+  test("the packaged template has no errors", () => {
+    const file = join(build, "sls", "cloudformation-template-update-stack.json");
+    const args = ["--format", "json", "--regions", "us-east-1", "eu-west-1", "--", file];
+    let r = run("cfn-lint", args);
+    if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
+      r = run("python3", ["-c", "import sys; from cfnlint.runner import main; sys.exit(main())", ...args]);
+    }
+    if (r.error) throw r.error;
+    // Exit status: a bit mask of 2 (errors), 4 (warnings), 8 (informational); anything else is a crash.
+    expect([r.status! & ~(2 | 4 | 8), r.stderr]).toEqual([0, ""]);
+    const matches = JSON.parse(r.stdout || "[]") as {
+      Level: string;
+      Rule: { Id: string };
+      Message: string;
+      Location: { Path: unknown[] };
+    }[];
+    const notes = matches.filter((x) => x.Level !== "Error");
+    if (notes.length > 0) {
+      console.log(
+        `cfn-lint: ${notes.length} warning(s)/note(s), no errors:\n` +
+          notes.map((m) => `  ${m.Level} ${m.Rule.Id} ${m.Location.Path.join("/")}: ${m.Message}`).join("\n"),
+      );
+    }
+    expect(matches.filter((m) => m.Level === "Error")).toEqual([]);
+  });
+});
+
+describe("deploy:accounts", () => {
+  test("the example list becomes one serverless deploy per account", () => {
+    const accounts = loadAccounts(join(ROOT, "deploy", "accounts.example.json"));
+    expect(accounts.length).toBeGreaterThan(1);
+    expect(deployCommand(accounts[0])).toEqual([
+      "serverless",
+      "deploy",
+      "--stage",
+      "prod",
+      "--region",
+      "eu-west-1",
+      "--aws-profile",
+      "payments-prod",
+      "--param=remediationMode=auto",
+      "--param=sweepFrequency=TwentyFour_Hours",
+      "--param=teamName=payments",
+      "--param=alertEmail=payments-oncall@example.com",
+    ]);
+    const dry = run("node", ["deploy/deploy-accounts.js", "--file", "deploy/accounts.example.json", "--dry-run"]);
+    expectSuccess(dry, "deploy:accounts --dry-run");
+    expect(dry.stdout.match(/^\$ npx serverless deploy /gm)).toHaveLength(accounts.length);
+  });
+});
