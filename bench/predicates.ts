@@ -72,16 +72,26 @@ const SUPPORTED_RUNTIMES = new Set([
   "provided.al2023",
 ]);
 
-/** `Condition.Bool["aws:SecureTransport"]` of a Deny statement is "false", false or ["false"]. */
+const SQS_ACTION = /^([sS][qQ][sS]:\*|\*)$/;
+
+/**
+ * The policy's TLS-only statement: a Deny for every principal ("*" or {"AWS": "*"}) of sqs:* (IAM action names
+ * are case-insensitive) with `Condition.Bool["aws:SecureTransport"]` "false", false or ["false"].
+ */
 function deniesPlainHttp(s: unknown): boolean {
-  if (!isObj(s)) return true;
-  const effect = s.Effect;
+  if (!isObj(s)) return false;
+  if (s.Effect !== "Deny") return false;
+  const principal = s.Principal;
+  const everyone =
+    principal === "*" ||
+    (isObj(principal) && (principal.AWS === "*" || (Array.isArray(principal.AWS) && principal.AWS.includes("*"))));
+  if (!everyone) return false;
+  const actions = s.Action;
+  if (!Array.isArray(actions) || !actions.some((a) => typeof a === "string" && SQS_ACTION.test(a))) return false;
   const cond = s.Condition;
-  if (effect === undefined || cond === undefined || effect !== "Deny") return false;
-  if (!isObj(cond)) return true;
+  if (!isObj(cond)) return false;
   const bool = cond.Bool;
-  if (bool === undefined) return false;
-  if (!isObj(bool)) return true;
+  if (!isObj(bool)) return false;
   const v = bool["aws:SecureTransport"];
   return v === "false" || v === false || (Array.isArray(v) && v.length === 1 && v[0] === "false");
 }
@@ -162,7 +172,7 @@ export const HAND_RULES: readonly HandRule[] = [
       const st = p.Statement;
       if (!Array.isArray(st)) return undefined;
       for (const s of st) if (deniesPlainHttp(s)) return undefined;
-      return `Policy.Statement: no statement denies requests without TLS (a Deny with Condition Bool aws:SecureTransport "false"), so the queue accepts plain HTTP (is ${show(st)})`;
+      return `Policy.Statement: no statement denies requests without TLS (a Deny for every principal ("*") of sqs:* with Condition Bool aws:SecureTransport "false"), so the queue accepts plain HTTP (is ${show(st)})`;
     },
   },
   {

@@ -40,7 +40,12 @@ interface RuleSpec {
 }
 
 const TLS_DENY =
-  "@.Effect === 'Deny' && @.Condition && @.Condition.Bool && (" +
+  "@.Effect === 'Deny' && (@.Principal === '*' || (@.Principal && (@.Principal.AWS === '*' || " +
+  "(@.Principal.AWS && @.Principal.AWS.indexOf && @.Principal.AWS.indexOf('*') >= 0)))) && " +
+  // jsonpath-plus's safe evaluator has no regex or arrow functions: the spellings AWS documents ("sqs:*", "SQS:*")
+  // and "*" stand for the policy's case-insensitive pattern (the fleet uses those spellings only).
+  "@.Action && (@.Action.indexOf('sqs:*') >= 0 || @.Action.indexOf('SQS:*') >= 0 || @.Action.indexOf('*') >= 0) && " +
+  "@.Condition && @.Condition.Bool && (" +
   "@.Condition.Bool['aws:SecureTransport'] === 'false' || @.Condition.Bool['aws:SecureTransport'] === false || " +
   "(@.Condition.Bool['aws:SecureTransport'] && @.Condition.Bool['aws:SecureTransport'].length === 1 && " +
   "@.Condition.Bool['aws:SecureTransport'][0] === 'false'))";

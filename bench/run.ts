@@ -1,11 +1,12 @@
 import pc from "picocolors";
 import { ENGINE_DEFAULTS, runEngineBench } from "./engine";
+import { HANDLER_DEFAULTS, runHandlerBench } from "./handlers";
 import { runScanBench, SCAN_DEFAULTS } from "./scan";
 import { BenchAbort, fmtMs, machineInfo, misses, now } from "./util";
 
 /**
  * `npm run bench`: the issue's figures, each beside its baseline and target.
- *   node dist/bench/run.js [engine] [scan]     (both by default)
+ *   node dist/bench/run.js [engine] [scan] [handlers]     (all by default)
  * Exit code 0 whatever the figures (a measurement, not a test); 1 only when a benchmark could not be run
  * faithfully (the evaluators disagree, a scan fails), which is never a figure.
  */
@@ -18,6 +19,7 @@ async function main(): Promise<number> {
   try {
     if (want("engine")) await runEngineBench(ENGINE_DEFAULTS);
     if (want("scan")) await runScanBench(SCAN_DEFAULTS);
+    if (want("handlers")) await runHandlerBench(HANDLER_DEFAULTS);
   } catch (e) {
     if (!(e instanceof BenchAbort)) throw e;
     console.error("");

@@ -1,0 +1,261 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
+import { build } from "esbuild";
+import { packageRoot } from "../lib/util/package-root";
+import { BenchAbort, check, fmtMs, median, printTable, type Row } from "./util";
+
+/**
+ * Issue 3 §7: per Lambda handler, the bundle size and the cold initialisation time (loading the bundle in a fresh
+ * Node process, median of runs), each against a bare handler bundle that imports one SDK client, built with the
+ * same esbuild options as scripts/bundle.mjs. Target: at most 1.5× the baseline for every handler. Cloud
+ * Custodian's policy package (733 KB, measured for an API Gateway TLS policy) is printed beside our sizes.
+ *
+ * Cold initialisation here is `require()` of the bundle in a new `node` process (hrtime around the require, so
+ * Node's own start-up is excluded): module evaluation, top-level clients, policy compilation at load. It is not a
+ * Lambda INIT duration (no runtime bootstrap, no network, this machine's Node rather than the nodejs22.x runtime).
+ */
+
+export interface HandlerBenchOptions {
+  /** Fresh processes per bundle; the median is reported. */
+  runs: number;
+}
+
+export const HANDLER_DEFAULTS: HandlerBenchOptions = { runs: 7 };
+
+const TARGET_RATIO = 1.5;
+const CUSTODIAN_POLICY_PACKAGE_BYTES = 733 * 1024;
+
+/** The bare handler: one SDK client, a trivial handler. */
+const BASELINE_SOURCE = `
+import { SQSClient } from "@aws-sdk/client-sqs";
+const client = new SQSClient({});
+export const handler = async () => ({ ok: true, region: typeof client.config.region });
+`;
+
+interface Bundle {
+  name: string;
+  file: string;
+  bytes: number;
+  zipBytes: number;
+  /** SDK clients and other packages found in the bundle (from the package names the SDK and Powertools inline). */
+  packages: string[];
+  initMs: number[];
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+
+/** The deflated size of the file (what a zip of it would roughly weigh), for the baseline, which bundle.mjs does not zip. */
+function deflatedBytes(file: string): number {
+  return deflateRawSync(readFileSync(file), { level: 9 }).length;
+}
+
+/** Package names a bundle carries: each SDK client and Powertools package inlines its package.json name. */
+function packagesIn(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const found = new Set<string>();
+  for (const m of text.matchAll(/@(?:aws-sdk\/client-[a-z0-9-]+|aws-lambda-powertools\/[a-z0-9-]+)/g)) found.add(m[0]);
+  if (/\bajv\b|json-schema\.org/.test(text)) found.add("ajv");
+  if (/\bzod\b|ZodError/.test(text)) found.add("zod");
+  return [...found].sort();
+}
+
+/** One fresh `node` process requires the bundle and prints the ms spent in require(). */
+function coldInit(file: string, cwd: string): number {
+  const script =
+    "const t0=process.hrtime.bigint();require(process.argv[1]);" +
+    "const t1=process.hrtime.bigint();process.stdout.write(String(Number(t1-t0)/1e6))";
+  const r = spawnSync(process.execPath, ["-e", script, file], {
+    cwd,
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH ?? "",
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "bench",
+      AWS_SECRET_ACCESS_KEY: "bench",
+      // Whatever the handlers read at load; nothing is called.
+      AWS_LAMBDA_FUNCTION_NAME: "bench",
+      POWERTOOLS_SERVICE_NAME: "guardrail-bench",
+    },
+  });
+  const ms = Number(r.stdout.trim());
+  if (r.status !== 0 || !Number.isFinite(ms)) {
+    throw new BenchAbort(`require(${file}) failed in a fresh process (exit ${r.status}):\n${r.stderr.slice(0, 2000)}`);
+  }
+  return ms;
+}
+
+async function buildBaseline(dir: string): Promise<string> {
+  const root = packageRoot();
+  mkdirSync(join(dir, "baseline"), { recursive: true });
+  const outfile = join(dir, "baseline", "index.js");
+  // The same options as scripts/bundle.mjs (minus its policy-pack plugin, which a bare handler does not need).
+  await build({
+    stdin: { contents: BASELINE_SOURCE, resolveDir: root, loader: "ts", sourcefile: "baseline.ts" },
+    absWorkingDir: root,
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    mainFields: ["module", "main"],
+    minify: true,
+    keepNames: true,
+    outfile,
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+function buildFunctions(dir: string): void {
+  const root = packageRoot();
+  const r = spawnSync(process.execPath, [join(root, "scripts", "bundle.mjs"), "--out", dir], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new BenchAbort(`scripts/bundle.mjs failed (exit ${r.status}):\n${r.stderr}`);
+}
+
+export async function runHandlerBench(options: HandlerBenchOptions): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "guardrail-bench-handlers-"));
+  try {
+    buildFunctions(dir);
+    const baselineFile = await buildBaseline(dir);
+    const names = readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => f.slice(0, -5))
+      .sort();
+    const bundles: Bundle[] = [
+      {
+        name: "baseline (SQSClient)",
+        file: baselineFile,
+        bytes: statSync(baselineFile).size,
+        zipBytes: deflatedBytes(baselineFile),
+        packages: packagesIn(baselineFile),
+        initMs: [],
+      },
+      ...names.map((name) => {
+        const manifest = JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")) as {
+          bundleBytes: number;
+          zipBytes: number;
+        };
+        const file = join(dir, name, "index.js");
+        return {
+          name,
+          file,
+          bytes: manifest.bundleBytes,
+          zipBytes: manifest.zipBytes,
+          packages: packagesIn(file),
+          initMs: [],
+        };
+      }),
+    ];
+
+    // One untimed load each (file cache), then the timed runs interleaved so drift hits every bundle alike.
+    for (const b of bundles) coldInit(b.file, dirOf(b.file));
+    for (let i = 0; i < options.runs; i++) for (const b of bundles) b.initMs.push(coldInit(b.file, dirOf(b.file)));
+
+    const base = bundles[0] as Bundle;
+    const baseInit = median(base.initMs);
+    const rows: Row[] = [
+      {
+        figure: `${base.name} bundle`,
+        value: `${kb(base.bytes)} (${kb(base.zipBytes)} deflated)`,
+        status: "INFO",
+      },
+      { figure: `${base.name} cold init`, value: fmtMsFine(baseInit), status: "INFO" },
+      {
+        figure: "Cloud Custodian policy package",
+        value: kb(CUSTODIAN_POLICY_PACKAGE_BYTES),
+        baseline: "API Gateway TLS policy",
+        status: "INFO",
+      },
+    ];
+    const notes: string[] = [];
+    for (const b of bundles.slice(1)) {
+      const sizeRatio = b.bytes / base.bytes;
+      const init = median(b.initMs);
+      const initRatio = init / baseInit;
+      const vsCustodian = b.zipBytes / CUSTODIAN_POLICY_PACKAGE_BYTES;
+      rows.push({
+        figure: `${b.name} bundle`,
+        value: `${kb(b.bytes)} (zip ${kb(b.zipBytes)}, ${vsCustodian.toFixed(2)}x Custodian)`,
+        baseline: `${kb(base.bytes)}, ${sizeRatio.toFixed(2)}x`,
+        target: `<= ${TARGET_RATIO}x`,
+        status: check(sizeRatio <= TARGET_RATIO),
+      });
+      rows.push({
+        figure: `${b.name} cold init`,
+        value: fmtMsFine(init),
+        baseline: `${fmtMsFine(baseInit)}, ${initRatio.toFixed(2)}x`,
+        target: `<= ${TARGET_RATIO}x`,
+        status: check(initRatio <= TARGET_RATIO),
+      });
+      if (sizeRatio > TARGET_RATIO || initRatio > TARGET_RATIO) {
+        const extra = b.packages.filter((p) => !base.packages.includes(p));
+        notes.push(
+          `${b.name}: carries ${extra.join(", ") || "(no extra packages found)"} beyond the baseline's client`,
+        );
+      }
+    }
+    printTable(
+      "handlers",
+      `Lambda bundles vs a bare one-client bundle (median of ${options.runs} fresh processes)`,
+      rows,
+    );
+    console.log(
+      "  cold init = require() of the bundle in a fresh `node` process (hrtime around it), not a Lambda INIT",
+    );
+    console.log(`  duration; node ${process.version} here, the functions run on nodejs22.x.`);
+    console.log("  Cloud Custodian's 733 KB is its policy package (the zip Lambda deploys); compare it with our zips.");
+    console.log(
+      `  runs (ms): ${bundles.map((b) => `${b.name} ${b.initMs.map((m) => m.toFixed(1)).join("/")}`).join("; ")}`,
+    );
+    if (notes.length > 0) {
+      const pack = policyPackLoadMs(3);
+      console.log(
+        `  compiling the policy pack (lib/policy/load.ts loadPolicies, ${pack.policies} policies, ajv) in a fresh process ` +
+          `takes ${fmtMsFine(pack.ms)} (median of 3): the handlers load it at module init, so it dominates their cold init.`,
+      );
+      console.log("  what the missing bundles hold beyond the baseline (package names inlined in each bundle;");
+      console.log("  bundle.mjs's per-function JSON lists sources, not bytes per module):");
+      for (const n of notes) console.log(`    ${n}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Time to load and compile the built-in policy pack from dist/ in a fresh process (what each handler does at init). */
+function policyPackLoadMs(runs: number): { ms: number; policies: number } {
+  const load = join(packageRoot(), "dist", "lib", "policy", "load.js");
+  const script =
+    "const l=require(process.argv[1]);const t0=process.hrtime.bigint();const r=l.loadPolicies();" +
+    "const t1=process.hrtime.bigint();process.stdout.write(JSON.stringify([Number(t1-t0)/1e6,r.policies.length]))";
+  const times: number[] = [];
+  let policies = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, ["-e", script, load], { encoding: "utf8" });
+    const [ms, n] = JSON.parse(r.stdout || "[NaN,0]") as [number, number];
+    times.push(ms);
+    policies = n;
+  }
+  return { ms: median(times), policies };
+}
+
+function dirOf(file: string): string {
+  return join(file, "..");
+}
+
+function fmtMsFine(ms: number): string {
+  return ms < 100 ? `${ms.toFixed(1)} ms` : fmtMs(ms);
+}
+
+// Direct use: node dist/bench/handlers.js
+if (require.main === module) {
+  runHandlerBench(HANDLER_DEFAULTS).catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
