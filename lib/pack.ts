@@ -15,6 +15,8 @@ export interface PackSpec {
   exemptionsFile?: string;
   /** The clock exemptions are judged against, ISO 8601; default: now. */
   now?: string;
+  /** Compile policies on first use (Lambda handlers); see LoadOptions. */
+  compile?: "eager" | "lazy";
 }
 
 export class PackError extends Error {}
@@ -30,7 +32,7 @@ export interface Pack {
 export function loadPack(spec: PackSpec): Pack {
   const paths = spec.policyPaths && spec.policyPaths.length > 0 ? spec.policyPaths : [defaultPolicyDir()];
   for (const d of paths) if (!existsSync(d)) throw new PackError(`policies: ${d}: no such file or directory`);
-  const loaded = loadPolicies(paths);
+  const loaded = loadPolicies(paths, process.cwd(), spec.compile ? { compile: spec.compile } : {});
   const problems = [...loaded.problems];
   let policies = loaded.policies;
   if (spec.policyIds && spec.policyIds.length > 0) {

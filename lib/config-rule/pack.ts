@@ -27,6 +27,8 @@ export class RulePack {
   static load(env: NodeJS.ProcessEnv = process.env): RulePack {
     const exemptionsFile = env.GUARDRAIL_EXEMPTIONS_FILE || undefined;
     const pack = loadPack({
+      // A handler judges one or a few policies per invocation: compile each on first use (cold start).
+      compile: "lazy",
       ...(env.GUARDRAIL_POLICY_DIR ? { policyPaths: [env.GUARDRAIL_POLICY_DIR] } : {}),
       ...(exemptionsFile ? { exemptionsFile } : {}),
     });

@@ -78,7 +78,22 @@ function metaMessage(e: ErrorObject): string {
  * Loads, checks and compiles policies. Every problem names its file, line, column and JSON pointer; a broken
  * policy is left out and the others still load, so one typo never hides the rest of the pack.
  */
-export function loadPolicies(paths: string[] = [defaultPolicyDir()], cwd = process.cwd()): LoadResult {
+export interface LoadOptions {
+  /**
+   * "lazy": compile each policy's validators on first use instead of now, and skip the authoring checks (the
+   * meta-schema and the property lint). For Lambda handlers, which judge one or a few policies per invocation:
+   * compiling and checking the whole pack at start-up dominated their cold start. Lazily loaded packs must be
+   * ones `guardrail validate` has passed (the bundles are built from the validated pack in CI); a schema that
+   * does not compile would fail at first use.
+   */
+  compile?: "eager" | "lazy";
+}
+
+export function loadPolicies(
+  paths: string[] = [defaultPolicyDir()],
+  cwd = process.cwd(),
+  opts: LoadOptions = {},
+): LoadResult {
   const problems: PolicyProblem[] = [];
   const policies: CompiledPolicy[] = [];
   const ajv = createPolicyAjv();
@@ -106,8 +121,8 @@ export function loadPolicies(paths: string[] = [defaultPolicyDir()], cwd = proce
     const policy = JSON.parse(text) as PolicyFile;
     const before = problems.length;
 
-    const validate = metaSchema();
-    if (!validate(policy)) {
+    const validate = opts.compile === "lazy" ? undefined : metaSchema();
+    if (validate && !validate(policy)) {
       // oneOf failures repeat every branch's complaint; keep the most specific ones.
       const errs = (validate.errors ?? []).filter((e) => e.keyword !== "oneOf" || (validate.errors ?? []).length === 1);
       for (const e of errs) report(e.instancePath, metaMessage(e), e.keyword === "additionalProperties");
@@ -137,7 +152,7 @@ export function loadPolicies(paths: string[] = [defaultPolicyDir()], cwd = proce
     }
     for (const key of ["applies", "compliant"] as const) {
       const schema = policy[key];
-      if (schema === undefined) continue;
+      if (schema === undefined || opts.compile === "lazy") continue;
       const reported = new Set<string>();
       for (const doc of docs) {
         for (const p of lintPolicySchema(schema, doc.schema, doc.name)) {
@@ -150,6 +165,7 @@ export function loadPolicies(paths: string[] = [defaultPolicyDir()], cwd = proce
     if (problems.length > before) continue;
 
     const compile = (key: "applies" | "compliant"): ValidateFunction | undefined => {
+      if (opts.compile === "lazy") return lazyValidator(ajv, policy[key] as object);
       try {
         return ajv.compile(policy[key] as object);
       } catch (e) {
@@ -164,6 +180,19 @@ export function loadPolicies(paths: string[] = [defaultPolicyDir()], cwd = proce
     }
   }
   return { policies, problems };
+}
+
+/** A validator compiled on its first call; `errors` mirrors the compiled one's after each call. */
+function lazyValidator(ajv: ReturnType<typeof createPolicyAjv>, schema: object): ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  const validate = ((data: unknown) => {
+    compiled ??= ajv.compile(schema);
+    const ok = compiled(data);
+    validate.errors = compiled.errors;
+    return ok;
+  }) as ValidateFunction;
+  validate.errors = null;
+  return validate;
 }
 
 export function formatProblem(p: PolicyProblem): string {

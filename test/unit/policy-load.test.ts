@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatProblem, loadPolicies } from "../../lib/policy/load";
+import { runExamples } from "../../lib/policy/examples";
 
 const GOOD = JSON.parse(readFileSync(join(__dirname, "../../policies/sqs/sqs-queue-encrypted.json"), "utf8")) as Record<
   string,
@@ -29,6 +30,15 @@ describe("loadPolicies", () => {
     const { policies, problems } = loadPolicies();
     expect(problems.map(formatProblem)).toEqual([]);
     expect(policies.length).toBeGreaterThan(0);
+  });
+
+  test("lazily compiled policies judge exactly as eagerly compiled ones, annotations included", () => {
+    const eager = loadPolicies();
+    const lazy = loadPolicies(undefined, undefined, { compile: "lazy" });
+    expect(lazy.policies.map((p) => p.policy.id)).toEqual(eager.policies.map((p) => p.policy.id));
+    const examples = (outcomes: ReturnType<typeof runExamples>) =>
+      outcomes.map((o) => [o.policyId, o.example, o.actual, o.annotation]);
+    expect(examples(runExamples(lazy.policies))).toEqual(examples(runExamples(eager.policies)));
   });
 
   test("a JSON syntax error names the file, line and column; the other policies still load", () => {
