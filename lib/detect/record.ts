@@ -77,6 +77,24 @@ export function partitionOf(region: string): string {
 }
 
 /** A reference in the record's Region and account (unless the id says otherwise: pass them). */
+/**
+ * A resource a record names by name or ARN (`tableName`, `functionName`, ...): its name (the part after
+ * `arnMarker` when the value is an ARN), and its region and account from the ARN when it is one, else the
+ * record's.
+ */
+export function namedResource(
+  record: CloudTrailRecord,
+  value: string,
+  arnMarker: string,
+): { name: string; region: string; accountId: string } {
+  const where = value.startsWith("arn:") ? arnParts(value) : {};
+  return {
+    name: nameFromArnOrName(value, arnMarker),
+    region: where.region ?? recordRegion(record),
+    accountId: where.accountId ?? recordAccount(record),
+  };
+}
+
 export function refFromRecord(
   record: CloudTrailRecord,
   type: string,

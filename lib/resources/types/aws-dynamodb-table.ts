@@ -11,13 +11,10 @@ import type { Described } from "../adapter";
 import { camelKeys, describedItem, plainObject } from "../../aws/describe/item";
 import { tagMap } from "../config-item";
 import {
-  arnParts,
   baseEventName,
   eventSourceOf,
-  nameFromArnOrName,
+  namedResource,
   partitionOf,
-  recordAccount,
-  recordRegion,
   refFromRecord,
   requestValue,
 } from "../../detect/record";
@@ -218,10 +215,7 @@ export const adapter: ResourceAdapter = {
         ? requestValue(record, "resourceArn")
         : undefined;
     if (!value) return [];
-    const name = nameFromArnOrName(value, ":table/");
-    const where = value.startsWith("arn:") ? arnParts(value) : {};
-    const region = where.region ?? recordRegion(record);
-    const accountId = where.accountId ?? recordAccount(record);
+    const { name, region, accountId } = namedResource(record, value, ":table/");
     const arn = `arn:${partitionOf(region)}:dynamodb:${region}:${accountId}:table/${name}`;
     return [refFromRecord(record, adapter.type, name, arn, { region, accountId })];
   },

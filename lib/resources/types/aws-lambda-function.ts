@@ -12,13 +12,10 @@ import type { Described } from "../adapter";
 import { camelKeys, describedItem, plainObject } from "../../aws/describe/item";
 import { tagMap } from "../config-item";
 import {
-  arnParts,
   baseEventName,
   eventSourceOf,
-  nameFromArnOrName,
+  namedResource,
   partitionOf,
-  recordAccount,
-  recordRegion,
   refFromRecord,
   requestValue,
 } from "../../detect/record";
@@ -193,10 +190,9 @@ export const adapter: ResourceAdapter = {
         ? requestValue(record, "resource")
         : undefined;
     if (!value) return [];
-    const name = nameFromArnOrName(value, "function:").split(":")[0] ?? value; // `orders:prod` → `orders`
-    const where = value.startsWith("arn:") ? arnParts(value) : {};
-    const region = where.region ?? recordRegion(record);
-    const accountId = where.accountId ?? recordAccount(record);
+    const named = namedResource(record, value, "function:");
+    const { region, accountId } = named;
+    const name = named.name.split(":")[0] ?? named.name; // `orders:prod` → `orders`
     const arn = `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${name}`;
     return [refFromRecord(record, adapter.type, name, arn, { region, accountId })];
   },
