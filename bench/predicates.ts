@@ -1,5 +1,6 @@
 import type { Compliance } from "../lib/engine/evaluate";
 import type { Resource } from "../lib/resources/adapter";
+import { SUPPORTED_RUNTIMES } from "./policy-data";
 
 /**
  * The ten benchmark policies written by hand: the practical ceiling for evaluating them in TypeScript.
@@ -55,22 +56,7 @@ function truncate(text: string): string {
   return text.length <= MAX_ANNOTATION ? text : text.slice(0, MAX_ANNOTATION - 12) + " [truncated]";
 }
 
-const SUPPORTED_RUNTIMES = new Set([
-  "nodejs22.x",
-  "nodejs24.x",
-  "python3.11",
-  "python3.12",
-  "python3.13",
-  "python3.14",
-  "java17",
-  "java21",
-  "java25",
-  "dotnet8",
-  "dotnet10",
-  "ruby3.3",
-  "ruby3.4",
-  "provided.al2023",
-]);
+const SUPPORTED = new Set(SUPPORTED_RUNTIMES);
 
 const SQS_ACTION = /^([sS][qQ][sS]:\*|\*)$/;
 
@@ -224,7 +210,7 @@ export const HAND_RULES: readonly HandRule[] = [
     check(d) {
       const rt = d.runtime;
       if (rt === undefined) return "the .zip function has no runtime recorded";
-      if (typeof rt !== "string" || !SUPPORTED_RUNTIMES.has(rt))
+      if (typeof rt !== "string" || !SUPPORTED.has(rt))
         return `runtime: is deprecated or not on the supported runtime list (is ${show(rt)})`;
       return undefined;
     },

@@ -1,5 +1,6 @@
 import { Engine, type EngineResult, type RuleProperties, type TopLevelCondition } from "json-rules-engine";
 import type { Resource } from "../lib/resources/adapter";
+import { SUPPORTED_RUNTIMES } from "./policy-data";
 
 /**
  * The ten benchmark policies as json-rules-engine (v7) rules, default engine configuration, no custom operators.
@@ -115,22 +116,7 @@ export const RULE_SPECS: readonly RuleSpec[] = [
     id: "lambda-function-supported-runtime",
     type: "AWS::Lambda::Function",
     applies: doc("$.packageType", "notEqual", "Image"),
-    compliant: doc("$.runtime", "in", [
-      "nodejs22.x",
-      "nodejs24.x",
-      "python3.11",
-      "python3.12",
-      "python3.13",
-      "python3.14",
-      "java17",
-      "java21",
-      "java25",
-      "dotnet8",
-      "dotnet10",
-      "ruby3.3",
-      "ruby3.4",
-      "provided.al2023",
-    ]),
+    compliant: doc("$.runtime", "in", [...SUPPORTED_RUNTIMES]),
     annotation: "runtime is deprecated or not on the supported runtime list",
   },
   {
