@@ -40,8 +40,8 @@ interface Bundle {
   file: string;
   bytes: number;
   zipBytes: number;
-  /** SDK clients and other packages found in the bundle (from the package names the SDK and Powertools inline). */
-  packages: string[];
+  /** Minified bytes per package (scripts/bundle.mjs's manifest; undefined for the baseline). */
+  bytesByPackage?: Record<string, number>;
   initMs: number[];
 }
 
@@ -50,16 +50,6 @@ const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 /** The deflated size of the file (what a zip of it would roughly weigh), for the baseline, which bundle.mjs does not zip. */
 function deflatedBytes(file: string): number {
   return deflateRawSync(readFileSync(file), { level: 9 }).length;
-}
-
-/** Package names a bundle carries: each SDK client and Powertools package inlines its package.json name. */
-function packagesIn(file: string): string[] {
-  const text = readFileSync(file, "utf8");
-  const found = new Set<string>();
-  for (const m of text.matchAll(/@(?:aws-sdk\/client-[a-z0-9-]+|aws-lambda-powertools\/[a-z0-9-]+)/g)) found.add(m[0]);
-  if (/\bajv\b|json-schema\.org/.test(text)) found.add("ajv");
-  if (/\bzod\b|ZodError/.test(text)) found.add("zod");
-  return [...found].sort();
 }
 
 /** One fresh `node` process requires the bundle and prints the ms spent in require(). */
@@ -132,13 +122,13 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
         file: baselineFile,
         bytes: statSync(baselineFile).size,
         zipBytes: deflatedBytes(baselineFile),
-        packages: packagesIn(baselineFile),
         initMs: [],
       },
       ...names.map((name) => {
         const manifest = JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")) as {
           bundleBytes: number;
           zipBytes: number;
+          bytesByPackage: Record<string, number>;
         };
         const file = join(dir, name, "index.js");
         return {
@@ -146,7 +136,7 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
           file,
           bytes: manifest.bundleBytes,
           zipBytes: manifest.zipBytes,
-          packages: packagesIn(file),
+          bytesByPackage: manifest.bytesByPackage,
           initMs: [],
         };
       }),
@@ -193,10 +183,8 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
         status: check(initRatio <= TARGET_RATIO),
       });
       if (sizeRatio > TARGET_RATIO || initRatio > TARGET_RATIO) {
-        const extra = b.packages.filter((p) => !base.packages.includes(p));
-        notes.push(
-          `${b.name}: carries ${extra.join(", ") || "(no extra packages found)"} beyond the baseline's client`,
-        );
+        const top = Object.entries(b.bytesByPackage ?? {}).slice(0, 8);
+        notes.push(`${b.name}: ${top.map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`).join(", ")}`);
       }
     }
     printTable(
@@ -213,35 +201,13 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
       `  runs (ms): ${bundles.map((b) => `${b.name} ${b.initMs.map((m) => m.toFixed(1)).join("/")}`).join("; ")}`,
     );
     if (notes.length > 0) {
-      const pack = policyPackLoadMs(3);
-      console.log(
-        `  compiling the policy pack (lib/policy/load.ts loadPolicies, ${pack.policies} policies, ajv) in a fresh process ` +
-          `takes ${fmtMsFine(pack.ms)} (median of 3): the handlers load it at module init, so it dominates their cold init.`,
-      );
-      console.log("  what the missing bundles hold beyond the baseline (package names inlined in each bundle;");
-      console.log("  bundle.mjs's per-function JSON lists sources, not bytes per module):");
+      console.log("  where the bytes of the bundles over the target go (minified bytes per package, largest first;");
+      console.log("  cold init grows with them: V8 compiles and runs the whole bundle; docs/decisions.md 24):");
       for (const n of notes) console.log(`    ${n}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Time to load and compile the built-in policy pack from dist/ in a fresh process (what each handler does at init). */
-function policyPackLoadMs(runs: number): { ms: number; policies: number } {
-  const load = join(packageRoot(), "dist", "lib", "policy", "load.js");
-  const script =
-    "const l=require(process.argv[1]);const t0=process.hrtime.bigint();const r=l.loadPolicies();" +
-    "const t1=process.hrtime.bigint();process.stdout.write(JSON.stringify([Number(t1-t0)/1e6,r.policies.length]))";
-  const times: number[] = [];
-  let policies = 0;
-  for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, ["-e", script, load], { encoding: "utf8" });
-    const [ms, n] = JSON.parse(r.stdout || "[NaN,0]") as [number, number];
-    times.push(ms);
-    policies = n;
-  }
-  return { ms: median(times), policies };
 }
 
 function dirOf(file: string): string {

@@ -246,11 +246,14 @@ describe("bundles", () => {
           registries: { dir: string; files: string[]; ids: (string | null)[] }[];
           policies: string[];
           problems: unknown[];
+          notPrecompiled: string[];
         };
       };
       expect(handler).toBe("function");
       expect(check.problems).toEqual([]);
       expect(check.policies.sort()).toEqual([...policyIds].sort());
+      // Every validator was compiled at build time: the bundle carries no ajv compiler (scripts/bundle.mjs).
+      expect(check.notPrecompiled).toEqual([]);
       const adapters = check.registries.find((g) => g.dir === "lib/resources/types");
       expect(adapters?.files).toEqual(adapterFiles.sort());
       expect(adapters?.ids.every((id) => typeof id === "string")).toBe(true);

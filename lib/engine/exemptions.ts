@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Resource } from "../resources/adapter";
 import { createMetaAjv } from "../policy/ajv";
+import { precompiledValidator } from "../policy/precompiled";
 import { JsonSourceMap } from "../policy/source-map";
 import type { PolicyProblem } from "../policy/load";
 import type { JsonSchema } from "../util/json";
@@ -111,7 +112,9 @@ export class Exemptions {
       };
     }
     const data = JSON.parse(text) as { exemptions: ExemptionEntry[] };
-    const validate = createMetaAjv().compile(exemptionsFileSchema as object);
+    const validate =
+      precompiledValidator("meta", exemptionsFileSchema as object) ??
+      createMetaAjv().compile(exemptionsFileSchema as object);
     if (!validate(data)) {
       return {
         exemptions: new Exemptions([], now),

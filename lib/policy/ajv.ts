@@ -1,5 +1,5 @@
 import Ajv2020 from "ajv/dist/2020";
-import type { ValidateFunction } from "ajv";
+import type { Options, ValidateFunction } from "ajv";
 
 /**
  * One ajv instance for policy predicates, shared by every adapter (CLI, Config rule, detector, worker), so a
@@ -13,13 +13,13 @@ import type { ValidateFunction } from "ajv";
  */
 const strictness = { strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true } as const;
 
-export function createPolicyAjv(): Ajv2020 {
-  return new Ajv2020({ ...strictness, allErrors: false, verbose: true, validateFormats: false });
+export function createPolicyAjv(extra: Pick<Options, "code"> = {}): Ajv2020 {
+  return new Ajv2020({ ...strictness, allErrors: false, verbose: true, validateFormats: false, ...extra });
 }
 
 /** For validating policy files themselves: report every problem at once. */
-export function createMetaAjv(): Ajv2020 {
-  return new Ajv2020({ ...strictness, allErrors: true, validateFormats: false });
+export function createMetaAjv(extra: Pick<Options, "code"> = {}): Ajv2020 {
+  return new Ajv2020({ ...strictness, allErrors: true, validateFormats: false, ...extra });
 }
 
 export type { ValidateFunction };
