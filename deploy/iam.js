@@ -117,6 +117,7 @@ const OTHER_ACTIONS = {
   "dynamodb:DeleteItem": "dynamodb:DeleteItem",
   "s3:GetObject": "s3:GetObject",
   "s3:PutObject": "s3:PutObject",
+  "cloudformation:DescribeStacks": "cloudformation:DescribeStacks",
 };
 
 /** `service:Operation` → IAM action, for every operation Guardrail sends. */
@@ -271,6 +272,13 @@ function statements(stage, fn, centralAuditBucket) {
             ]
           : []),
         ...publish,
+        {
+          // The grace period reads the status of the stack a resource's aws:cloudformation:stack-name tag names.
+          Sid: "StackStatus",
+          Effect: "Allow",
+          Action: ["cloudformation:DescribeStacks"],
+          Resource: [sub("arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*/*")],
+        },
         {
           Sid: "OutcomeEvents",
           Effect: "Allow",

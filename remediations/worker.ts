@@ -10,7 +10,7 @@ import { createTelemetry, errorFields, instrumented } from "../lib/config-rule/t
 import { execute, type SendingClient } from "../lib/remediation/executor";
 import type { AwsService } from "../lib/remediation/types";
 import { describeResource } from "../lib/remediation/worker-deps";
-import { deferMessage, restApiStageNames } from "../lib/remediation/worker/aws";
+import { deferMessage, restApiStageNames, stackStatus } from "../lib/remediation/worker/aws";
 import { DynamoAccountGuard } from "../lib/remediation/worker/guard";
 import { powertoolsIdempotency, type IdempotencyRunner } from "../lib/remediation/worker/idempotency";
 import { MessageError, parseWorkerMessage, type WorkerMessage } from "../lib/remediation/worker/message";
@@ -68,6 +68,7 @@ function dependencies(): WorkerDeps {
       execute: (calls, region) =>
         execute(calls, { region, client: (service) => tracedRemediationClient(service, region) }),
       stageNames: restApiStageNames,
+      stackStatus: (stackName, region) => stackStatus(stackName, region, logger),
       records: new S3RecordStore(
         settings.auditBucket,
         settings.centralAuditBucket ? { centralBucket: settings.centralAuditBucket } : {},

@@ -1,4 +1,5 @@
 import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
@@ -48,6 +49,79 @@ export function clientSettings(region?: string, env: NodeJS.ProcessEnv = process
   };
 }
 
+/**
+ * The seam that lets a local AWS account (lib/local/account/) answer every call instead of the network: a
+ * middleware at the "initialize" step, added to every client built here and in ./remediation-clients.ts, asks the
+ * router set with `routeClients` and, while one is set, returns its answer without serialising, signing or sending
+ * anything. The SDK command objects, their inputs and the client's own checks before "initialize" are the real ones.
+ * Without a router the middleware only calls the next one.
+ */
+export interface RoutedCommand {
+  /** `client.config.serviceId`: "API Gateway", "SQS", "SNS", "S3", "Config Service", "DynamoDB", "Lambda", ... */
+  service: string;
+  /** Command name without the `Command` suffix. */
+  operation: string;
+  /** The command's input, as the SDK built it. */
+  input: Record<string, unknown>;
+  /** The client's Region (undefined when the client has none configured). */
+  region: string | undefined;
+}
+
+/** Answers one command: the output object (without $metadata), or throws the service's exception. */
+export type CommandRouter = (command: RoutedCommand) => Promise<Record<string, unknown>>;
+
+let router: CommandRouter | undefined;
+
+/** Routes every client built by this module and ./remediation-clients.ts to `r`; undefined sends to AWS again. */
+export function routeClients(r: CommandRouter | undefined): void {
+  router = r;
+}
+
+const ROUTING_MIDDLEWARE = "guardrailLocalRouting";
+
+interface RoutableClient {
+  middlewareStack: unknown;
+  config: unknown;
+}
+
+interface MiddlewareStackLike {
+  add(middleware: unknown, options: Record<string, unknown>): void;
+}
+
+async function clientRegion(config: { region?: unknown }): Promise<string | undefined> {
+  try {
+    const r = typeof config.region === "function" ? await (config.region as () => Promise<unknown>)() : config.region;
+    return typeof r === "string" && r !== "" ? r : undefined;
+  } catch {
+    return undefined; // no Region configured: the router uses its own default
+  }
+}
+
+/**
+ * Adds the routing middleware to one client: while `current()` returns a router, every command is answered by it.
+ * Adding it twice replaces the first (same name, override).
+ */
+export function addRouting<C extends RoutableClient>(client: C, current: () => CommandRouter | undefined): C {
+  const config = client.config as { serviceId?: string; region?: unknown };
+  const stack = client.middlewareStack as MiddlewareStackLike;
+  stack.add(
+    (next: (args: { input: Record<string, unknown> }) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: { input: Record<string, unknown> }) => {
+        const serve = current();
+        if (!serve) return next(args);
+        const output = await serve({
+          service: config.serviceId ?? "",
+          operation: (context.commandName ?? "").replace(/Command$/, ""),
+          input: args.input,
+          region: await clientRegion(config),
+        });
+        return { output, response: undefined };
+      },
+    { step: "initialize", name: ROUTING_MIDDLEWARE, priority: "high", override: true },
+  );
+  return client;
+}
+
 type Instrument = <C>(client: C) => C;
 let instrument: Instrument | undefined;
 
@@ -61,12 +135,16 @@ export function instrumentClients(fn: Instrument | undefined): void {
 
 const clients = new Map<string, unknown>();
 
-function cached<C>(service: string, region: string | undefined, make: (settings: ClientSettings) => C): C {
+function cached<C extends RoutableClient>(
+  service: string,
+  region: string | undefined,
+  make: (settings: ClientSettings) => C,
+): C {
   const settings = clientSettings(region);
   const key = `${service}|${settings.region ?? ""}|${settings.endpoint ?? ""}`;
   let client = clients.get(key) as C | undefined;
   if (client === undefined) {
-    client = make(settings);
+    client = addRouting(make(settings) as C & RoutableClient, () => router);
     if (instrument) client = instrument(client);
     clients.set(key, client);
   }
@@ -109,4 +187,13 @@ export function apiGatewayClient(region?: string): APIGatewayClient {
 
 export function lambdaClient(region?: string): LambdaClient {
   return cached("lambda", region, (s) => new LambdaClient(s));
+}
+
+export function cloudFormationClient(region?: string): CloudFormationClient {
+  return cached("cloudformation", region, (s) => new CloudFormationClient(s));
+}
+
+/** The router set with `routeClients`, if any (for factories outside this module). */
+export function currentRouter(): CommandRouter | undefined {
+  return router;
 }

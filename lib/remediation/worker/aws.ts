@@ -1,10 +1,33 @@
 import { GetStagesCommand } from "@aws-sdk/client-api-gateway";
+import { CloudFormationServiceException, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { ChangeMessageVisibilityCommand } from "@aws-sdk/client-sqs";
-import { apiGatewayClient, sqsClient } from "../../aws/clients";
+import { apiGatewayClient, cloudFormationClient, sqsClient } from "../../aws/clients";
 
 /**
- * The worker's two small AWS reads and writes that are neither describe, record nor outcome.
+ * The worker's small AWS reads and writes that are neither describe, record nor outcome.
  */
+
+/**
+ * The status of the CloudFormation stack a resource's `aws:cloudformation:stack-name` tag names (DescribeStacks
+ * StackStatus, e.g. UPDATE_IN_PROGRESS), for the grace period (decide.ts graceDecision); undefined when the stack
+ * does not exist (DescribeStacks answers a ValidationError "Stack with id X does not exist") or cannot be read:
+ * the grace period then falls back to the request's age, which only ever waits, never fixes sooner.
+ * IAM: cloudformation:DescribeStacks on arn:aws:cloudformation:<region>:<account>:stack/<stack-name>/<stack-id> (any stack: the tag may name any).
+ */
+export async function stackStatus(
+  stackName: string,
+  region: string,
+  log?: { warn(message: string, fields: Record<string, unknown>): void },
+): Promise<string | undefined> {
+  try {
+    const out = await cloudFormationClient(region).send(new DescribeStacksCommand({ StackName: stackName }));
+    return out.Stacks?.[0]?.StackStatus;
+  } catch (e) {
+    const missing = e instanceof CloudFormationServiceException && /does not exist/.test(e.message);
+    if (!missing) log?.warn("stack status unknown: grace period by the request's age", { stackName, region, error: e });
+    return undefined;
+  }
+}
 
 /**
  * The REST API's stage names (GetStages), which the actions that redeploy take as the runtime param `stageNames`
