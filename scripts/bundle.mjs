@@ -25,8 +25,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { builtinModules, createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { crc32, deflateRawSync } from "node:zlib";
 import * as esbuild from "esbuild";
+import yazl from "yazl";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -463,55 +463,27 @@ function guardrailPlugin(files, precompiled) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Zip (deterministic: one stored name, fixed 1980-01-01 timestamp, 0644)
+// Zip (deterministic: fixed 1980-01-01 DOS timestamp, no extended time field, 0644), with yazl
 
+/** The zip Lambda deploys; the same code always gives the same bytes, so an unchanged function keeps its hash. */
 function zip(entries) {
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1;
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
+  const file = new yazl.ZipFile();
   for (const { name, data } of entries) {
-    const nameBuf = Buffer.from(name, "utf8");
-    const compressed = deflateRawSync(data, { level: 9 });
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(0, 10); // time
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBuf.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, so the permissions below count
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(0, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBuf.length, 28);
-    central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBuf, compressed);
-    centrals.push(central, nameBuf);
-    offset += local.length + nameBuf.length + compressed.length;
+    // A local-time Date: DOS timestamps are local time, so this is 1980-01-01 00:00 on every machine.
+    file.addBuffer(data, name, {
+      mtime: new Date(1980, 0, 1),
+      mode: 0o100644,
+      compress: true,
+      forceDosTimestamp: true,
+    });
   }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
+  file.end();
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    file.outputStream.on("data", (c) => chunks.push(c));
+    file.outputStream.on("error", reject);
+    file.outputStream.on("end", () => resolve(Buffer.concat(chunks)));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -570,7 +542,7 @@ async function main() {
       const notBuiltin = externals.filter((p) => !builtinModules.includes(p.replace(/^node:/, "")));
       if (notBuiltin.length > 0) throw new Error(`${name}: left outside the bundle: ${notBuiltin.join(", ")}`);
       const code = readFileSync(outfile);
-      const zipped = zip([{ name: "index.js", data: code }]);
+      const zipped = await zip([{ name: "index.js", data: code }]);
       writeFileSync(join(args.out, `${name}.zip`), zipped);
       // Guardrail's own modules in the bundle (the deploy tests check the role allows every SDK call they make).
       const sources = Object.keys(result.metafile.inputs)
