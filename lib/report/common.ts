@@ -1,4 +1,4 @@
-import type { Compliance, Evaluation } from "../engine/evaluate";
+import type { AnyEvaluation as Evaluation, Verdict } from "../engine/evaluate";
 import { SEVERITIES, type Severity } from "../policy/types";
 import type { InputProblem, PolicyInfo, ScanSummary } from "./types";
 
@@ -8,8 +8,8 @@ export function severityRank(s: Severity | string): number {
   return i < 0 ? SEVERITIES.length : i;
 }
 
-export function emptyCounts(): Record<Compliance, number> {
-  return { COMPLIANT: 0, NON_COMPLIANT: 0, EXEMPT: 0, NOT_APPLICABLE: 0 };
+export function emptyCounts(): Record<Verdict, number> {
+  return { COMPLIANT: 0, NON_COMPLIANT: 0, EXEMPT: 0, NOT_APPLICABLE: 0, UNKNOWN: 0 };
 }
 
 export function compareStrings(a: string, b: string): number {
@@ -82,7 +82,7 @@ export function orderedPolicies(summary: ScanSummary, extra: Iterable<[string, S
   );
 }
 
-export function policyCounts(summary: ScanSummary, id: string): Record<Compliance, number> {
+export function policyCounts(summary: ScanSummary, id: string): Record<Verdict, number> {
   return { ...emptyCounts(), ...summary.byPolicy[id] };
 }
 

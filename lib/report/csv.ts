@@ -1,4 +1,4 @@
-import type { Evaluation } from "../engine/evaluate";
+import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
 import { Sink } from "./common";
 import type { RecordEncoder, ReportOptions, ReportWriter } from "./types";
 

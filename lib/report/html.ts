@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Evaluation } from "../engine/evaluate";
+import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
 import { SEVERITIES, type Severity } from "../policy/types";
 import {
   Sink,
@@ -214,12 +214,14 @@ function card(label: string, value: number, cls = ""): string {
 export function createHtmlWriter(opts: ReportOptions): ReportWriter {
   const violations = new TopK<Evaluation>(HTML_MAX_VIOLATIONS, compareEvaluations);
   const exemptions = new TopK<Evaluation>(HTML_MAX_EXEMPTIONS, compareEvaluations);
+  const unknowns = new TopK<Evaluation>(HTML_MAX_VIOLATIONS, compareEvaluations);
   const seen = new Map<string, Severity>();
   return {
     accepts: "violations",
     add(e) {
       if (e.compliance === "NON_COMPLIANT") violations.push(e);
       else if (e.compliance === "EXEMPT") exemptions.push(e);
+      else if (e.compliance === "UNKNOWN") unknowns.push(e);
       else return;
       if (!seen.has(e.policyId)) seen.set(e.policyId, e.severity);
     },
@@ -239,6 +241,7 @@ export function createHtmlWriter(opts: ReportOptions): ReportWriter {
         exempt: summary.byCompliance.EXEMPT,
         compliant: summary.byCompliance.COMPLIANT,
         notApplicable: summary.byCompliance.NOT_APPLICABLE,
+        unknown: summary.byCompliance.UNKNOWN ?? 0,
         critical: summary.violationsBySeverity.critical,
         high: summary.violationsBySeverity.high,
         expiredExemptions: summary.expiredExemptions,
@@ -289,6 +292,7 @@ export function createHtmlWriter(opts: ReportOptions): ReportWriter {
           card("Exempt", totals.exempt) +
           card("Critical", totals.critical, totals.critical > 0 ? "crit" : "") +
           card("High", totals.high, totals.high > 0 ? "bad" : "") +
+          (totals.unknown > 0 ? card("Unknown before deploy", totals.unknown) : "") +
           `</section>\n`,
       );
       const byPolicy = Object.entries(summary.byPolicy)
@@ -371,6 +375,24 @@ export function createHtmlWriter(opts: ReportOptions): ReportWriter {
           `<table><thead><tr><th>Policy</th><th>Resource</th><th>Account</th><th>Region</th><th>Source</th><th>Owner</th><th>Expires</th><th>Justification</th></tr></thead>\n<tbody>\n`,
         );
         await sink.write(xRows.map(exemptionRow).join(""));
+        sink.push(`</tbody></table>\n`);
+      }
+      // Template scans: verdicts that need a value known only at deploy.
+      if (unknowns.total > 0) {
+        sink.push(`<h2 id="unknown">Unknown before deploy (${formatCount(unknowns.total)})</h2>\n`);
+        sink.push(
+          `<table><thead><tr><th>Policy</th><th>Severity</th><th>Resource</th><th>File</th><th>Line</th><th>Why</th></tr></thead>\n<tbody>\n`,
+        );
+        await sink.write(
+          unknowns
+            .values()
+            .map(
+              (e) =>
+                `<tr><td><code>${esc(e.policyId)}</code></td><td>${badge(e.severity)}</td>${resourceCell(e)}` +
+                `<td>${esc(e.source?.file ?? "")}</td><td class="num">${e.source?.line ?? ""}</td><td>${esc(e.annotation ?? "")}</td></tr>\n`,
+            )
+            .join(""),
+        );
         sink.push(`</tbody></table>\n`);
       }
       if (summary.expiredExemptions > 0) {

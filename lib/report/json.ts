@@ -1,4 +1,4 @@
-import type { Evaluation } from "../engine/evaluate";
+import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
 import { Sink } from "./common";
 import type { RecordEncoder, ReportOptions, ReportWriter, ScanSummary } from "./types";
 
@@ -20,6 +20,7 @@ export function jsonResult(e: Evaluation): Record<string, unknown> {
     accountId: e.accountId,
     region: e.region,
     exemption: e.exemption,
+    unknown: e.unknown,
   };
 }
 
@@ -39,7 +40,10 @@ function encodeJsonRecord(e: Evaluation): string {
   let head = `{"policyId":${JSON.stringify(e.policyId)},"severity":${JSON.stringify(e.severity)},"compliance":"${e.compliance}"`;
   if (e.annotation !== undefined) head += `,"annotation":${JSON.stringify(e.annotation)}`;
   const exemption = e.exemption === undefined ? "" : `,"exemption":${JSON.stringify(e.exemption)}`;
-  return head + resourcePart(e) + exemption + sourcePart(e) + "}";
+  // Template verdicts only: which unknown an UNKNOWN depends on, and the document property the verdict is about.
+  const unknown = e.unknown === undefined ? "" : `,"unknown":${JSON.stringify(e.unknown)}`;
+  const at = e.documentPointer === undefined ? "" : `,"documentPointer":${JSON.stringify(e.documentPointer)}`;
+  return head + resourcePart(e) + exemption + sourcePart(e) + unknown + at + "}";
 }
 
 let lastResource: { source: object; type: string; id: string; text: string } | undefined;

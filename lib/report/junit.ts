@@ -1,4 +1,4 @@
-import type { Evaluation } from "../engine/evaluate";
+import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
 import type { Severity } from "../policy/types";
 import { Sink, orderedPolicies, problemLine } from "./common";
 import type { ReportOptions, ReportWriter, ScanSummary } from "./types";
@@ -69,6 +69,9 @@ export function junitTestcase(e: Evaluation): string {
       return `    ${open}>\n      <skipped message="${attr(e.annotation ?? "exempt")}"/>\n    </testcase>\n`;
     case "NOT_APPLICABLE":
       return `    ${open}>\n      <skipped message="not applicable"/>\n    </testcase>\n`;
+    case "UNKNOWN":
+      // Neither passed nor failed: the verdict needs a value known only at deploy.
+      return `    ${open}>\n      <skipped message="${attr(e.annotation ?? "unknown before deploy")}"/>\n    </testcase>\n`;
     default:
       return `    ${open}/>\n`;
   }
@@ -84,7 +87,7 @@ interface Suite {
 
 /**
  * JUnit XML: one <testsuite> per policy (name = policy id), one <testcase> per evaluated resource (classname =
- * resource type, name = resource id); NON_COMPLIANT fails, NOT_APPLICABLE and EXEMPT are skipped. Input problems
+ * resource type, name = resource id); NON_COMPLIANT fails, NOT_APPLICABLE, EXEMPT and UNKNOWN are skipped. Input problems
  * make a "guardrail.inputs" suite whose errors fail the build, so a CI reading only this file still sees them.
  */
 export function createJunitWriter(opts: ReportOptions): ReportWriter {
@@ -98,7 +101,8 @@ export function createJunitWriter(opts: ReportOptions): ReportWriter {
       }
       s.tests++;
       if (e.compliance === "NON_COMPLIANT") s.failures++;
-      else if (e.compliance === "EXEMPT" || e.compliance === "NOT_APPLICABLE") s.skipped++;
+      else if (e.compliance === "EXEMPT" || e.compliance === "NOT_APPLICABLE" || e.compliance === "UNKNOWN")
+        s.skipped++;
       s.cases.push(junitTestcase(e));
     },
     async finish(summary: ScanSummary) {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Evaluation } from "../engine/evaluate";
+import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
 import type { Severity } from "../policy/types";
 import { Sink, compareEvaluations, frameworkText, orderedPolicies } from "./common";
 import type { InputProblem, PolicyInfo, ReportOptions, ReportWriter, ScanSummary } from "./types";
@@ -96,8 +96,8 @@ function notification(p: InputProblem) {
 }
 
 /**
- * SARIF 2.1.0, one run. Rules are the policies; results are the NON_COMPLIANT evaluations and the EXEMPT ones as
- * suppressed results. A result is located by a logical location (the resource ARN, kind "resource") and by the
+ * SARIF 2.1.0, one run. Rules are the policies; results are the NON_COMPLIANT evaluations, the EXEMPT ones as
+ * suppressed results and the UNKNOWN ones (template scans) as `review` results. A result is located by a logical location (the resource ARN, kind "resource") and by the
  * file the item was read from (`Evaluation.source`, with line and column when the source has them), else the one
  * input file. Input problems become tool execution notifications.
  */
@@ -106,7 +106,7 @@ export function createSarifWriter(opts: ReportOptions): ReportWriter {
   return {
     accepts: "violations",
     add(e) {
-      if (e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT") kept.push(e);
+      if (e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT" || e.compliance === "UNKNOWN") kept.push(e);
     },
     async finish(summary: ScanSummary) {
       const sink = new Sink(opts.out);
@@ -158,7 +158,10 @@ export function createSarifWriter(opts: ReportOptions): ReportWriter {
         const result = {
           ruleId: e.policyId,
           ruleIndex: ruleIndex.get(e.policyId),
-          level: sarifLevel(e.severity),
+          // UNKNOWN (template scans): SARIF's "review" kind, "unable to determine whether the rule was satisfied";
+          // the spec requires level "none" for any kind but "fail".
+          ...(e.compliance === "UNKNOWN" ? { kind: "review" } : {}),
+          level: e.compliance === "UNKNOWN" ? "none" : sarifLevel(e.severity),
           message: { text: e.annotation || `${e.resourceType} ${e.resourceId} violates ${e.policyId}` },
           locations: [
             {
@@ -204,6 +207,7 @@ export function createSarifWriter(opts: ReportOptions): ReportWriter {
             accountId: e.accountId,
             region: e.region,
             ...(e.exemption ? { exemption: e.exemption } : {}),
+            ...(e.unknown ? { unknown: e.unknown } : {}),
           },
         };
         const text = (i === 0 ? "\n" : ",\n") + JSON.stringify(result);

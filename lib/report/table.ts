@@ -1,5 +1,5 @@
 import { createColors } from "picocolors";
-import type { Evaluation } from "../engine/evaluate";
+import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
 import { SEVERITIES, type Severity } from "../policy/types";
 import { Sink, TopK, compareStrings, formatCount, orderedPolicies, plural, policyCounts, problemLine } from "./common";
 import type { ReportOptions, ReportWriter, ScanSummary } from "./types";
@@ -37,6 +37,7 @@ interface PolicyFindings {
   listed: TopK<Evaluation>;
   violations: number;
   exempt: number;
+  unknown: number;
 }
 
 function severityLabel(c: Colors, s: Severity): string {
@@ -72,7 +73,7 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
   return {
     accepts: "violations",
     add(e) {
-      if (e.compliance !== "NON_COMPLIANT" && e.compliance !== "EXEMPT") return;
+      if (e.compliance !== "NON_COMPLIANT" && e.compliance !== "EXEMPT" && e.compliance !== "UNKNOWN") return;
       let f = findings.get(e.policyId);
       if (!f) {
         f = {
@@ -80,10 +81,12 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
           listed: new TopK(TABLE_RESOURCES_PER_POLICY, compareListed),
           violations: 0,
           exempt: 0,
+          unknown: 0,
         };
         findings.set(e.policyId, f);
       }
       if (e.compliance === "NON_COMPLIANT") f.violations++;
+      else if (e.compliance === "UNKNOWN") f.unknown++;
       else f.exempt++;
       f.listed.push(e);
     },
@@ -110,13 +113,20 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
         const counts = [
           f.violations > 0 ? c.red(plural(f.violations, "violation")) : "",
           f.exempt > 0 ? c.dim(`${formatCount(f.exempt)} exempt`) : "",
+          f.unknown > 0 ? c.yellow(`${formatCount(f.unknown)} unknown before deploy`) : "",
         ]
           .filter(Boolean)
           .join(", ");
         line(`${severityLabel(c, p.severity)} ${c.bold(terminalSafe(p.id))}  ${terminalSafe(p.title)}  (${counts})`);
         for (const e of f.listed.values()) {
-          const where = c.dim(`${terminalSafe(e.accountId) || "-"} ${terminalSafe(e.region) || "-"}`);
-          const mark = e.compliance === "NON_COMPLIANT" ? c.red("✗") : c.dim("○");
+          // Template verdicts have no account or region yet; they have a file and line.
+          const where = c.dim(
+            e.source?.line !== undefined
+              ? `${terminalSafe(e.source.file)}:${e.source.line}:${e.source.column ?? 1}`
+              : `${terminalSafe(e.accountId) || "-"} ${terminalSafe(e.region) || "-"}`,
+          );
+          const mark =
+            e.compliance === "NON_COMPLIANT" ? c.red("✗") : e.compliance === "UNKNOWN" ? c.yellow("?") : c.dim("○");
           const tag = e.compliance === "EXEMPT" ? c.dim(" [exempt]") : "";
           line(`  ${mark} ${resourceLabel(e)}  ${where}${tag}`);
           if (e.annotation) line(`      ${c.dim(terminalSafe(e.annotation))}`);
@@ -125,9 +135,11 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
           const shown = f.listed.values();
           const moreViolations = f.violations - shown.filter((e) => e.compliance === "NON_COMPLIANT").length;
           const moreExempt = f.exempt - shown.filter((e) => e.compliance === "EXEMPT").length;
+          const moreUnknown = f.unknown - shown.filter((e) => e.compliance === "UNKNOWN").length;
           const parts = [
             moreViolations > 0 ? plural(moreViolations, "violation") : "",
             moreExempt > 0 ? `${formatCount(moreExempt)} exempt` : "",
+            moreUnknown > 0 ? `${formatCount(moreUnknown)} unknown` : "",
           ].filter(Boolean);
           line(c.dim(`  … and ${formatCount(f.listed.omitted)} more (${parts.join(", ")})`));
         }
@@ -137,19 +149,26 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
       // Per-policy counts, for every policy that judged something.
       const judged = policies.filter((p) => {
         const n = policyCounts(summary, p.id);
-        return n.COMPLIANT + n.NON_COMPLIANT + n.EXEMPT + n.NOT_APPLICABLE > 0;
+        return n.COMPLIANT + n.NON_COMPLIANT + n.EXEMPT + n.NOT_APPLICABLE + (n.UNKNOWN ?? 0) > 0;
       });
+      // The UNKNOWN column appears only when something was unknown (template scans).
+      const withUnknown = (summary.byCompliance.UNKNOWN ?? 0) > 0;
       if (judged.length > 0) {
         const idWidth = Math.min(60, Math.max(6, ...judged.map((p) => terminalSafe(p.id).length)));
-        const heads = ["COMPLIANT", "NONCOMPLIANT", "EXEMPT", "N/A"];
+        const heads = ["COMPLIANT", "NONCOMPLIANT", "EXEMPT", "N/A", ...(withUnknown ? ["UNKNOWN"] : [])];
         line(
           c.bold(`${"SEVERITY".padEnd(9)}${"POLICY".padEnd(idWidth + 2)}${heads.map((h) => h.padStart(13)).join("")}`),
         );
         for (const p of judged) {
           const n = policyCounts(summary, p.id);
-          const cells = [n.COMPLIANT, n.NON_COMPLIANT, n.EXEMPT, n.NOT_APPLICABLE].map((v) =>
-            formatCount(v).padStart(13),
-          );
+          const counts = [
+            n.COMPLIANT,
+            n.NON_COMPLIANT,
+            n.EXEMPT,
+            n.NOT_APPLICABLE,
+            ...(withUnknown ? [n.UNKNOWN ?? 0] : []),
+          ];
+          const cells = counts.map((v) => formatCount(v).padStart(13));
           if (n.NON_COMPLIANT > 0) cells[1] = c.red(cells[1] as string);
           line(`${severityLabel(c, p.severity)} ${terminalSafe(p.id).padEnd(idWidth + 2)}${cells.join("")}`);
         }
@@ -169,7 +188,10 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
       const v = violations > 0 ? c.red(c.bold(plural(violations, "violation"))) : c.green("0 violations");
       const expired =
         summary.expiredExemptions > 0 ? `, ${c.yellow(plural(summary.expiredExemptions, "expired exemption"))}` : "";
-      line(`${v} (${bySeverity}), ${formatCount(summary.byCompliance.EXEMPT)} exempt${expired}`);
+      const unknown = withUnknown
+        ? `, ${c.yellow(`${formatCount(summary.byCompliance.UNKNOWN ?? 0)} unknown before deploy`)}`
+        : "";
+      line(`${v} (${bySeverity}), ${formatCount(summary.byCompliance.EXEMPT)} exempt${expired}${unknown}`);
       const failed = summary.files.failed > 0 ? c.red(`${formatCount(summary.files.failed)} failed`) : "0 failed";
       const deleted = summary.items.deleted > 0 ? `, ${formatCount(summary.items.deleted)} deleted` : "";
       line(

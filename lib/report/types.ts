@@ -1,4 +1,7 @@
-import type { Compliance, Evaluation } from "../engine/evaluate";
+import type { AnyEvaluation as Evaluation, Compliance } from "../engine/evaluate";
+
+/** Evaluations per verdict. UNKNOWN comes only from template scans; a snapshot scan's summary may leave it out. */
+export type VerdictCounts = Record<Compliance, number> & { UNKNOWN?: number };
 import type { Severity } from "../policy/types";
 
 export type ReportFormat = "table" | "json" | "csv" | "sarif" | "junit" | "html";
@@ -33,10 +36,10 @@ export interface ScanSummary {
   files: { read: number; failed: number };
   items: { read: number; evaluated: number; deleted: number; notCovered: Record<string, number> };
   evaluations: number;
-  byCompliance: Record<Compliance, number>;
+  byCompliance: VerdictCounts;
   /** NON_COMPLIANT evaluations per severity. */
   violationsBySeverity: Record<Severity, number>;
-  byPolicy: Record<string, Record<Compliance, number>>;
+  byPolicy: Record<string, VerdictCounts>;
   /** NON_COMPLIANT per account. */
   violationsByAccount: Record<string, number>;
   expiredExemptions: number;

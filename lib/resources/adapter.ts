@@ -1,4 +1,5 @@
 import type { ConfigItem } from "./config-item";
+import type { CloudFormationSource } from "../cloudformation/document";
 import type { JsonSchema } from "../util/json";
 
 /**
@@ -75,6 +76,16 @@ export interface ResourceAdapter {
    * change one (another service's call, a read, an event name this type does not know). Pure. Optional.
    */
   fromCloudTrail?(record: Record<string, unknown>): ResourceRef[];
+  /**
+   * Builds the document from a CloudFormation template: `source.resource` is a resource whose Type is this
+   * adapter's `type`, its Properties resolved as far as they can be before deploy. Pure, and the SAME document
+   * `fromConfigItem` builds for the resource once deployed (the fleet agreement test holds the two together), so
+   * a policy means the same in the pull request as in the Config rule. Values the template cannot tell are left
+   * in the document as markers (lib/cloudformation/unknown.ts) for the engine to judge; an adapter never replaces
+   * one by a guess. Properties CloudFormation leaves to the service default are absent, as Config records them
+   * when unset. Optional: a type without it is not judged in templates (counted as not covered).
+   */
+  fromCloudFormation?(source: CloudFormationSource): Record<string, unknown>;
 }
 
 /** Identity fields shared by every source. */

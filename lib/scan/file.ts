@@ -1,6 +1,6 @@
 import { resourceFromConfigItem, type ResourceAdapter } from "../resources/adapter";
 import { ConfigItemError, toConfigItem } from "../resources/config-item";
-import type { Engine, Evaluation } from "../engine/evaluate";
+import type { Engine, AnyEvaluation as Evaluation } from "../engine/evaluate";
 import { isObject } from "../util/json";
 import type { ItemFile } from "../sources/config-files";
 import type { ScanTally } from "./tally";

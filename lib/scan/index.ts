@@ -1,6 +1,6 @@
 import { resourceAdapters } from "../resources/registry";
 import { listItemFiles, readItemFileOrError, InputFileError } from "../sources/config-files";
-import type { Engine, Evaluation } from "../engine/evaluate";
+import type { Engine, AnyEvaluation as Evaluation } from "../engine/evaluate";
 import type { PolicyInfo, ReportWriter, ScanSummary } from "../report/types";
 import { resourceTypesOf } from "../policy/types";
 import { VERSION } from "../version";

@@ -1,9 +1,9 @@
-import type { Compliance, Evaluation } from "../engine/evaluate";
+import type { AnyEvaluation as Evaluation, Verdict } from "../engine/evaluate";
 import type { InputProblem } from "../report/types";
 import { SEVERITIES, type Severity } from "../policy/types";
 
-function emptyCounts(): Record<Compliance, number> {
-  return { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, EXEMPT: 0 };
+function emptyCounts(): Record<Verdict, number> {
+  return { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, EXEMPT: 0, UNKNOWN: 0 };
 }
 
 /**
@@ -19,8 +19,8 @@ export interface TallyData {
   deleted: number;
   evaluations: number;
   expiredExemptions: number;
-  byCompliance: Record<Compliance, number>;
-  byPolicy: Record<string, Record<Compliance, number>>;
+  byCompliance: Record<Verdict, number>;
+  byPolicy: Record<string, Record<Verdict, number>>;
   violationsBySeverity: Record<Severity, number>;
   violationsByAccount: Record<string, number>;
   notCovered: Record<string, number>;
@@ -102,6 +102,6 @@ function addInto<K extends string>(target: Record<K, number>, source: Record<K, 
   for (const k of Object.keys(source) as K[]) target[k] = (target[k] ?? 0) + (source[k] ?? 0);
 }
 
-export function emptyComplianceCounts(): Record<Compliance, number> {
+export function emptyComplianceCounts(): Record<Verdict, number> {
   return emptyCounts();
 }

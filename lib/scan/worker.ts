@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { Evaluation } from "../engine/evaluate";
+import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
 import { loadPack, type PackSpec } from "../pack";
 import { recordEncoder } from "../report";
 import type { ReportFormat } from "../report/types";
@@ -52,7 +52,10 @@ function start(setup: WorkerSetup): void {
       ? (e: Evaluation) => void parts.push(encoder.encode(e))
       : setup.accepts === "violations"
         ? (e: Evaluation) =>
-            void ((e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT") && evaluations.push(e))
+            void (
+              (e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT" || e.compliance === "UNKNOWN") &&
+              evaluations.push(e)
+            )
         : (e: Evaluation) => void evaluations.push(e);
     scanItemFile(read, engine, adapters, tally, emit);
     return encoder

@@ -1,4 +1,5 @@
 import type { ResourceAdapter } from "../adapter";
+import { deployTimeValue, templateTags } from "../../cloudformation/document";
 import { tagMap } from "../config-item";
 import { tagsSchema } from "../schema-parts";
 import type { JsonObject, JsonSchema } from "../../util/json";
@@ -112,6 +113,18 @@ export const adapter: ResourceAdapter = {
         `arn:${partitionOf(region)}:apigateway:${region}::/domainnames/${name}`,
       ),
     ];
+  },
+  /**
+   * AWS::ApiGateway::DomainName Properties (CloudFormation reference, "AWS::ApiGateway::DomainName": DomainName,
+   * SecurityPolicy, EndpointAccessMode, EndpointConfiguration {Types}, RegionalCertificateArn, CertificateArn,
+   * MutualTlsAuthentication, OwnershipVerificationCertificateArn, Tags): the same names `fromConfigItem` reads.
+   */
+  fromCloudFormation(src) {
+    const { resource: r } = src;
+    const doc = src.shape(configurationSchema, r.properties, "", `${r.pointer}/Properties`) as JsonObject;
+    doc.domainName ??= deployTimeValue(src, "the domain name");
+    doc.tags = templateTags(r.properties.Tags);
+    return doc;
   },
 };
 

@@ -1,4 +1,5 @@
 import type { ResourceAdapter } from "../adapter";
+import { deployTimeValue } from "../../cloudformation/document";
 import { tagsSchema } from "../schema-parts";
 import { isObject, type JsonObject, type JsonSchema } from "../../util/json";
 import { shapeBySchema } from "../coerce";
@@ -128,6 +129,32 @@ export const adapter: ResourceAdapter = {
     const region = recordRegion(record);
     const arn = `arn:${partitionOf(region)}:apigateway:${region}::/restapis/${restApiId}/resources/${resourceId}/methods/${httpMethod}`;
     return [refFromRecord(record, adapter.type, arn, arn)];
+  },
+  /**
+   * AWS::ApiGateway::Method Properties (CloudFormation reference, "AWS::ApiGateway::Method": HttpMethod,
+   * AuthorizationType, AuthorizerId, AuthorizationScopes, ApiKeyRequired, OperationName, RequestValidatorId,
+   * RestApiId, ResourceId, and Integration {Type, Uri, IntegrationHttpMethod, ConnectionType, TlsConfig
+   * {InsecureSkipVerification}, ...}): the same names `fromConfigItem` reads for CloudFormation-named items.
+   */
+  fromCloudFormation(src) {
+    const { resource: r } = src;
+    const doc = src.shape(configurationSchema, r.properties, "", `${r.pointer}/Properties`, {
+      methodIntegration: "Integration",
+      httpMethod: "IntegrationHttpMethod",
+    }) as JsonObject;
+    // The top-level HttpMethod is the method's own (the alias above is for the integration's).
+    doc.httpMethod = src.shape(
+      { type: "string" },
+      r.properties.HttpMethod,
+      "/httpMethod",
+      `${r.pointer}/Properties/HttpMethod`,
+    );
+    for (const k of ["restApiId", "resourceId"] as const) {
+      if (doc[k] === undefined || typeof doc[k] !== "string")
+        doc[k] = deployTimeValue(src, k === "restApiId" ? "the REST API id" : "the resource id");
+    }
+    doc.tags = {};
+    return doc;
   },
 };
 

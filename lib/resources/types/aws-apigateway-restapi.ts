@@ -1,8 +1,9 @@
 import type { ResourceAdapter } from "../adapter";
+import { deployTimeValue, templatePolicyDocument, templateTags } from "../../cloudformation/document";
 import { tagMap } from "../config-item";
 import { shapeBySchema, toPolicyDocument } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
-import type { JsonObject, JsonSchema } from "../../util/json";
+import { isObject, type JsonObject, type JsonSchema } from "../../util/json";
 import type { BasePathMapping, RestApi } from "@aws-sdk/client-api-gateway";
 import type { Described } from "../adapter";
 import { describedItem, plainObject } from "../../aws/describe/item";
@@ -157,6 +158,46 @@ export const adapter: ResourceAdapter = {
     return [
       refFromRecord(record, adapter.type, id, `arn:${partitionOf(region)}:apigateway:${region}::/restapis/${id}`),
     ];
+  },
+  /**
+   * AWS::ApiGateway::RestApi Properties (CloudFormation reference, "AWS::ApiGateway::RestApi": Name, Description,
+   * EndpointConfiguration {Types}, DisableExecuteApiEndpoint, SecurityPolicy, EndpointAccessMode, ApiKeySourceType,
+   * BinaryMediaTypes, MinimumCompressionSize, Policy (object or JSON text), Tags). `customDomainNames` are the
+   * domains an AWS::ApiGateway::BasePathMapping (or BasePathMappingV2) maps to this API: the DomainName resource's
+   * name when the mapping refers to one, else the mapping's own DomainName text (unknown when it is computed).
+   */
+  fromCloudFormation(src) {
+    const { resource: r } = src;
+    const p = r.properties;
+    const base = `${r.pointer}/Properties`;
+    const doc = src.shape(configurationSchema, p, "", base, { apiKeySource: "ApiKeySourceType" }) as JsonObject;
+    delete doc.id;
+    doc.id = deployTimeValue(src, "the REST API id");
+    if (p.Policy !== undefined) {
+      doc.policy = src.shape(
+        (adapter.documentSchema as { properties: { policy: JsonSchema } }).properties.policy,
+        templatePolicyDocument(p.Policy),
+        "/policy",
+        `${base}/Policy`,
+      );
+    }
+    const mappings = [
+      ...src.referencing("AWS::ApiGateway::BasePathMapping", "RestApiId"),
+      ...src.referencing("AWS::ApiGateway::BasePathMappingV2", "RestApiId"),
+    ];
+    const names: unknown[] = [];
+    mappings.forEach((m, i) => {
+      src.origin(`/customDomainNames/${i}`, m.pointer);
+      const named = m.raw.DomainName ?? m.raw.DomainNameArn;
+      const domainId = isObject(named) && typeof named.Ref === "string" ? named.Ref : undefined;
+      const domain = domainId ? src.resourceNamed(domainId) : undefined;
+      names.push(
+        domain?.properties.DomainName ?? m.properties.DomainName ?? deployTimeValue(src, "a mapped domain name"),
+      );
+    });
+    doc.customDomainNames = names.filter((n, i) => typeof n !== "string" || names.indexOf(n) === i);
+    doc.tags = templateTags(p.Tags);
+    return doc;
   },
 };
 

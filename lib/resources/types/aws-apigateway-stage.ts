@@ -1,7 +1,9 @@
 import type { ResourceAdapter } from "../adapter";
+import { deployTimeValue, refersTo, templateTags } from "../../cloudformation/document";
+import { UnknownValue } from "../../cloudformation/unknown";
 import { tagMap } from "../config-item";
 import { tagsSchema } from "../schema-parts";
-import type { JsonObject, JsonSchema } from "../../util/json";
+import { escapePointerToken, isObject, type JsonObject, type JsonSchema } from "../../util/json";
 import { shapeBySchema } from "../coerce";
 import type { Stage } from "@aws-sdk/client-api-gateway";
 import type { Described, ResourceRef } from "../adapter";
@@ -146,6 +148,92 @@ export const adapter: ResourceAdapter = {
       return stageFromArn(record);
     }
     return [];
+  },
+  /**
+   * AWS::ApiGateway::Stage Properties (CloudFormation reference, "AWS::ApiGateway::Stage": StageName, RestApiId,
+   * DeploymentId, Description, TracingEnabled, AccessLogSetting {DestinationArn, Format}, CacheClusterEnabled,
+   * CacheClusterSize, Variables, Tags, and MethodSettings, a list of "AWS::ApiGateway::Stage MethodSetting"
+   * {ResourcePath, HttpMethod, LoggingLevel, DataTraceEnabled, MetricsEnabled, CachingEnabled, CacheDataEncrypted,
+   * ...}) in GetStage's naming. MethodSettings become the API's map keyed `<path>/<method>`: the stage-wide entry
+   * (ResourcePath slash-star, HttpMethod star) is the `"*" + "/" + "*"` key Config records; for other paths the key
+   * is INFERRED: the path without its leading slash, still `~1`-encoded, then `/` and the method.
+   * `webAclArn` comes from the AWS::WAFv2::WebACLAssociation whose ResourceArn names this stage (or its REST API
+   * and this stage's name). Stages that an AWS::ApiGateway::Deployment creates through its StageName are not
+   * Stage resources and are not judged here.
+   */
+  fromCloudFormation(src) {
+    const { resource: r } = src;
+    const p = r.properties;
+    const base = `${r.pointer}/Properties`;
+    const { methodSettings: settingsSchema, ...rest } = configurationSchema.properties as Record<string, JsonSchema>;
+    const doc = src.shape({ type: "object", properties: rest }, p, "", base, {
+      accessLogSettings: "AccessLogSetting",
+    }) as JsonObject;
+    if (typeof p.RestApiId === "string") doc.restApiId = p.RestApiId;
+    else if (p.RestApiId !== undefined) doc.restApiId = deployTimeValue(src, "the REST API id");
+    if (p.MethodSettings !== undefined) {
+      const list = p.MethodSettings;
+      if (!Array.isArray(list))
+        doc.methodSettings = new UnknownValue("MethodSettings computed at deploy", `${base}/MethodSettings`);
+      else {
+        const settings: JsonObject = {};
+        const itemSchema =
+          isObject(settingsSchema) && isObject(settingsSchema.additionalProperties)
+            ? settingsSchema.additionalProperties
+            : {};
+        list.forEach((m, i) => {
+          if (!isObject(m) || m instanceof UnknownValue) return;
+          const path = m.ResourcePath ?? "/*";
+          const method = m.HttpMethod ?? "*";
+          if (typeof path !== "string" || typeof method !== "string") {
+            settings[`${String(i)}`] = new UnknownValue(
+              "a method setting whose path is computed at deploy",
+              `${base}/MethodSettings/${i}`,
+            );
+            return;
+          }
+          const key = `${path === "/*" ? "*" : path.replace(/^\//, "")}/${method}`;
+          settings[key] = src.shape(
+            itemSchema,
+            m,
+            `/methodSettings/${escapePointerToken(key)}`,
+            `${base}/MethodSettings/${i}`,
+          );
+        });
+        doc.methodSettings = settings;
+      }
+    }
+    const stageName = doc.stageName;
+    const associations = src.resources("AWS::WAFv2::WebACLAssociation").filter((a) => {
+      const arn = a.raw.ResourceArn;
+      if (refersTo(arn, r.logicalId)) return true;
+      const api = isObject(p) ? r.raw.RestApiId : undefined;
+      const apiId = isObject(api) && typeof api.Ref === "string" ? api.Ref : undefined;
+      const text = isObject(arn) && typeof arn["Fn::Sub"] === "string" ? arn["Fn::Sub"] : undefined;
+      return (
+        apiId !== undefined &&
+        text !== undefined &&
+        typeof stageName === "string" &&
+        refersTo(arn, apiId) &&
+        text.endsWith(`/stages/${stageName}`)
+      );
+    });
+    if (associations.length === 1) {
+      const a = associations[0] as { pointer: string; properties: JsonObject };
+      doc.webAclArn = src.shape(
+        { type: "string" },
+        a.properties.WebACLArn,
+        "/webAclArn",
+        `${a.pointer}/Properties/WebACLArn`,
+      );
+    } else if (associations.length > 1) {
+      doc.webAclArn = new UnknownValue(
+        "which of several AWS::WAFv2::WebACLAssociation resources is deployed last",
+        base,
+      );
+    }
+    doc.tags = templateTags(p.Tags);
+    return doc;
   },
 };
 

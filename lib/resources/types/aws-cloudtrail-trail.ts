@@ -1,8 +1,9 @@
 import type { ResourceAdapter } from "../adapter";
+import { deployTimeValue, templateTags } from "../../cloudformation/document";
 import { tagMap } from "../config-item";
 import { toBool } from "../coerce";
 import { tagsSchema } from "../schema-parts";
-import type { JsonObject } from "../../util/json";
+import type { JsonObject, JsonSchema } from "../../util/json";
 import {
   arnParts,
   baseEventName,
@@ -116,6 +117,27 @@ export const adapter: ResourceAdapter = {
     const accountId = where.accountId ?? recordAccount(record);
     const arn = `arn:${partitionOf(region)}:cloudtrail:${region}:${accountId}:trail/${name}`;
     return [refFromRecord(record, adapter.type, name, arn, { region, accountId })];
+  },
+  /**
+   * AWS::CloudTrail::Trail Properties (CloudFormation reference, "AWS::CloudTrail::Trail": TrailName, S3BucketName,
+   * IsLogging, IsMultiRegionTrail, EnableLogFileValidation, KMSKeyId, IncludeGlobalServiceEvents,
+   * CloudWatchLogsLogGroupArn, CloudWatchLogsRoleArn, IsOrganizationTrail, EventSelectors, InsightSelectors, Tags),
+   * read through the same CloudFormation names `fromConfigItem` knows (`cfnNames`).
+   */
+  fromCloudFormation(src) {
+    const { resource: r } = src;
+    const p = r.properties;
+    const base = `${r.pointer}/Properties`;
+    const schema = adapter.documentSchema as { properties: Record<string, JsonSchema> };
+    const { tags: _tags, ...settable } = schema.properties;
+    const doc = src.shape({ type: "object", properties: settable }, p, "", base, cfnNames) as JsonObject;
+    delete doc.trailARN;
+    doc.name ??= deployTimeValue(src, "the generated trail name");
+    const some = (v: unknown) => Array.isArray(v) && v.length > 0;
+    if (some(p.EventSelectors) || some(p.AdvancedEventSelectors)) doc.hasCustomEventSelectors = true;
+    if (some(p.InsightSelectors)) doc.hasInsightSelectors = true;
+    doc.tags = templateTags(p.Tags);
+    return doc;
   },
 };
 

@@ -1,7 +1,9 @@
 import type { ResourceAdapter } from "../adapter";
+import { deployTimeValue, templateTags } from "../../cloudformation/document";
+import { UnknownValue } from "../../cloudformation/unknown";
 import { toBool, toNumber } from "../coerce";
 import { tagsSchema } from "../schema-parts";
-import { isObject, type JsonObject } from "../../util/json";
+import { isObject, type JsonObject, type JsonSchema } from "../../util/json";
 import type {
   DescribeContinuousBackupsOutput,
   DescribeTableOutput,
@@ -218,6 +220,106 @@ export const adapter: ResourceAdapter = {
     const { name, region, accountId } = namedResource(record, value, ":table/");
     const arn = `arn:${partitionOf(region)}:dynamodb:${region}:${accountId}:table/${name}`;
     return [refFromRecord(record, adapter.type, name, arn, { region, accountId })];
+  },
+  /**
+   * AWS::DynamoDB::Table Properties (CloudFormation reference, "AWS::DynamoDB::Table": TableName, BillingMode,
+   * KeySchema, AttributeDefinitions, DeletionProtectionEnabled, PointInTimeRecoverySpecification
+   * {PointInTimeRecoveryEnabled, RecoveryPeriodInDays}, SSESpecification {SSEEnabled, SSEType, KMSMasterKeyId},
+   * StreamSpecification, TableClass, Tags) in DescribeTable's naming. Point-in-time recovery is off unless the
+   * template turns it on (CreateTable's default), which Config records as status DISABLED.
+   */
+  fromCloudFormation(src) {
+    const { resource: r } = src;
+    const p = r.properties;
+    const base = `${r.pointer}/Properties`;
+    const schema = adapter.documentSchema as { properties: Record<string, JsonSchema> };
+    const doc = src.shape(
+      {
+        type: "object",
+        properties: {
+          tableName: { type: "string" },
+          keySchema: schema.properties.keySchema ?? {},
+          attributeDefinitions: schema.properties.attributeDefinitions ?? {},
+          deletionProtectionEnabled: { type: "boolean" },
+          streamSpecification: schema.properties.streamSpecification ?? {},
+        },
+      },
+      p,
+      "",
+      base,
+    ) as JsonObject;
+    doc.tableName ??= deployTimeValue(src, "the generated table name");
+    if (p.BillingMode !== undefined) {
+      doc.billingModeSummary = src.shape(
+        { type: "object", properties: { billingMode: { type: "string" } } },
+        { billingMode: p.BillingMode },
+        "/billingModeSummary",
+        `${base}/BillingMode`,
+      );
+    }
+    if (p.TableClass !== undefined) {
+      doc.tableClassSummary = src.shape(
+        { type: "object", properties: { tableClass: { type: "string" } } },
+        { tableClass: p.TableClass },
+        "/tableClassSummary",
+        `${base}/TableClass`,
+      );
+    }
+    const pitr = src.shape(
+      {
+        type: "object",
+        properties: { pointInTimeRecoveryEnabled: { type: "boolean" }, recoveryPeriodInDays: { type: "number" } },
+      },
+      p.PointInTimeRecoverySpecification,
+      "/continuousBackupsDescription/pointInTimeRecoveryDescription",
+      `${base}/PointInTimeRecoverySpecification`,
+    ) as JsonObject | undefined;
+    const enabled = pitr?.pointInTimeRecoveryEnabled;
+    const status =
+      enabled instanceof UnknownValue
+        ? new UnknownValue(
+            enabled.reason,
+            enabled.templatePointer,
+            undefined,
+            (enabled.values ?? [true, false]).map((v) => (v === true ? "ENABLED" : "DISABLED")),
+          )
+        : enabled === true
+          ? "ENABLED"
+          : "DISABLED";
+    doc.continuousBackupsDescription = {
+      continuousBackupsStatus: "ENABLED",
+      pointInTimeRecoveryDescription: {
+        pointInTimeRecoveryStatus: status,
+        ...(enabled === true && pitr?.recoveryPeriodInDays !== undefined
+          ? { recoveryPeriodInDays: pitr.recoveryPeriodInDays }
+          : {}),
+      },
+    };
+    const sse = src.shape(
+      {
+        type: "object",
+        properties: {
+          sseEnabled: { type: "boolean" },
+          sseType: { type: "string" },
+          kmsMasterKeyId: { type: "string" },
+        },
+      },
+      p.SSESpecification,
+      "/sseDescription",
+      `${base}/SSESpecification`,
+      { sseEnabled: "SSEEnabled", sseType: "SSEType", kmsMasterKeyId: "KMSMasterKeyId" },
+    ) as JsonObject | undefined;
+    if (sse?.sseEnabled instanceof UnknownValue)
+      doc.sseDescription = new UnknownValue(sse.sseEnabled.reason, sse.sseEnabled.templatePointer);
+    else if (sse?.sseEnabled === true) {
+      doc.sseDescription = {
+        status: "ENABLED",
+        sseType: sse.sseType ?? "KMS",
+        ...(sse.kmsMasterKeyId !== undefined ? { kmsMasterKeyArn: sse.kmsMasterKeyId } : {}),
+      };
+    }
+    doc.tags = templateTags(p.Tags);
+    return doc;
   },
 };
 

@@ -1,7 +1,9 @@
 import type { ResourceAdapter } from "../adapter";
+import { deployTimeValue, templateTags } from "../../cloudformation/document";
+import { PARTITIONS, UnknownValue } from "../../cloudformation/unknown";
 import { toNumber, toPolicyDocument } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
-import { isObject, type JsonObject } from "../../util/json";
+import { isObject, type JsonObject, type JsonSchema } from "../../util/json";
 import type {
   FunctionConfiguration,
   GetFunctionConcurrencyResponse,
@@ -196,9 +198,90 @@ export const adapter: ResourceAdapter = {
     const arn = `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${name}`;
     return [refFromRecord(record, adapter.type, name, arn, { region, accountId })];
   },
+  /**
+   * AWS::Lambda::Function Properties (CloudFormation reference, "AWS::Lambda::Function": FunctionName, Runtime,
+   * Handler, Role, MemorySize, Timeout, PackageType, Architectures, TracingConfig {Mode}, KmsKeyArn, VpcConfig,
+   * DeadLetterConfig {TargetArn}, EphemeralStorage {Size}, LoggingConfig, Layers (ARNs),
+   * ReservedConcurrentExecutions, Tags) in the document's camelCase; the resource-based policy is built from the
+   * AWS::Lambda::Permission resources whose FunctionName names the function, one statement each, as Lambda's
+   * AddPermission writes them (Principal `*`, an account (as its root ARN) or a service; SourceArn, SourceAccount
+   * and FunctionUrlAuthType as conditions).
+   */
+  fromCloudFormation(src) {
+    const { resource: r } = src;
+    const p = r.properties;
+    const base = `${r.pointer}/Properties`;
+    const schema = adapter.documentSchema as { properties: Record<string, JsonSchema> };
+    const { layers: _layers, policy: policySchema, tags: _tags, concurrency: _c, ...settable } = schema.properties;
+    const doc = src.shape({ type: "object", properties: settable }, p, "", base) as JsonObject;
+    doc.functionName ??= deployTimeValue(src, "the generated function name");
+    if (Array.isArray(p.Layers)) {
+      doc.layers = p.Layers.map((arn, i) => {
+        src.origin(`/layers/${i}`, `${base}/Layers/${i}`);
+        return { arn };
+      });
+    }
+    if (p.ReservedConcurrentExecutions !== undefined) {
+      doc.concurrency = src.shape(
+        { type: "object", properties: { reservedConcurrentExecutions: { type: "number" } } },
+        { reservedConcurrentExecutions: p.ReservedConcurrentExecutions },
+        "/concurrency",
+        `${base}/ReservedConcurrentExecutions`,
+      );
+    }
+    const permissions = src.referencing("AWS::Lambda::Permission", "FunctionName");
+    if (permissions.length > 0) {
+      const statements = permissions.map((perm) => permissionStatement(perm.logicalId, perm.properties));
+      doc.policy = src.shape(
+        policySchema ?? {},
+        { Version: "2012-10-17", Id: "default", Statement: statements },
+        "/policy",
+        (permissions[0] as { pointer: string }).pointer,
+      );
+    }
+    doc.tags = templateTags(p.Tags);
+    return doc;
+  },
 };
 
 const FUNCTION_EVENTS = new Set([
   "CreateFunction", "UpdateFunctionConfiguration", "UpdateFunctionCode", "AddPermission", "RemovePermission",
   "PutFunctionConcurrency", "DeleteFunctionConcurrency", "DeleteFunction",
 ]); // prettier-ignore
+
+/**
+ * The statement Lambda's AddPermission adds for one AWS::Lambda::Permission (what GetPolicy, and so Config, then
+ * shows): a bare account id becomes its root ARN, a service name a Service principal, `*` stays `*`.
+ */
+function permissionStatement(logicalId: string, p: JsonObject): JsonObject {
+  const principal = p.Principal;
+  let shaped: unknown = principal;
+  if (typeof principal === "string") {
+    if (principal === "*") shaped = "*";
+    else if (/^\d{12}$/.test(principal)) {
+      shaped = {
+        AWS: new UnknownValue("the account's root ARN (partition known at deploy)", "", [
+          "arn:",
+          { oneOf: PARTITIONS },
+          `:iam::${principal}:root`,
+        ]),
+      };
+    } else if (/\.amazonaws\.com(\.cn)?$/.test(principal)) shaped = { Service: principal };
+    else shaped = { AWS: principal };
+  }
+  const condition: JsonObject = {};
+  const equals: JsonObject = {};
+  if (p.SourceArn !== undefined) condition.ArnLike = { "AWS:SourceArn": p.SourceArn };
+  if (p.SourceAccount !== undefined) equals["AWS:SourceAccount"] = p.SourceAccount;
+  if (p.PrincipalOrgID !== undefined) equals["aws:PrincipalOrgID"] = p.PrincipalOrgID;
+  if (p.FunctionUrlAuthType !== undefined) equals["lambda:FunctionUrlAuthType"] = p.FunctionUrlAuthType;
+  if (Object.keys(equals).length > 0) condition.StringEquals = equals;
+  return {
+    Sid: logicalId,
+    Effect: "Allow",
+    Principal: shaped,
+    Action: [p.Action],
+    Resource: [new UnknownValue("the function ARN, known at deploy", "", [{ any: true, nonEmpty: true }])],
+    ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+  };
+}

@@ -1,7 +1,9 @@
 import type { ResourceAdapter } from "../adapter";
+import { attachedPolicy, deployTimeValue, templateTags } from "../../cloudformation/document";
+import { UnknownValue } from "../../cloudformation/unknown";
 import { toBool, toPolicyDocument } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
-import { isObject, parseEmbeddedJson, type JsonObject } from "../../util/json";
+import { isObject, parseEmbeddedJson, type JsonObject, type JsonSchema } from "../../util/json";
 import type {
   GetBucketEncryptionOutput,
   GetBucketLoggingOutput,
@@ -240,6 +242,52 @@ export const adapter: ResourceAdapter = {
     if (!name) return [];
     const region = recordRegion(record);
     return [refFromRecord(record, adapter.type, name, `arn:${partitionOf(region)}:s3:::${name}`)];
+  },
+  /**
+   * AWS::S3::Bucket Properties (CloudFormation reference, "AWS::S3::Bucket": BucketName, BucketEncryption
+   * {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm, KMSMasterKeyID},
+   * BucketKeyEnabled}]}, PublicAccessBlockConfiguration, VersioningConfiguration {Status}, LoggingConfiguration
+   * {DestinationBucketName, LogFilePrefix}, Tags) and the AWS::S3::BucketPolicy whose `Bucket` names it become
+   * the supplementary-configuration document Config records. Defaults: without BucketEncryption the bucket has
+   * S3's default SSE-S3 (AES256) encryption, applied to every bucket since January 2023 and recorded by Config as
+   * such; without PublicAccessBlockConfiguration the bucket-level setting is S3's default for NEW buckets (all
+   * four on since April 2023) but whatever an existing bucket has, so it is left unknown.
+   */
+  fromCloudFormation(src) {
+    const { resource: r } = src;
+    const p = r.properties;
+    const base = `${r.pointer}/Properties`;
+    const schema = adapter.documentSchema as { properties: Record<string, JsonSchema> };
+    const part = (doc: string, cfn: string, aliases?: Record<string, string>) =>
+      p[cfn] === undefined
+        ? undefined
+        : src.shape(schema.properties[doc] ?? {}, p[cfn], `/${doc}`, `${base}/${cfn}`, aliases);
+    const doc: JsonObject = {
+      name:
+        p.BucketName !== undefined
+          ? src.shape({ type: "string" }, p.BucketName, "/name", `${base}/BucketName`)
+          : deployTimeValue(src, "the generated bucket name"),
+    };
+    doc.publicAccessBlockConfiguration =
+      part("publicAccessBlockConfiguration", "PublicAccessBlockConfiguration") ??
+      new UnknownValue(
+        "S3's default, as the template sets none (all four on for buckets created since 2023-04; an existing bucket keeps its own)",
+        base,
+      );
+    doc.serverSideEncryptionConfiguration = part("serverSideEncryptionConfiguration", "BucketEncryption", {
+      rules: "ServerSideEncryptionConfiguration",
+      applyServerSideEncryptionByDefault: "ServerSideEncryptionByDefault",
+      sseAlgorithm: "SSEAlgorithm",
+      kmsMasterKeyID: "KMSMasterKeyID",
+    }) ?? { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] };
+    const versioning = part("versioningConfiguration", "VersioningConfiguration");
+    if (versioning !== undefined) doc.versioningConfiguration = versioning;
+    const logging = part("loggingConfiguration", "LoggingConfiguration");
+    if (logging !== undefined) doc.loggingConfiguration = logging;
+    const policy = attachedPolicy(src, "AWS::S3::BucketPolicy", "Bucket", "/policy", schema.properties.policy ?? {});
+    if (policy !== undefined) doc.policy = policy;
+    doc.tags = templateTags(p.Tags);
+    return doc;
   },
 };
 

@@ -1,4 +1,6 @@
 import type { ResourceAdapter } from "../adapter";
+import { attachedPolicy, deployTimeValue, templateJson, templateTags } from "../../cloudformation/document";
+import { PARTITIONS } from "../../cloudformation/unknown";
 import { typedAttributes } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
 import { isObject, parseEmbeddedJson, type JsonObject, type JsonSchema } from "../../util/json";
@@ -122,6 +124,45 @@ export const adapter: ResourceAdapter = {
     else if (TOPIC_ARN_EVENTS.has(event)) arn = requestValue(record, "resourceArn");
     if (!arn || !adapter.resourceIdPattern?.test(arn)) return [];
     return [refFromRecord(record, adapter.type, arn, arn, arnParts(arn))];
+  },
+  /**
+   * AWS::SNS::Topic Properties (CloudFormation reference, "AWS::SNS::Topic": TopicName, KmsMasterKeyId, DisplayName,
+   * FifoTopic, ContentBasedDeduplication, SignatureVersion, TracingConfig, DataProtectionPolicy, ArchivePolicy,
+   * Tags) carry the attribute names Config records; the access policy is the AWS::SNS::TopicPolicy whose `Topics`
+   * names the topic. Without KmsMasterKeyId the topic is not encrypted (SNS has no default encryption).
+   */
+  fromCloudFormation(src) {
+    const { resource: r } = src;
+    const base = `${r.pointer}/Properties`;
+    const schema = adapter.documentSchema as { properties: Record<string, JsonSchema> };
+    const settable: Record<string, JsonSchema> = {};
+    for (const k of [
+      "DisplayName",
+      "KmsMasterKeyId",
+      "SignatureVersion",
+      "TracingConfig",
+      "FifoTopic",
+      "ContentBasedDeduplication",
+      "TopicName",
+      "DataProtectionPolicy",
+      "ArchivePolicy",
+    ]) {
+      if (schema.properties[k]) settable[k] = schema.properties[k];
+    }
+    const props = { ...r.properties };
+    for (const k of ["DataProtectionPolicy", "ArchivePolicy"]) if (k in props) props[k] = templateJson(props[k]);
+    const doc = src.shape({ type: "object", properties: settable }, props, "", base) as JsonObject;
+    doc.TopicArn = deployTimeValue(src, "the topic ARN", [
+      "arn:",
+      { oneOf: PARTITIONS },
+      ":sns:",
+      { any: true, nonEmpty: true },
+    ]);
+    doc.TopicName ??= deployTimeValue(src, "the generated topic name");
+    const policy = attachedPolicy(src, "AWS::SNS::TopicPolicy", "Topics", "/Policy", schema.properties.Policy ?? {});
+    if (policy !== undefined) doc.Policy = policy;
+    doc.tags = templateTags(r.properties.Tags);
+    return doc;
   },
 };
 

@@ -1,4 +1,7 @@
 import type { ResourceAdapter } from "../adapter";
+import type { JsonObject, JsonSchema } from "../../util/json";
+import { attachedPolicy, deployTimeValue, templateJson, templateTags } from "../../cloudformation/document";
+import { UnknownValue } from "../../cloudformation/unknown";
 import { typedAttributes } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
 import type { GetQueueAttributesResult, ListQueueTagsResult } from "@aws-sdk/client-sqs";
@@ -117,6 +120,37 @@ export const adapter: ResourceAdapter = {
     const id = `https://sqs.${region}.amazonaws.com${suffix}/${account}/${name}`;
     const arn = `arn:${partitionOf(region)}:sqs:${region}:${account}:${name}`;
     return [refFromRecord(record, adapter.type, id, arn, { accountId: account })];
+  },
+  /**
+   * AWS::SQS::Queue Properties (CloudFormation reference, "AWS::SQS::Queue": QueueName, SqsManagedSseEnabled,
+   * KmsMasterKeyId, RedrivePolicy and RedriveAllowPolicy as JSON objects or strings, Tags [{Key, Value}]) carry
+   * the attribute names Config records; the queue policy is the AWS::SQS::QueuePolicy whose `Queues` names the
+   * queue. A queue that sets neither SqsManagedSseEnabled nor KmsMasterKeyId gets SQS's default encryption, which
+   * is SSE-SQS for queues created since October 2022 but is UNCONFIRMED for CloudFormation and unknown for an
+   * existing queue: it is left unknown (true or false), not guessed.
+   */
+  fromCloudFormation(src) {
+    const { resource: r } = src;
+    const base = `${r.pointer}/Properties`;
+    const schema = adapter.documentSchema as { properties: Record<string, JsonSchema> };
+    const { QueueUrl: _url, QueueArn: _arn, Policy: _policy, tags: _tags, ...settable } = schema.properties;
+    const props = { ...r.properties };
+    for (const k of ["RedrivePolicy", "RedriveAllowPolicy"]) if (k in props) props[k] = templateJson(props[k]);
+    const doc = src.shape({ type: "object", properties: settable }, props, "", base) as JsonObject;
+    doc.QueueUrl = deployTimeValue(src, "the queue URL");
+    doc.QueueName ??= deployTimeValue(src, "the generated queue name");
+    if (doc.SqsManagedSseEnabled === undefined && doc.KmsMasterKeyId === undefined) {
+      doc.SqsManagedSseEnabled = new UnknownValue(
+        "SQS's default encryption, as the template sets none (SSE-SQS for new queues since 2022-10; UNCONFIRMED for CloudFormation)",
+        base,
+        undefined,
+        [true, false],
+      );
+    }
+    const policy = attachedPolicy(src, "AWS::SQS::QueuePolicy", "Queues", "/Policy", schema.properties.Policy ?? {});
+    if (policy !== undefined) doc.Policy = policy;
+    doc.tags = templateTags(r.properties.Tags);
+    return doc;
   },
 };
 
