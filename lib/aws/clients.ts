@@ -67,7 +67,7 @@ export interface RoutedCommand {
   region: string | undefined;
 }
 
-/** Answers one command: the output object (without $metadata), or throws the service's exception. */
+/** Answers one command: the output object as the SDK returns it ($metadata included), or throws the service's exception. */
 export type CommandRouter = (command: RoutedCommand) => Promise<Record<string, unknown>>;
 
 let router: CommandRouter | undefined;

@@ -5,6 +5,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { AwsService } from "../remediation/types";
+import { addRouting, currentRouter } from "./clients";
 
 /**
  * SDK clients for the remediation executor, one per service and Region, created on first use. Credentials and the
@@ -43,7 +44,8 @@ export function remediationClient<S extends AwsService>(service: S, region?: str
     const config: Config = {};
     if (region) config.region = region;
     if (endpoint) config.endpoint = endpoint;
-    client = factories[service](config);
+    // The same routing seam as lib/aws/clients.ts: the local account answers these clients too.
+    client = addRouting(factories[service](config), currentRouter);
     cache.set(key, client);
   }
   return client as RemediationClients[S];
