@@ -40,7 +40,7 @@ function alarms(stage, namespace) {
     ComparisonOperator: "GreaterThanThreshold",
     TreatMissingData: "notBreaching",
   };
-  for (const [id, what] of Object.entries(DEAD_LETTER_QUEUES)) {
+  for (const [id, { description: what }] of Object.entries(DEAD_LETTER_QUEUES)) {
     Resources[`${id}Alarm`] = {
       Type: "AWS::CloudWatch::Alarm",
       Properties: {

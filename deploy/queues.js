@@ -5,9 +5,11 @@
  * Guardrail's SQS queues, their dead-letter queues and queue policies (serverless.yml `resources`).
  *
  * Every queue: SSE-SQS, a TLS-only Deny for every principal (Guardrail's own sqs-queue-encrypted and
- * sqs-queue-tls-only policies), and a dead-letter queue for the ones that have consumers (sqs-queue-dead-letter;
- * the dead-letter queues themselves carry the `guardrail:exempt` tag for it: a DLQ of a DLQ only moves the
- * problem). Visibility timeouts are six times the consuming function's timeout (deploy/functions.js).
+ * sqs-queue-tls-only policies), and a dead-letter queue for the ones that have consumers (sqs-queue-dead-letter).
+ * Queues are named `guardrail-<stage>-<name>`, dead-letter queues with the `-dlq` suffix the policy reads to know
+ * a dead-letter queue (a DLQ of a DLQ only moves the problem): with names left to CloudFormation, the template scan
+ * of Guardrail's own stack could not tell them apart before deploy (docs/decisions.md 25).
+ * Visibility timeouts are six times the consuming function's timeout (deploy/functions.js).
  */
 
 const { visibilityTimeout } = require("./functions");
@@ -19,23 +21,31 @@ const MAX_RECEIVE_COUNT = 5;
 /** Logical id → what the queue is for. `consumer`: the function its event source mapping feeds. */
 const QUEUES = {
   RemediationQueue: {
+    name: "remediation",
     description: "remediation requests (subscribed to the Guardrail topic)",
     consumer: "remediationWorker",
     dlq: "RemediationDlq",
   },
   SweepQueue: {
+    name: "sweep",
     description: "Config rule sweep batches",
     consumer: "sweepWorker",
     dlq: "SweepDlq",
   },
 };
 
-/** Logical id → what ends up there. */
+/** Logical id → its name (before `-dlq`) and what ends up there. */
 const DEAD_LETTER_QUEUES = {
-  RemediationDlq: "remediation requests that failed 5 times",
-  SweepDlq: "sweep batches that failed 5 times",
-  EventRulesDlq: "events EventBridge could not deliver to the cloudTrailEvents function",
-  AsyncFailuresDlq: "asynchronous invocations (Config rule, EventBridge) that failed after Lambda's retries",
+  RemediationDlq: { name: "remediation", description: "remediation requests that failed 5 times" },
+  SweepDlq: { name: "sweep", description: "sweep batches that failed 5 times" },
+  EventRulesDlq: {
+    name: "event-rules",
+    description: "events EventBridge could not deliver to the cloudTrailEvents function",
+  },
+  AsyncFailuresDlq: {
+    name: "async-failures",
+    description: "asynchronous invocations (Config rule, EventBridge) that failed after Lambda's retries",
+  },
 };
 
 const arn = (id) => ({ "Fn::GetAtt": [id, "Arn"] });
@@ -98,6 +108,7 @@ function resources(stage, teamName) {
     Resources[id] = {
       Type: "AWS::SQS::Queue",
       Properties: {
+        QueueName: `guardrail-${stage}-${q.name}`,
         SqsManagedSseEnabled: true,
         VisibilityTimeout: visibilityTimeout(q.consumer),
         MessageRetentionPeriod: 4 * 24 * 3600,
@@ -106,13 +117,14 @@ function resources(stage, teamName) {
       },
     };
   }
-  for (const [id, description] of Object.entries(DEAD_LETTER_QUEUES)) {
+  for (const [id, { name, description }] of Object.entries(DEAD_LETTER_QUEUES)) {
     Resources[id] = {
       Type: "AWS::SQS::Queue",
       Properties: {
+        QueueName: `guardrail-${stage}-${name}-dlq`,
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: FOURTEEN_DAYS,
-        Tags: tags(description, [{ Key: "guardrail:exempt", Value: "sqs-queue-dead-letter" }]),
+        Tags: tags(description),
       },
     };
   }
