@@ -77,13 +77,30 @@ function coldInit(file: string, cwd: string): number {
   return ms;
 }
 
-async function buildBaseline(dir: string): Promise<string> {
+/**
+ * What the issue requires of the Config rule handler before any Guardrail code: its SDK client and Powertools
+ * logger, metrics and tracer (capturing the client). Printed beside the baseline so the part of the gap that is
+ * Guardrail's own is visible.
+ */
+const FLOOR_SOURCE = `
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { Tracer } from "@aws-lambda-powertools/tracer";
+const logger = new Logger({ serviceName: "floor" });
+const metrics = new Metrics({ namespace: "Guardrail", serviceName: "floor" });
+const tracer = new Tracer({ serviceName: "floor" });
+const client = tracer.captureAWSv3Client(new ConfigServiceClient({}));
+export const handler = async () => ({ ok: true, parts: [client, logger, metrics].length });
+`;
+
+async function buildBare(dir: string, name: string, source: string): Promise<string> {
   const root = packageRoot();
-  mkdirSync(join(dir, "baseline"), { recursive: true });
-  const outfile = join(dir, "baseline", "index.js");
+  mkdirSync(join(dir, name), { recursive: true });
+  const outfile = join(dir, name, "index.js");
   // The same options as scripts/bundle.mjs (minus its policy-pack plugin, which a bare handler does not need).
   await build({
-    stdin: { contents: BASELINE_SOURCE, resolveDir: root, loader: "ts", sourcefile: "baseline.ts" },
+    stdin: { contents: source, resolveDir: root, loader: "ts", sourcefile: `${name}.ts` },
     absWorkingDir: root,
     bundle: true,
     platform: "node",
@@ -111,7 +128,8 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
   const dir = mkdtempSync(join(tmpdir(), "guardrail-bench-handlers-"));
   try {
     buildFunctions(dir);
-    const baselineFile = await buildBaseline(dir);
+    const baselineFile = await buildBare(dir, "baseline", BASELINE_SOURCE);
+    const floorFile = await buildBare(dir, "floor", FLOOR_SOURCE);
     const names = readdirSync(dir)
       .filter((f) => f.endsWith(".json"))
       .map((f) => f.slice(0, -5))
@@ -122,6 +140,13 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
         file: baselineFile,
         bytes: statSync(baselineFile).size,
         zipBytes: deflatedBytes(baselineFile),
+        initMs: [],
+      },
+      {
+        name: "floor (Config client + Powertools logger, metrics, tracer)",
+        file: floorFile,
+        bytes: statSync(floorFile).size,
+        zipBytes: deflatedBytes(floorFile),
         initMs: [],
       },
       ...names.map((name) => {
@@ -147,7 +172,9 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
     for (let i = 0; i < options.runs; i++) for (const b of bundles) b.initMs.push(coldInit(b.file, dirOf(b.file)));
 
     const base = bundles[0] as Bundle;
+    const floor = bundles[1] as Bundle;
     const baseInit = median(base.initMs);
+    const floorInit = median(floor.initMs);
     const rows: Row[] = [
       {
         figure: `${base.name} bundle`,
@@ -156,6 +183,18 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
       },
       { figure: `${base.name} cold init`, value: fmtMsFine(baseInit), status: "INFO" },
       {
+        figure: "floor bundle",
+        value: kb(floor.bytes),
+        baseline: `${(floor.bytes / base.bytes).toFixed(2)}x`,
+        status: "INFO",
+      },
+      {
+        figure: "floor cold init",
+        value: fmtMsFine(floorInit),
+        baseline: `${(floorInit / baseInit).toFixed(2)}x`,
+        status: "INFO",
+      },
+      {
         figure: "Cloud Custodian policy package",
         value: kb(CUSTODIAN_POLICY_PACKAGE_BYTES),
         baseline: "API Gateway TLS policy",
@@ -163,7 +202,7 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
       },
     ];
     const notes: string[] = [];
-    for (const b of bundles.slice(1)) {
+    for (const b of bundles.slice(2)) {
       const sizeRatio = b.bytes / base.bytes;
       const init = median(b.initMs);
       const initRatio = init / baseInit;
