@@ -8,8 +8,11 @@ import { validateCommand } from "./commands/validate";
 import { testCommand } from "./commands/test";
 import { scanCommand } from "./commands/scan";
 import { explainCommand } from "./commands/explain";
-import { fleetGenerateCommand } from "./commands/fleet";
+import { fleetGenerateCommand, fleetTemplateCommand } from "./commands/fleet";
 import { demoCommand } from "./commands/demo";
+import { replayCommand } from "./commands/replay";
+import { auditAthenaDdlCommand, auditCommand, auditSampleCommand } from "./commands/audit";
+import { AUDIT_FORMATS } from "../lib/audit/render";
 import {
   REMEDIATION_EXIT_HELP,
   remediationApproveCommand,
@@ -53,15 +56,19 @@ export function buildProgram(setCode: (code: number) => void = () => undefined):
       "Policy-as-code compliance and auto-remediation for AWS.\nOne JSON Schema policy, judged the same way by Config rules, CloudTrail events, remediation workers and this CLI.",
     )
     .showHelpAfterError("(run with --help for usage and examples)")
+    // Options belong to the command they follow (`audit --from` vs `audit athena ddl --from`).
+    .enablePositionalOptions()
     .addHelpText(
       "after",
       `
 Start here:
-  $ guardrail demo                          generate the sample fleet and scan it
+  $ guardrail demo                          the whole loop locally: scan, detect, fix, audit
   $ guardrail validate                      check every policy in policies/
   $ guardrail test                          run every policy's examples
   $ guardrail scan --snapshot AWSLogs/      scan AWS Config snapshot files
+  $ guardrail scan --template template.yaml scan a CloudFormation template before deploy
   $ guardrail explain s3-bucket-tls-only    a policy in plain words
+  $ guardrail replay event.json             what Guardrail would do with one recorded event
 ${EXIT_HELP}`,
     );
 
@@ -112,9 +119,15 @@ ${EXIT_HELP}`,
   program
     .command("scan")
     .description(
-      "Evaluate AWS Config snapshot files (as delivered to S3, plain or .gz) or Config API output against the policies.",
+      "Evaluate AWS Config snapshot files (as delivered to S3, plain or .gz), Config API output, or CloudFormation / Serverless templates against the policies.",
     )
-    .requiredOption("--snapshot <path>", "snapshot file or directory, walked recursively (repeatable)", collect)
+    .option("--snapshot <path>", "snapshot file or directory, walked recursively (repeatable)", collect)
+    .option("--template <path>", "CloudFormation template (JSON or YAML) or directory, walked (repeatable)", collect)
+    .option(
+      "--parameter <key=value>",
+      "template parameter, or pseudo parameter such as AWS::Region (repeatable)",
+      collect,
+    )
     .addOption(new Option("--format <format>", "output format").choices(REPORT_FORMATS as string[]).default("table"))
     .option("--out <file>", "write the report to a file instead of stdout")
     .addOption(policiesOption())
@@ -125,11 +138,17 @@ ${EXIT_HELP}`,
         SEVERITIES as string[],
       ),
     )
+    .option("--fail-on-unknown", "with --template: also exit 1 on UNKNOWN verdicts (at or above --fail-on)")
     .option("--workers <n>", "threads that scan files in parallel (default: one per CPU core)", positiveInt)
     .option("--no-progress", "no progress line, even on a terminal")
     .addHelpText(
       "after",
       `
+Templates: JSON or YAML (short-form intrinsics such as !Ref and !GetAtt are read), including the template
+\`serverless package\` writes (.serverless/cloudformation-template-update-stack.json). A value known only at
+deploy (a parameter without a default, a resource's ARN) is never guessed: a verdict that depends on it is
+UNKNOWN and names the property; parameter defaults and --parameter values are used.
+
 Inputs: Config snapshot files ({"fileVersion","configSnapshotId","configurationItems":[...]}) as Config delivers
 them to S3 (AWSLogs/<account>/Config/<region>/<yyyy>/<m>/<d>/ConfigSnapshot/*.json.gz), and the JSON output of
 \`aws configservice get-resource-config-history\`, \`batch-get-resource-config\` and \`select-resource-config\`.
@@ -141,6 +160,8 @@ Examples:
   $ guardrail scan --snapshot AWSLogs/ --policy s3-bucket-tls-only --policy sqs-queue-encrypted
   $ aws configservice select-resource-config --expression "SELECT * WHERE resourceType = 'AWS::S3::Bucket'" > s3.json
   $ guardrail scan --snapshot s3.json --format html --out report.html
+  $ guardrail scan --template infra/ --format sarif --out guardrail.sarif --fail-on high
+  $ guardrail scan --template .serverless/cloudformation-template-update-stack.json --parameter Stage=prod
 ${EXIT_HELP}`,
     )
     .action(run(scanCommand));
@@ -171,19 +192,143 @@ ${EXIT_HELP}`,
       `\nExamples:\n  $ guardrail fleet generate\n  $ guardrail scan --snapshot .guardrail/fleet/AWSLogs\n  $ guardrail fleet generate --services 8000 --seed 7 --out /tmp/big-fleet --violation-rate 0.05\n`,
     )
     .action(run(fleetGenerateCommand));
+  fleet
+    .command("template")
+    .description(
+      "Write the sample fleet as a CloudFormation template you can deploy into a sandbox account (see docs/templates.md).",
+    )
+    .option("--services <n>", "number of microservices (about 12 resources each)", positiveInt, 2)
+    .option("--seed <n>", "random seed: the same seed writes the same template", positiveInt, 1)
+    .option("--violations", "plant violations for the deployed pipeline to catch (default: a clean fleet)")
+    .option("--violation-rate <r>", "with --violations: probability of each violation", rate, 0.15)
+    .option("--out <file>", "output file", "guardrail-fleet.template.json")
+    .addHelpText(
+      "after",
+      `\nExamples:\n  $ guardrail fleet template --services 2 --violations\n  $ guardrail scan --template guardrail-fleet.template.json\n  $ aws cloudformation deploy --template-file guardrail-fleet.template.json --stack-name guardrail-sample-fleet --parameter-overrides DomainCertificateArn=arn:aws:acm:...\n`,
+    )
+    .action(run(fleetTemplateCommand));
 
   program
     .command("demo")
-    .description("Generate the sample fleet and scan it: the whole tool on your laptop, no AWS account needed.")
+    .description(
+      "The whole loop on your laptop, no AWS account needed: the sample fleet and its scan, then a local AWS account where Guardrail's own handlers catch and fix a scripted day of changes, and the audit of its trail.",
+    )
     .option("--services <n>", "number of microservices", positiveInt, 12)
     .option("--seed <n>", "random seed", positiveInt, 1)
-    .option("--state <dir>", "where the fleet and reports are written", ".guardrail")
-    .option("--json", "end with one JSON summary instead of the table")
+    .addOption(
+      new Option("--mode <mode>", "what Guardrail does with a violation")
+        .choices(["notify", "approve", "auto"])
+        .default("auto"),
+    )
+    .option("--changes <file>", "your own scenario of API calls (JSON; see lib/local/scenarios/day.json)")
+    .option("--approve-as <name>", "with --mode approve: release every waiting fix at the end, as this person")
+    .option(
+      "--state <dir>",
+      "where the local account, its trail, the remediation records and the reports live",
+      ".guardrail",
+    )
+    .option("--json", "print one JSON summary at the end instead of the story")
     .addHelpText(
       "after",
-      `\nExamples:\n  $ guardrail demo\n  $ guardrail demo --services 40 --seed 3 --state /tmp/guardrail\n`,
+      `\nExamples:\n  $ guardrail demo\n  $ guardrail demo --mode approve --approve-as alice@example.com\n  $ guardrail demo --changes my-day.json --services 40 --seed 3 --state /tmp/guardrail\n  $ guardrail demo --json | jq '{violationsBefore, violationsAfter, deadLettered}'\n\nThen: guardrail audit --trail .guardrail/trail --records .guardrail/records, guardrail replay <event.json>\n`,
     )
     .action(run(demoCommand));
+
+  program
+    .command("replay")
+    .description(
+      "Feed one recorded CloudTrail record, EventBridge event or Config rule invocation to the local pipeline: what Guardrail decides and which AWS calls it makes. Runs on a scratch copy of the local account (guardrail demo makes one).",
+    )
+    .argument("<event.json>", "a CloudTrail record or log file, an EventBridge event, or a Config rule invocation")
+    .option("--state <dir>", "the local account to replay against", ".guardrail")
+    .addOption(
+      new Option("--mode <mode>", "remediation mode to decide with")
+        .choices(["notify", "approve", "auto"])
+        .default("auto"),
+    )
+    .option("--json", "print the decisions and calls as JSON")
+    .addHelpText(
+      "after",
+      `\nExamples:\n  $ guardrail demo && guardrail replay config-item-change.json\n  $ guardrail replay cloudtrail-record.json --mode notify --json\n\nExit codes: 0 Guardrail would do nothing, 1 it would act (a violation, a fix, an alert), 2 unreadable input.\n`,
+    )
+    .action(run(replayCommand));
+
+  const audit = program
+    .command("audit")
+    .description(
+      "Audit report from CloudTrail logs (the organisation's S3 bucket or a copy): who changed governed resources, which changes broke a policy, what was done and how fast.",
+    )
+    .option(
+      "--trail <dir|s3://bucket/prefix>",
+      "the trail: a directory or S3 location holding AWSLogs/[o-id/]<account>/CloudTrail/...",
+    )
+    .option("--records <dir|s3://bucket/prefix>", "remediation records (the audit bucket's records/ or a copy)")
+    .option("--from <date>", "first day, yyyy-mm-dd (UTC; prunes date folders before reading)")
+    .option("--to <date>", "last day, yyyy-mm-dd (inclusive)")
+    .option("--accounts <ids>", "only these accounts (comma-separated, repeatable)", collect)
+    .option("--regions <names>", "only these regions (comma-separated, repeatable)", collect)
+    .addOption(
+      new Option("--format <format>", "output format").choices(AUDIT_FORMATS as unknown as string[]).default("md"),
+    )
+    .option("--out <file>", "write the report to a file instead of stdout")
+    .addOption(policiesOption())
+    .option("--exemptions <file>", "exemptions file (default: ./exemptions.json when present)")
+    .option(
+      "--ci-roles <regex>",
+      "role or user names of deployment pipelines (default: ci, deploy, github, terraform, ...)",
+    )
+    .option("--workers <n>", "threads that read files in parallel (default: one per CPU core)", positiveInt)
+    .option("--strict", "parse every record in full (slower; checks the JSON of read-only records too)")
+    .option("--fail-on-open", "exit 1 when a breaking change is still open or a CloudTrail policy was violated")
+    .option("--no-progress", "no progress line, even on a terminal")
+    .addOption(new Option("--engine <engine>", "where the queries run").choices(["local", "athena"]).default("local"))
+    .option("--database <name>", "Athena database of the CloudTrail table (--engine athena)")
+    .option("--workgroup <name>", "Athena workgroup (--engine athena)")
+    .option("--table <name>", "Athena CloudTrail table (see `guardrail audit athena ddl`)", "cloudtrail_org")
+    .option("--output-location <s3uri>", "Athena query results location, when the workgroup sets none")
+    // The subcommands (sample, athena ddl) have options of the same names: audit's own are read before them only.
+    .enablePositionalOptions()
+    .addHelpText(
+      "after",
+      `
+Reads CloudTrail log files (*.json.gz under CloudTrail/, not digests or Insights), deduplicates records by eventID,
+and joins the changes with Guardrail's remediation records (records/account=/region=/date=/<id>.json).
+S3 access: s3:ListBucket on the bucket and s3:GetObject on the prefixes read (the SDK's default credentials).
+
+Examples:
+  $ guardrail audit sample --dir /tmp/trail
+  $ guardrail audit --trail /tmp/trail --records /tmp/trail/records --format html --out audit.html
+  $ guardrail audit --trail s3://acme-org-trail/AWSLogs/o-a1b2c3d4e5 --records s3://guardrail-audit/records \\
+      --from 2026-11-01 --to 2026-11-30 --format md --out november.md
+  $ guardrail audit --trail s3://acme-org-trail --accounts 111122223333 --regions eu-west-1 --format json
+  $ guardrail audit --engine athena --database security --workgroup primary --from 2026-11-01 --format md
+${EXIT_HELP}`,
+    )
+    .action(run(auditCommand));
+  audit
+    .command("athena")
+    .description("Amazon Athena, for trails that outgrow one machine.")
+    .command("ddl")
+    .description("Print the CloudTrail table (partition projection over the organisation layout) to create in Athena.")
+    .requiredOption("--location <s3uri>", "s3://bucket/[prefix/]AWSLogs/<o-orgid>")
+    .requiredOption("--accounts <ids>", "accounts to project (comma-separated, repeatable)", collect)
+    .requiredOption("--regions <names>", "regions to project (comma-separated, repeatable)", collect)
+    .requiredOption("--from <date>", "first day to project, yyyy-mm-dd")
+    .option("--table <name>", "table name", "cloudtrail_org")
+    .addHelpText(
+      "after",
+      `\nExamples:\n  $ guardrail audit athena ddl --location s3://acme-org-trail/AWSLogs/o-a1b2c3d4e5 \\\n      --accounts 111122223333,444455556666 --regions eu-west-1,us-east-1 --from 2026-01-01 > table.sql\n`,
+    )
+    .action(run(auditAthenaDdlCommand));
+  audit
+    .command("sample")
+    .description("Write a deterministic sample organisation trail and its remediation records (for trying the audit).")
+    .option("--dir <dir>", "output directory (the trail, and records/ inside it)", ".guardrail/trail")
+    .option("--seed <n>", "random seed: the same seed writes the same files", positiveInt, 1)
+    .option("--days <n>", "days of trail", positiveInt, 3)
+    .option("--records-per-day <n>", "records per account, region and day", positiveInt, 400)
+    .addHelpText("after", `\nExamples:\n  $ guardrail audit sample --dir /tmp/trail --days 7\n`)
+    .action(run(auditSampleCommand));
 
   const remediation = program
     .command("remediation")

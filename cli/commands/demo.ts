@@ -1,12 +1,21 @@
-import { join } from "node:path";
-import { mkdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { performance } from "node:perf_hooks";
 import { createReportWriter } from "../../lib/report";
 import type { ReportWriter, ScanSummary } from "../../lib/report/types";
 import type { Evaluation } from "../../lib/engine/evaluate";
 import { scanConfigFiles } from "../../lib/scan";
 import { generateFleet } from "../../fleet/generate";
+import { runAudit } from "../../lib/audit/run";
+import { renderAudit } from "../../lib/audit/render";
+import type { AuditReport } from "../../lib/audit/model";
+import type { RemediationMode } from "../../lib/policy/types";
+import { runDay, type DaySummary } from "../../lib/local/day";
+import type { Activity } from "../../lib/local/loop";
+import { DEFAULT_SCENARIO, loadScenario, ScenarioError, type PreparedCall } from "../../lib/local/scenario";
+import type { JsonObject } from "../../lib/util/json";
 import { EXIT } from "../exit";
-import { loadPack } from "../pack";
+import { loadPack, packSpec, UsageError } from "../pack";
 import { OutputFile } from "../output";
 import { Progress } from "../progress";
 
@@ -15,9 +24,12 @@ export interface DemoOptions {
   seed: number;
   state: string;
   json?: boolean;
+  mode?: RemediationMode;
+  changes?: string;
+  approveAs?: string;
 }
 
-/** Fans one stream of evaluations out to several writers (the terminal table and the HTML report). */
+/** Fans one stream of evaluations out to several writers (the HTML and JSON reports, the demo's counters). */
 function tee(writers: ReportWriter[]): ReportWriter {
   return {
     add: (e: Evaluation) => writers.forEach((w) => w.add(e)),
@@ -30,14 +42,35 @@ function tee(writers: ReportWriter[]): ReportWriter {
   };
 }
 
+const MODES: readonly RemediationMode[] = ["notify", "approve", "auto"];
+
 /**
- * The README's first command: generate the sample fleet and scan it, with a terminal summary and an HTML
- * report. (The local detect-and-remediate loop joins it as the local AWS account lands.)
+ * The README's first command: (1) generate the sample fleet and scan its Config snapshots, checked against the
+ * generator's ground truth; then the whole loop locally (docs/local.md): (2) the fleet in a local AWS account
+ * with Guardrail's handlers unchanged, and the first periodic sweep; (3) a scripted day of team changes, each
+ * detection and remediation shown as it happens; (4) compliance per policy before and after; (5) the audit
+ * report read from the local trail and the remediation records. Never waits for input.
  */
 export async function demoCommand(opts: DemoOptions): Promise<number> {
+  const mode = opts.mode ?? "auto";
+  if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(", ")} (is "${mode}")`);
+  const changesFile = opts.changes ? resolve(opts.changes) : DEFAULT_SCENARIO();
+  try {
+    loadScenario(changesFile);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new UsageError(`--changes ${e.message}`);
+    throw e;
+  }
   const err = (l: string) => process.stderr.write(l + "\n");
-  const { engine, problems } = loadPack({}, err);
+  const out = (l = "") => {
+    if (!opts.json) process.stdout.write(l + "\n");
+  };
+  const spec = packSpec({});
+  const { engine, problems } = loadPack(spec, err);
   if (problems.length > 0) return EXIT.usage;
+  const started = performance.now();
+
+  // 1. The fleet and the scan of its snapshots.
   const fleetDir = join(opts.state, "fleet");
   const progress = new Progress();
   const manifest = await generateFleet({
@@ -52,33 +85,115 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const jsonPath = join(opts.state, "report.json");
   const html = await OutputFile.open(htmlPath);
   const json = await OutputFile.open(jsonPath);
-  const writers = [
+  const found = new Set<string>();
+  const writers: ReportWriter[] = [
     createReportWriter("html", { out: html.stream, color: false }),
     createReportWriter("json", { out: json.stream, color: false }),
-  ];
-  if (!opts.json) {
-    process.stdout.write(
-      `Sample fleet: ${manifest.resources} resources of ${opts.services} microservices in ${manifest.accounts.length} accounts, ` +
-        `${manifest.regions.length} regions (${manifest.snapshotFiles.length} AWS Config snapshots in ${fleetDir}/AWSLogs)\n\n`,
-    );
-    writers.push(
-      createReportWriter("table", {
-        out: process.stdout,
-        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
-      }),
-    );
-  }
-  const found = new Set<string>();
-  writers.push({
-    add: (e) => {
-      if (e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT") found.add(verdictKey(e));
+    {
+      add: (e) => {
+        if (e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT") found.add(verdictKey(e));
+      },
+      finish: async () => undefined,
     },
-    finish: async () => undefined,
-  });
+  ];
   const summary = await scanConfigFiles({ inputs: [join(fleetDir, "AWSLogs")], engine, writer: tee(writers) });
   const agreement = await compareWithGroundTruth(manifest.groundTruthFile, found);
   await Promise.all([html.commit(), json.commit()]);
+  const bySeverity = Object.entries(summary.violationsBySeverity)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(", ");
+  out(
+    `1. Sample fleet: ${manifest.resources} resources of ${opts.services} microservices in ${manifest.accounts.length} accounts, ` +
+      `${manifest.regions.length} Regions (AWS Config snapshots in ${fleetDir}/AWSLogs)`,
+  );
+  out(
+    `   Scan: ${summary.byCompliance.NON_COMPLIANT} violations (${bySeverity}), ${summary.byCompliance.EXEMPT} exempt; ` +
+      (agreement.missed === 0 && agreement.unexpected === 0
+        ? `exactly the ${agreement.planted} the generator planted.`
+        : `the scan missed ${agreement.missed} planted violations and reported ${agreement.unexpected} not planted.`),
+  );
+  out(`   Report: ${htmlPath} (every violation, with the reason)`);
+  out();
+
+  // 2-3. The local loop: sweep, then the scripted day.
+  const view = new DayView(out, mode);
+  const day = await runDay({
+    stateDir: opts.state,
+    services: opts.services,
+    seed: opts.seed,
+    mode,
+    changesFile,
+    ...(opts.approveAs ? { approveAs: opts.approveAs } : {}),
+    onSwept: (f) => view.swept(f.violations, f.ms),
+    onChangeStart: (c) => view.changeStarted(c.index, c.prepared),
+    onChange: (c) => view.changeDone(c.error),
+    onApproveStart: (a) => view.approving(a.waiting, opts.approveAs ?? ""),
+    onActivity: (a) => view.activity(a),
+  });
+  view.dayDone(day);
+
+  // 4. Compliance per policy, as the Config console shows it.
+  out();
+  out(`4. Compliance per policy (AWS Config rules; non-compliant resources before → after)`);
+  const after = new Map(day.complianceAfter.map((c) => [c.policyId, c]));
+  const rows = day.complianceBefore
+    .map((b) => ({ id: b.policyId, before: b.nonCompliant, after: after.get(b.policyId)?.nonCompliant ?? 0 }))
+    .filter((r) => r.before > 0 || r.after > 0);
+  const width = Math.max(...rows.map((r) => r.id.length), 10);
+  for (const r of rows) {
+    const mark = r.after < r.before ? "fixed" : r.after > r.before ? "new, not fixed" : "";
+    out(`   ${r.id.padEnd(width)}  ${String(r.before).padStart(3)} → ${String(r.after).padEnd(3)} ${mark}`.trimEnd());
+  }
+  out(
+    `   ${"all policies".padEnd(width)}  ${String(day.violationsBefore).padStart(3)} → ${day.violationsAfter}` +
+      (day.violationsAfter > 0 ? `   (left: notify-only policies, and fixes waiting for approval)` : ""),
+  );
+
+  // 5. The audit report from the local trail and the remediation records.
+  out();
+  const auditPath = join(opts.state, "audit.html");
+  let audit: AuditReport | undefined;
+  let auditError: string | undefined;
+  try {
+    audit = await runAudit({
+      trail: day.paths.trail,
+      records: day.paths.records,
+      filters: {},
+      pack: spec,
+      engine,
+      workers: 1,
+    });
+    await writeFile(auditPath, renderAudit(audit, "html"));
+  } catch (e) {
+    auditError = (e as Error).message;
+  }
+  if (audit) {
+    const r = audit.remediation;
+    const ttr = r.timeToRemediate.overall;
+    out(`5. Audit of the local trail (guardrail audit --trail ${day.paths.trail} --records ${day.paths.records}):`);
+    out(
+      `   ${audit.coverage.records.toLocaleString("en-US")} CloudTrail records in ${audit.coverage.files} log files; ` +
+        `${audit.changes.total} changes to governed resources; ${audit.policyViolations.total} calls broke a CloudTrail policy`,
+    );
+    out(
+      `   ${r.total} remediation records: ${r.fixed} fixed, ${r.open} open` +
+        (ttr.count > 0 ? `; time to remediate p90 ${formatMs(ttr.p90Ms)}` : ""),
+    );
+    out(`   HTML: ${auditPath}`);
+  } else {
+    out(`5. Audit: the audit report could not be built: ${auditError ?? "unknown error"}`);
+  }
+  out();
+  out(
+    `Local state in ${opts.state}: trail ${day.paths.trail}, records ${day.paths.records}, handler logs ${day.paths.logs}`,
+  );
+  out(
+    `Done in ${formatMs(performance.now() - started)}. Next: guardrail replay <event.json>, guardrail explain <policy-id>`,
+  );
+
   if (opts.json) {
+    const outcomes = day.counts.outcomes;
     process.stdout.write(
       JSON.stringify(
         {
@@ -94,27 +209,229 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
           exempt: summary.byCompliance.EXEMPT,
           evaluations: summary.evaluations,
           violationsBySeverity: summary.violationsBySeverity,
-          reports: { html: htmlPath, json: jsonPath },
+          mode,
+          violationsBefore: day.violationsBefore,
+          violationsAfter: day.violationsAfter,
+          changesPlayed: day.changes.length,
+          changes: day.changes,
+          detections: day.counts.detections,
+          remediations: {
+            requests: day.counts.requests,
+            fixed: outcomes.fixed ?? 0,
+            awaitingApproval: outcomes["awaiting-approval"] ?? 0,
+            notified: outcomes.notified ?? 0,
+            outcomes,
+            approved: day.approved.length,
+            changeToVerifiedFixMs: latencyStats(view.latencies),
+          },
+          deadLettered: { count: day.deadLettered, messages: view.deadLetters },
+          compliance: day.complianceBefore.map((b) => ({
+            policyId: b.policyId,
+            nonCompliantBefore: b.nonCompliant,
+            nonCompliantAfter: after.get(b.policyId)?.nonCompliant ?? 0,
+          })),
+          audit: audit
+            ? {
+                records: audit.coverage.records,
+                changes: audit.changes.total,
+                remediationRecords: audit.remediation.total,
+                fixed: audit.remediation.fixed,
+                open: audit.remediation.open,
+              }
+            : { error: auditError },
+          paths: {
+            trail: day.paths.trail,
+            records: day.paths.records,
+            auditHtml: audit ? auditPath : null,
+            scanHtml: htmlPath,
+            logs: day.paths.logs,
+          },
+          reports: { html: htmlPath, json: jsonPath, audit: audit ? auditPath : null },
         },
         null,
         2,
       ) + "\n",
     );
-  } else {
-    const verdict =
-      agreement.missed === 0 && agreement.unexpected === 0
-        ? "the scan found exactly those"
-        : `the scan missed ${agreement.missed} and reported ${agreement.unexpected} not planted`;
-    process.stdout.write(
-      `\nGround truth: ${agreement.planted} violations were planted in the fleet (${manifest.exempt} of them exempted by tag); ${verdict}.\n`,
-    );
-    process.stdout.write(`Reports: ${htmlPath} (open in a browser), ${jsonPath}\n`);
-    process.stdout.write(
-      `Next: guardrail explain <policy-id>, guardrail scan --snapshot ${fleetDir}/AWSLogs --format sarif\n`,
-    );
   }
-  if (summary.problems.some((p) => p.level === "error")) return EXIT.incomplete;
+  if (summary.problems.some((p) => p.level === "error") || !audit) return EXIT.incomplete;
   return agreement.missed === 0 && agreement.unexpected === 0 ? EXIT.ok : EXIT.findings;
+}
+
+/** Prints the local loop's steps as they happen. */
+class DayView {
+  readonly deadLetters: { queue: string; messageId: string; reason?: string; subject?: string }[] = [];
+  private changeStart = 0;
+  private inDay = false;
+  private sweepOutcomes = new Map<string, number>();
+  private duplicates = 0;
+  /** Change-to-verified-fix latencies of the day's changes (the sweep's are not changes). */
+  readonly latencies: number[] = [];
+
+  constructor(
+    private readonly out: (l?: string) => void,
+    private readonly mode: RemediationMode,
+  ) {}
+
+  swept(violations: { policyId: string; resourceId: string }[], ms: number): void {
+    const byPolicy = new Map<string, number>();
+    for (const v of violations) byPolicy.set(v.policyId, (byPolicy.get(v.policyId) ?? 0) + 1);
+    const top = [...byPolicy]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 4)
+      .map(([p, n]) => `${p} ${n}`)
+      .join(", ");
+    this.out(
+      `2. Local AWS account: the fleet, Config rules, EventBridge rules, SNS, SQS; Guardrail's handlers, mode ${this.mode}`,
+    );
+    this.out(
+      `   First periodic sweep: ${violations.length} violations on ${new Set(violations.map((v) => v.resourceId)).size} resources (${top}, …)`,
+    );
+    const o = this.sweepOutcomes;
+    this.out(
+      `   Guardrail acted on them in ${formatMs(ms)}: ${o.get("succeeded") ?? 0} fixed and verified, ` +
+        `${o.get("awaiting-approval") ?? 0} waiting for approval, ${o.get("notified") ?? 0} notified (notify-only policies)` +
+        (this.deadLetters.length > 0 ? `, ${this.deadLetters.length} dead-lettered` : ""),
+    );
+    for (const d of this.deadLetters)
+      this.out(`     dead letter: ${d.subject ?? d.messageId}: ${d.reason ?? "no reason logged"}`);
+    this.out();
+    this.out(`3. A day of team changes, each detected and handled as it happens`);
+    this.inDay = true;
+  }
+
+  changeStarted(index: number, p: PreparedCall): void {
+    this.changeStart = performance.now();
+    const at = p.call.time ?? `#${index + 1}`;
+    const what = `${p.call.operation} ${shortId(p.item?.resourceId ?? "")}`.trim();
+    this.out(`   ${at}  ${principalLabel(p.principal.userIdentity)}: ${what}`);
+    if (p.call.description) this.out(`          ${p.call.description}`);
+  }
+
+  approving(waiting: number, person: string): void {
+    this.changeStart = performance.now();
+    this.out(`   Approvals: ${person} approves the ${plural(waiting, "waiting fix", "waiting fixes")}`);
+  }
+
+  changeDone(error?: string): void {
+    if (error) this.out(`          the call failed: ${error}`);
+  }
+
+  activity(a: Activity): void {
+    if (!this.inDay) {
+      if (a.kind === "outcome")
+        this.sweepOutcomes.set(a.outcome.status, (this.sweepOutcomes.get(a.outcome.status) ?? 0) + 1);
+      if (a.kind === "dead-letter") this.deadLetters.push(deadLetter(a));
+      return;
+    }
+    const t = `+${formatMs(performance.now() - this.changeStart)}`.padStart(8);
+    switch (a.kind) {
+      case "detected":
+        if (a.requests + a.alerts === 0) return;
+        this.out(
+          `   ${t}  detected (${a.source === "cloudtrail" ? "CloudTrail event" : "Config compliance change"}): ` +
+            plural(a.requests, "remediation request") +
+            (a.alerts ? `, ${plural(a.alerts, "alert")}` : ""),
+        );
+        return;
+      case "outcome": {
+        const o = a.outcome;
+        if (o.status === "skipped") {
+          this.duplicates++;
+          return;
+        }
+        const verb =
+          o.status === "succeeded"
+            ? `fixed and verified (${o.calls.join(", ")})`
+            : o.status === "awaiting-approval"
+              ? `waiting for approval${o.approvalCommand ? `: ${o.approvalCommand}` : ""}`
+              : o.status === "notified"
+                ? "notified (notify-only)"
+                : `${o.status}: ${o.reason}`;
+        this.out(`   ${t}  ${o.policyId} on ${shortId(o.resource.id)}: ${verb}`);
+        if (o.status === "succeeded" && a.latencyMs !== undefined) this.latencies.push(a.latencyMs);
+        return;
+      }
+      case "dead-letter": {
+        const d = deadLetter(a);
+        this.deadLetters.push(d);
+        this.out(`   ${t}  dead-lettered to ${d.queue}: ${d.reason ?? "no reason logged"}`);
+        return;
+      }
+      case "invocation-failed":
+        if (a.final) this.out(`   ${t}  ${a.function} failed for good: ${a.error}`);
+        return;
+    }
+  }
+
+  dayDone(day: DaySummary): void {
+    const lat = latencyStats(this.latencies);
+    const parts = [
+      `${day.changes.length} changes played`,
+      `${day.counts.detections} events judged`,
+      `${day.counts.outcomes.fixed ?? 0} fixed in all`,
+    ];
+    if (lat) parts.push(`change to verified fix p50 ${formatMs(lat.p50)}, p99 ${formatMs(lat.p99)}`);
+    if (this.duplicates > 0) parts.push(`${this.duplicates} repeat deliveries found nothing left to fix`);
+    this.out(`   ${parts.join("; ")}`);
+    if (day.approved.length === 0 && (day.counts.outcomes["awaiting-approval"] ?? 0) > 0)
+      this.out(`   Fixes waiting for approval stay open (release them here with --approve-as <name>)`);
+  }
+}
+
+function deadLetter(a: Extract<Activity, { kind: "dead-letter" }>) {
+  let subject: string | undefined;
+  try {
+    const s = (JSON.parse(a.body) as { Subject?: unknown }).Subject;
+    if (typeof s === "string") subject = s;
+  } catch {
+    subject = undefined;
+  }
+  return {
+    queue: a.queue,
+    messageId: a.messageId,
+    ...(a.reason ? { reason: a.reason } : {}),
+    ...(subject ? { subject } : {}),
+  };
+}
+
+/** Who made a call, as a person would say it. */
+export function principalLabel(userIdentity: JsonObject): string {
+  const type = userIdentity.type;
+  if (type === "Root") return "root user";
+  if (type === "IAMUser") return `IAM user ${String(userIdentity.userName)}`;
+  const arn = String(userIdentity.arn ?? "");
+  const m = /:assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+  if (!m) return arn || String(type);
+  const [, role, session] = m as unknown as [string, string, string];
+  if (role.startsWith("AWSReservedSSO_")) return `${session} (console)`;
+  return `${role} (${session})`;
+}
+
+function shortId(id: string): string {
+  const queue = /^https:\/\/sqs\.[^/]+\/\d+\/(.+)$/.exec(id);
+  if (queue) return queue[1] as string;
+  const arn = /^arn:aws:(sns|sqs):[^:]*:\d*:(.+)$/.exec(id);
+  if (arn) return arn[2] as string;
+  const stage = /\/restapis\/([^/]+)\/stages\/([^/]+)$/.exec(id);
+  if (stage) return `${stage[1]}/${stage[2]}`;
+  return id;
+}
+
+function plural(n: number, what: string, whats = `${what}s`): string {
+  return `${n} ${n === 1 ? what : whats}`;
+}
+
+function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms >= 120_000) return `${(ms / 60_000).toFixed(0)} min`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function latencyStats(values: number[]): { count: number; p50: number; p99: number } | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
+  return { count: sorted.length, p50: Math.round(at(0.5)), p99: Math.round(at(0.99)) };
 }
 
 function verdictKey(e: { policyId: string; resourceType: string; resourceId: string; compliance: string }): string {

@@ -1,0 +1,206 @@
+import { once } from "node:events";
+import { generateTrail } from "../../fleet/trail";
+import { athenaClient, cloudTrailTableDdl, renderAthenaAudit, runAthenaAudit } from "../../lib/audit/athena";
+import type { AuditReport } from "../../lib/audit/model";
+import { renderAudit, type AuditFormat } from "../../lib/audit/render";
+import { runAudit } from "../../lib/audit/run";
+import { AuditInputError } from "../../lib/audit/source";
+import { EXIT } from "../exit";
+import { loadPack, packSpec, UsageError } from "../pack";
+import { OutputFile } from "../output";
+import { Progress, formatBytes } from "../progress";
+
+export interface AuditCommandOptions {
+  trail: string;
+  records?: string;
+  from?: string;
+  to?: string;
+  accounts?: string[];
+  regions?: string[];
+  format: AuditFormat;
+  out?: string;
+  policies?: string[];
+  exemptions?: string;
+  workers?: number;
+  progress?: boolean;
+  strict?: boolean;
+  ciRoles?: string;
+  failOnOpen?: boolean;
+  engine?: "local" | "athena";
+  database?: string;
+  workgroup?: string;
+  table?: string;
+  outputLocation?: string;
+}
+
+/** yyyy-mm-dd from a date or an ISO timestamp (its UTC day). */
+export function auditDate(value: string, what: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})(T.*)?$/.exec(value.trim());
+  if (!m || Number.isNaN(Date.parse(m[2] ? value : `${m[1]}T00:00:00Z`))) {
+    throw new UsageError(`${what}: "${value}" is not a date (yyyy-mm-dd)`);
+  }
+  return m[2] ? new Date(value).toISOString().slice(0, 10) : (m[1] as string);
+}
+
+function list(values: string[] | undefined): string[] | undefined {
+  const out = (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  return out.length > 0 ? out : undefined;
+}
+
+export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
+  if (opts.engine === "athena") return auditAthenaCommand(opts);
+  if (!opts.trail) throw new UsageError("audit: --trail is required (a directory or s3://bucket/prefix)");
+  const err = (line: string) => process.stderr.write(line + "\n");
+  const from = opts.from ? auditDate(opts.from, "--from") : undefined;
+  const to = opts.to ? auditDate(opts.to, "--to") : undefined;
+  if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+  const accounts = list(opts.accounts);
+  for (const a of accounts ?? [])
+    if (!/^\d{12}$/.test(a)) throw new UsageError(`--accounts: "${a}" is not a 12-digit account id`);
+  const regions = list(opts.regions);
+  let ciRoles: RegExp | undefined;
+  if (opts.ciRoles) {
+    try {
+      ciRoles = new RegExp(opts.ciRoles, "i");
+    } catch (e) {
+      throw new UsageError(`--ci-roles: ${(e as Error).message}`);
+    }
+  }
+  const spec = packSpec({
+    ...(opts.policies ? { policies: opts.policies } : {}),
+    ...(opts.exemptions ? { exemptions: opts.exemptions } : {}),
+  });
+  const pack = loadPack(spec, err);
+  if (pack.problems.length > 0) {
+    err(`guardrail: ${pack.problems.length} problem(s) in the policies; fix them (guardrail validate) first`);
+    return EXIT.usage;
+  }
+  const file = opts.out ? await OutputFile.open(opts.out) : undefined;
+  let committed = false;
+  try {
+    const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
+    const started = Date.now();
+    const report: AuditReport = await runAudit({
+      trail: opts.trail,
+      ...(opts.records ? { records: opts.records } : {}),
+      filters: { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) },
+      pack: spec,
+      engine: pack.engine,
+      ...(opts.workers ? { workers: opts.workers } : {}),
+      ...(opts.strict ? { strict: true } : {}),
+      ...(ciRoles ? { ciRoles } : {}),
+      onProgress: (p) => {
+        const secs = Math.max((Date.now() - started) / 1000, 0.001);
+        progress.update(
+          `auditing: ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytes)} (${formatBytes(p.bytes / secs)}/s), ${p.records.toLocaleString("en-US")} records (${Math.round(p.records / secs).toLocaleString("en-US")}/s)`,
+        );
+      },
+    }); // prettier-ignore
+    progress.done();
+    const text = renderAudit(report, opts.format);
+    if (file) {
+      file.stream.write(text);
+      await file.commit();
+      committed = true;
+      err(`audit report written to ${opts.out}`);
+    } else if (!process.stdout.write(text)) {
+      await once(process.stdout, "drain");
+    }
+    for (const s of report.coverage.skipped) err(`error: ${s.file}: ${s.reason}`);
+    if (report.coverage.files === 0) err(`warning: no CloudTrail log file matched under ${opts.trail}`);
+    if (report.coverage.filesSkipped > 0) return EXIT.incomplete;
+    if (opts.failOnOpen && (report.remediation.open > 0 || report.policyViolations.total > 0)) return EXIT.findings;
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof AuditInputError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    if (file && !committed) await file.abort();
+  }
+}
+
+export interface AuditSampleOptions {
+  dir: string;
+  seed: number;
+  days: number;
+  recordsPerDay: number;
+}
+
+export async function auditSampleCommand(opts: AuditSampleOptions): Promise<number> {
+  const progress = new Progress();
+  const m = await generateTrail({
+    seed: opts.seed,
+    outDir: opts.dir,
+    days: opts.days,
+    recordsPerDay: opts.recordsPerDay,
+    onProgress: (done, total) => progress.update(`generating: ${done}/${total} log files`),
+  });
+  progress.done();
+  const t = m.truth;
+  process.stdout.write(
+    `${t.records.toLocaleString("en-US")} CloudTrail records (${formatBytes(t.bytes)}) in ${t.files} log files under ${opts.dir}/AWSLogs/${m.orgId}\n` +
+      `${t.remediationRecords} remediation records under ${opts.dir}/records\n` +
+      `next: guardrail audit --trail ${opts.dir} --records ${opts.dir}/records --format html --out audit.html\n`,
+  );
+  return EXIT.ok;
+}
+
+async function auditAthenaCommand(opts: AuditCommandOptions): Promise<number> {
+  if (!opts.database || !opts.workgroup) throw new UsageError("--engine athena needs --database and --workgroup");
+  if (opts.format === "html")
+    throw new UsageError("--engine athena writes md, json or csv (the HTML needs the local engine)");
+  const from = opts.from ? auditDate(opts.from, "--from") : undefined;
+  const to = opts.to ? auditDate(opts.to, "--to") : undefined;
+  const accounts = list(opts.accounts);
+  const regions = list(opts.regions);
+  const table = opts.table ?? "cloudtrail_org";
+  const file = opts.out ? await OutputFile.open(opts.out) : undefined;
+  let committed = false;
+  try {
+    const result = await runAthenaAudit(
+      athenaClient(),
+      table,
+      { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) },
+      { database: opts.database, workgroup: opts.workgroup, ...(opts.outputLocation ? { outputLocation: opts.outputLocation } : {}) },
+    ); // prettier-ignore
+    const text = renderAthenaAudit(result, opts.format as "md" | "json" | "csv", table);
+    if (file) {
+      file.stream.write(text);
+      await file.commit();
+      committed = true;
+    } else if (!process.stdout.write(text)) {
+      await once(process.stdout, "drain");
+    }
+    return EXIT.ok;
+  } finally {
+    if (file && !committed) await file.abort();
+  }
+}
+
+export interface AthenaDdlOptions {
+  table: string;
+  location: string;
+  accounts?: string[];
+  regions?: string[];
+  from: string;
+}
+
+export function auditAthenaDdlCommand(opts: AthenaDdlOptions): number {
+  try {
+    const ddl = cloudTrailTableDdl({
+      table: opts.table,
+      location: opts.location,
+      accounts: list(opts.accounts) ?? [],
+      regions: list(opts.regions) ?? [],
+      from: auditDate(opts.from, "--from"),
+    });
+    process.stdout.write(`${ddl};\n`);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError((e as Error).message);
+  }
+}

@@ -1,0 +1,587 @@
+import type { RemediationRecord } from "../remediation/worker/record";
+import { ACTOR_KINDS, type ActorKind, type AuditEvent } from "./facts";
+import { guidKey, IdSet, type IdList } from "./idset";
+
+/**
+ * The audit report model (issue 5, sections 1–7), built from audit events (facts.ts) and remediation records.
+ * Pure: the accumulator takes what the readers give it, in file order, and `finish` returns plain data every
+ * format renders. Memory grows with the number of distinct accounts, principals, days and with the findings
+ * (violations, breaking changes, denied calls), not with the number of records: plain mutating calls are counted,
+ * not kept, and the eventIDs used for deduplication are dropped once their date folder is out of the window.
+ */
+
+export interface Count {
+  key: string;
+  count: number;
+}
+
+export interface DurationStats {
+  key: string;
+  /** Changes fixed and verified (the ones with a time to remediate). */
+  count: number;
+  medianMs: number;
+  p90Ms: number;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface Coverage {
+  files: number;
+  filesSkipped: number;
+  /** Records after deduplication by eventID. */
+  records: number;
+  /** Mutating records (readOnly not true) after deduplication, failed calls included. */
+  mutating: number;
+  duplicates: number;
+  bytes: number;
+  accounts: string[];
+  regions: string[];
+  /** First and last date folder read, yyyy-mm-dd. */
+  firstDate?: string;
+  lastDate?: string;
+  /** Earliest and latest eventTime of the calls the report is about. */
+  firstEventTime?: string;
+  lastEventTime?: string;
+  remediationRecords: number;
+  skipped: SkippedFile[];
+}
+
+export interface CallRow {
+  eventID: string;
+  eventTime: string;
+  accountId: string;
+  region: string;
+  eventName: string;
+  service: string;
+  principal: string;
+  actor: ActorKind;
+  sourceIPAddress: string;
+}
+
+export interface PolicyViolationRow extends CallRow {
+  policyId: string;
+  severity: string;
+  annotation: string;
+}
+
+export interface DeniedRow extends CallRow {
+  errorCode: string;
+  resources: string[];
+}
+
+export interface BreakingChangeRow {
+  /** The CloudTrail eventID of the change (the remediation request's correlation id). */
+  eventID: string;
+  changedAt: string;
+  accountId: string;
+  region: string;
+  eventName: string;
+  principal: string;
+  sourceIPAddress: string;
+  policyId: string;
+  severity: string;
+  resourceType: string;
+  resourceId: string;
+  team: string;
+  detectedAt: string;
+  /** The last record's outcome and status (lib/remediation/worker/record.ts). */
+  outcome: string;
+  status: string;
+  recordId: string;
+  /** Attempts (records) for this change and policy. */
+  attempts: number;
+  verification?: { compliance: string; verifiedAt: string };
+  /** From the change to the verified fix; fixed changes only. */
+  timeToRemediateMs?: number;
+  open: boolean;
+  /** The change itself was found in the trail read (false: outside the range or the trail). */
+  inTrail: boolean;
+}
+
+export interface RepeatOffender {
+  principal: string;
+  breaks: number;
+  policies: string[];
+  accounts: string[];
+}
+
+export interface AuditReport {
+  tool: { name: "guardrail"; version: string };
+  generatedAt: string;
+  trail: string;
+  records?: string;
+  filters: { from?: string; to?: string; accounts?: string[]; regions?: string[] };
+  coverage: Coverage;
+  /** 1. Successful mutating calls on governed resources. */
+  changes: {
+    total: number;
+    byAccount: Count[];
+    byService: Count[];
+    byPrincipal: Count[];
+    byDay: Count[];
+    byResourceType: Count[];
+  };
+  /** 2. Violations of CloudTrail-subject policies. */
+  policyViolations: { total: number; byPolicy: Count[]; byDay: Count[]; rows: PolicyViolationRow[] };
+  /** 3. Changes that broke a resource policy, joined with the remediation records. */
+  remediation: {
+    total: number;
+    open: number;
+    fixed: number;
+    byOutcome: Count[];
+    timeToRemediate: {
+      overall: DurationStats;
+      byAccount: DurationStats[];
+      byTeam: DurationStats[];
+      byPolicy: DurationStats[];
+    };
+    rows: BreakingChangeRow[];
+  };
+  /** 4. Who made the governed changes: pipeline vs the rest. */
+  actors: { byKind: Count[]; outsidePipeline: Count[]; pipeline: Count[] };
+  /** 5. Denied calls on governed resources. */
+  denied: { total: number; byErrorCode: Count[]; byPrincipal: Count[]; rows: DeniedRow[] };
+  /** 6. Principals whose changes broke policies more than once. */
+  repeatOffenders: RepeatOffender[];
+}
+
+export interface AuditFilters {
+  /** yyyy-mm-dd, inclusive. */
+  from?: string;
+  to?: string;
+  accounts?: string[];
+  regions?: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+function bump(m: Map<string, number>, key: string, by = 1): void {
+  m.set(key, (m.get(key) ?? 0) + by);
+}
+
+/** Counts, largest first, then by key (stable output). */
+export function counts(m: Map<string, number>): Count[] {
+  return [...m.entries()]
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function byKey(m: Map<string, number>): Count[] {
+  return [...m.entries()].map(([key, count]) => ({ key, count })).sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+/** Nearest-rank percentile of sorted values (p in 0..100). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] as number;
+}
+
+/** Median as the mean of the two middle values for an even count. */
+export function medianOf(sorted: readonly number[]): number {
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export function durationStats(key: string, values: readonly number[]): DurationStats {
+  const s = [...values].sort((a, b) => a - b);
+  return { key, count: s.length, medianMs: medianOf(s), p90Ms: percentile(s, 90) };
+}
+
+function dayIndex(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+
+const CLOSED_OUTCOMES = new Set(["fixed", "already-compliant", "resource-gone", "exempt", "not-applicable"]);
+
+function callRow(e: AuditEvent): CallRow {
+  return {
+    eventID: e.eventID,
+    eventTime: e.eventTime,
+    accountId: e.accountId,
+    region: e.region,
+    eventName: e.eventName,
+    service: e.service,
+    principal: e.principal,
+    actor: e.actor,
+    sourceIPAddress: e.sourceIPAddress,
+  };
+}
+
+function byTime<T extends { eventTime?: string; changedAt?: string; eventID: string }>(a: T, b: T): number {
+  const ta = a.eventTime ?? a.changedAt ?? "";
+  const tb = b.eventTime ?? b.changedAt ?? "";
+  return ta < tb ? -1 : ta > tb ? 1 : a.eventID < b.eventID ? -1 : a.eventID > b.eventID ? 1 : 0;
+}
+
+/** What a file read gives the accumulator (see read.ts). */
+export interface FileFacts {
+  file: string;
+  /** The key's date folder, yyyy-mm-dd. */
+  date: string;
+  accountId: string;
+  region: string;
+  bytes: number;
+  records: number;
+  /** Read-only records: counted, not kept. */
+  readOnly: IdList;
+  /** Mutating records that name no governed resource and break no policy: counted, not kept. */
+  mutating: IdList;
+  /** The records the report is about: changes to governed resources and policy violations. */
+  events: AuditEvent[];
+}
+
+/**
+ * Takes file results in date-folder order (the readers sort the listing by date) and counts them. Deduplication
+ * by eventID: CloudTrail may deliver a record twice, in files delivered close together; ids are remembered for
+ * the date folders within `dedupeWindowDays` of the current one (default 1: the same and the previous day).
+ */
+export class AuditAccumulator {
+  private readonly seen = new Map<number, IdSet>();
+  private readonly dedupeWindowDays: number;
+  private readonly wantedChanges: Set<string>;
+  private readonly foundChanges = new Set<string>();
+  private readonly changePrincipal = new Map<string, { principal: string; ip: string; eventName: string }>();
+
+  private files = 0;
+  private bytes = 0;
+  private records = 0;
+  private mutating = 0;
+  private duplicates = 0;
+  private readonly skipped: SkippedFile[] = [];
+  private readonly accounts = new Set<string>();
+  private readonly regions = new Set<string>();
+  private firstDate: string | undefined;
+  private lastDate: string | undefined;
+  private firstEventTime: string | undefined;
+  private lastEventTime: string | undefined;
+
+  private readonly changes = {
+    account: new Map<string, number>(),
+    service: new Map<string, number>(),
+    principal: new Map<string, number>(),
+    day: new Map<string, number>(),
+    type: new Map<string, number>(),
+    actor: new Map<string, number>(),
+    outside: new Map<string, number>(),
+    pipeline: new Map<string, number>(),
+    total: 0,
+  };
+  private readonly violations: PolicyViolationRow[] = [];
+  private readonly denied: DeniedRow[] = [];
+
+  constructor(opts: { dedupeWindowDays?: number; wantedChanges?: Iterable<string> } = {}) {
+    this.dedupeWindowDays = opts.dedupeWindowDays ?? 1;
+    this.wantedChanges = new Set(opts.wantedChanges ?? []);
+  }
+
+  skip(file: string, reason: string): void {
+    this.skipped.push({ file, reason });
+  }
+
+  /** The day's id set (pruning the days that left the window when a new day starts). */
+  private setFor(day: number): IdSet {
+    let set = this.seen.get(day);
+    if (!set) {
+      set = new IdSet();
+      this.seen.set(day, set);
+      for (const d of this.seen.keys()) if (d < day - this.dedupeWindowDays) this.seen.delete(d);
+    }
+    return set;
+  }
+
+  /** True the first time a GUID key is seen within the window. */
+  private freshKey(hi: number, lo: number, day: number): boolean {
+    const set = this.setFor(day);
+    if (set.has(hi, lo)) return this.duplicate();
+    for (let d = day - this.dedupeWindowDays; d <= day + this.dedupeWindowDays; d++) {
+      if (d !== day && this.seen.get(d)?.has(hi, lo)) return this.duplicate();
+    }
+    set.add(hi, lo);
+    return true;
+  }
+
+  private freshString(id: string, day: number): boolean {
+    for (let d = day - this.dedupeWindowDays; d <= day + this.dedupeWindowDays; d++) {
+      if (d !== day && this.seen.get(d)?.hasString(id)) return this.duplicate();
+    }
+    return this.setFor(day).addString(id) || this.duplicate();
+  }
+
+  private duplicate(): false {
+    this.duplicates++;
+    return false;
+  }
+
+  private freshId(id: string, day: number): boolean {
+    const k = guidKey(id);
+    return k ? this.freshKey(k[0], k[1], day) : this.freshString(id, day);
+  }
+
+  private countIds(list: IdList, day: number, mutating: boolean): void {
+    const k = list.keys;
+    for (let i = 0; i < k.length; i += 2) {
+      if (this.freshKey(k[i] as number, k[i + 1] as number, day)) {
+        this.records++;
+        if (mutating) this.mutating++;
+      }
+    }
+    for (const id of list.other) {
+      if (this.freshString(id, day)) {
+        this.records++;
+        if (mutating) this.mutating++;
+      }
+    }
+  }
+
+  add(f: FileFacts): void {
+    this.files++;
+    this.bytes += f.bytes;
+    this.accounts.add(f.accountId);
+    this.regions.add(f.region);
+    if (!this.firstDate || f.date < this.firstDate) this.firstDate = f.date;
+    if (!this.lastDate || f.date > this.lastDate) this.lastDate = f.date;
+    const day = dayIndex(f.date);
+    this.countIds(f.readOnly, day, false);
+    this.countIds(f.mutating, day, true);
+    // Records without an eventID cannot be deduplicated; they are counted once each.
+    for (const e of f.events) if (e.eventID === "" || this.freshId(e.eventID, day)) this.addEvent(e);
+  }
+
+  private addEvent(e: AuditEvent): void {
+    this.records++;
+    if (!this.firstEventTime || e.eventTime < this.firstEventTime) this.firstEventTime = e.eventTime;
+    if (!this.lastEventTime || e.eventTime > this.lastEventTime) this.lastEventTime = e.eventTime;
+    if (e.mutating) this.mutating++;
+    for (const v of e.violations) this.violations.push({ ...callRow(e), ...v });
+    if (e.denied && e.resources.length > 0) {
+      this.denied.push({ ...callRow(e), errorCode: e.errorCode ?? "", resources: e.resources });
+    }
+    if (this.wantedChanges.has(e.eventID)) {
+      this.foundChanges.add(e.eventID);
+      this.changePrincipal.set(e.eventID, { principal: e.principal, ip: e.sourceIPAddress, eventName: e.eventName });
+    }
+    if (!e.mutating || e.errorCode || e.resources.length === 0) return;
+    const c = this.changes;
+    c.total++;
+    bump(c.account, e.accountId);
+    bump(c.service, e.service);
+    bump(c.principal, e.principal);
+    bump(c.day, e.eventTime.slice(0, 10));
+    for (const t of new Set(e.resources.map((r) => r.slice(0, r.indexOf("|"))))) bump(c.type, t);
+    bump(c.actor, e.actor);
+    bump(e.actor === "ci" || e.actor === "service" ? c.pipeline : c.outside, `${e.actor}\t${e.principal}`);
+  }
+
+  finish(opts: {
+    trail: string;
+    records?: string;
+    filters: AuditFilters;
+    remediationRecords: readonly RemediationRecord[];
+    version: string;
+    now: Date;
+  }): AuditReport {
+    const c = this.changes;
+    const violations = [...this.violations].sort(byTime);
+    const denied = [...this.denied].sort(byTime);
+    const breaking = this.breakingChanges(opts.remediationRecords);
+    const ttr = (rows: BreakingChangeRow[], key: (r: BreakingChangeRow) => string): DurationStats[] => {
+      const groups = new Map<string, number[]>();
+      for (const r of rows) {
+        if (r.timeToRemediateMs === undefined) continue;
+        const k = key(r);
+        const list = groups.get(k) ?? [];
+        list.push(r.timeToRemediateMs);
+        groups.set(k, list);
+      }
+      return [...groups.entries()].map(([k, v]) => durationStats(k, v)).sort((a, b) => (a.key < b.key ? -1 : 1));
+    };
+    const outcomes = new Map<string, number>();
+    for (const r of breaking) bump(outcomes, r.outcome);
+    const violationDays = new Map<string, number>();
+    const violationPolicies = new Map<string, number>();
+    for (const v of violations) {
+      bump(violationDays, v.eventTime.slice(0, 10));
+      bump(violationPolicies, v.policyId);
+    }
+    const deniedCodes = new Map<string, number>();
+    const deniedPrincipals = new Map<string, number>();
+    for (const d of denied) {
+      bump(deniedCodes, d.errorCode);
+      bump(deniedPrincipals, d.principal);
+    }
+    const actorCounts = new Map<string, number>(ACTOR_KINDS.map((k) => [k, c.actor.get(k) ?? 0]));
+    return {
+      tool: { name: "guardrail", version: opts.version },
+      generatedAt: opts.now.toISOString(),
+      trail: opts.trail,
+      ...(opts.records ? { records: opts.records } : {}),
+      filters: opts.filters,
+      coverage: {
+        files: this.files,
+        filesSkipped: this.skipped.length,
+        records: this.records,
+        mutating: this.mutating,
+        duplicates: this.duplicates,
+        bytes: this.bytes,
+        accounts: [...this.accounts].sort(),
+        regions: [...this.regions].sort(),
+        ...(this.firstDate ? { firstDate: this.firstDate, lastDate: this.lastDate } : {}),
+        ...(this.firstEventTime ? { firstEventTime: this.firstEventTime, lastEventTime: this.lastEventTime } : {}),
+        remediationRecords: opts.remediationRecords.length,
+        skipped: [...this.skipped].sort((a, b) => (a.file < b.file ? -1 : 1)),
+      },
+      changes: {
+        total: c.total,
+        byAccount: counts(c.account),
+        byService: counts(c.service),
+        byPrincipal: counts(c.principal),
+        byDay: byKey(c.day),
+        byResourceType: counts(c.type),
+      },
+      policyViolations: {
+        total: violations.length,
+        byPolicy: counts(violationPolicies),
+        byDay: byKey(violationDays),
+        rows: violations,
+      },
+      remediation: {
+        total: breaking.length,
+        open: breaking.filter((r) => r.open).length,
+        fixed: breaking.filter((r) => r.timeToRemediateMs !== undefined).length,
+        byOutcome: counts(outcomes),
+        timeToRemediate: {
+          overall: durationStats(
+            "all",
+            breaking.flatMap((r) => (r.timeToRemediateMs === undefined ? [] : [r.timeToRemediateMs])),
+          ),
+          byAccount: ttr(breaking, (r) => r.accountId),
+          byTeam: ttr(breaking, (r) => r.team),
+          byPolicy: ttr(breaking, (r) => r.policyId),
+        },
+        rows: breaking,
+      },
+      actors: {
+        byKind: [...actorCounts.entries()].map(([key, count]) => ({ key, count })),
+        outsidePipeline: counts(c.outside),
+        pipeline: counts(c.pipeline),
+      },
+      denied: {
+        total: denied.length,
+        byErrorCode: counts(deniedCodes),
+        byPrincipal: counts(deniedPrincipals),
+        rows: denied,
+      },
+      repeatOffenders: repeatOffenders(violations, breaking),
+    };
+  }
+
+  /** One row per (change, policy, resource): the last record wins, a fix in any attempt closes it. */
+  private breakingChanges(records: readonly RemediationRecord[]): BreakingChangeRow[] {
+    const groups = new Map<string, RemediationRecord[]>();
+    for (const r of records) {
+      const ref = resourceOf(r);
+      const k = `${r.correlationId}|${r.policy.id}|${ref.type}|${ref.id}`;
+      const list = groups.get(k) ?? [];
+      list.push(r);
+      groups.set(k, list);
+    }
+    const rows: BreakingChangeRow[] = [];
+    for (const list of groups.values()) {
+      list.sort((a, b) => (a.timings.finishedAt < b.timings.finishedAt ? -1 : 1));
+      const last = list[list.length - 1] as RemediationRecord;
+      const fixed = list.find((r) => r.outcome === "fixed");
+      const ref = resourceOf(last);
+      const cause = last.cause as { eventName?: string; principal?: string; sourceIPAddress?: string };
+      const seen = this.changePrincipal.get(last.correlationId);
+      const verification = (fixed ?? last).verification;
+      const ttrMs = fixed
+        ? (fixed.timings.changeToVerifiedFixMs ??
+          (fixed.verification
+            ? Date.parse(fixed.verification.verifiedAt) - Date.parse(fixed.timings.changedAt)
+            : undefined))
+        : undefined;
+      rows.push({
+        eventID: last.correlationId,
+        changedAt: last.timings.changedAt,
+        accountId: ref.accountId,
+        region: ref.region,
+        eventName: seen?.eventName ?? cause.eventName ?? "",
+        principal: seen?.principal ?? last.principal ?? cause.principal ?? "unknown",
+        sourceIPAddress: seen?.ip ?? cause.sourceIPAddress ?? "",
+        policyId: last.policy.id,
+        severity: last.policy.severity,
+        resourceType: ref.type,
+        resourceId: ref.id,
+        team: teamOf(last),
+        detectedAt: list[0]?.timings.detectedAt ?? last.timings.detectedAt,
+        outcome: (fixed ?? last).outcome,
+        status: (fixed ?? last).status,
+        recordId: (fixed ?? last).recordId,
+        attempts: list.length,
+        ...(verification
+          ? { verification: { compliance: verification.compliance, verifiedAt: verification.verifiedAt } }
+          : {}),
+        ...(ttrMs !== undefined && Number.isFinite(ttrMs) ? { timeToRemediateMs: ttrMs } : {}),
+        open: !list.some((r) => CLOSED_OUTCOMES.has(r.outcome)),
+        inTrail: this.foundChanges.has(last.correlationId),
+      });
+    }
+    return rows.sort(byTime);
+  }
+}
+
+function resourceOf(r: RemediationRecord): { type: string; id: string; accountId: string; region: string } {
+  const req = r.request as { resource?: { type?: string; id?: string; accountId?: string; region?: string } };
+  const res = r.before ?? r.after;
+  return {
+    type: req.resource?.type ?? res?.type ?? "",
+    id: req.resource?.id ?? res?.id ?? "",
+    accountId: req.resource?.accountId ?? res?.accountId ?? "",
+    region: req.resource?.region ?? res?.region ?? "",
+  };
+}
+
+/** The owning team: the resource's `team` tag (before the fix, else after), else "untagged". */
+export function teamOf(r: RemediationRecord): string {
+  return r.before?.tags?.team ?? r.after?.tags?.team ?? "untagged";
+}
+
+function repeatOffenders(violations: PolicyViolationRow[], breaking: BreakingChangeRow[]): RepeatOffender[] {
+  const by = new Map<string, { breaks: number; policies: Set<string>; accounts: Set<string> }>();
+  const add = (principal: string, policy: string, account: string) => {
+    const o = by.get(principal) ?? { breaks: 0, policies: new Set(), accounts: new Set() };
+    o.breaks++;
+    o.policies.add(policy);
+    o.accounts.add(account);
+    by.set(principal, o);
+  };
+  for (const v of violations) add(v.principal, v.policyId, v.accountId);
+  for (const b of breaking) add(b.principal, b.policyId, b.accountId);
+  return [...by.entries()]
+    .filter(([, o]) => o.breaks > 1)
+    .map(([principal, o]) => ({
+      principal,
+      breaks: o.breaks,
+      policies: [...o.policies].sort(),
+      accounts: [...o.accounts].sort(),
+    }))
+    .sort((a, b) => b.breaks - a.breaks || (a.principal < b.principal ? -1 : 1));
+}
+
+/** Whether a remediation record falls within the filters (its change time, account and region). */
+export function recordInFilters(r: RemediationRecord, f: AuditFilters): boolean {
+  const ref = resourceOf(r);
+  const day = r.timings.changedAt.slice(0, 10);
+  if (f.from && day < f.from) return false;
+  if (f.to && day > f.to) return false;
+  if (f.accounts && f.accounts.length > 0 && !f.accounts.includes(ref.accountId)) return false;
+  if (f.regions && f.regions.length > 0 && !f.regions.includes(ref.region)) return false;
+  return true;
+}

@@ -1,0 +1,53 @@
+import { gunzipSync } from "node:zlib";
+import { auditEvent, type AuditEvent, type FactOptions } from "./facts";
+import { idList } from "./idset";
+import { extractRecords, TrailFileError } from "./extract";
+import type { FileFacts } from "./model";
+import type { TrailFile } from "./source";
+
+/**
+ * The output chunk for gunzip: the uncompressed size from the gzip trailer (ISIZE, RFC 1952 §2.3.1, the size mod
+ * 2^32 of the last member), so zlib writes into one buffer instead of concatenating 16 KiB chunks (measured about
+ * 1.5-2x faster on CloudTrail files). Bounded: a wrong or huge ISIZE only costs more chunks.
+ */
+function outputChunk(gz: Uint8Array): number {
+  if (gz.length < 18) return 64 * 1024;
+  const isize = (gz[gz.length - 4] as number) | ((gz[gz.length - 3] as number) << 8) | ((gz[gz.length - 2] as number) << 16) | ((gz[gz.length - 1] as number) * 2 ** 24); // prettier-ignore
+  return Math.min(Math.max(isize + 1, 64 * 1024), 64 * 1024 * 1024);
+}
+
+/**
+ * One trail file, from its compressed bytes to the facts the accumulator counts: gunzip, extract (extract.ts),
+ * judge the candidates (facts.ts). Runs on a worker thread (worker.ts) or, without workers, in the main thread.
+ * Throws TrailFileError for a file that cannot be read (truncated gzip, invalid JSON, a record without eventTime).
+ */
+export function readTrailFile(file: TrailFile, gz: Uint8Array, opts: FactOptions & { strict?: boolean }): FileFacts {
+  let raw: Buffer;
+  try {
+    raw = gunzipSync(gz, { chunkSize: outputChunk(gz) });
+  } catch (e) {
+    throw new TrailFileError(`not a readable gzip file: ${(e as Error).message}`);
+  }
+  const x = extractRecords(raw, opts.strict ? { strict: true } : {});
+  const events: AuditEvent[] = [];
+  const readOnly = x.readOnlyIds;
+  const mutating: string[] = [];
+  for (const r of x.candidates) {
+    const e = auditEvent(r, opts);
+    if (e.resources.length > 0 || e.violations.length > 0 || e.eventID === "") events.push(e);
+    else (e.mutating ? mutating : readOnly).push(e.eventID);
+  }
+  return {
+    file: file.id,
+    date: file.date,
+    accountId: file.accountId,
+    region: file.region,
+    bytes: raw.length,
+    records: x.records,
+    readOnly: idList(readOnly),
+    mutating: idList(mutating),
+    events,
+  };
+}
+
+export { TrailFileError };

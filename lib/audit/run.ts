@@ -1,0 +1,114 @@
+import type { Engine } from "../engine/evaluate";
+import type { PackSpec } from "../pack";
+import { resourceAdapters } from "../resources/registry";
+import { VERSION } from "../version";
+import { DEFAULT_CI_ROLE_PATTERN } from "./facts";
+import { AuditAccumulator, type AuditFilters, type AuditReport, type FileFacts } from "./model";
+import { AuditPool } from "./pool";
+import { readTrailFile } from "./read";
+import { loadRemediationRecords } from "./records";
+import { fetchFile, listTrailFiles, parseLocation, type TrailFile } from "./source";
+import { packFacts, unpackFacts, type AuditFileResult } from "./worker";
+
+/**
+ * `guardrail audit` without the command line: remediation records first (their correlation ids say which changes
+ * to look for), then the trail's files, listed and pruned by key, fetched a few ahead, read on worker threads and
+ * counted in date order. A file that cannot be read is named in the report and skipped.
+ */
+
+export interface AuditProgress {
+  filesDone: number;
+  filesTotal: number;
+  /** Uncompressed bytes read. */
+  bytes: number;
+  records: number;
+}
+
+export interface AuditOptions {
+  trail: string;
+  records?: string;
+  filters: AuditFilters;
+  /** The pack the engine was built from: workers build the same one. */
+  pack: PackSpec;
+  engine: Engine;
+  workers?: number;
+  strict?: boolean;
+  ciRoles?: RegExp;
+  dedupeWindowDays?: number;
+  now?: Date;
+  onProgress?: (p: AuditProgress) => void;
+}
+
+export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
+  const ciRoles = opts.ciRoles ?? DEFAULT_CI_ROLE_PATTERN;
+  // Workers build their engines while this thread lists the trail and reads the remediation records.
+  const pool = AuditPool.start(
+    { pack: opts.pack, ciRoles: ciRoles.source, ...(opts.strict ? { strict: true } : {}) },
+    opts.workers,
+  );
+  try {
+    return await audit(opts, ciRoles, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Promise<AuditReport> {
+  const loaded = opts.records ? await loadRemediationRecords(opts.records, opts.filters) : undefined;
+  const acc = new AuditAccumulator({
+    ...(opts.dedupeWindowDays !== undefined ? { dedupeWindowDays: opts.dedupeWindowDays } : {}),
+    wantedChanges: (loaded?.records ?? []).map((r) => r.correlationId),
+  });
+  for (const s of loaded?.skipped ?? []) acc.skip(s.file, `remediation record: ${s.reason}`);
+
+  const files = await listTrailFiles(parseLocation(opts.trail), opts.filters);
+  const local = { engine: opts.engine, adapters: [...resourceAdapters().values()], ciRoles, strict: opts.strict };
+  let bytes = 0;
+  let records = 0;
+
+  const readOne = async (i: number): Promise<AuditFileResult> => {
+    const file = files[i] as TrailFile;
+    let data: Uint8Array;
+    try {
+      data = await fetchFile(file);
+    } catch (e) {
+      return { seq: i, failure: `could not be read: ${(e as Error).message}` };
+    }
+    if (pool.size > 0 && files.length > 1) return pool.read(i % pool.size, { seq: i, file, data });
+    try {
+      const f = readTrailFile(file, data, local);
+      return packFacts(i, f);
+    } catch (e) {
+      return { seq: i, failure: (e as Error).message };
+    }
+  };
+
+  // Files in flight (fetched or being read): enough to keep the workers and the network busy, few enough that
+  // memory does not grow with the trail.
+  const depth = Math.max(2, pool.size * 2 + 2);
+  const pending: (Promise<AuditFileResult> | undefined)[] = [];
+  for (let i = 0; i < Math.min(depth, files.length); i++) pending[i] = readOne(i);
+  for (let i = 0; i < files.length; i++) {
+    const r = await (pending[i] as Promise<AuditFileResult>);
+    pending[i] = undefined;
+    if (i + depth < files.length) pending[i + depth] = readOne(i + depth);
+    const file = files[i] as TrailFile;
+    if (r.failure !== undefined || !r.facts) {
+      acc.skip(file.id, r.failure ?? "no result");
+    } else {
+      const facts: FileFacts = unpackFacts(r.facts);
+      bytes += facts.bytes;
+      records += facts.records;
+      acc.add(facts);
+    }
+    opts.onProgress?.({ filesDone: i + 1, filesTotal: files.length, bytes, records });
+  }
+  return acc.finish({
+    trail: opts.trail,
+    ...(opts.records ? { records: opts.records } : {}),
+    filters: opts.filters,
+    remediationRecords: loaded?.records ?? [],
+    version: VERSION,
+    now: opts.now ?? new Date(),
+  });
+}

@@ -1,0 +1,133 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
+import { s3Client } from "../aws/clients";
+import { parseTrailKey } from "../cloudtrail/layout";
+import type { AuditFilters } from "./model";
+
+/**
+ * Where trail files and remediation records are read from: a local directory or `s3://bucket/prefix`. Listing
+ * prunes by the key alone (lib/cloudtrail/layout.ts parseTrailKey: log files only, no digests or Insights; date
+ * folder within --from/--to; account and region filters) before anything is read. S3 goes through the SDK client
+ * of lib/aws/clients.ts: paginated ListObjectsV2, one GetObject per file, its body read as it streams in.
+ */
+
+/** A trail or records location that cannot be listed (no such directory, no such bucket, access denied). */
+export class AuditInputError extends Error {
+  override name = "AuditInputError";
+}
+
+/** Lists a location, turning "it is not there" into an AuditInputError that names it. */
+export async function listing<T>(where: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { name?: string };
+    if (err.code === "ENOENT" || err.code === "ENOTDIR") throw new AuditInputError(`${where}: no such directory`);
+    if (err.name === "NoSuchBucket") throw new AuditInputError(`${where}: no such bucket`);
+    if (err.name === "AccessDenied") throw new AuditInputError(`${where}: access denied (s3:ListBucket)`);
+    throw e;
+  }
+}
+
+export type Location = { kind: "local"; dir: string } | { kind: "s3"; bucket: string; prefix: string };
+
+export function parseLocation(text: string): Location {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(text);
+  if (m) return { kind: "s3", bucket: m[1] as string, prefix: m[2] ?? "" };
+  return { kind: "local", dir: text };
+}
+
+export interface TrailFile {
+  /** Local path, or s3://bucket/key. */
+  id: string;
+  /** The S3 key or the path relative to the directory, `/`-separated. */
+  key: string;
+  date: string;
+  accountId: string;
+  region: string;
+  size: number;
+}
+
+/** Whether a listed key is a log file the filters keep. */
+export function keepKey(key: string, f: AuditFilters): Omit<TrailFile, "id" | "key" | "size"> | undefined {
+  const k = parseTrailKey(key);
+  if (!k || k.kind !== "CloudTrail" || !k.file.endsWith(".json.gz")) return undefined;
+  if (f.from && k.date < f.from) return undefined;
+  if (f.to && k.date > f.to) return undefined;
+  if (f.accounts && f.accounts.length > 0 && !f.accounts.includes(k.accountId)) return undefined;
+  if (f.regions && f.regions.length > 0 && !f.regions.includes(k.region)) return undefined;
+  return { date: k.date, accountId: k.accountId, region: k.region };
+}
+
+/** Date folder first (deduplication keeps a window of dates), then account, region and key. */
+export function byDateOrder(a: TrailFile, b: TrailFile): number {
+  if (a.date !== b.date) return a.date < b.date ? -1 : 1;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+async function walk(dir: string): Promise<{ path: string; size: number }[]> {
+  const out: { path: string; size: number }[] = [];
+  const visit = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true });
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await visit(p);
+      else if (e.isFile()) out.push({ path: p, size: 0 }); // sizes are not needed: no stat per file
+    }
+  };
+  await visit(dir);
+  return out;
+}
+
+/** The trail's log files the filters keep, in date order. */
+export async function listTrailFiles(loc: Location, filters: AuditFilters): Promise<TrailFile[]> {
+  const where = loc.kind === "local" ? loc.dir : `s3://${loc.bucket}/${loc.prefix}`;
+  return listing(where, () => listTrail(loc, filters));
+}
+
+async function listTrail(loc: Location, filters: AuditFilters): Promise<TrailFile[]> {
+  const files: TrailFile[] = [];
+  if (loc.kind === "local") {
+    for (const f of await walk(loc.dir)) {
+      const key = relative(loc.dir, f.path).split(sep).join("/");
+      // The directory may be the bucket's root, or a folder inside AWSLogs/: parse the absolute path.
+      const kept = keepKey(key, filters) ?? keepKey(f.path.split(sep).join("/"), filters);
+      if (kept) files.push({ id: f.path, key, size: f.size, ...kept });
+    }
+  } else {
+    const s3 = s3Client();
+    const pages = paginateListObjectsV2({ client: s3 }, { Bucket: loc.bucket, Prefix: loc.prefix || undefined });
+    for await (const page of pages) {
+      for (const o of page.Contents ?? []) {
+        if (!o.Key) continue;
+        const kept = keepKey(o.Key, filters);
+        if (kept) files.push({ id: `s3://${loc.bucket}/${o.Key}`, key: o.Key, size: o.Size ?? 0, ...kept });
+      }
+    }
+  }
+  return files.sort(byDateOrder);
+}
+
+/** A file's bytes as stored (compressed). */
+export async function fetchFile(file: TrailFile): Promise<Uint8Array> {
+  const loc = parseLocation(file.id);
+  if (loc.kind === "local") return readFile(file.id);
+  const out = await s3Client().send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.prefix }));
+  if (!out.Body) throw new Error(`${file.id}: empty GetObject body`);
+  return out.Body.transformToByteArray();
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return out;
+}

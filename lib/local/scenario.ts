@@ -1,0 +1,159 @@
+import * as apigateway from "@aws-sdk/client-api-gateway";
+import * as dynamodb from "@aws-sdk/client-dynamodb";
+import * as lambda from "@aws-sdk/client-lambda";
+import * as s3 from "@aws-sdk/client-s3";
+import * as sns from "@aws-sdk/client-sns";
+import * as sqs from "@aws-sdk/client-sqs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ConfigItem } from "../resources/config-item";
+import { isObject } from "../util/json";
+import { packageRoot } from "../util/package-root";
+import type { LocalAccountApi, Principal } from "./account/contract";
+import { principalCatalogue, type PrincipalName } from "./account/principals";
+
+/**
+ * A scenario (`guardrail demo --changes FILE`; the default is lib/local/scenarios/day.json): a list of SDK calls,
+ * each made by a named principal of the account, sent through a real SDK client routed to the local account.
+ * A call names its resource directly in `input`, or through `target` (a resource type and a policy it complies
+ * with now; its values fill {resourceId}, {resourceName}, {arn}, {restApiId}, {stageName}, {region},
+ * {accountId}). Errors name the file and the JSON pointer.
+ */
+
+export interface ScenarioCall {
+  time?: string;
+  description?: string;
+  principal: PrincipalName;
+  service: string;
+  operation: string;
+  target?: { resourceType: string; compliantWith?: string };
+  input: Record<string, unknown>;
+}
+
+export class ScenarioError extends Error {
+  constructor(file: string, pointer: string, message: string) {
+    super(`${file}: ${pointer || "(file)"}: ${message}`);
+    this.name = "ScenarioError";
+  }
+}
+
+type SdkPackage = Record<string, unknown>;
+const SERVICES: Record<string, { pkg: SdkPackage; client: string }> = {
+  "API Gateway": { pkg: apigateway, client: "APIGatewayClient" },
+  SQS: { pkg: sqs, client: "SQSClient" },
+  SNS: { pkg: sns, client: "SNSClient" },
+  S3: { pkg: s3, client: "S3Client" },
+  DynamoDB: { pkg: dynamodb, client: "DynamoDBClient" },
+  Lambda: { pkg: lambda, client: "LambdaClient" },
+};
+
+const PRINCIPALS: readonly string[] = ["guardrail", "ci-deploy", "console", "root"];
+
+export const DEFAULT_SCENARIO = () => join(packageRoot(), "lib", "local", "scenarios", "day.json");
+
+export function loadScenario(file: string): ScenarioCall[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ScenarioError(file, "", (e as Error).message);
+  }
+  if (!isObject(doc) || !Array.isArray(doc.calls)) throw new ScenarioError(file, "/calls", "must be a list of calls");
+  return doc.calls.map((c, i) => {
+    const at = `/calls/${i}`;
+    if (!isObject(c)) throw new ScenarioError(file, at, "must be an object");
+    if (typeof c.principal !== "string" || !PRINCIPALS.includes(c.principal)) {
+      throw new ScenarioError(file, `${at}/principal`, `must be one of ${PRINCIPALS.join(", ")}`);
+    }
+    const service = SERVICES[String(c.service)];
+    if (!service) throw new ScenarioError(file, `${at}/service`, `must be one of ${Object.keys(SERVICES).join(", ")}`);
+    if (typeof c.operation !== "string" || typeof service.pkg[`${c.operation}Command`] !== "function") {
+      throw new ScenarioError(file, `${at}/operation`, `${String(c.service)} has no operation ${String(c.operation)}`);
+    }
+    if (!isObject(c.input)) throw new ScenarioError(file, `${at}/input`, "must be the command's input object");
+    if (c.target !== undefined && (!isObject(c.target) || typeof c.target.resourceType !== "string")) {
+      throw new ScenarioError(file, `${at}/target`, "must be {resourceType, compliantWith?}");
+    }
+    return c as unknown as ScenarioCall;
+  });
+}
+
+function fill(value: unknown, vars: Record<string, string>): unknown {
+  if (typeof value === "string") return value.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+  if (Array.isArray(value)) return value.map((v) => fill(v, vars));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)]));
+  return value;
+}
+
+export function variablesOf(item: ConfigItem): Record<string, string> {
+  const stage = /\/restapis\/([^/]+)\/stages\/([^/]+)$/.exec(item.resourceId);
+  return {
+    resourceId: item.resourceId,
+    resourceName: item.resourceName ?? item.resourceId,
+    arn: item.arn ?? "",
+    region: item.region,
+    accountId: item.accountId,
+    restApiId: stage?.[1] ?? "",
+    stageName: stage?.[2] ?? "",
+  };
+}
+
+export interface PreparedCall {
+  call: ScenarioCall;
+  item?: ConfigItem;
+  principal: Principal;
+  region: string;
+  input: Record<string, unknown>;
+}
+
+/**
+ * Resolves each call's target (a resource not yet used, in the home account first, that `isCompliant` says
+ * complies with the policy) and fills its input.
+ */
+export function prepareCalls(
+  calls: ScenarioCall[],
+  account: LocalAccountApi,
+  isCompliant: (policyId: string, item: ConfigItem) => boolean,
+): PreparedCall[] {
+  const used = new Set<string>();
+  return calls.map((call) => {
+    let item: ConfigItem | undefined;
+    if (call.target) {
+      const candidates = account
+        .configItems({ resourceType: call.target.resourceType })
+        .filter((i) => !i.status.startsWith("ResourceDeleted"))
+        .sort((a, b) => Number(b.accountId === account.accountId) - Number(a.accountId === account.accountId));
+      item = candidates.find(
+        (i) =>
+          !used.has(`${i.resourceType}\n${i.resourceId}`) &&
+          (call.target?.compliantWith === undefined || isCompliant(call.target.compliantWith, i)),
+      );
+      if (!item) throw new Error(`no ${call.target.resourceType} complies with ${call.target.compliantWith} to change`);
+      used.add(`${item.resourceType}\n${item.resourceId}`);
+    }
+    const vars = item ? variablesOf(item) : {};
+    const accountId = item?.accountId ?? account.accountId;
+    return {
+      call,
+      item,
+      principal: principalCatalogue(accountId)[call.principal],
+      region: item?.region ?? account.region,
+      input: fill(call.input, vars) as Record<string, unknown>,
+    };
+  });
+}
+
+type Sendable = { send(command: unknown): Promise<unknown>; destroy(): void; middlewareStack: unknown };
+
+/** Sends one prepared call through a real SDK client attached to the account (as its principal: see LocalLoop.play). */
+export async function sendCall(account: LocalAccountApi, p: PreparedCall): Promise<unknown> {
+  const service = SERVICES[p.call.service] as { pkg: SdkPackage; client: string };
+  const Client = service.pkg[service.client] as new (c: object) => Sendable;
+  const Command = service.pkg[`${p.call.operation}Command`] as new (input: object) => unknown;
+  const client = account.attachClient(new Client({ region: p.region }));
+  try {
+    return await client.send(new Command(p.input));
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,91 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { generateTrail, type TrailManifest } from "../../fleet/trail";
+import type { AuditReport } from "../../lib/audit/model";
+import { trailLogKey } from "../../lib/cloudtrail/layout";
+
+/**
+ * `guardrail audit` as users run it: the built binary in a child process, so the files are read on worker threads
+ * (the unit tests, running from TypeScript sources, read them in one thread). Builds dist/ when it is missing.
+ */
+const ROOT = join(__dirname, "..", "..");
+const BIN = join(ROOT, "bin", "guardrail.js");
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true", NO_COLOR: "1" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let dir: string;
+let trail: TrailManifest;
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, "dist", "lib", "audit", "worker.js"))) {
+    execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+  }
+  dir = mkdtempSync(join(tmpdir(), "guardrail-audit-cli-"));
+  trail = await generateTrail({
+    seed: 17,
+    outDir: join(dir, "trail"),
+    days: 3,
+    recordsPerDay: 250,
+    recordsPerFile: 50,
+  });
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("guardrail audit (built CLI, worker threads)", () => {
+  it("teaches by example in --help", () => {
+    const r = run(["audit", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("$ guardrail audit --trail s3://");
+    expect(r.stdout).toContain("Exit codes");
+  });
+
+  it("reports the trail on worker threads exactly as the generator wrote it", () => {
+    const out = join(dir, "report.json");
+    const r = run(["audit", "--trail", join(dir, "trail"), "--records", join(dir, "trail", "records"), "--workers", "2", "--format", "json", "--out", out]); // prettier-ignore
+    expect(r.stderr).toContain("audit report written to");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, "utf8")) as AuditReport;
+    const t = trail.truth;
+    expect(report.coverage).toMatchObject({ files: t.files, filesSkipped: 0, records: t.records, mutating: t.mutating, duplicates: t.duplicates }); // prettier-ignore
+    expect(report.changes.total).toBe(t.governedChanges);
+    expect(Object.fromEntries(report.policyViolations.byPolicy.map((c) => [c.key, c.count]))).toEqual(
+      t.policyViolations,
+    );
+    expect(report.remediation).toMatchObject({ total: t.breaking, open: t.open, fixed: t.fixed });
+    expect(report.denied.total).toBe(t.deniedGoverned);
+  });
+
+  it("exits 3 and names the corrupt file; exits 2 on a location that does not exist", () => {
+    const bad = join(dir, "bad");
+    const key = trailLogKey({ accountId: "111122223333", region: "eu-west-1", deliveredAt: new Date("2026-05-01T10:00:00Z"), unique: "CORRUPTaaaaaaaaa" }); // prettier-ignore
+    mkdirSync(dirname(join(bad, key)), { recursive: true });
+    writeFileSync(join(bad, key), "not gzip");
+    const r = run(["audit", "--trail", bad, "--format", "md"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("CORRUPTaaaaaaaaa.json.gz: not a readable gzip file");
+    expect(r.stdout).toContain("**Incomplete:**");
+    const missing = run(["audit", "--trail", join(dir, "nope")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no such directory");
+    expect(run(["audit", "--trail", bad, "--from", "2026-13-01"]).code).toBe(2);
+  });
+
+  it("prints the Athena table; --engine athena asks for its database and workgroup", () => {
+    const ddl = run(["audit", "athena", "ddl", "--location", "s3://org-trail/AWSLogs/o-a1b2c3d4e5", "--accounts", "111122223333", "--regions", "eu-west-1", "--from", "2026-01-01"]); // prettier-ignore
+    expect(ddl.code).toBe(0);
+    expect(ddl.stdout).toMatch(/^CREATE EXTERNAL TABLE cloudtrail_org \(/);
+    const athena = run(["audit", "--engine", "athena", "--format", "md"]);
+    expect(athena.code).toBe(2);
+    expect(athena.stderr).toContain("--engine athena needs --database and --workgroup");
+  });
+});

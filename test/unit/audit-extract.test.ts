@@ -1,0 +1,180 @@
+import { gzipSync } from "node:zlib";
+import { extractRecords, isCandidate, TrailFileError } from "../../lib/audit/extract";
+import { actorKind, auditEvent, isDeniedCode } from "../../lib/audit/facts";
+import { readTrailFile } from "../../lib/audit/read";
+import { Engine } from "../../lib/engine/evaluate";
+import { loadPack } from "../../lib/pack";
+import { resourceAdapters } from "../../lib/resources/registry";
+import { recorded as recordedPayload } from "../helpers/recorded";
+
+/**
+ * The byte-level reader against the whole-file JSON.parse it stands in for. Records: the recorded API Gateway
+ * CreateStage (shared/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json `detail`, a real
+ * CloudTrail record) and variants of it; files: `{"Records":[...]}` as CloudTrail writes them (aws-facts.md §4).
+ */
+// The file holds the record as EventBridge's `detail` carries it (Cloud Custodian keeps the detail alone).
+const fixture = recordedPayload("eventbridge-cloudtrail-apigateway-create-stage.json");
+const recorded = (fixture.detail ?? fixture) as Record<string, unknown>;
+
+function variant(over: Record<string, unknown>, drop: string[] = []): Record<string, unknown> {
+  const r: Record<string, unknown> = { ...recorded, ...over };
+  for (const k of drop) delete r[k];
+  return r;
+}
+
+const readOnly = (id: string) =>
+  variant({
+    eventName: "GetStage",
+    readOnly: true,
+    responseElements: null,
+    eventID: id,
+    requestParameters: { restApiId: "abcdef74gh", stageName: "prod", template: false },
+  });
+
+function file(records: Record<string, unknown>[], pretty = false): Buffer {
+  return Buffer.from(JSON.stringify({ Records: records }, null, pretty ? 2 : undefined));
+}
+
+describe("extractRecords", () => {
+  const records = [
+    readOnly("00000000-0000-4000-8000-000000000001"),
+    recorded,
+    readOnly("00000000-0000-4000-8000-000000000002"),
+    variant({
+      eventID: "root-read",
+      readOnly: true,
+      userIdentity: {
+        type: "Root",
+        principalId: "012345678901",
+        arn: "arn:aws:iam::012345678901:root",
+        accountId: "012345678901",
+      },
+    }),
+    variant({
+      eventID: "denied-read",
+      readOnly: true,
+      errorCode: "AccessDenied",
+      errorMessage: "User is not authorized",
+    }),
+    variant({ eventID: "no-readonly" }, ["readOnly"]),
+    // A read-only call whose parameters carry a nested readOnly:false: the top-level field decides.
+    variant({ eventID: "nested", readOnly: true, requestParameters: { mount: { readOnly: false } } }),
+    // Another key order (readOnly before eventID): checked record by record.
+    { eventVersion: "1.11", readOnly: true, ...readOnly("reordered") },
+  ];
+
+  it("keeps the same records as a full parse, and skips plain read-only calls by eventID", () => {
+    const fast = extractRecords(file(records));
+    const full = extractRecords(file(records), { strict: true });
+    expect(fast.fastPath).toBe(true);
+    expect(full.fastPath).toBe(false);
+    expect(fast.records).toBe(8);
+    expect(fast.readOnlyIds).toEqual([
+      "00000000-0000-4000-8000-000000000001",
+      "00000000-0000-4000-8000-000000000002",
+      "denied-read",
+      "nested",
+      "reordered",
+    ]);
+    expect(full.readOnlyIds).toEqual(fast.readOnlyIds);
+    expect(fast.candidates).toEqual(full.candidates);
+    expect(fast.candidates.every(isCandidate)).toBe(true);
+    expect(fast.candidates.map((r) => r.eventID)).toEqual([recorded.eventID, "root-read", "no-readonly"]);
+  });
+
+  it("falls back to a full parse when the file is not laid out as CloudTrail writes it", () => {
+    const x = extractRecords(file(records, true));
+    expect(x.fastPath).toBe(false);
+    expect(x.records).toBe(8);
+    expect(x.candidates.map((r) => r.eventID)).toEqual([recorded.eventID, "root-read", "no-readonly"]);
+  });
+
+  it("reads an empty log file", () => {
+    expect(extractRecords(Buffer.from('{"Records":[]}\n'))).toEqual({
+      records: 0,
+      candidates: [],
+      readOnlyIds: [],
+      fastPath: true,
+    });
+  });
+
+  it("rejects a record without eventTime, on both paths, naming the record", () => {
+    const bad = [recorded, variant({ eventID: "x" }, ["eventTime"])];
+    expect(() => extractRecords(file(bad))).toThrow(new TrailFileError("/Records/1: record without eventTime"));
+    expect(() => extractRecords(file(bad), { strict: true })).toThrow("/Records/1: record without eventTime");
+  });
+
+  it("rejects invalid JSON and a document without Records", () => {
+    const text = file(records).toString();
+    expect(() => extractRecords(Buffer.from(text.slice(0, text.length - 40)))).toThrow(/invalid JSON/);
+    expect(() => extractRecords(Buffer.from('{"digestStartTime":"2026-01-01T00:00:00Z"}'))).toThrow(
+      /no top-level "Records"/,
+    );
+  });
+
+  it("names a truncated gzip file", () => {
+    const gz = gzipSync(file(records));
+    const f = {
+      id: "f.json.gz",
+      key: "f.json.gz",
+      date: "2026-01-01",
+      accountId: "012345678901",
+      region: "us-east-1",
+      size: 1,
+    };
+    const opts = { engine: new Engine([]), adapters: [] };
+    expect(() => readTrailFile(f, gz.subarray(0, gz.length - 20), opts)).toThrow(/not a readable gzip file/);
+    expect(readTrailFile(f, gz, opts).records).toBe(8);
+  });
+});
+
+describe("auditEvent", () => {
+  const { engine } = loadPack({});
+  const adapters = [...resourceAdapters().values()];
+
+  it("names the governed stage the recorded CreateStage changed, its console principal, and no violation (stage latest)", () => {
+    const e = auditEvent(recorded, { engine, adapters });
+    expect(e).toMatchObject({
+      eventID: "62a841f9-7601-4345-9181-dd5f31ec75ab",
+      accountId: "012345678901",
+      region: "us-east-1",
+      service: "apigateway",
+      eventName: "CreateStage",
+      principal: "arn:aws:sts::012345678901:assumed-role/c7nbot/HarishAchappa",
+      actor: "console",
+      mutating: true,
+      denied: false,
+      violations: [],
+    });
+    expect(e.resources).toContain(
+      "AWS::ApiGateway::Stage|arn:aws:apigateway:us-east-1::/restapis/abcdef74gh/stages/latest",
+    );
+  });
+
+  it("judges the same call on a prod stage a console change to production", () => {
+    const prod = variant({
+      requestParameters: {
+        restApiId: "abcdef74gh",
+        createStageInput: { deploymentId: "49ijxa", stageName: "prod" },
+        template: false,
+      },
+    });
+    expect(auditEvent(prod, { engine, adapters }).violations.map((v) => v.policyId)).toEqual([
+      "apigateway-no-console-changes-in-production",
+    ]);
+  });
+
+  it("classifies callers", () => {
+    expect(actorKind(variant({}, ["sessionCredentialFromConsole"]))).toBe("human");
+    const ci = variant({ userIdentity: { type: "AssumedRole", arn: "arn:aws:sts::012345678901:assumed-role/github-deploy/GitHubActions", sessionContext: { sessionIssuer: { type: "Role", userName: "github-deploy" } } } }, ["sessionCredentialFromConsole"]); // prettier-ignore
+    expect(actorKind(ci)).toBe("ci");
+    expect(actorKind(ci, /^nothing$/)).toBe("human");
+    expect(actorKind(variant({ userIdentity: { type: "Root", arn: "arn:aws:iam::012345678901:root" } }))).toBe("root");
+    expect(actorKind(variant({ userIdentity: { type: "AWSService", invokedBy: "config.amazonaws.com" } }))).toBe(
+      "service",
+    );
+    expect(isDeniedCode("Client.UnauthorizedOperation")).toBe(true);
+    expect(isDeniedCode("AccessDenied")).toBe(true);
+    expect(isDeniedCode("ThrottlingException")).toBe(false);
+  });
+});
