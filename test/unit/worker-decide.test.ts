@@ -3,6 +3,7 @@ import {
   documentHash,
   effectiveMode,
   graceDecision,
+  fixSubject,
   idempotencyKey,
   minuteWindow,
   parseRecordId,
@@ -86,12 +87,15 @@ describe("idempotency keys and record ids", () => {
     expect(documentHash(undefined)).toBe("gone");
   });
 
-  it("keys by policy, resource, state and mode (and the approval a release names)", () => {
-    const k = idempotencyKey({ policyId: "p", resource: ref, documentHash: "h", mode: "auto" });
-    expect(k).toBe(`p|111122223333|eu-west-1|AWS::SQS::Queue|${ref.id}|h|auto`);
-    expect(idempotencyKey({ policyId: "p", resource: ref, documentHash: "h", mode: "auto", releaseOf: "r" })).toBe(
-      `${k}|release:r`,
-    );
+  it("keys by policy, resource, state, mode and fix count (and the approval a release names)", () => {
+    const base = { policyId: "p", resource: ref, documentHash: "h", mode: "auto" as const };
+    const k = idempotencyKey({ ...base, fixGeneration: 0 });
+    expect(k).toBe(`p|111122223333|eu-west-1|AWS::SQS::Queue|${ref.id}|h|auto|fixes:0`);
+    expect(idempotencyKey({ ...base, fixGeneration: 0, releaseOf: "r" })).toBe(`${k}|release:r`);
+    // The same document after one verified fix (the violation was put back) is a new state.
+    expect(idempotencyKey({ ...base, fixGeneration: 1 })).not.toBe(k);
+    expect(fixSubject("p", ref)).toBe(fixSubject("p", { ...ref }));
+    expect(fixSubject("p", ref)).not.toBe(fixSubject("q", ref));
   });
 
   it("record ids name their S3 key", () => {

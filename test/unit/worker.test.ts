@@ -19,6 +19,7 @@ import type { RemediationRequest } from "../../lib/detect/request";
 import { toConfigItem } from "../../lib/resources/config-item";
 import { resourceFromConfigItem, type Resource } from "../../lib/resources/adapter";
 import { adapterFor } from "../../lib/resources/registry";
+import { UnsupportedDescribeError } from "../../lib/aws/describe/errors";
 import { describeResource } from "../../lib/remediation/worker-deps";
 import { approveRemediation, ApprovalError } from "../../remediations/approve";
 import { configureWorker, handler } from "../../remediations/worker";
@@ -336,6 +337,28 @@ describe("auto mode", () => {
     expect(dup).toMatchObject({ duplicate: true, outcome: "fixed", recordId: records()[0]?.recordId });
   });
 
+  it("fixes again when the violation is put back after the fix, though the document is byte for byte the old one", async () => {
+    describeMock
+      .mockResolvedValueOnce(domain("TLS_1_0")) // someone moves the domain to TLS 1.0
+      .mockResolvedValueOnce(domain("TLS_1_2")) // the fix is verified
+      .mockResolvedValueOnce(domain("TLS_1_0")) // ten minutes later, someone does it again
+      .mockResolvedValueOnce(domain("TLS_1_2"));
+    apigw.on(UpdateDomainNameCommand).resolves({ domainName: DOMAIN, securityPolicy: "TLS_1_2" });
+    const first = request("auto");
+    await run(sqsRecord("m-1", snsEnvelope(first, "sns-1")));
+    configureWorker({ now: () => new Date("2026-11-02T09:31:00.000Z") });
+    const again = request("auto", DOMAIN, {
+      correlationId: "0c4d2f7e-8a1b-4e6d-9f3a-5b7c9d1e2f30",
+      cause: { ...first.cause, eventTime: "2026-11-02T09:29:58Z" } as RemediationRequest["cause"],
+      detectedAt: "2026-11-02T09:30:00.218Z",
+    });
+    const out = await run(sqsRecord("m-2", snsEnvelope(again, "sns-2")));
+
+    expect(failed(out)).toEqual([]);
+    expect(apigw).toHaveReceivedCommandTimes(UpdateDomainNameCommand, 2);
+    expect(records().map((r) => r.outcome)).toEqual(["fixed", "fixed"]);
+  });
+
   it("after a fix, a later duplicate reads the fixed state and records already-compliant, changing nothing", async () => {
     describeMock
       .mockResolvedValueOnce(domain("TLS_1_0"))
@@ -497,6 +520,26 @@ describe("approve and notify modes", () => {
     expect(published()).toHaveLength(1);
     expect(published()[0]?.email).toContain("Calls it would make:");
     expect(putEvents()).toHaveLength(1);
+  });
+});
+
+describe("resources without a live describe", () => {
+  it("a CloudTrail trail found by the Config rule is told about, not retried into the dead-letter queue", async () => {
+    describeMock.mockRejectedValueOnce(new UnsupportedDescribeError("AWS::CloudTrail::Trail"));
+    const trail = "arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail";
+    const req = request("notify", DOMAIN, {
+      policyId: "cloudtrail-trail-multi-region",
+      resource: { type: "AWS::CloudTrail::Trail", id: "org-trail", region: REGION, accountId: ACCOUNT, arn: trail },
+      evaluation: { compliance: "NON_COMPLIANT", annotation: "the trail logs one Region only" },
+      cause: { configRuleName: "guardrail-dev-cloudtrail-trail-multi-region" },
+    });
+    const out = await run(sqsRecord("m-1", snsEnvelope(req, "sns-1")));
+    expect(failed(out)).toEqual([]);
+    const [record] = records();
+    expect(record).toMatchObject({ outcome: "notified", status: "notified", results: [] });
+    expect(String(record?.reason)).toContain("no live describe for AWS::CloudTrail::Trail");
+    expect(String(record?.reason)).toContain("the trail logs one Region only");
+    expect(published()).toHaveLength(1);
   });
 });
 

@@ -132,19 +132,51 @@ export function documentHash(document: Record<string, unknown> | undefined): str
 }
 
 /**
- * The idempotency key: policy, resource and the hash of the document as described now, plus the mode, and the
- * approval record a release names. Two deliveries about the same state (a duplicate SQS delivery, a CloudTrail
- * event and a Config rule finding the same violation) share it and are handled once; a new state is a new key.
+ * The idempotency key: policy, resource and the hash of the document as described now, plus the mode, the number
+ * of verified fixes the subject has had, and the approval record a release names. Two deliveries about the same
+ * state (a duplicate SQS delivery, a CloudTrail event and a Config rule finding the same violation) share it and are
+ * handled once; a new state is a new key. The fix count makes a violation put back after a fix a new state although
+ * its document is the old one (Config gives it a new configurationStateId too); a late duplicate of the request
+ * that was fixed then finds the resource compliant and changes nothing.
  */
+
+/**
+ * The fix count a request's key uses: the subject's verified fixes, less the last one when the request was detected
+ * before it (a duplicate delivery, or another detection, of the state that fix already fixed: the same key, so it
+ * is not fixed twice even while the service still describes the old state). A violation put back after the fix is
+ * detected after it, and gets the new count.
+ */
+export function fixGenerationFor(detectedAt: string, fixes: { count: number; lastFixedAt?: string }): number {
+  const detected = Date.parse(detectedAt);
+  const lastFixed = fixes.lastFixedAt ? Date.parse(fixes.lastFixedAt) : Number.NaN;
+  return fixes.count > 0 && detected <= lastFixed ? fixes.count - 1 : fixes.count;
+}
+
+/** The (policy, resource) subject a fix count is kept for. */
+export function fixSubject(policyId: string, r: ResourceRefShape): string {
+  return sha256([policyId, r.accountId, r.region, r.type, r.id].join("|")).slice(0, 32);
+}
+
 export function idempotencyKey(input: {
   policyId: string;
   resource: ResourceRefShape;
   documentHash: string;
   mode: RemediationMode;
+  /** Verified fixes of this policy and resource so far (AccountGuard.fixGeneration). */
+  fixGeneration: number;
   releaseOf?: string;
 }): string {
   const r = input.resource;
-  const parts = [input.policyId, r.accountId, r.region, r.type, r.id, input.documentHash, input.mode];
+  const parts = [
+    input.policyId,
+    r.accountId,
+    r.region,
+    r.type,
+    r.id,
+    input.documentHash,
+    input.mode,
+    `fixes:${input.fixGeneration}`,
+  ];
   if (input.releaseOf) parts.push(`release:${input.releaseOf}`);
   return parts.join("|");
 }

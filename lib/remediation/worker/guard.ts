@@ -29,6 +29,13 @@ export interface AccountGuard {
   ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number; limit: number }>;
   /** Counts a failed fix; `opened` is true for the one caller whose failure opened the breaker. */
   recordFailure(accountId: string, now: Date): Promise<{ failures: number; opened: boolean; openUntil?: string }>;
+  /**
+   * How many verified fixes a (policy, resource) subject has had: part of the idempotency key, so that a violation
+   * put back after a fix is a new configuration state even when its document is byte for byte the old one.
+   */
+  fixGeneration(subject: string): Promise<{ count: number; lastFixedAt?: string }>;
+  /** Counts one verified fix of the subject; kept `keepSeconds` (longer than any idempotency record). */
+  recordFix(subject: string, now: Date, keepSeconds: number): Promise<void>;
 }
 
 export interface GuardSettings {
@@ -44,6 +51,7 @@ const DAY = 86400;
 export const rateKey = (accountId: string, minute: string) => `guardrail#rate#${accountId}#${minute}`;
 export const failuresKey = (accountId: string, start: number) => `guardrail#failures#${accountId}#${start}`;
 export const breakerKey = (accountId: string) => `guardrail#breaker#${accountId}`;
+export const fixesKey = (subject: string) => `guardrail#fixes#${subject}`;
 
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -140,6 +148,38 @@ export class DynamoAccountGuard implements AccountGuard {
       if (isConditionFailure(e)) return { failures, opened: false };
       throw e;
     }
+  }
+
+  async fixGeneration(subject: string): Promise<{ count: number; lastFixedAt?: string }> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.settings.table,
+        Key: { id: { S: fixesKey(subject) } },
+        ConsistentRead: true,
+      }),
+    );
+    const lastFixedAt = out.Item?.lastFixedAt?.S;
+    return { count: Number(out.Item?.generation?.N ?? 0), ...(lastFixedAt ? { lastFixedAt } : {}) };
+  }
+
+  async recordFix(subject: string, now: Date, keepSeconds: number): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.settings.table,
+        Key: { id: { S: fixesKey(subject) } },
+        UpdateExpression: "ADD #generation :one SET #expiration = :expiration, #lastFixedAt = :now",
+        ExpressionAttributeNames: {
+          "#generation": "generation",
+          "#expiration": "expiration",
+          "#lastFixedAt": "lastFixedAt",
+        },
+        ExpressionAttributeValues: {
+          ":one": { N: "1" },
+          ":expiration": { N: String(epoch(now) + keepSeconds) },
+          ":now": { S: now.toISOString() },
+        },
+      }),
+    );
   }
 
   /** Closes an account's breaker now (a person looked at the failures). */

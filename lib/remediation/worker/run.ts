@@ -7,6 +7,7 @@ import type { OutcomePublisher } from "../../aws/outcomes";
 import type { RecordStore } from "../../aws/records";
 import { restApiIdOf } from "../apigateway";
 import { jsonEqual } from "../document";
+import { UnsupportedDescribeError } from "../../aws/describe/errors";
 import type { CallResult, ExecutionReport } from "../executor";
 import { planRemediation, type PlannedRemediation } from "../plan";
 import { actionFor } from "../registry";
@@ -15,6 +16,8 @@ import {
   approvalCommand,
   documentHash,
   effectiveMode,
+  fixGenerationFor,
+  fixSubject,
   graceDecision,
   idempotencyKey,
   recordIdFor,
@@ -141,6 +144,8 @@ interface Ctx {
   recordId: string;
   startedAt: Date;
   stack?: { name: string; note?: string };
+  /** Why the resource cannot be described live (UnsupportedDescribeError). */
+  undescribable?: string;
 }
 
 interface Finish {
@@ -177,6 +182,9 @@ async function resolve(
   return { request: parsed.data, rawRequest: record.request, release: message.release, approvalRecord: record };
 }
 
+/** A subject's fix count outlives its idempotency records by a day, so no old key can come back. */
+const FIX_COUNT_MARGIN_SECONDS = 86400;
+
 export async function handleMessage(
   message: Exclude<WorkerMessage, { kind: "ignored" }>,
   delivery: Delivery,
@@ -191,13 +199,22 @@ export async function handleMessage(
   if (remediation && !action) throw new Error(`policy ${policy.policy.id} names unknown action ${remediation.action}`);
   const mode = effectiveMode(request.mode, remediation, action, deps.settings.accountMode);
 
-  const before = await deps.describe(request.resource);
+  // A type without a live describe (a CloudTrail trail: the Config rule judges it) cannot be judged again or a fix
+  // verified, so Guardrail only tells; retrying would only carry the request to the dead-letter queue.
+  let undescribable: string | undefined;
+  const before = await deps.describe(request.resource).catch((e: unknown) => {
+    if (!(e instanceof UnsupportedDescribeError)) throw e;
+    undescribable = e.message;
+    return undefined;
+  });
   const evaluation = before ? summarize(deps.pack.engine(startedAt).evaluatePolicy(policy, before)) : undefined;
+  const subject = fixSubject(request.policyId, request.resource);
   const key = idempotencyKey({
     policyId: request.policyId,
     resource: request.resource,
     documentHash: documentHash(before?.document),
     mode,
+    fixGeneration: fixGenerationFor(request.detectedAt, await deps.guard.fixGeneration(subject)),
     ...(resolved.release ? { releaseOf: resolved.release.approvalRecordId } : {}),
   });
   const recordId = recordIdFor({
@@ -216,6 +233,7 @@ export async function handleMessage(
     mode,
     ...(before ? { before } : {}),
     ...(evaluation ? { evaluation } : {}),
+    ...(undescribable ? { undescribable } : {}),
     recordId,
     startedAt,
   };
@@ -227,6 +245,9 @@ export async function handleMessage(
       return act(ctx);
     });
     if (!ran) deps.log.info("duplicate: this policy, resource and state was already handled", { ...stored });
+    if (ran && stored.outcome === "fixed") {
+      await deps.guard.recordFix(subject, deps.now(), deps.settings.idempotencyTtlSeconds + FIX_COUNT_MARGIN_SECONDS);
+    }
     return { disposition: "done", duplicate: !ran, ...stored };
   } catch (e) {
     if (e instanceof Deferral) return { disposition: "defer", delaySeconds: e.delaySeconds, reason: e.message };
@@ -245,6 +266,10 @@ async function act(ctx: Ctx): Promise<StoredResult> {
   const { deps, request, before, evaluation } = ctx;
   const ref = request.resource;
   const what = `${ref.type} ${ref.id}`;
+  if (ctx.undescribable) {
+    const reason = `${request.evaluation.annotation ?? "non-compliant"}; not fixed: ${ctx.undescribable}, so Guardrail cannot judge it again or verify a fix`;
+    return finish(ctx, { outcome: "notified", reason });
+  }
   if (!before || !evaluation) return finish(ctx, { outcome: "resource-gone", reason: `${what} no longer exists` });
   switch (evaluation.compliance) {
     case "COMPLIANT":
