@@ -12,9 +12,15 @@ import { isObject, type JsonObject } from "../util/json";
  */
 
 /** Who made a call, as the report groups it (section 4: outside the pipeline vs CI). */
-export type ActorKind = "ci" | "console" | "human" | "service" | "root";
+export type ActorKind = "ci" | "guardrail" | "console" | "human" | "service" | "root";
 
-export const ACTOR_KINDS: readonly ActorKind[] = ["ci", "console", "human", "service", "root"];
+export const ACTOR_KINDS: readonly ActorKind[] = ["ci", "guardrail", "console", "human", "service", "root"];
+
+/**
+ * Guardrail's own remediation role as CloudFormation names it for serverless.yml's RemediationWorkerRole
+ * (`guardrail-<stage>-RemediationWorkerRole-<suffix>`, deploy/iam.js): its fixes are automation, never "human".
+ */
+export const GUARDRAIL_ROLE_PATTERN = /^guardrail-[A-Za-z0-9-]+-RemediationWorkerRole-[A-Za-z0-9]+$/;
 
 export interface AuditViolation {
   policyId: string;
@@ -72,6 +78,7 @@ export function actorKind(record: JsonObject, ciRoles: RegExp = DEFAULT_CI_ROLE_
   const context = isObject(identity.sessionContext) ? identity.sessionContext : {};
   const issuer = isObject(context.sessionIssuer) ? context.sessionIssuer : {};
   const name = str(issuer.userName) ?? str(identity.userName) ?? "";
+  if (name && GUARDRAIL_ROLE_PATTERN.test(name)) return "guardrail";
   if (name && ciRoles.test(name)) return "ci";
   if (str(identity.arn)?.includes(":assumed-role/AWSServiceRole")) return "service";
   return "human";

@@ -376,7 +376,8 @@ export class AuditAccumulator {
     bump(c.day, e.eventTime.slice(0, 10));
     for (const t of new Set(e.resources.map((r) => r.slice(0, r.indexOf("|"))))) bump(c.type, t);
     bump(c.actor, e.actor);
-    bump(e.actor === "ci" || e.actor === "service" ? c.pipeline : c.outside, `${e.actor}\t${e.principal}`);
+    const automated = e.actor === "ci" || e.actor === "guardrail" || e.actor === "service";
+    bump(automated ? c.pipeline : c.outside, `${e.actor}\t${e.principal}`);
   }
 
   finish(opts: {

@@ -169,6 +169,9 @@ describe("auditEvent", () => {
     const ci = variant({ userIdentity: { type: "AssumedRole", arn: "arn:aws:sts::012345678901:assumed-role/github-deploy/GitHubActions", sessionContext: { sessionIssuer: { type: "Role", userName: "github-deploy" } } } }, ["sessionCredentialFromConsole"]); // prettier-ignore
     expect(actorKind(ci)).toBe("ci");
     expect(actorKind(ci, /^nothing$/)).toBe("human");
+    // Guardrail's own fixes, under the role CloudFormation names for serverless.yml's RemediationWorkerRole.
+    const guardrail = variant({ userIdentity: { type: "AssumedRole", arn: "arn:aws:sts::012345678901:assumed-role/guardrail-prod-RemediationWorkerRole-Q1W2E3R4T5Y6/guardrail-prod-remediationWorker", sessionContext: { sessionIssuer: { type: "Role", userName: "guardrail-prod-RemediationWorkerRole-Q1W2E3R4T5Y6" } } } }, ["sessionCredentialFromConsole"]); // prettier-ignore
+    expect(actorKind(guardrail)).toBe("guardrail");
     expect(actorKind(variant({ userIdentity: { type: "Root", arn: "arn:aws:iam::012345678901:root" } }))).toBe("root");
     expect(actorKind(variant({ userIdentity: { type: "AWSService", invokedBy: "config.amazonaws.com" } }))).toBe(
       "service",
