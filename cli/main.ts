@@ -221,7 +221,12 @@ ${EXIT_HELP}`,
         .default("auto"),
     )
     .option("--changes <file>", "your own scenario of API calls (JSON; see lib/local/scenarios/day.json)")
-    .option("--approve-as <name>", "with --mode approve: release every waiting fix at the end, as this person")
+    .option(
+      "--approve-as <name>",
+      "at the end of the day, release every fix waiting for approval, as this person (what `guardrail remediation approve` does)",
+      "demo-approver",
+    )
+    .option("--no-approve", "leave the fixes that wait for approval open")
     .option(
       "--state <dir>",
       "where the local account, its trail, the remediation records and the reports live",
@@ -230,7 +235,7 @@ ${EXIT_HELP}`,
     .option("--json", "print one JSON summary at the end instead of the story")
     .addHelpText(
       "after",
-      `\nExamples:\n  $ guardrail demo\n  $ guardrail demo --mode approve --approve-as alice@example.com\n  $ guardrail demo --changes my-day.json --services 40 --seed 3 --state /tmp/guardrail\n  $ guardrail demo --json | jq '{violationsBefore, violationsAfter, deadLettered}'\n\nThen: guardrail audit --trail .guardrail/trail --records .guardrail/records, guardrail replay <event.json>\n`,
+      `\nExamples:\n  $ guardrail demo\n  $ guardrail demo --mode approve --approve-as alice@example.com\n  $ guardrail demo --no-approve                    see what waits for approval\n  $ guardrail demo --changes my-day.json --services 40 --seed 3 --state /tmp/guardrail\n  $ guardrail demo --json | jq '{violationsBefore, violationsAfter, deadLettered}'\n\nThen: guardrail audit --trail .guardrail/trail --records .guardrail/records, guardrail replay <event.json>\n`,
     )
     .action(run(demoCommand));
 

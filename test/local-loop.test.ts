@@ -117,6 +117,9 @@ describe("local loop, auto mode, every message delivered twice", () => {
     const { summary, activity } = run;
     const outcomes = activity.flatMap((a) => (a.kind === "outcome" ? [a.outcome] : []));
     for (const change of summary.changes) {
+      // StopLogging is judged on the CloudTrail record itself (cloudtrail-no-stop-logging): an alert at once, and
+      // nothing a remediation request could fix. Checked below.
+      if (change.call === "CloudTrail:StopLogging") continue;
       const resource = change.resource as string;
       // One handling per policy the change broke, whatever the number of deliveries (2 per message) and of
       // detection paths (the CloudTrail event, then the Config compliance change). A later delivery finds the
@@ -127,6 +130,10 @@ describe("local loop, auto mode, every message delivered twice", () => {
       expect([...byPolicy.keys()].length).toBeGreaterThan(0);
       for (const [, n] of byPolicy) expect(n).toBe(1);
     }
+    const stopLogging = summary.changes.find((c) => c.call === "CloudTrail:StopLogging");
+    expect(stopLogging?.error).toBeUndefined();
+    const alerts = activity.filter((a) => a.kind === "detected" && a.source === "cloudtrail" && a.alerts > 0);
+    expect(alerts.length).toBeGreaterThan(0);
     // the fixes themselves: one verified fix per (policy, resource) of the day
     const fixes = fixedOutcomes(activity).map((o) => `${o.policyId} ${o.resource.id}`);
     expect(new Set(fixes).size).toBe(fixes.length);

@@ -27,6 +27,8 @@ export interface DemoOptions {
   mode?: RemediationMode;
   changes?: string;
   approveAs?: string;
+  /** false (`--no-approve`): leave the fixes waiting for approval open. */
+  approve?: boolean;
 }
 
 /** Fans one stream of evaluations out to several writers (the HTML and JSON reports, the demo's counters). */
@@ -124,7 +126,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     seed: opts.seed,
     mode,
     changesFile,
-    ...(opts.approveAs ? { approveAs: opts.approveAs } : {}),
+    ...(opts.approveAs && opts.approve !== false ? { approveAs: opts.approveAs } : {}),
     onSwept: (f) => view.swept(f.violations, f.ms),
     onChangeStart: (c) => view.changeStarted(c.index, c.prepared),
     onChange: (c) => view.changeDone(c.error),
@@ -374,7 +376,7 @@ class DayView {
     if (this.duplicates > 0) parts.push(`${this.duplicates} repeat deliveries found nothing left to fix`);
     this.out(`   ${parts.join("; ")}`);
     if (day.approved.length === 0 && (day.counts.outcomes["awaiting-approval"] ?? 0) > 0)
-      this.out(`   Fixes waiting for approval stay open (release them here with --approve-as <name>)`);
+      this.out(`   Fixes waiting for approval stay open (guardrail demo releases them unless --no-approve)`);
   }
 }
 

@@ -31,7 +31,7 @@ export interface DayOptions {
   /** A scripted call is about to be made (its detection and remediation follow as activity). */
   onChangeStart?: (c: { index: number; prepared: PreparedCall }) => void;
   onChange?: (c: { index: number; prepared: PreparedCall; error?: string; ms: number }) => void;
-  /** approve mode with `approveAs`: the waiting fixes are about to be released. */
+  /** With `approveAs` (approve or auto mode): the waiting fixes are about to be released. */
   onApproveStart?: (a: { waiting: number }) => void;
   /** Every CloudTrail record the account writes, in call order (the sweep's, the team's and Guardrail's). */
   onRecord?: (record: JsonObject) => void;
@@ -110,7 +110,7 @@ export async function runDay(
     }
     if (use) await use(loop, account);
     let approved: string[] = [];
-    if (opts.approveAs && opts.mode === "approve") {
+    if (opts.approveAs && opts.mode !== "notify") {
       opts.onApproveStart?.({ waiting: loop.outcomes.filter((o) => o.status === "awaiting-approval").length });
       approved = await loop.approvePending(opts.approveAs);
     }

@@ -1,4 +1,5 @@
 import * as apigateway from "@aws-sdk/client-api-gateway";
+import * as cloudtrail from "@aws-sdk/client-cloudtrail";
 import * as dynamodb from "@aws-sdk/client-dynamodb";
 import * as lambda from "@aws-sdk/client-lambda";
 import * as s3 from "@aws-sdk/client-s3";
@@ -45,6 +46,7 @@ const SERVICES: Record<string, { pkg: SdkPackage; client: string }> = {
   S3: { pkg: s3, client: "S3Client" },
   DynamoDB: { pkg: dynamodb, client: "DynamoDBClient" },
   Lambda: { pkg: lambda, client: "LambdaClient" },
+  CloudTrail: { pkg: cloudtrail, client: "CloudTrailClient" },
 };
 
 const PRINCIPALS: readonly string[] = ["guardrail", "ci-deploy", "console", "root"];

@@ -12,6 +12,7 @@ import { errorCodeOf, isAwsError } from "./errors";
 import { guardrailRole } from "./principals";
 import { apigateway } from "./services/apigateway";
 import { cloudformation } from "./services/cloudformation";
+import { cloudtrail } from "./services/cloudtrail";
 import { config } from "./services/config";
 import { dynamodb } from "./services/dynamodb";
 import { lambda } from "./services/lambda";
@@ -28,7 +29,7 @@ import { cloudTrailRecord, stableUuid, uniqueString, writeTrailFiles } from "./t
  * and docs/local-account.md for what is served and how faithfully.
  */
 
-const MODULES: ServiceModule[] = [apigateway, sqs, sns, s3, lambda, dynamodb, config, cloudformation];
+const MODULES: ServiceModule[] = [apigateway, sqs, sns, s3, lambda, dynamodb, config, cloudformation, cloudtrail];
 
 /** eventSource of the services the pipeline may serve itself (serve()), for their records. */
 const EVENT_SOURCES: Record<string, string> = {

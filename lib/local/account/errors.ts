@@ -1,5 +1,6 @@
 import { APIGatewayServiceException } from "@aws-sdk/client-api-gateway";
 import { CloudFormationServiceException } from "@aws-sdk/client-cloudformation";
+import { CloudTrailServiceException } from "@aws-sdk/client-cloudtrail";
 import { ConfigServiceServiceException } from "@aws-sdk/client-config-service";
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { LambdaServiceException } from "@aws-sdk/client-lambda";
@@ -8,6 +9,7 @@ import { SNSServiceException } from "@aws-sdk/client-sns";
 import { SQSServiceException } from "@aws-sdk/client-sqs";
 import * as apigateway from "@aws-sdk/client-api-gateway";
 import * as cloudformation from "@aws-sdk/client-cloudformation";
+import * as cloudtrail from "@aws-sdk/client-cloudtrail";
 import * as config from "@aws-sdk/client-config-service";
 import * as dynamodb from "@aws-sdk/client-dynamodb";
 import * as lambda from "@aws-sdk/client-lambda";
@@ -48,6 +50,7 @@ const SERVICES: Record<string, ServiceErrors> = {
     base: CloudFormationServiceException as unknown as ServiceExceptionClass,
     module: cloudformation,
   },
+  CloudTrail: { base: CloudTrailServiceException as unknown as ServiceExceptionClass, module: cloudtrail },
 };
 
 /** An AWS error of `service` ("API Gateway", "SQS", ...), thrown by the operations; `status` is the HTTP status. */
