@@ -1,9 +1,7 @@
 import { resourceAdapters } from "../resources/registry";
 import { listItemFiles, readItemFileOrError, InputFileError } from "../sources/config-files";
 import type { Engine, AnyEvaluation as Evaluation } from "../engine/evaluate";
-import type { PolicyInfo, ReportWriter, ScanSummary } from "../report/types";
-import { resourceTypesOf } from "../policy/types";
-import { VERSION } from "../version";
+import type { ReportWriter, ScanSummary } from "../report/types";
 import { scanItemFile } from "./file";
 import { ScanTally, emptyComplianceCounts, type TallyData } from "./tally";
 import type { ScanPool } from "./pool";
@@ -47,31 +45,7 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
   if (opts.pool && opts.pool.size > 0 && files.length > 1) await scanInWorkers(files, opts, opts.pool, tally);
   else await scanInThread(files, opts, tally);
 
-  const d = tally.data;
-  const policies: PolicyInfo[] = opts.engine.policies.map((p) => ({
-    id: p.policy.id,
-    title: p.policy.title,
-    severity: p.policy.severity,
-    subject: "cloudtrail" in p.policy.subject ? ["CloudTrail"] : resourceTypesOf(p.policy),
-    ...(p.policy.frameworks ? { frameworks: p.policy.frameworks } : {}),
-    file: p.file,
-  }));
-  const summary: ScanSummary = {
-    tool: { name: "guardrail", version: VERSION },
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    inputs: opts.inputs,
-    policies,
-    files: { read: d.filesRead, failed: d.filesFailed },
-    items: { read: d.itemsRead, evaluated: d.evaluated, deleted: d.deleted, notCovered: d.notCovered },
-    evaluations: d.evaluations,
-    byCompliance: d.byCompliance,
-    violationsBySeverity: d.violationsBySeverity,
-    byPolicy: d.byPolicy,
-    violationsByAccount: d.violationsByAccount,
-    expiredExemptions: d.expiredExemptions,
-    problems: [...d.problems, ...tally.notCoveredWarnings()],
-  };
+  const summary = tally.summary(opts.engine, opts.inputs, started);
   await opts.writer.finish(summary);
   return summary;
 }

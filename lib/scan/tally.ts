@@ -1,6 +1,8 @@
 import type { AnyEvaluation as Evaluation, Verdict } from "../engine/evaluate";
-import type { InputProblem } from "../report/types";
-import { SEVERITIES, type Severity } from "../policy/types";
+import type { Engine } from "../engine/evaluate";
+import type { InputProblem, ScanSummary } from "../report/types";
+import { resourceTypesOf, SEVERITIES, type Severity } from "../policy/types";
+import { VERSION } from "../version";
 
 function emptyCounts(): Record<Verdict, number> {
   return { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, EXEMPT: 0, UNKNOWN: 0 };
@@ -83,6 +85,34 @@ export class ScanTally {
     for (const [id, counts] of Object.entries(o.byPolicy)) addInto((d.byPolicy[id] ??= emptyCounts()), counts);
     for (const [type, first] of Object.entries(o.notCoveredFirst)) d.notCoveredFirst[type] ??= first;
     d.problems.push(...o.problems);
+  }
+
+  /** The report's summary of this scan (snapshot or template), with the uncovered-type warnings at the end. */
+  summary(engine: Engine, inputs: string[], started: number): ScanSummary {
+    const d = this.data;
+    return {
+      tool: { name: "guardrail", version: VERSION },
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      inputs,
+      policies: engine.policies.map((p) => ({
+        id: p.policy.id,
+        title: p.policy.title,
+        severity: p.policy.severity,
+        subject: "cloudtrail" in p.policy.subject ? ["CloudTrail"] : resourceTypesOf(p.policy),
+        ...(p.policy.frameworks ? { frameworks: p.policy.frameworks } : {}),
+        file: p.file,
+      })),
+      files: { read: d.filesRead, failed: d.filesFailed },
+      items: { read: d.itemsRead, evaluated: d.evaluated, deleted: d.deleted, notCovered: d.notCovered },
+      evaluations: d.evaluations,
+      byCompliance: d.byCompliance,
+      violationsBySeverity: d.violationsBySeverity,
+      byPolicy: d.byPolicy,
+      violationsByAccount: d.violationsByAccount,
+      expiredExemptions: d.expiredExemptions,
+      problems: [...d.problems, ...this.notCoveredWarnings()],
+    };
   }
 
   /** One warning per uncovered type for the whole scan (not per file), at its first occurrence. */

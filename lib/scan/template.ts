@@ -7,8 +7,6 @@ import { markTemplateDocument, type AnyEvaluation, type Engine } from "../engine
 import type { Resource } from "../resources/adapter";
 import { resourceAdapters } from "../resources/registry";
 import type { InputProblem, ReportWriter, ScanSummary } from "../report/types";
-import { resourceTypesOf } from "../policy/types";
-import { VERSION } from "../version";
 import { ScanTally, emptyComplianceCounts } from "./tally";
 import type { ScanProgress } from "./index";
 
@@ -235,29 +233,7 @@ export async function scanTemplateFiles(opts: TemplateScanOptions): Promise<Scan
     }
   }
 
-  const summary: ScanSummary = {
-    tool: { name: "guardrail", version: VERSION },
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    inputs: opts.inputs,
-    policies: opts.engine.policies.map((p) => ({
-      id: p.policy.id,
-      title: p.policy.title,
-      severity: p.policy.severity,
-      subject: "cloudtrail" in p.policy.subject ? ["CloudTrail"] : resourceTypesOf(p.policy),
-      ...(p.policy.frameworks ? { frameworks: p.policy.frameworks } : {}),
-      file: p.file,
-    })),
-    files: { read: t.filesRead, failed: t.filesFailed },
-    items: { read: t.itemsRead, evaluated: t.evaluated, deleted: 0, notCovered: t.notCovered },
-    evaluations: t.evaluations,
-    byCompliance: t.byCompliance,
-    violationsBySeverity: t.violationsBySeverity,
-    byPolicy: t.byPolicy,
-    violationsByAccount: t.violationsByAccount,
-    expiredExemptions: t.expiredExemptions,
-    problems: [...t.problems, ...tally.notCoveredWarnings()],
-  };
+  const summary = tally.summary(opts.engine, opts.inputs, started);
   await opts.writer.finish(summary);
   return summary;
 }
