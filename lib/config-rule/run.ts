@@ -10,6 +10,7 @@ import type { Engine, Evaluation } from "../engine/evaluate";
 import type { CompiledPolicy } from "../policy/load";
 import { isCloudTrailPolicy, resourceTypesOf } from "../policy/types";
 import { ConfigItemError, toConfigItem } from "../resources/config-item";
+import { resourceAdapters } from "../resources/registry";
 import { CHANGE, OVERSIZED, RuleInputError, type RuleInvocation } from "./event";
 import {
   countCompliance,
@@ -213,6 +214,17 @@ function lacksTags(raw: ApiConfigurationItem): boolean {
   return !(typeof supp === "object" && supp !== null && "Tags" in supp);
 }
 
+/**
+ * Nor does it return relationships: a type whose document is built from them (a REST API's custom domains,
+ * which decide whether apigateway-restapi-default-endpoint-disabled applies) is judged on its full item, whatever
+ * the partial one says, or the sweep and the change notifications would disagree.
+ */
+function lacksNeededRelationships(raw: ApiConfigurationItem): boolean {
+  return (
+    raw.relationships === undefined && resourceAdapters().get(String(raw.resourceType))?.readsRelationships === true
+  );
+}
+
 async function sweepKeys(
   ctx: RuleContext,
   policy: CompiledPolicy,
@@ -234,8 +246,9 @@ async function sweepKeys(
     for (const raw of got.items) {
       try {
         let evaluation = judgeItem(engine, policy, toConfigItem(raw));
-        if (evaluation.compliance === "NON_COMPLIANT" && lacksTags(raw)) {
-          // A violation is only reported once the tags (a possible exemption) have been seen.
+        if ((evaluation.compliance === "NON_COMPLIANT" && lacksTags(raw)) || lacksNeededRelationships(raw)) {
+          // A violation is only reported once the tags (a possible exemption) have been seen; a type built from
+          // relationships is only judged once they have been seen.
           const full = await getLatestConfigurationItem(evaluation.resourceType, evaluation.resourceId, new Date(), {
             log: ctx.log,
           });

@@ -61,6 +61,12 @@ export interface ResourceAdapter {
    * that did not select `resourceType`). Optional.
    */
   resourceIdPattern?: RegExp;
+  /**
+   * The document reads the item's relationships (a REST API's custom domains). BatchGetResourceConfig returns
+   * neither relationships nor tags, so a Config rule sweep reads such a type's items in full
+   * (GetResourceConfigHistory) before judging them. Optional; default false.
+   */
+  readsRelationships?: boolean;
   /** Builds the document from a normalised Config item (either naming; see config-item.ts). */
   fromConfigItem(item: ConfigItem): Record<string, unknown>;
   /**

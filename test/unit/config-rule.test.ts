@@ -6,6 +6,7 @@ import {
   ListDiscoveredResourcesCommand,
   PutEvaluationsCommand,
   type BaseConfigurationItem,
+  type ResourceType,
   type ConfigurationItem,
 } from "@aws-sdk/client-config-service";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -601,6 +602,54 @@ describe("rules/config-rule handler: scheduled sweeps", () => {
       ],
     ]);
     expect(outcome.counts).toEqual({ EXEMPT: 1, NON_COMPLIANT: 1 });
+  });
+
+  test("a swept REST API is judged on its full item: BatchGetResourceConfig has no relationships, its custom domains", async () => {
+    // A REST API mapped to a custom domain, its default endpoint still on. BatchGetResourceConfig's
+    // BaseConfigurationItem has no relationships (Config API Reference), so the custom domain is invisible there.
+    const api = {
+      version: "1.3",
+      accountId: "111122223333",
+      configurationItemCaptureTime: new Date("2026-11-01T00:00:00.000Z"),
+      configurationItemStatus: "OK",
+      configurationStateId: "1793610843120",
+      arn: "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5",
+      resourceType: "AWS::ApiGateway::RestApi",
+      resourceId: "a1b2c3d4e5",
+      resourceName: "orders-api",
+      awsRegion: "eu-west-1",
+      configuration: '{"id":"a1b2c3d4e5","name":"orders-api","disableExecuteApiEndpoint":false}',
+      supplementaryConfiguration: {},
+    } satisfies BaseConfigurationItem;
+    config.on(ListDiscoveredResourcesCommand).resolves({ resourceIdentifiers: [{ resourceId: "a1b2c3d4e5" }] });
+    config.on(BatchGetResourceConfigCommand).resolves({ baseConfigurationItems: [api] });
+    config.on(GetResourceConfigHistoryCommand, { resourceId: "a1b2c3d4e5" }).resolves({
+      configurationItems: [
+        {
+          ...api,
+          tags: {},
+          relationships: [
+            {
+              // Not in the SDK's ResourceType enum (3.1124.0); the relationship shape is INFERRED (decision 14).
+              resourceType: "AWS::ApiGateway::DomainName" as ResourceType,
+              resourceId: "orders.api.example.com",
+              resourceName: "orders.api.example.com",
+              relationshipName: "Is associated with DomainName",
+            },
+          ],
+        },
+      ],
+    });
+
+    const outcome = await handler(ruleEvent(scheduled, "apigateway-restapi-default-endpoint-disabled"));
+    expect(config).toHaveReceivedCommandWith(GetResourceConfigHistoryCommand, {
+      resourceType: "AWS::ApiGateway::RestApi",
+      resourceId: "a1b2c3d4e5",
+    });
+    expect(sentEvaluations()).toEqual([
+      [expect.objectContaining({ ComplianceResourceId: "a1b2c3d4e5", ComplianceType: "NON_COMPLIANT" })],
+    ]);
+    expect(outcome.counts).toEqual({ NON_COMPLIANT: 1 });
   });
 
   test("over SWEEP_INLINE_MAX_KEYS the keys go to the sweep queue, 100 a message, with the token and policy id", async () => {

@@ -72,6 +72,7 @@ const configurationSchema = {
 export const adapter: ResourceAdapter = {
   type: "AWS::ApiGateway::RestApi",
   service: "apigateway",
+  readsRelationships: true,
   documentSchema: {
     type: "object",
     properties: {
