@@ -69,6 +69,7 @@ Start here:
   $ guardrail scan --template template.yaml scan a CloudFormation template before deploy
   $ guardrail explain s3-bucket-tls-only    a policy in plain words
   $ guardrail replay event.json             what Guardrail would do with one recorded event
+  $ guardrail audit --trail s3://org-trail/ who changed what, what broke, what was fixed and how fast
 ${EXIT_HELP}`,
     );
 
