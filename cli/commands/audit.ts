@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { generateTrail } from "../../fleet/trail";
-import { athenaClient, cloudTrailTableDdl, renderAthenaAudit, runAthenaAudit } from "../../lib/audit/athena";
+import { cloudTrailTableDdl, renderAthenaAudit, runAthenaAudit } from "../../lib/audit/athena";
+import { athenaClient } from "../../lib/aws/clients";
 import type { AuditReport } from "../../lib/audit/model";
 import { renderAudit, type AuditFormat } from "../../lib/audit/render";
 import { runAudit } from "../../lib/audit/run";

@@ -4,7 +4,6 @@ import {
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
-import { clientSettings } from "../aws/clients";
 import type { AuditFilters } from "./model";
 
 /**
@@ -203,14 +202,6 @@ export interface AthenaTarget {
   region?: string;
   /** Poll interval; tests pass 0. */
   pollMs?: number;
-}
-
-/**
- * Athena's client, built with the settings of lib/aws/clients.ts (region, endpoint, retries).
- * TODO(lead): move into lib/aws/clients.ts as `athenaClient` (not this helper's file to edit).
- */
-export function athenaClient(region?: string): AthenaClient {
-  return new AthenaClient(clientSettings(region));
 }
 
 export type Row = Record<string, string | null>;

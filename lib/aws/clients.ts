@@ -1,4 +1,5 @@
 import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
+import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -191,6 +192,10 @@ export function lambdaClient(region?: string): LambdaClient {
 
 export function cloudFormationClient(region?: string): CloudFormationClient {
   return cached("cloudformation", region, (s) => new CloudFormationClient(s));
+}
+
+export function athenaClient(region?: string): AthenaClient {
+  return cached("athena", region, (s) => new AthenaClient(s));
 }
 
 /** The router set with `routeClients`, if any (for factories outside this module). */
