@@ -704,6 +704,7 @@ describe("serverless package: least privilege", () => {
 /** SDK client package → the service prefix of SDK_ACTIONS keys. */
 const CLIENT_SERVICE: Record<string, string> = {
   "client-api-gateway": "apigateway",
+  "client-athena": "athena",
   "client-cloudformation": "cloudformation",
   "client-config-service": "config",
   "client-dynamodb": "dynamodb",
