@@ -41,88 +41,150 @@ export function guidKey(id: string): [number, number] | undefined {
   return [hi, lo];
 }
 
-/** Packs ids into an IdList. */
-export function idList(ids: readonly string[]): IdList {
-  const keys = new Uint32Array(ids.length * 2);
-  const other: string[] = [];
-  let n = 0;
-  for (const id of ids) {
-    const k = guidKey(id);
-    if (!k) {
-      other.push(id);
-      continue;
-    }
-    keys[n++] = k[0];
-    keys[n++] = k[1];
+function hexBytes(buf: Uint8Array, from: number, to: number, v = 0): number {
+  for (let i = from; i < to; i++) {
+    const c = buf[i] as number;
+    const d = c < 128 ? (HEX[c] as number) : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
   }
-  return { keys: n === keys.length ? keys : keys.slice(0, n), other };
+  return v;
 }
 
-/** A set of ids (keys and other strings); `add` says whether the id was new. */
-export class IdSet {
-  private table = new Uint32Array(2 * 1024);
-  private mask = 1023;
-  private count = 0;
-  private hasZero = false;
-  private readonly strings = new Set<string>();
+/**
+ * The key of the GUID written in `buf` from `at` (36 bytes, `8-4-4-4-12`), or undefined when it is not one: the
+ * same key guidKey gives the same id as a string, read without making the string.
+ */
+export function guidKeyAt(buf: Uint8Array, at: number): [number, number] | undefined {
+  const DASH = 0x2d;
+  if (buf[at + 8] !== DASH || buf[at + 13] !== DASH || buf[at + 18] !== DASH || buf[at + 23] !== DASH) return undefined;
+  const hi = hexBytes(buf, at, at + 8);
+  const lo = hexBytes(buf, at + 14, at + 18, hexBytes(buf, at + 9, at + 13));
+  if (hi < 0 || lo < 0) return undefined;
+  return [hi, lo];
+}
+
+/** Builds an IdList one id at a time (a growing typed array, no object per id). */
+export class IdListBuilder {
+  private keys = new Uint32Array(256);
+  private n = 0;
+  private readonly other: string[] = [];
 
   get size(): number {
-    return this.count + (this.hasZero ? 1 : 0) + this.strings.size;
+    return this.n / 2 + this.other.length;
   }
 
-  addString(id: string): boolean {
-    if (this.strings.has(id)) return false;
-    this.strings.add(id);
-    return true;
+  addKey(hi: number, lo: number): void {
+    if (this.n + 2 > this.keys.length) {
+      const grown = new Uint32Array(this.keys.length * 2);
+      grown.set(this.keys);
+      this.keys = grown;
+    }
+    this.keys[this.n++] = hi;
+    this.keys[this.n++] = lo;
   }
 
-  hasString(id: string): boolean {
-    return this.strings.has(id);
+  add(id: string): void {
+    const k = guidKey(id);
+    if (k) this.addKey(k[0], k[1]);
+    else this.other.push(id);
   }
 
-  /** Slot of the key, or of the empty slot where it would go. [0,0] marks empty slots (that key is kept aside). */
+  finish(): IdList {
+    return { keys: this.keys.slice(0, this.n), other: this.other };
+  }
+}
+
+/** Both lists in one. */
+export function concatIds(a: IdList, b: IdList): IdList {
+  if (b.keys.length === 0 && b.other.length === 0) return a;
+  const keys = new Uint32Array(a.keys.length + b.keys.length);
+  keys.set(a.keys);
+  keys.set(b.keys, a.keys.length);
+  return { keys, other: [...a.other, ...b.other] };
+}
+
+/** Packs ids into an IdList. */
+export function idList(ids: readonly string[]): IdList {
+  const b = new IdListBuilder();
+  for (const id of ids) b.add(id);
+  return b.finish();
+}
+
+/**
+ * The ids seen within a window of days (the trail's date folders), for deduplication: one open-addressing table
+ * of [hi, lo, day + 1] triples (0 marks an empty slot), probed once per id; ids that are not GUIDs in a Map.
+ * `fresh` says whether an id is new within `window` days of the one it is seen on, and remembers it on that day.
+ * When the table fills, the ids of days that left the window are dropped (the readers go through the days in
+ * order), so memory follows the ids of the window, not the trail.
+ */
+export class WindowedIdSet {
+  // A day of an organisation trail holds 10^5-10^6 ids: starting at 64K slots (768 KB) skips the first doublings.
+  private table = new Uint32Array(3 * 65536);
+  private mask = 65535;
+  private count = 0;
+  private latestDay = -Infinity;
+  private readonly strings = new Map<string, number>();
+
+  constructor(private readonly window: number) {}
+
+  get size(): number {
+    return this.count + this.strings.size;
+  }
+
+  /** Slot of the key, or of the empty slot where it would go. */
   private slot(hi: number, lo: number): number {
     let i = (Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0) & this.mask;
     const t = this.table;
     for (;;) {
-      const a = t[2 * i] as number;
-      const b = t[2 * i + 1] as number;
-      if ((a === hi && b === lo) || (a === 0 && b === 0)) return i;
+      if (t[3 * i + 2] === 0 || (t[3 * i] === hi && t[3 * i + 1] === lo)) return i;
       i = (i + 1) & this.mask;
     }
   }
 
-  has(hi: number, lo: number): boolean {
-    if (hi === 0 && lo === 0) return this.hasZero;
+  /** True when the GUID key was not seen within the window of `day` (days since the epoch). */
+  freshKey(hi: number, lo: number, day: number): boolean {
+    if (day > this.latestDay) this.latestDay = day;
     const i = this.slot(hi, lo);
-    return this.table[2 * i] === hi && this.table[2 * i + 1] === lo;
-  }
-
-  add(hi: number, lo: number): boolean {
-    if (hi === 0 && lo === 0) {
-      if (this.hasZero) return false;
-      this.hasZero = true;
-      return true;
-    }
-    const i = this.slot(hi, lo);
-    if (this.table[2 * i] === hi && this.table[2 * i + 1] === lo) return false;
-    this.table[2 * i] = hi;
-    this.table[2 * i + 1] = lo;
-    if (++this.count * 2 > this.mask) this.grow();
+    const t = this.table;
+    const seen = t[3 * i + 2] as number;
+    if (seen !== 0 && Math.abs(seen - 1 - day) <= this.window) return false;
+    t[3 * i] = hi;
+    t[3 * i + 1] = lo;
+    t[3 * i + 2] = day + 1;
+    if (seen === 0 && ++this.count * 2 > this.mask) this.rebuild();
     return true;
   }
 
-  private grow(): void {
+  /** The same for an id that is not a GUID. */
+  freshString(id: string, day: number): boolean {
+    if (day > this.latestDay) this.latestDay = day;
+    const seen = this.strings.get(id);
+    if (seen !== undefined && Math.abs(seen - day) <= this.window) return false;
+    this.strings.set(id, day);
+    return true;
+  }
+
+  /** Drops the ids of days that left the window; doubles the table if it is still more than a quarter full. */
+  private rebuild(): void {
+    const oldest = this.latestDay - this.window;
+    for (const [id, day] of this.strings) if (day < oldest) this.strings.delete(id);
     const old = this.table;
-    this.mask = this.mask * 2 + 1;
-    this.table = new Uint32Array(2 * (this.mask + 1));
-    for (let i = 0; i < old.length; i += 2) {
-      const hi = old[i] as number;
-      const lo = old[i + 1] as number;
-      if (hi === 0 && lo === 0) continue;
-      const j = this.slot(hi, lo);
-      this.table[2 * j] = hi;
-      this.table[2 * j + 1] = lo;
+    let kept = 0;
+    for (let i = 2; i < old.length; i += 3) if (old[i] !== 0 && (old[i] as number) - 1 >= oldest) kept++;
+    let slots = this.mask + 1;
+    while (kept * 4 > slots) slots *= 2;
+    this.mask = slots - 1;
+    this.table = new Uint32Array(3 * slots);
+    this.count = 0;
+    for (let i = 0; i < old.length; i += 3) {
+      const day = old[i + 2] as number;
+      if (day === 0 || day - 1 < oldest) continue;
+      const j = this.slot(old[i] as number, old[i + 1] as number);
+      this.table[3 * j] = old[i] as number;
+      this.table[3 * j + 1] = old[i + 1] as number;
+      this.table[3 * j + 2] = day;
+      this.count++;
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { RemediationRecord } from "../remediation/worker/record";
 import { ACTOR_KINDS, type ActorKind, type AuditEvent } from "./facts";
-import { guidKey, IdSet, type IdList } from "./idset";
+import { guidKey, WindowedIdSet, type IdList } from "./idset";
 
 /**
  * The audit report model (issue 5, sections 1–7), built from audit events (facts.ts) and remediation records.
@@ -243,7 +243,7 @@ export interface FileFacts {
  * the date folders within `dedupeWindowDays` of the current one (default 1: the same and the previous day).
  */
 export class AuditAccumulator {
-  private readonly seen = new Map<number, IdSet>();
+  private readonly seen: WindowedIdSet;
   private readonly dedupeWindowDays: number;
   private readonly wantedChanges: Set<string>;
   private readonly foundChanges = new Set<string>();
@@ -278,6 +278,7 @@ export class AuditAccumulator {
 
   constructor(opts: { dedupeWindowDays?: number; wantedChanges?: Iterable<string> } = {}) {
     this.dedupeWindowDays = opts.dedupeWindowDays ?? 1;
+    this.seen = new WindowedIdSet(this.dedupeWindowDays);
     this.wantedChanges = new Set(opts.wantedChanges ?? []);
   }
 
@@ -285,33 +286,13 @@ export class AuditAccumulator {
     this.skipped.push({ file, reason });
   }
 
-  /** The day's id set (pruning the days that left the window when a new day starts). */
-  private setFor(day: number): IdSet {
-    let set = this.seen.get(day);
-    if (!set) {
-      set = new IdSet();
-      this.seen.set(day, set);
-      for (const d of this.seen.keys()) if (d < day - this.dedupeWindowDays) this.seen.delete(d);
-    }
-    return set;
-  }
-
   /** True the first time a GUID key is seen within the window. */
   private freshKey(hi: number, lo: number, day: number): boolean {
-    const set = this.setFor(day);
-    if (set.has(hi, lo)) return this.duplicate();
-    for (let d = day - this.dedupeWindowDays; d <= day + this.dedupeWindowDays; d++) {
-      if (d !== day && this.seen.get(d)?.has(hi, lo)) return this.duplicate();
-    }
-    set.add(hi, lo);
-    return true;
+    return this.seen.freshKey(hi, lo, day) || this.duplicate();
   }
 
   private freshString(id: string, day: number): boolean {
-    for (let d = day - this.dedupeWindowDays; d <= day + this.dedupeWindowDays; d++) {
-      if (d !== day && this.seen.get(d)?.hasString(id)) return this.duplicate();
-    }
-    return this.setFor(day).addString(id) || this.duplicate();
+    return this.seen.freshString(id, day) || this.duplicate();
   }
 
   private duplicate(): false {

@@ -28,10 +28,11 @@ export class AuditPool {
   }
 
   read(worker: number, req: AuditFileRequest): Promise<AuditFileResult> {
+    const thread = this.workers[worker] as RequestThread<AuditFileRequest, AuditFileResult>;
+    if (!req.data) return thread.request(req, []);
     // The compressed bytes move to the worker (transfer list): no copy, and this thread forgets them.
     const own =
       req.data.byteOffset === 0 && req.data.byteLength === req.data.buffer.byteLength ? req.data : req.data.slice();
-    const thread = this.workers[worker] as RequestThread<AuditFileRequest, AuditFileResult>;
     return thread.request({ ...req, data: own }, [own.buffer as ArrayBuffer]);
   }
 

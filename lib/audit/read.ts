@@ -1,6 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { auditEvent, type AuditEvent, type FactOptions } from "./facts";
-import { idList } from "./idset";
+import { concatIds, idList } from "./idset";
 import { extractRecords, TrailFileError } from "./extract";
 import type { FileFacts } from "./model";
 import type { TrailFile } from "./source";
@@ -30,7 +30,7 @@ export function readTrailFile(file: TrailFile, gz: Uint8Array, opts: FactOptions
   }
   const x = extractRecords(raw, opts.strict ? { strict: true } : {});
   const events: AuditEvent[] = [];
-  const readOnly = x.readOnlyIds;
+  const readOnly: string[] = [];
   const mutating: string[] = [];
   for (const r of x.candidates) {
     const e = auditEvent(r, opts);
@@ -44,7 +44,7 @@ export function readTrailFile(file: TrailFile, gz: Uint8Array, opts: FactOptions
     region: file.region,
     bytes: raw.length,
     records: x.records,
-    readOnly: idList(readOnly),
+    readOnly: concatIds(x.readOnlyIds, idList(readOnly)),
     mutating: idList(mutating),
     events,
   };

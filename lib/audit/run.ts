@@ -11,9 +11,9 @@ import { fetchFile, listTrailFiles, parseLocation, type TrailFile } from "./sour
 import { packFacts, unpackFacts, type AuditFileResult } from "./worker";
 
 /**
- * `guardrail audit` without the command line: remediation records first (their correlation ids say which changes
- * to look for), then the trail's files, listed and pruned by key, fetched a few ahead, read on worker threads and
- * counted in date order. A file that cannot be read is named in the report and skipped.
+ * `guardrail audit` without the command line: the trail's files, listed and pruned by key, sent a few ahead to the
+ * worker threads; meanwhile the remediation records (their correlation ids say which changes to look for); then the
+ * files' facts counted in date order. A file that cannot be read is named in the report and skipped.
  */
 
 export interface AuditProgress {
@@ -42,8 +42,10 @@ export interface AuditOptions {
 export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   const ciRoles = opts.ciRoles ?? DEFAULT_CI_ROLE_PATTERN;
   // Workers build their engines while this thread lists the trail and reads the remediation records.
+  // Lazily compiled there: this thread has loaded and checked the same pack, and a worker only ever calls the
+  // CloudTrail-subject policies' validators.
   const pool = AuditPool.start(
-    { pack: opts.pack, ciRoles: ciRoles.source, ...(opts.strict ? { strict: true } : {}) },
+    { pack: { ...opts.pack, compile: "lazy" }, ciRoles: ciRoles.source, ...(opts.strict ? { strict: true } : {}) },
     opts.workers,
   );
   try {
@@ -54,27 +56,22 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
 }
 
 async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Promise<AuditReport> {
-  const loaded = opts.records ? await loadRemediationRecords(opts.records, opts.filters) : undefined;
-  const acc = new AuditAccumulator({
-    ...(opts.dedupeWindowDays !== undefined ? { dedupeWindowDays: opts.dedupeWindowDays } : {}),
-    wantedChanges: (loaded?.records ?? []).map((r) => r.correlationId),
-  });
-  for (const s of loaded?.skipped ?? []) acc.skip(s.file, `remediation record: ${s.reason}`);
-
-  const files = await listTrailFiles(parseLocation(opts.trail), opts.filters);
+  const location = parseLocation(opts.trail);
+  const files = await listTrailFiles(location, opts.filters);
   const local = { engine: opts.engine, adapters: [...resourceAdapters().values()], ciRoles, strict: opts.strict };
-  let bytes = 0;
-  let records = 0;
+  const workers = pool.size > 0 && files.length > 1;
 
   const readOne = async (i: number): Promise<AuditFileResult> => {
     const file = files[i] as TrailFile;
+    // A worker reads a local file itself: this thread only sends the path.
+    if (workers && location.kind === "local") return pool.read(i % pool.size, { seq: i, file });
     let data: Uint8Array;
     try {
       data = await fetchFile(file);
     } catch (e) {
       return { seq: i, failure: `could not be read: ${(e as Error).message}` };
     }
-    if (pool.size > 0 && files.length > 1) return pool.read(i % pool.size, { seq: i, file, data });
+    if (workers) return pool.read(i % pool.size, { seq: i, file, data });
     try {
       const f = readTrailFile(file, data, local);
       return packFacts(i, f);
@@ -83,11 +80,23 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
     }
   };
 
-  // Files in flight (fetched or being read): enough to keep the workers and the network busy, few enough that
-  // memory does not grow with the trail.
-  const depth = Math.max(2, pool.size * 2 + 2);
+  // Files in flight: enough to keep the workers (and the network) busy, few enough that memory does not grow with
+  // the trail. A local file costs a path until read and its facts are small (a few dozen KB), so many are sent
+  // ahead: the workers stay busy for the second or so this thread spends reading the remediation records.
+  const depth = workers && location.kind === "local" ? pool.size * 128 : Math.max(2, pool.size * 2 + 2);
   const pending: (Promise<AuditFileResult> | undefined)[] = [];
   for (let i = 0; i < Math.min(depth, files.length); i++) pending[i] = readOne(i);
+
+  // The remediation records' correlation ids say which changes the accumulator looks for.
+  const loaded = opts.records ? await loadRemediationRecords(opts.records, opts.filters) : undefined;
+  const acc = new AuditAccumulator({
+    ...(opts.dedupeWindowDays !== undefined ? { dedupeWindowDays: opts.dedupeWindowDays } : {}),
+    wantedChanges: (loaded?.records ?? []).map((r) => r.correlationId),
+  });
+  for (const s of loaded?.skipped ?? []) acc.skip(s.file, `remediation record: ${s.reason}`);
+
+  let bytes = 0;
+  let records = 0;
   for (let i = 0; i < files.length; i++) {
     const r = await (pending[i] as Promise<AuditFileResult>);
     pending[i] = undefined;

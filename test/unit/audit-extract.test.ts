@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { extractRecords, isCandidate, TrailFileError } from "../../lib/audit/extract";
 import { actorKind, auditEvent, isDeniedCode } from "../../lib/audit/facts";
+import { idList } from "../../lib/audit/idset";
 import { readTrailFile } from "../../lib/audit/read";
 import { Engine } from "../../lib/engine/evaluate";
 import { loadPack } from "../../lib/pack";
@@ -69,13 +70,15 @@ describe("extractRecords", () => {
     expect(fast.fastPath).toBe(true);
     expect(full.fastPath).toBe(false);
     expect(fast.records).toBe(8);
-    expect(fast.readOnlyIds).toEqual([
-      "00000000-0000-4000-8000-000000000001",
-      "00000000-0000-4000-8000-000000000002",
-      "denied-read",
-      "nested",
-      "reordered",
-    ]);
+    expect(fast.readOnlyIds).toEqual(
+      idList([
+        "00000000-0000-4000-8000-000000000001",
+        "00000000-0000-4000-8000-000000000002",
+        "denied-read",
+        "nested",
+        "reordered",
+      ]),
+    );
     expect(full.readOnlyIds).toEqual(fast.readOnlyIds);
     expect(fast.candidates).toEqual(full.candidates);
     expect(fast.candidates.every(isCandidate)).toBe(true);
@@ -93,7 +96,7 @@ describe("extractRecords", () => {
     expect(extractRecords(Buffer.from('{"Records":[]}\n'))).toEqual({
       records: 0,
       candidates: [],
-      readOnlyIds: [],
+      readOnlyIds: idList([]),
       fastPath: true,
     });
   });
