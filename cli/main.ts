@@ -307,7 +307,8 @@ Examples:
   $ guardrail audit --trail s3://acme-org-trail/AWSLogs/o-a1b2c3d4e5 --records s3://guardrail-audit/records \\
       --from 2026-11-01 --to 2026-11-30 --format md --out november.md
   $ guardrail audit --trail s3://acme-org-trail --accounts 111122223333 --regions eu-west-1 --format json
-  $ guardrail audit --engine athena --database security --workgroup primary --from 2026-11-01 --format md
+  $ guardrail audit --engine athena --database security --workgroup primary --from 2026-11-01 \\
+      --records s3://guardrail-audit/records --format html --out november.html
 ${EXIT_HELP}`,
     )
     .action(run(auditCommand));

@@ -1,8 +1,11 @@
 import { once } from "node:events";
 import { generateTrail } from "../../fleet/trail";
-import { cloudTrailTableDdl, renderAthenaAudit, runAthenaAudit } from "../../lib/audit/athena";
+import { cloudTrailTableDdl, runAthenaAudit } from "../../lib/audit/athena";
+import { loadRemediationRecords } from "../../lib/audit/records";
+import { resourceAdapters } from "../../lib/resources/registry";
+import { VERSION } from "../../lib/version";
 import { athenaClient } from "../../lib/aws/clients";
-import type { AuditReport } from "../../lib/audit/model";
+import type { AuditFilters, AuditReport } from "../../lib/audit/model";
 import { renderAudit, type AuditFormat } from "../../lib/audit/render";
 import { runAudit } from "../../lib/audit/run";
 import { AuditInputError } from "../../lib/audit/source";
@@ -51,10 +54,8 @@ function list(values: string[] | undefined): string[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
-  if (opts.engine === "athena") return auditAthenaCommand(opts);
-  if (!opts.trail) throw new UsageError("audit: --trail is required (a directory or s3://bucket/prefix)");
-  const err = (line: string) => process.stderr.write(line + "\n");
+/** The filters and the CI role pattern of the command line, checked. */
+function auditFilters(opts: AuditCommandOptions): { filters: AuditFilters; ciRoles?: RegExp } {
   const from = opts.from ? auditDate(opts.from, "--from") : undefined;
   const to = opts.to ? auditDate(opts.to, "--to") : undefined;
   if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
@@ -70,6 +71,39 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
       throw new UsageError(`--ci-roles: ${(e as Error).message}`);
     }
   }
+  const filters = { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) }; // prettier-ignore
+  return { filters, ...(ciRoles ? { ciRoles } : {}) };
+}
+
+/** Writes the report in its format and says, by the exit code, whether it is complete and clean. */
+async function emit(
+  report: AuditReport,
+  opts: AuditCommandOptions,
+  file: OutputFile | undefined,
+  committed: () => void,
+): Promise<number> {
+  const err = (line: string) => process.stderr.write(line + "\n");
+  const text = renderAudit(report, opts.format);
+  if (file) {
+    file.stream.write(text);
+    await file.commit();
+    committed();
+    err(`audit report written to ${opts.out}`);
+  } else if (!process.stdout.write(text)) {
+    await once(process.stdout, "drain");
+  }
+  for (const s of report.coverage.skipped) err(`error: ${s.file}: ${s.reason}`);
+  if (report.coverage.files === 0) err(`warning: no CloudTrail log file matched under ${report.trail}`);
+  if (report.coverage.filesSkipped > 0) return EXIT.incomplete;
+  if (opts.failOnOpen && (report.remediation.open > 0 || report.policyViolations.total > 0)) return EXIT.findings;
+  return EXIT.ok;
+}
+
+export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
+  if (opts.engine === "athena") return auditAthenaCommand(opts);
+  if (!opts.trail) throw new UsageError("audit: --trail is required (a directory or s3://bucket/prefix)");
+  const err = (line: string) => process.stderr.write(line + "\n");
+  const { filters, ciRoles } = auditFilters(opts);
   const spec = packSpec({
     ...(opts.policies ? { policies: opts.policies } : {}),
     ...(opts.exemptions ? { exemptions: opts.exemptions } : {}),
@@ -87,7 +121,7 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
     const report: AuditReport = await runAudit({
       trail: opts.trail,
       ...(opts.records ? { records: opts.records } : {}),
-      filters: { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) },
+      filters,
       pack: spec,
       engine: pack.engine,
       ...(opts.workers ? { workers: opts.workers } : {}),
@@ -101,20 +135,7 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
       },
     }); // prettier-ignore
     progress.done();
-    const text = renderAudit(report, opts.format);
-    if (file) {
-      file.stream.write(text);
-      await file.commit();
-      committed = true;
-      err(`audit report written to ${opts.out}`);
-    } else if (!process.stdout.write(text)) {
-      await once(process.stdout, "drain");
-    }
-    for (const s of report.coverage.skipped) err(`error: ${s.file}: ${s.reason}`);
-    if (report.coverage.files === 0) err(`warning: no CloudTrail log file matched under ${opts.trail}`);
-    if (report.coverage.filesSkipped > 0) return EXIT.incomplete;
-    if (opts.failOnOpen && (report.remediation.open > 0 || report.policyViolations.total > 0)) return EXIT.findings;
-    return EXIT.ok;
+    return await emit(report, opts, file, () => (committed = true));
   } catch (e) {
     if (e instanceof AuditInputError) throw new UsageError(e.message);
     throw e;
@@ -151,31 +172,45 @@ export async function auditSampleCommand(opts: AuditSampleOptions): Promise<numb
 
 async function auditAthenaCommand(opts: AuditCommandOptions): Promise<number> {
   if (!opts.database || !opts.workgroup) throw new UsageError("--engine athena needs --database and --workgroup");
-  if (opts.format === "html")
-    throw new UsageError("--engine athena writes md, json or csv (the HTML needs the local engine)");
-  const from = opts.from ? auditDate(opts.from, "--from") : undefined;
-  const to = opts.to ? auditDate(opts.to, "--to") : undefined;
-  const accounts = list(opts.accounts);
-  const regions = list(opts.regions);
+  const err = (line: string) => process.stderr.write(line + "\n");
+  const { filters, ciRoles } = auditFilters(opts);
+  const spec = packSpec({
+    ...(opts.policies ? { policies: opts.policies } : {}),
+    ...(opts.exemptions ? { exemptions: opts.exemptions } : {}),
+  });
+  const pack = loadPack(spec, err);
+  if (pack.problems.length > 0) {
+    err(`guardrail: ${pack.problems.length} problem(s) in the policies; fix them (guardrail validate) first`);
+    return EXIT.usage;
+  }
   const table = opts.table ?? "cloudtrail_org";
   const file = opts.out ? await OutputFile.open(opts.out) : undefined;
   let committed = false;
   try {
-    const result = await runAthenaAudit(
-      athenaClient(),
+    const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
+    const loaded = opts.records ? await loadRemediationRecords(opts.records, filters) : undefined;
+    const report = await runAthenaAudit({
+      client: athenaClient(),
       table,
-      { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) },
-      { database: opts.database, workgroup: opts.workgroup, ...(opts.outputLocation ? { outputLocation: opts.outputLocation } : {}) },
-    ); // prettier-ignore
-    const text = renderAthenaAudit(result, opts.format as "md" | "json" | "csv", table);
-    if (file) {
-      file.stream.write(text);
-      await file.commit();
-      committed = true;
-    } else if (!process.stdout.write(text)) {
-      await once(process.stdout, "drain");
-    }
-    return EXIT.ok;
+      target: { database: opts.database, workgroup: opts.workgroup, ...(opts.outputLocation ? { outputLocation: opts.outputLocation } : {}) },
+      filters,
+      engine: pack.engine,
+      adapters: [...resourceAdapters().values()],
+      ...(ciRoles ? { ciRoles } : {}),
+      remediationRecords: loaded?.records ?? [],
+      version: VERSION,
+      now: new Date(),
+      onState: (state) => progress.update(`athena: ${state}`),
+      onRows: (n) => progress.update(`athena: ${n.toLocaleString("en-US")} candidate records read`),
+    }); // prettier-ignore
+    progress.done();
+    if (opts.records) report.records = opts.records;
+    for (const s of loaded?.skipped ?? []) report.coverage.skipped.push({ file: s.file, reason: `remediation record: ${s.reason}` }); // prettier-ignore
+    report.coverage.filesSkipped = report.coverage.skipped.length;
+    return await emit(report, opts, file, () => (committed = true));
+  } catch (e) {
+    if (e instanceof AuditInputError) throw new UsageError(e.message);
+    throw e;
   } finally {
     if (file && !committed) await file.abort();
   }

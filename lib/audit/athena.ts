@@ -4,22 +4,74 @@ import {
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
-import type { AuditFilters } from "./model";
+import type { RemediationRecord } from "../remediation/worker/record";
+import { isObject, type JsonObject } from "../util/json";
+import { auditEvent, type AuditEvent, type FactOptions } from "./facts";
+import { idList } from "./idset";
+import { AuditAccumulator, type AuditFilters, type AuditReport } from "./model";
 
 /**
  * The audit on Amazon Athena, for trails that outgrow one machine: the CloudTrail table over the organisation
- * layout with partition projection (no crawler, no ALTER TABLE ADD PARTITION), and the report's figures that SQL
- * can compute exactly as the local engine does. Column names and types are those of the Athena User Guide's
- * CloudTrail table ("Create the table for CloudTrail logs in Athena using partition projection"); the partition
- * keys follow the key layout of lib/cloudtrail/layout.ts: AWSLogs/<o-id>/<account>/CloudTrail/<region>/<yyyy/MM/dd>.
- *
- * What runs here: coverage (records after deduplication, mutating records), mutating calls by account, service
- * and day, denied calls, and the CloudTrail-subject policies written as SQL (root use, StopLogging / DeleteTrail,
- * Config tampering, console changes to production API Gateway stages). What does not: the resource adapters'
- * `fromCloudTrail` (which calls touch governed resources) and the join with remediation records; those stay in
- * the local engine. The SQL forms of the policies are checked against the engine on the sample trail
- * (test/unit/audit-athena.test.ts runs the same SQL on DuckDB).
+ * layout with partition projection (no crawler, no ALTER TABLE ADD PARTITION), and two queries that do the heavy
+ * part, reading the whole trail where it lies:
+ *   - coverage: records after deduplication by eventID, mutating records, files, accounts, regions and days;
+ *   - candidates: the records the local engine would parse in full (not plain read-only calls: lib/audit/extract.ts
+ *     isCandidate), every column, rebuilt here into the CloudTrail record they were read from.
+ * The candidates then go through exactly what the local engine does with them (lib/audit/facts.ts auditEvent: the
+ * adapters' `fromCloudTrail`, the CloudTrail-subject policies' own validators, the accumulator, the join with the
+ * remediation records), so both engines give the same report, in every format; no policy is rewritten as SQL.
+ * Column names and types are those of the Athena User Guide's CloudTrail table ("Create the table for CloudTrail
+ * logs in Athena using partition projection"); the partition keys follow lib/cloudtrail/layout.ts:
+ * AWSLogs/<o-id>/<account>/CloudTrail/<region>/<yyyy/MM/dd>. test/unit/audit-athena.test.ts runs the same SQL on
+ * DuckDB over the sample trail and requires the local engine's report.
  */
+
+/**
+ * The struct columns, field by field in the table's order, in CloudTrail's own spelling (the table's names are
+ * these lowercased). One description makes both the DDL's types and the decoding of the query results, so they
+ * cannot drift apart.
+ */
+export type Field = string | { name: string; fields: readonly Field[] } | { name: string; map: true };
+
+const USER_IDENTITY: readonly Field[] = [
+  "type",
+  "principalId",
+  "arn",
+  "accountId",
+  "invokedBy",
+  "accessKeyId",
+  "userName",
+  { name: "onBehalfOf", fields: ["userId", "identityStoreArn"] },
+  {
+    name: "sessionContext",
+    fields: [
+      { name: "attributes", fields: ["mfaAuthenticated", "creationDate"] },
+      { name: "sessionIssuer", fields: ["type", "principalId", "arn", "accountId", "userName"] },
+      "ec2RoleDelivery",
+      { name: "webIdFederationData", fields: ["federatedProvider", { name: "attributes", map: true }] },
+    ],
+  },
+];
+// CloudTrail spells the resource ARN `ARN` (the table's JSON SerDe matches names case-insensitively).
+const RESOURCE: readonly Field[] = ["ARN", "accountId", "type"];
+const TLS_DETAILS: readonly Field[] = ["tlsVersion", "cipherSuite", "clientProvidedHostHeader"];
+
+/** The struct columns' fields (for tools that build the same table elsewhere, as the DuckDB test does). */
+export const CLOUDTRAIL_STRUCTS = {
+  userIdentity: USER_IDENTITY,
+  resources: RESOURCE,
+  tlsDetails: TLS_DETAILS,
+} as const;
+
+export function fieldName(f: Field): string {
+  return typeof f === "string" ? f : f.name;
+}
+
+function structType(fields: readonly Field[]): string {
+  const type = (f: Field): string =>
+    typeof f === "string" ? "STRING" : "map" in f ? "MAP<STRING,STRING>" : structType(f.fields);
+  return `STRUCT<${fields.map((f) => `${fieldName(f).toLowerCase()}: ${type(f)}`).join(", ")}>`;
+}
 
 export interface DdlOptions {
   table: string;
@@ -54,20 +106,7 @@ export function cloudTrailTableDdl(o: DdlOptions): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.from)) throw new Error(`--from "${o.from}" is not yyyy-mm-dd`);
   return `CREATE EXTERNAL TABLE ${ident(o.table, "table")} (
     eventversion STRING,
-    useridentity STRUCT<
-        type: STRING,
-        principalid: STRING,
-        arn: STRING,
-        accountid: STRING,
-        invokedby: STRING,
-        accesskeyid: STRING,
-        username: STRING,
-        onbehalfof: STRUCT<userid: STRING, identitystorearn: STRING>,
-        sessioncontext: STRUCT<
-            attributes: STRUCT<mfaauthenticated: STRING, creationdate: STRING>,
-            sessionissuer: STRUCT<type: STRING, principalid: STRING, arn: STRING, accountid: STRING, username: STRING>,
-            ec2roledelivery: STRING,
-            webidfederationdata: STRUCT<federatedprovider: STRING, attributes: MAP<STRING,STRING>>>>,
+    useridentity ${structType(USER_IDENTITY)},
     eventtime STRING,
     eventsource STRING,
     eventname STRING,
@@ -82,7 +121,7 @@ export function cloudTrailTableDdl(o: DdlOptions): string {
     requestid STRING,
     eventid STRING,
     readonly STRING,
-    resources ARRAY<STRUCT<arn: STRING, accountid: STRING, type: STRING>>,
+    resources ARRAY<${structType(RESOURCE)}>,
     eventtype STRING,
     apiversion STRING,
     recipientaccountid STRING,
@@ -91,7 +130,7 @@ export function cloudTrailTableDdl(o: DdlOptions): string {
     vpcendpointid STRING,
     eventcategory STRING,
     sessioncredentialfromconsole STRING,
-    tlsdetails STRUCT<tlsversion: STRING, ciphersuite: STRING, clientprovidedhostheader: STRING>)
+    tlsdetails ${structType(TLS_DETAILS)})
 PARTITIONED BY (account STRING, region STRING, day STRING)
 ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
 STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
@@ -121,77 +160,133 @@ export function partitionFilter(f: AuditFilters): string {
   return parts.join(" AND ");
 }
 
-/**
- * One row per distinct eventID (duplicate deliveries removed: the first in eventtime order is kept; duplicates
- * are the same record), as a common table expression the report's queries read.
- */
-function deduplicated(table: string, f: AuditFilters): string {
-  return `WITH d AS (
-  SELECT * FROM (
-    SELECT *, row_number() OVER (PARTITION BY eventid ORDER BY eventtime) AS n
-    FROM ${ident(table, "table")}
-    WHERE ${partitionFilter(f)}
-  ) WHERE n = 1
-)`;
-}
-
-/** The CloudTrail-subject policies of the built-in pack as SQL (see the module comment for how they are checked). */
-export const POLICY_SQL: Record<string, string> = {
-  "iam-root-account-use":
-    "useridentity.type = 'Root' AND useridentity.invokedby IS NULL AND coalesce(eventtype, '') <> 'AwsServiceEvent'",
-  "cloudtrail-no-stop-logging":
-    "eventsource = 'cloudtrail.amazonaws.com' AND eventname IN ('StopLogging', 'DeleteTrail')",
-  "config-no-recorder-tampering":
-    "eventsource = 'config.amazonaws.com' AND eventname IN ('StopConfigurationRecorder', 'DeleteConfigurationRecorder', 'DeleteDeliveryChannel', 'DeleteConfigRule')",
-  "apigateway-no-console-changes-in-production":
-    "eventsource = 'apigateway.amazonaws.com' AND readonly = 'false' AND sessioncredentialfromconsole = 'true' AND (" +
-    "json_extract_scalar(requestparameters, '$.stageName') LIKE 'prod%' OR " +
-    "json_extract_scalar(requestparameters, '$.createStageInput.stageName') LIKE 'prod%' OR " +
-    "json_extract_scalar(requestparameters, '$.createDeploymentInput.stageName') LIKE 'prod%' OR " +
-    "json_extract_scalar(requestparameters, '$.domainName') IS NOT NULL OR " +
-    "json_extract(requestparameters, '$.createDomainNameInput') IS NOT NULL)",
-};
+/** The table's top-level columns in CloudTrail's spelling, and how a result cell becomes the record's value. */
+const COLUMNS: readonly { name: string; kind: "string" | "json" | "boolean" | "struct" | "structs"; fields?: readonly Field[] }[] = [
+  { name: "eventVersion", kind: "string" },
+  { name: "userIdentity", kind: "struct", fields: USER_IDENTITY },
+  { name: "eventTime", kind: "string" },
+  { name: "eventSource", kind: "string" },
+  { name: "eventName", kind: "string" },
+  { name: "awsRegion", kind: "string" },
+  { name: "sourceIPAddress", kind: "string" },
+  { name: "userAgent", kind: "string" },
+  { name: "errorCode", kind: "string" },
+  { name: "errorMessage", kind: "string" },
+  { name: "requestParameters", kind: "json" },
+  { name: "responseElements", kind: "json" },
+  { name: "additionalEventData", kind: "json" },
+  { name: "requestID", kind: "string" },
+  { name: "eventID", kind: "string" },
+  { name: "readOnly", kind: "boolean" },
+  { name: "resources", kind: "structs", fields: RESOURCE },
+  { name: "eventType", kind: "string" },
+  { name: "apiVersion", kind: "string" },
+  { name: "recipientAccountId", kind: "string" },
+  { name: "serviceEventDetails", kind: "json" },
+  { name: "sharedEventID", kind: "string" },
+  { name: "vpcEndpointId", kind: "string" },
+  { name: "eventCategory", kind: "string" },
+  { name: "sessionCredentialFromConsole", kind: "string" },
+  { name: "tlsDetails", kind: "struct", fields: TLS_DETAILS },
+]; // prettier-ignore
 
 export interface AuditQueries {
+  /** One row: files, deliveries, records and mutating records after deduplication by eventID. */
   coverage: string;
-  mutatingByAccountServiceDay: string;
-  denied: string;
-  policyViolations: string;
+  /** One row per account and region: first and last day, files. */
+  partitions: string;
+  /** The candidate records, every column, in day order. */
+  candidates: string;
 }
 
-const DENIED = "('AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'Client.UnauthorizedOperation')";
+/** `eventid` deduplicated; records without one are counted once each, as the local engine does. */
+const DISTINCT_RECORDS = "count(DISTINCT eventid) + count_if(eventid IS NULL)";
+const MUTATING = "coalesce(readonly, '') <> 'true'";
 
-/** The report's queries on the CloudTrail table; read-only records are never counted as changes. */
+/**
+ * The queries, in SQL common to Athena (Trino) and DuckDB but for two functions the DuckDB test gives as macros.
+ * Struct columns come back as JSON text (`json_format(CAST(… AS JSON))`): Trino writes a row as an object or, in
+ * older engines, as an array in field order; decodeStruct reads both.
+ */
 export function auditQueries(table: string, f: AuditFilters): AuditQueries {
-  const d = deduplicated(table, f);
-  const violations = Object.entries(POLICY_SQL)
-    .map(
-      ([id, cond]) =>
-        `SELECT ${literal(id)} AS policy, count(*) AS violations FROM d WHERE errorcode IS NULL AND ${cond}`,
-    )
-    .join("\nUNION ALL\n");
+  const t = ident(table, "table");
+  const where = partitionFilter(f);
+  const select = COLUMNS.map((c) => {
+    const col = c.name.toLowerCase();
+    return c.kind === "struct" || c.kind === "structs" ? `json_format(CAST(${col} AS JSON)) AS ${col}` : col;
+  });
   return {
-    coverage: `${d}
-SELECT count(*) AS records,
-       count_if(coalesce(readonly, '') <> 'true') AS mutating,
-       min(eventtime) AS first_event_time,
-       max(eventtime) AS last_event_time
-FROM d`,
-    mutatingByAccountServiceDay: `${d}
-SELECT recipientaccountid AS account, eventsource AS service, substr(eventtime, 1, 10) AS day, count(*) AS calls
-FROM d
-WHERE coalesce(readonly, '') <> 'true' AND errorcode IS NULL
-GROUP BY 1, 2, 3
-ORDER BY 1, 2, 3`,
-    denied: `${d}
-SELECT errorcode, count(*) AS calls
-FROM d
-WHERE errorcode IN ${DENIED}
-GROUP BY 1
-ORDER BY 1`,
-    policyViolations: `${d}
-${violations}`,
+    coverage: `SELECT count(DISTINCT "$path") AS files,
+       count(*) AS deliveries,
+       ${DISTINCT_RECORDS} AS records,
+       count(DISTINCT CASE WHEN ${MUTATING} THEN eventid END) + count_if(eventid IS NULL AND ${MUTATING}) AS mutating
+FROM ${t}
+WHERE ${where}`,
+    partitions: `SELECT account, region, min(day) AS first_day, max(day) AS last_day, count(DISTINCT "$path") AS files
+FROM ${t}
+WHERE ${where}
+GROUP BY account, region
+ORDER BY account, region`,
+    candidates: `SELECT account, region, day,
+       ${select.join(",\n       ")}
+FROM ${t}
+WHERE ${where} AND (${MUTATING} OR useridentity.type = 'Root')
+ORDER BY day, account, region, eventtime`,
   };
+}
+
+export type Row = Record<string, string | null>;
+
+/**
+ * A struct cell back into CloudTrail's object: from a JSON object (lowercase field names) or array (field order),
+ * absent and null fields left out as CloudTrail leaves them out.
+ */
+export function decodeStruct(value: unknown, fields: readonly Field[]): JsonObject | undefined {
+  if (value === null || value === undefined) return undefined;
+  const out: JsonObject = {};
+  fields.forEach((f, i) => {
+    const name = fieldName(f);
+    let v: unknown;
+    if (Array.isArray(value)) v = value[i];
+    else if (isObject(value)) v = value[name.toLowerCase()] ?? value[name];
+    if (v === null || v === undefined) return;
+    if (typeof f === "string") out[name] = v as string;
+    else if ("map" in f) out[name] = v as JsonObject;
+    else {
+      // A struct that is there with no field set is CloudTrail's `{}` (an absent one is NULL).
+      const inner = decodeStruct(v, f.fields);
+      if (inner) out[name] = inner;
+    }
+  });
+  return out;
+}
+
+function parseJson(text: string, column: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new Error(`Athena result column ${column}: not JSON (${(e as Error).message})`);
+  }
+}
+
+/** One candidate row back into the CloudTrail record the table read. */
+export function recordFromRow(row: Row): JsonObject {
+  const r: JsonObject = {};
+  for (const c of COLUMNS) {
+    const cell = row[c.name.toLowerCase()];
+    if (cell === null || cell === undefined) continue;
+    if (c.kind === "string") r[c.name] = cell;
+    else if (c.kind === "boolean") r[c.name] = cell === "true";
+    else if (c.kind === "json") r[c.name] = parseJson(cell, c.name) as JsonObject;
+    else if (c.kind === "struct") {
+      const v = decodeStruct(parseJson(cell, c.name), c.fields ?? []);
+      if (v) r[c.name] = v;
+    } else {
+      const list = parseJson(cell, c.name);
+      if (Array.isArray(list)) r[c.name] = list.map((x) => decodeStruct(x, c.fields ?? []) ?? {});
+    }
+  }
+  return r;
 }
 
 export interface AthenaTarget {
@@ -199,15 +294,17 @@ export interface AthenaTarget {
   workgroup: string;
   /** Where results go when the workgroup does not say (s3://...). */
   outputLocation?: string;
-  region?: string;
   /** Poll interval; tests pass 0. */
   pollMs?: number;
 }
 
-export type Row = Record<string, string | null>;
+/** What a query execution reports besides its rows. */
+export interface QueryStats {
+  id: string;
+  scannedBytes: number;
+}
 
-/** Runs one query: StartQueryExecution, GetQueryExecution until it ends, GetQueryResults page by page. */
-export async function runAthenaQuery(client: AthenaClient, sql: string, t: AthenaTarget): Promise<Row[]> {
+async function startQuery(client: AthenaClient, sql: string, t: AthenaTarget): Promise<string> {
   const start = await client.send(
     new StartQueryExecutionCommand({
       QueryString: sql,
@@ -216,12 +313,15 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, t: Athen
       ...(t.outputLocation ? { ResultConfiguration: { OutputLocation: t.outputLocation } } : {}),
     }),
   );
-  const id = start.QueryExecutionId;
-  if (!id) throw new Error("Athena returned no QueryExecutionId");
+  if (!start.QueryExecutionId) throw new Error("Athena returned no QueryExecutionId");
+  return start.QueryExecutionId;
+}
+
+async function waitForQuery(client: AthenaClient, id: string, t: AthenaTarget): Promise<QueryStats> {
   for (;;) {
     const q = await client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
     const state = q.QueryExecution?.Status?.State;
-    if (state === "SUCCEEDED") break;
+    if (state === "SUCCEEDED") return { id, scannedBytes: q.QueryExecution?.Statistics?.DataScannedInBytes ?? 0 };
     if (state === "FAILED" || state === "CANCELLED") {
       throw new Error(
         `Athena query ${id} ${state}: ${q.QueryExecution?.Status?.StateChangeReason ?? "no reason given"}`,
@@ -229,96 +329,157 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, t: Athen
     }
     await new Promise((r) => setTimeout(r, t.pollMs ?? 1000));
   }
-  const rows: Row[] = [];
+}
+
+/** The result rows of a finished query, a page (up to 1,000 rows) at a time; the first row is the header. */
+async function* resultPages(client: AthenaClient, id: string): AsyncGenerator<Row[]> {
   let header: string[] | undefined;
   let token: string | undefined;
   do {
     const page = await client.send(
-      new GetQueryResultsCommand({ QueryExecutionId: id, ...(token ? { NextToken: token } : {}) }),
+      new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }),
     );
+    const rows: Row[] = [];
     for (const r of page.ResultSet?.Rows ?? []) {
       const values = (r.Data ?? []).map((c) => c.VarCharValue ?? null);
-      // The first row of the first page is the header.
       if (!header) header = values.map((v) => v ?? "");
       else rows.push(Object.fromEntries(header.map((h, i) => [h, values[i] ?? null])));
     }
+    yield rows;
     token = page.NextToken;
   } while (token);
+}
+
+/** Runs one query to the end and returns all its rows (for the small ones). */
+export async function runAthenaQuery(client: AthenaClient, sql: string, t: AthenaTarget): Promise<Row[]> {
+  const id = await startQuery(client, sql, t);
+  await waitForQuery(client, id, t);
+  const rows: Row[] = [];
+  for await (const page of resultPages(client, id)) rows.push(...page);
   return rows;
 }
 
-export interface AthenaAudit {
-  coverage: { records: number; mutating: number; firstEventTime: string | null; lastEventTime: string | null };
-  mutating: { account: string; service: string; day: string; calls: number }[];
-  denied: { errorCode: string; calls: number }[];
-  policyViolations: Record<string, number>;
+/** The rows of the audit's three queries, however they were computed (Athena; DuckDB in the tests). */
+export interface AuditRows {
+  coverage: Row;
+  partitions: Row[];
+  /** Candidate rows in day order, in pages. */
+  candidates: AsyncIterable<Row[]>;
+  /** Bytes the engine read to compute them (Athena's DataScannedInBytes), when known. */
+  scannedBytes?: number;
 }
 
-/** The report's Athena figures (the queries run one after another; each names its own execution). */
-export async function runAthenaAudit(
-  client: AthenaClient,
-  table: string,
-  f: AuditFilters,
-  t: AthenaTarget,
-): Promise<AthenaAudit> {
-  const q = auditQueries(table, f);
-  const num = (v: string | null | undefined) => Number(v ?? 0);
-  const [c] = await runAthenaQuery(client, q.coverage, t);
-  const mutating = await runAthenaQuery(client, q.mutatingByAccountServiceDay, t);
-  const denied = await runAthenaQuery(client, q.denied, t);
-  const violations = await runAthenaQuery(client, q.policyViolations, t);
-  return {
-    coverage: {
-      records: num(c?.records),
-      mutating: num(c?.mutating),
-      firstEventTime: c?.first_event_time ?? null,
-      lastEventTime: c?.last_event_time ?? null,
-    },
-    mutating: mutating.map((r) => ({
-      account: r.account ?? "",
-      service: r.service ?? "",
-      day: r.day ?? "",
-      calls: num(r.calls),
-    })),
-    denied: denied.map((r) => ({ errorCode: r.errorcode ?? "", calls: num(r.calls) })),
-    policyViolations: Object.fromEntries(violations.map((r) => [r.policy ?? "", num(r.violations)])),
+export interface AuditFromRowsOptions extends FactOptions {
+  filters: AuditFilters;
+  table: string;
+  remediationRecords: readonly RemediationRecord[];
+  dedupeWindowDays?: number;
+  version: string;
+  now: Date;
+  onRows?: (rows: number) => void;
+}
+
+/**
+ * The report from the queries' rows: each run of candidate rows of one day, account and region is counted as the
+ * local engine counts one file's facts (the same auditEvent, the same accumulator), then the coverage is the
+ * queries' own (the candidates are only part of the trail).
+ */
+export async function auditFromRows(q: AuditRows, o: AuditFromRowsOptions): Promise<AuditReport> {
+  const acc = new AuditAccumulator({
+    ...(o.dedupeWindowDays !== undefined ? { dedupeWindowDays: o.dedupeWindowDays } : {}),
+    wantedChanges: o.remediationRecords.map((r) => r.correlationId),
+  });
+  let group: { key: string; date: string; accountId: string; region: string } | undefined;
+  let events: AuditEvent[] = [];
+  const flush = () => {
+    if (!group) return;
+    acc.add({
+      file: `${o.table}/${group.accountId}/${group.region}/${group.date}`,
+      date: group.date,
+      accountId: group.accountId,
+      region: group.region,
+      bytes: 0,
+      records: 0,
+      // Counted by the coverage query instead.
+      readOnly: idList([]),
+      mutating: idList([]),
+      events,
+    });
+    events = [];
   };
+  let seen = 0;
+  for await (const page of q.candidates) {
+    for (const row of page) {
+      const date = (row.day ?? "").replace(/\//g, "-");
+      const key = `${date}|${row.account}|${row.region}`;
+      if (key !== group?.key) {
+        flush();
+        group = { key, date, accountId: row.account ?? "", region: row.region ?? "" };
+      }
+      const record = recordFromRow(row);
+      const e = auditEvent(record, o);
+      if (e.resources.length > 0 || e.violations.length > 0 || e.eventID === "") events.push(e);
+    }
+    seen += page.length;
+    o.onRows?.(seen);
+  }
+  flush();
+  const report = acc.finish({
+    trail: `athena:${o.table}`,
+    filters: o.filters,
+    remediationRecords: o.remediationRecords,
+    version: o.version,
+    now: o.now,
+  });
+  const num = (v: string | null | undefined) => Number(v ?? 0);
+  const days = q.partitions
+    .flatMap((p) => [p.first_day, p.last_day])
+    .filter((d): d is string => !!d)
+    .sort();
+  const records = num(q.coverage.records);
+  report.coverage = {
+    ...report.coverage,
+    files: num(q.coverage.files),
+    records,
+    mutating: num(q.coverage.mutating),
+    duplicates: num(q.coverage.deliveries) - records,
+    bytes: q.scannedBytes ?? 0,
+    accounts: [...new Set(q.partitions.map((p) => p.account ?? ""))].sort(),
+    regions: [...new Set(q.partitions.map((p) => p.region ?? ""))].sort(),
+    ...(days.length > 0 ? { firstDate: (days[0] as string).replace(/\//g, "-") } : {}),
+    ...(days.length > 0 ? { lastDate: (days[days.length - 1] as string).replace(/\//g, "-") } : {}),
+    engine: "athena",
+  };
+  return report;
 }
 
-/** The Athena figures as Markdown, JSON or CSV (the HTML report needs the local engine's sections). */
-export function renderAthenaAudit(a: AthenaAudit, format: "md" | "json" | "csv", table: string): string {
-  if (format === "json") return JSON.stringify({ engine: "athena", table, ...a }, null, 2) + "\n";
-  if (format === "csv") {
-    const lines = ["section,key,account,service,day,count"];
-    lines.push(`coverage,records,,,,${a.coverage.records}`, `coverage,mutating,,,,${a.coverage.mutating}`);
-    for (const [id, n] of Object.entries(a.policyViolations)) lines.push(`policy-violation,${id},,,,${n}`);
-    for (const d of a.denied) lines.push(`denied,${d.errorCode},,,,${d.calls}`);
-    for (const m of a.mutating) lines.push(`mutating,,${m.account},${m.service},${m.day},${m.calls}`);
-    return lines.join("\r\n") + "\r\n";
-  }
-  const out = [
-    `# Guardrail audit (Athena, table \`${table}\`)`,
-    "",
-    `${a.coverage.records.toLocaleString("en-US")} records after deduplication, ${a.coverage.mutating.toLocaleString("en-US")} mutating; events ${a.coverage.firstEventTime ?? "–"} … ${a.coverage.lastEventTime ?? "–"}.`,
-    "",
-    "## Violations of CloudTrail policies",
-    "",
-    "| policy | violations |",
-    "| --- | ---: |",
-    ...Object.entries(a.policyViolations).map(([id, n]) => `| ${id} | ${n} |`),
-    "",
-    "## Denied calls",
-    "",
-    "| error | calls |",
-    "| --- | ---: |",
-    ...a.denied.map((d) => `| ${d.errorCode} | ${d.calls} |`),
-    "",
-    "## Successful mutating calls by account, service and day",
-    "",
-    "| account | service | day | calls |",
-    "| --- | --- | --- | ---: |",
-    ...a.mutating.map((m) => `| ${m.account} | ${m.service} | ${m.day} | ${m.calls} |`),
-    "",
-  ];
-  return out.join("\n");
+export interface AthenaAuditOptions extends Omit<AuditFromRowsOptions, "table"> {
+  client: AthenaClient;
+  table: string;
+  target: AthenaTarget;
+  onState?: (state: string) => void;
+}
+
+/** The audit on Athena: the three queries run together, the candidates read page by page as they are counted. */
+export async function runAthenaAudit(o: AthenaAuditOptions): Promise<AuditReport> {
+  const q = auditQueries(o.table, o.filters);
+  const ids = await Promise.all([q.coverage, q.partitions, q.candidates].map((sql) => startQuery(o.client, sql, o.target))); // prettier-ignore
+  o.onState?.(`running queries ${ids.join(", ")}`);
+  const stats = await Promise.all(ids.map((id) => waitForQuery(o.client, id, o.target)));
+  const all = async (id: string) => {
+    const rows: Row[] = [];
+    for await (const page of resultPages(o.client, id)) rows.push(...page);
+    return rows;
+  };
+  const [coverage] = await all(ids[0] as string);
+  const partitions = await all(ids[1] as string);
+  return auditFromRows(
+    {
+      coverage: coverage ?? {},
+      partitions,
+      candidates: resultPages(o.client, ids[2] as string),
+      scannedBytes: stats.reduce((n, s) => n + s.scannedBytes, 0),
+    },
+    o,
+  );
 }

@@ -47,6 +47,8 @@ export interface Coverage {
   lastEventTime?: string;
   remediationRecords: number;
   skipped: SkippedFile[];
+  /** Where the trail was read: on this machine (bytes uncompressed) or by Athena (bytes scanned). */
+  engine?: "local" | "athena";
 }
 
 export interface CallRow {

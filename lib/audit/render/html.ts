@@ -328,7 +328,7 @@ export function renderHtml(r: AuditReport): string {
     `<dt>Accounts</dt><dd>${esc(c.accounts.join(", ") || "–")}</dd><dt>Regions</dt><dd>${esc(c.regions.join(", ") || "–")}</dd>` +
       `<dt>Date folders</dt><dd>${esc(c.firstDate ?? "–")} … ${esc(c.lastDate ?? "–")}</dd>` +
       `<dt>Event times</dt><dd>${esc(c.firstEventTime ?? "–")} … ${esc(c.lastEventTime ?? "–")}</dd>` +
-      `<dt>Uncompressed</dt><dd>${esc(fmtBytes(c.bytes))}</dd></dl>\n`,
+      `<dt>${c.engine === "athena" ? "Scanned by Athena" : "Uncompressed"}</dt><dd>${esc(fmtBytes(c.bytes))}</dd></dl>\n`,
   );
   if (c.skipped.length > 0) {
     s.push(`<h3>Skipped files</h3>\n`);

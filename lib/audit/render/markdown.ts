@@ -136,7 +136,7 @@ export function renderMarkdown(r: AuditReport): string {
         ["records (deduplicated)", fmtCount(c.records)],
         ["mutating records", fmtCount(c.mutating)],
         ["duplicate deliveries dropped", fmtCount(c.duplicates)],
-        ["uncompressed bytes", fmtBytes(c.bytes)],
+        [c.engine === "athena" ? "bytes scanned by Athena" : "uncompressed bytes", fmtBytes(c.bytes)],
         ["remediation records", fmtCount(c.remediationRecords)],
       ],
     ),
