@@ -1,6 +1,17 @@
 import { join } from "node:path";
 import { RequestThread, threadCount } from "../util/thread";
-import type { AuditFileRequest, AuditFileResult, AuditWorkerSetup } from "./worker";
+import type { LoadedRecords } from "./record-files";
+import type {
+  AuditFileRequest,
+  AuditFileResult,
+  AuditRecordsRequest,
+  AuditRecordsResult,
+  AuditWorkerSetup,
+} from "./worker";
+
+type Request = AuditFileRequest | AuditRecordsRequest;
+type Result = AuditFileResult | AuditRecordsResult;
+const RECORDS_PER_BATCH = 500;
 
 const WORKER_SCRIPT = join(__dirname, "worker.js");
 const YOUNG_MB = 8;
@@ -10,7 +21,7 @@ const YOUNG_MB = 8;
  * script is not built (running from TypeScript sources, as the unit tests do) or one thread is asked for.
  */
 export class AuditPool {
-  private readonly workers: RequestThread<AuditFileRequest, AuditFileResult>[];
+  private readonly workers: RequestThread<Request, Result>[];
 
   private constructor(setup: AuditWorkerSetup, n: number) {
     // A small young generation: a worker's garbage is one file's candidates at a time, so frequent cheap scavenges
@@ -28,12 +39,38 @@ export class AuditPool {
   }
 
   read(worker: number, req: AuditFileRequest): Promise<AuditFileResult> {
-    const thread = this.workers[worker] as RequestThread<AuditFileRequest, AuditFileResult>;
-    if (!req.data) return thread.request(req, []);
+    const thread = this.workers[worker] as RequestThread<Request, Result>;
+    if (!req.data) return thread.request(req, []) as Promise<AuditFileResult>;
     // The compressed bytes move to the worker (transfer list): no copy, and this thread forgets them.
     const own =
       req.data.byteOffset === 0 && req.data.byteLength === req.data.buffer.byteLength ? req.data : req.data.slice();
-    return thread.request({ ...req, data: own }, [own.buffer as ArrayBuffer]);
+    return thread.request({ ...req, data: own }, [own.buffer as ArrayBuffer]) as Promise<AuditFileResult>;
+  }
+
+  /**
+   * Reads local remediation record files on the workers, in batches sent before any trail file (each worker takes
+   * its requests in order), so the records are ready first and their parsing garbage stays off the main thread.
+   * Batches are numbered with negative seqs, apart from the files' own.
+   */
+  async readRecords(paths: readonly string[]): Promise<LoadedRecords> {
+    const batches: (Promise<Result> | undefined)[] = [];
+    for (let i = 0; i * RECORDS_PER_BATCH < paths.length; i++) {
+      const recordFiles = paths.slice(i * RECORDS_PER_BATCH, (i + 1) * RECORDS_PER_BATCH);
+      const thread = this.workers[i % this.workers.length] as RequestThread<Request, Result>;
+      batches.push(thread.request({ seq: -(i + 1), recordFiles }));
+    }
+    const out: LoadedRecords = { records: [], skipped: [] };
+    // Each batch parsed as it comes and let go, so the batches' bytes are never all held at once.
+    for (let i = 0; i < batches.length; i++) {
+      const r = (await batches[i]) as AuditRecordsResult;
+      batches[i] = undefined;
+      if (r.failure !== undefined || !r.loaded) throw new Error(`reading remediation records: ${r.failure ?? "no result"}`); // prettier-ignore
+      const text = Buffer.from(r.loaded.buffer, r.loaded.byteOffset, r.loaded.byteLength).toString("utf8");
+      const loaded = JSON.parse(text) as LoadedRecords;
+      out.records.push(...loaded.records);
+      out.skipped.push(...loaded.skipped);
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import { s3Client } from "../aws/clients";
 import type { RemediationRecord } from "../remediation/worker/record";
-import { isObject } from "../util/json";
 import { recordInFilters, type AuditFilters, type SkippedFile } from "./model";
+import { parseRemediationRecord, readRecordFiles, slimRecord, type LoadedRecords } from "./record-files";
 import { listing, mapLimit, parseLocation } from "./source";
 
 /**
@@ -31,23 +30,6 @@ function keepRecordKey(key: string, f: AuditFilters): boolean {
   return true;
 }
 
-/** A remediation record, or the reason the text is not one. */
-export function parseRemediationRecord(text: string): RemediationRecord | string {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return `invalid JSON: ${(e as Error).message}`;
-  }
-  if (!isObject(doc) || doc.recordVersion !== 1) return "not a remediation record (recordVersion 1)";
-  for (const k of ["recordId", "correlationId", "outcome", "status"] as const) {
-    if (typeof doc[k] !== "string") return `/${k}: missing or not a string`;
-  }
-  if (!isObject(doc.policy) || typeof doc.policy.id !== "string") return "/policy/id: missing";
-  if (!isObject(doc.timings) || typeof doc.timings.changedAt !== "string") return "/timings/changedAt: missing";
-  return doc as unknown as RemediationRecord;
-}
-
 async function localJsonFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const visit = async (d: string): Promise<void> => {
@@ -61,38 +43,36 @@ async function localJsonFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-export interface LoadedRecords {
-  records: RemediationRecord[];
-  skipped: SkippedFile[];
+/** The record files of a local directory the filters keep (undefined: `where` is not a local directory). */
+export async function localRecordFiles(where: string, filters: AuditFilters): Promise<string[] | undefined> {
+  const loc = parseLocation(where);
+  if (loc.kind !== "local") return undefined;
+  return (await listing(where, () => localJsonFiles(loc.dir))).filter((p) =>
+    keepRecordKey(p.split("\\").join("/"), filters),
+  );
 }
 
+/** The remediation records of a local directory or of the audit bucket (s3://bucket/prefix). */
 export async function loadRemediationRecords(where: string, filters: AuditFilters): Promise<LoadedRecords> {
+  const local = await localRecordFiles(where, filters);
+  if (local) return readRecordFiles(local, filters);
   const loc = parseLocation(where);
-  let sources: { id: string; read: () => Promise<string> }[];
-  if (loc.kind === "local") {
-    const files = (await listing(where, () => localJsonFiles(loc.dir))).filter((p) =>
-      keepRecordKey(p.split("\\").join("/"), filters),
-    );
-    // Synchronous reads: thousands of small files, nothing else to overlap with yet; measured several times
-    // faster than the same reads through the libuv thread pool.
-    sources = files.map((p) => ({ id: p, read: () => Promise.resolve(readFileSync(p, "utf8")) }));
-  } else {
-    const s3 = s3Client();
-    const keys: string[] = [];
-    const prefix = loc.prefix === "" || loc.prefix.endsWith("/") ? loc.prefix : `${loc.prefix}/`;
-    await listing(where, async () => {
-      for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: loc.bucket, Prefix: prefix })) {
-        for (const o of page.Contents ?? []) if (o.Key && keepRecordKey(o.Key, filters)) keys.push(o.Key);
-      }
-    });
-    sources = keys.sort().map((Key) => ({
-      id: `s3://${loc.bucket}/${Key}`,
-      read: async () => {
-        const out = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key }));
-        return (await out.Body?.transformToString("utf8")) ?? "";
-      },
-    }));
-  }
+  if (loc.kind !== "s3") throw new Error(`${where}: not a directory or an s3:// location`);
+  const s3 = s3Client();
+  const keys: string[] = [];
+  const prefix = loc.prefix === "" || loc.prefix.endsWith("/") ? loc.prefix : `${loc.prefix}/`;
+  await listing(where, async () => {
+    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: loc.bucket, Prefix: prefix })) {
+      for (const o of page.Contents ?? []) if (o.Key && keepRecordKey(o.Key, filters)) keys.push(o.Key);
+    }
+  });
+  const sources = keys.sort().map((Key) => ({
+    id: `s3://${loc.bucket}/${Key}`,
+    read: async () => {
+      const out = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key }));
+      return (await out.Body?.transformToString("utf8")) ?? "";
+    },
+  }));
   const read = await mapLimit(sources, FETCH_CONCURRENCY, async (s) => {
     try {
       const parsed = parseRemediationRecord(await s.read());
@@ -111,23 +91,4 @@ export async function loadRemediationRecords(where: string, filters: AuditFilter
   return { records, skipped };
 }
 
-/**
- * The parts of a record the report reads (model.ts breakingChanges): a full record carries both resource
- * documents, the plan and the call results, several KB each, and the audit may hold tens of thousands of records.
- */
-export function slimRecord(r: RemediationRecord): RemediationRecord {
-  const resource = (x: RemediationRecord["before"]) =>
-    x
-      ? { type: x.type, id: x.id, accountId: x.accountId, region: x.region, tags: (x.tags?.team ? { team: x.tags.team } : {}) as Record<string, string>, deleted: x.deleted, document: {} } // prettier-ignore
-      : null;
-  const req = r.request as { resource?: unknown };
-  return {
-    ...r,
-    request: req.resource ? { resource: req.resource } : {},
-    before: resource(r.before),
-    after: resource(r.after),
-    plan: [],
-    results: [],
-    evaluation: null,
-  };
-}
+export { parseRemediationRecord, readRecordFiles, slimRecord, type LoadedRecords };

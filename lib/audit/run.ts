@@ -6,7 +6,7 @@ import { DEFAULT_CI_ROLE_PATTERN } from "./facts";
 import { AuditAccumulator, type AuditFilters, type AuditReport, type FileFacts } from "./model";
 import { AuditPool } from "./pool";
 import { readTrailFile } from "./read";
-import { loadRemediationRecords } from "./records";
+import { loadRemediationRecords, localRecordFiles } from "./records";
 import { fetchFile, listTrailFiles, parseLocation, type TrailFile } from "./source";
 import { packFacts, unpackFacts, type AuditFileResult } from "./worker";
 
@@ -45,7 +45,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   // Lazily compiled there: this thread has loaded and checked the same pack, and a worker only ever calls the
   // CloudTrail-subject policies' validators.
   const pool = AuditPool.start(
-    { pack: { ...opts.pack, compile: "lazy" }, ciRoles: ciRoles.source, ...(opts.strict ? { strict: true } : {}) },
+    { pack: { ...opts.pack, compile: "lazy" }, ciRoles: ciRoles.source, filters: opts.filters, ...(opts.strict ? { strict: true } : {}) }, // prettier-ignore
     opts.workers,
   );
   try {
@@ -80,15 +80,18 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
     }
   };
 
+  // The remediation records' correlation ids say which changes the accumulator looks for: local record files go to
+  // the workers first (they take requests in order), the trail's files right behind them.
+  const recordFiles = opts.records && pool.size > 0 ? await localRecordFiles(opts.records, opts.filters) : undefined;
+  const records = recordFiles ? pool.readRecords(recordFiles) : undefined;
+
   // Files in flight: enough to keep the workers (and the network) busy, few enough that memory does not grow with
-  // the trail. A local file costs a path until read and its facts are small (a few dozen KB), so many are sent
-  // ahead: the workers stay busy for the second or so this thread spends reading the remediation records.
-  const depth = workers && location.kind === "local" ? pool.size * 128 : Math.max(2, pool.size * 2 + 2);
+  // the trail; a local file costs a path until read.
+  const depth = workers && location.kind === "local" ? pool.size * 8 : Math.max(2, pool.size * 2 + 2);
   const pending: (Promise<AuditFileResult> | undefined)[] = [];
   for (let i = 0; i < Math.min(depth, files.length); i++) pending[i] = readOne(i);
 
-  // The remediation records' correlation ids say which changes the accumulator looks for.
-  const loaded = opts.records ? await loadRemediationRecords(opts.records, opts.filters) : undefined;
+  const loaded = records ? await records : opts.records ? await loadRemediationRecords(opts.records, opts.filters) : undefined; // prettier-ignore
   const acc = new AuditAccumulator({
     ...(opts.dedupeWindowDays !== undefined ? { dedupeWindowDays: opts.dedupeWindowDays } : {}),
     wantedChanges: (loaded?.records ?? []).map((r) => r.correlationId),
@@ -96,7 +99,7 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
   for (const s of loaded?.skipped ?? []) acc.skip(s.file, `remediation record: ${s.reason}`);
 
   let bytes = 0;
-  let records = 0;
+  let recordCount = 0;
   for (let i = 0; i < files.length; i++) {
     const r = await (pending[i] as Promise<AuditFileResult>);
     pending[i] = undefined;
@@ -107,10 +110,10 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
     } else {
       const facts: FileFacts = unpackFacts(r.facts);
       bytes += facts.bytes;
-      records += facts.records;
+      recordCount += facts.records;
       acc.add(facts);
     }
-    opts.onProgress?.({ filesDone: i + 1, filesTotal: files.length, bytes, records });
+    opts.onProgress?.({ filesDone: i + 1, filesTotal: files.length, bytes, records: recordCount });
   }
   return acc.finish({
     trail: opts.trail,

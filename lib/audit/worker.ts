@@ -4,7 +4,8 @@ import { loadPack, type PackSpec } from "../pack";
 import { resourceAdapters } from "../resources/registry";
 import { readTrailFile } from "./read";
 import type { ActorKind, AuditEvent } from "./facts";
-import type { FileFacts } from "./model";
+import type { AuditFilters, FileFacts } from "./model";
+import { readRecordFiles } from "./record-files";
 import type { TrailFile } from "./source";
 
 /**
@@ -17,6 +18,21 @@ export interface AuditWorkerSetup {
   pack: PackSpec;
   ciRoles?: string;
   strict?: boolean;
+  /** Filters of the remediation records (recordInFilters). */
+  filters?: AuditFilters;
+}
+
+/** A batch of local remediation record files to read and slim (records.ts readRecordFiles). */
+export interface AuditRecordsRequest {
+  seq: number;
+  recordFiles: string[];
+}
+
+export interface AuditRecordsResult {
+  seq: number;
+  /** LoadedRecords as UTF-8 JSON, transferred. */
+  loaded?: Uint8Array;
+  failure?: string;
 }
 
 export interface AuditFileRequest {
@@ -148,7 +164,17 @@ function start(setup: AuditWorkerSetup): void {
     ...(setup.ciRoles ? { ciRoles: new RegExp(setup.ciRoles, "i") } : {}),
     ...(setup.strict ? { strict: true } : {}),
   };
-  port.on("message", (req: AuditFileRequest) => {
+  port.on("message", (req: AuditFileRequest | AuditRecordsRequest) => {
+    if ("recordFiles" in req) {
+      try {
+        const loaded = Buffer.from(JSON.stringify(readRecordFiles(req.recordFiles, setup.filters ?? {})));
+        const own = loaded.byteOffset === 0 && loaded.byteLength === loaded.buffer.byteLength;
+        port.postMessage({ seq: req.seq, loaded } satisfies AuditRecordsResult, own ? [loaded.buffer as ArrayBuffer] : []); // prettier-ignore
+      } catch (e) {
+        port.postMessage({ seq: req.seq, failure: (e as Error).message } satisfies AuditRecordsResult);
+      }
+      return;
+    }
     try {
       let data = req.data;
       if (!data) {
