@@ -14,7 +14,8 @@ import { AuditAccumulator, type AuditFilters, type AuditReport } from "./model";
  * The audit on Amazon Athena, for trails that outgrow one machine: the CloudTrail table over the organisation
  * layout with partition projection (no crawler, no ALTER TABLE ADD PARTITION), and two queries that do the heavy
  * part, reading the whole trail where it lies:
- *   - coverage: records after deduplication by eventID, mutating records, files, accounts, regions and days;
+ *   - coverage: records after deduplication by eventID, mutating records, files, accounts, regions and days
+ *     (per account and region and in total, one scan: GROUPING SETS);
  *   - candidates: the records the local engine would parse in full (not plain read-only calls: lib/audit/extract.ts
  *     isCandidate), every column, rebuilt here into the CloudTrail record they were read from.
  * The candidates then go through exactly what the local engine does with them (lib/audit/facts.ts auditEvent: the
@@ -42,6 +43,8 @@ const USER_IDENTITY: readonly Field[] = [
   "accessKeyId",
   "userName",
   { name: "onBehalfOf", fields: ["userId", "identityStoreArn"] },
+  "identityProvider",
+  "credentialId",
   {
     name: "sessionContext",
     fields: [
@@ -49,6 +52,7 @@ const USER_IDENTITY: readonly Field[] = [
       { name: "sessionIssuer", fields: ["type", "principalId", "arn", "accountId", "userName"] },
       "ec2RoleDelivery",
       { name: "webIdFederationData", fields: ["federatedProvider", { name: "attributes", map: true }] },
+      "sourceIdentity",
     ],
   },
 ];
@@ -104,33 +108,12 @@ export function cloudTrailTableDdl(o: DdlOptions): string {
   for (const r of o.regions) if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new Error(`region "${r}" is not a region`);
   if (o.accounts.length === 0 || o.regions.length === 0) throw new Error("name the accounts and regions to project");
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.from)) throw new Error(`--from "${o.from}" is not yyyy-mm-dd`);
+  const columns = COLUMNS.map((c) => {
+    const type = c.kind === "struct" ? structType(c.fields ?? []) : c.kind === "structs" ? `ARRAY<${structType(c.fields ?? [])}>` : "STRING"; // prettier-ignore
+    return `    ${c.name.toLowerCase()} ${type}`;
+  });
   return `CREATE EXTERNAL TABLE ${ident(o.table, "table")} (
-    eventversion STRING,
-    useridentity ${structType(USER_IDENTITY)},
-    eventtime STRING,
-    eventsource STRING,
-    eventname STRING,
-    awsregion STRING,
-    sourceipaddress STRING,
-    useragent STRING,
-    errorcode STRING,
-    errormessage STRING,
-    requestparameters STRING,
-    responseelements STRING,
-    additionaleventdata STRING,
-    requestid STRING,
-    eventid STRING,
-    readonly STRING,
-    resources ARRAY<${structType(RESOURCE)}>,
-    eventtype STRING,
-    apiversion STRING,
-    recipientaccountid STRING,
-    serviceeventdetails STRING,
-    sharedeventid STRING,
-    vpcendpointid STRING,
-    eventcategory STRING,
-    sessioncredentialfromconsole STRING,
-    tlsdetails ${structType(TLS_DETAILS)})
+${columns.join(",\n")})
 PARTITIONED BY (account STRING, region STRING, day STRING)
 ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
 STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
@@ -188,13 +171,19 @@ const COLUMNS: readonly { name: string; kind: "string" | "json" | "boolean" | "s
   { name: "eventCategory", kind: "string" },
   { name: "sessionCredentialFromConsole", kind: "string" },
   { name: "tlsDetails", kind: "struct", fields: TLS_DETAILS },
+  // Beyond the User Guide's table: fields CloudTrail writes that a CloudTrail-subject policy may read.
+  { name: "managementEvent", kind: "boolean" },
+  { name: "vpcEndpointAccountId", kind: "string" },
+  { name: "addendum", kind: "json" },
+  { name: "edgeDeviceDetails", kind: "json" },
 ]; // prettier-ignore
 
 export interface AuditQueries {
-  /** One row: files, deliveries, records and mutating records after deduplication by eventID. */
+  /**
+   * Files, deliveries, records and mutating records after deduplication by eventID, first and last day: one row per
+   * account and region (`total` 0) and one for everything (`total` 3), in one scan.
+   */
   coverage: string;
-  /** One row per account and region: first and last day, files. */
-  partitions: string;
   /** The candidate records, every column, in day order. */
   candidates: string;
 }
@@ -216,22 +205,21 @@ export function auditQueries(table: string, f: AuditFilters): AuditQueries {
     return c.kind === "struct" || c.kind === "structs" ? `json_format(CAST(${col} AS JSON)) AS ${col}` : col;
   });
   return {
-    coverage: `SELECT count(DISTINCT "$path") AS files,
+    coverage: `SELECT grouping(account, region) AS total, account, region,
+       min(day) AS first_day, max(day) AS last_day,
+       count(DISTINCT "$path") AS files,
        count(*) AS deliveries,
        ${DISTINCT_RECORDS} AS records,
        count(DISTINCT CASE WHEN ${MUTATING} THEN eventid END) + count_if(eventid IS NULL AND ${MUTATING}) AS mutating
 FROM ${t}
-WHERE ${where}`,
-    partitions: `SELECT account, region, min(day) AS first_day, max(day) AS last_day, count(DISTINCT "$path") AS files
-FROM ${t}
 WHERE ${where}
-GROUP BY account, region
-ORDER BY account, region`,
+GROUP BY GROUPING SETS ((account, region), ())
+ORDER BY total, account, region`,
     candidates: `SELECT account, region, day,
        ${select.join(",\n       ")}
 FROM ${t}
 WHERE ${where} AND (${MUTATING} OR useridentity.type = 'Root')
-ORDER BY day, account, region, eventtime`,
+ORDER BY day, account, region`,
   };
 }
 
@@ -359,10 +347,9 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, t: Athen
   return rows;
 }
 
-/** The rows of the audit's three queries, however they were computed (Athena; DuckDB in the tests). */
+/** The rows of the audit's two queries, however they were computed (Athena; DuckDB in the tests). */
 export interface AuditRows {
-  coverage: Row;
-  partitions: Row[];
+  coverage: Row[];
   /** Candidate rows in day order, in pages. */
   candidates: AsyncIterable<Row[]>;
   /** Bytes the engine read to compute them (Athena's DataScannedInBytes), when known. */
@@ -432,22 +419,23 @@ export async function auditFromRows(q: AuditRows, o: AuditFromRowsOptions): Prom
     now: o.now,
   });
   const num = (v: string | null | undefined) => Number(v ?? 0);
-  const days = q.partitions
-    .flatMap((p) => [p.first_day, p.last_day])
-    .filter((d): d is string => !!d)
-    .sort();
-  const records = num(q.coverage.records);
+  const total = q.coverage.find((r) => r.total !== "0") ?? {};
+  const partitions = q.coverage.filter((r) => r.total === "0");
+  const day = (d: string | null | undefined) => (d ? { date: d.replace(/\//g, "-") } : undefined);
+  const first = day(total.first_day);
+  const last = day(total.last_day);
+  const records = num(total.records);
   report.coverage = {
     ...report.coverage,
-    files: num(q.coverage.files),
+    files: num(total.files),
     records,
-    mutating: num(q.coverage.mutating),
-    duplicates: num(q.coverage.deliveries) - records,
+    mutating: num(total.mutating),
+    duplicates: num(total.deliveries) - records,
     bytes: q.scannedBytes ?? 0,
-    accounts: [...new Set(q.partitions.map((p) => p.account ?? ""))].sort(),
-    regions: [...new Set(q.partitions.map((p) => p.region ?? ""))].sort(),
-    ...(days.length > 0 ? { firstDate: (days[0] as string).replace(/\//g, "-") } : {}),
-    ...(days.length > 0 ? { lastDate: (days[days.length - 1] as string).replace(/\//g, "-") } : {}),
+    accounts: [...new Set(partitions.map((p) => p.account ?? ""))].sort(),
+    regions: [...new Set(partitions.map((p) => p.region ?? ""))].sort(),
+    ...(first ? { firstDate: first.date } : {}),
+    ...(last ? { lastDate: last.date } : {}),
     engine: "athena",
   };
   return report;
@@ -460,10 +448,10 @@ export interface AthenaAuditOptions extends Omit<AuditFromRowsOptions, "table"> 
   onState?: (state: string) => void;
 }
 
-/** The audit on Athena: the three queries run together, the candidates read page by page as they are counted. */
+/** The audit on Athena: both queries run together, the candidates read page by page as they are counted. */
 export async function runAthenaAudit(o: AthenaAuditOptions): Promise<AuditReport> {
   const q = auditQueries(o.table, o.filters);
-  const ids = await Promise.all([q.coverage, q.partitions, q.candidates].map((sql) => startQuery(o.client, sql, o.target))); // prettier-ignore
+  const ids = await Promise.all([q.coverage, q.candidates].map((sql) => startQuery(o.client, sql, o.target)));
   o.onState?.(`running queries ${ids.join(", ")}`);
   const stats = await Promise.all(ids.map((id) => waitForQuery(o.client, id, o.target)));
   const all = async (id: string) => {
@@ -471,13 +459,10 @@ export async function runAthenaAudit(o: AthenaAuditOptions): Promise<AuditReport
     for await (const page of resultPages(o.client, id)) rows.push(...page);
     return rows;
   };
-  const [coverage] = await all(ids[0] as string);
-  const partitions = await all(ids[1] as string);
   return auditFromRows(
     {
-      coverage: coverage ?? {},
-      partitions,
-      candidates: resultPages(o.client, ids[2] as string),
+      coverage: await all(ids[0] as string),
+      candidates: resultPages(o.client, ids[1] as string),
       scannedBytes: stats.reduce((n, s) => n + s.scannedBytes, 0),
     },
     o,

@@ -8,11 +8,11 @@ import { guidKeyAt, idList, IdListBuilder, type IdList } from "./idset";
  * Most records are read-only calls (Describe*, Get*, List*): the report only counts them (after deduplication by
  * eventID). Parsing every record in full measured ~3x slower than the whole rest of the work, so the fast path
  * works on the bytes: CloudTrail writes compact JSON with `eventVersion` as every record's first key, so records
- * start at `{"eventVersion":"`; inside each record a few native `Buffer.indexOf` cursors (one pass over the
- * file per pattern) say whether it is read-only, made by root, or failed. Only the other records (candidates) are
- * sliced out and `JSON.parse`d. Anything that does not look like CloudTrail's own layout (other whitespace, other
- * key order, a candidate that does not parse) falls back to `JSON.parse` of the whole file, so the result never
- * depends on the fast path being applicable.
+ * start at `{"eventVersion":"`; inside each record a few native `Buffer.indexOf` scans (one pass over the file
+ * per pattern) say whether it is read-only and made by root. Only the other records (candidates) are sliced out
+ * and `JSON.parse`d. A record that does not look like CloudTrail's own layout is parsed on its own, and a file
+ * that cannot be delimited (other whitespace, a slice that does not parse) falls back to `JSON.parse` of the whole
+ * file; the tests compare the paths on the same files.
  *
  * What the fast path does not check: the JSON syntax inside read-only records it skips (their eventID and
  * eventTime are still required). `strict` parses every file in full.
@@ -21,7 +21,7 @@ import { guidKeyAt, idList, IdListBuilder, type IdList } from "./idset";
 export interface ExtractedFile {
   /** Records in the file (before deduplication). */
   records: number;
-  /** Records that may change something, were made by root, or failed: parsed in full. */
+  /** Records that may change something (readOnly not true) or were made by root: parsed in full. */
   candidates: JsonObject[];
   /** eventIDs of the read-only records skipped, for deduplication. */
   readOnlyIds: IdList;
@@ -50,24 +50,10 @@ const TIME_KEY = enc('"event');
 const TRUE = enc("true");
 const FALSE = enc("false");
 const EVENT_ID = enc('"eventID":"');
-const EVENT_TIME = enc('"eventTime":"');
 const QUOTE = 0x22;
 const COMMA = 0x2c;
-
-/** Next occurrence of a pattern at or after a position, searched natively and cached (positions only grow). */
-class Cursor {
-  private pos = -2;
-  constructor(
-    private readonly buf: Buffer,
-    private readonly pattern: Buffer,
-  ) {}
-  /** Position of the next occurrence at or after `from`, or Infinity. */
-  next(from: number): number {
-    if (this.pos === -1) return Infinity;
-    if (this.pos < from) this.pos = this.buf.indexOf(this.pattern, from);
-    return this.pos === -1 ? Infinity : this.pos;
-  }
-}
+const CLOSE_BRACE = 0x7d;
+const BACKSLASH = 0x5c;
 
 function isSpace(b: number | undefined): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
@@ -105,13 +91,13 @@ function positions(buf: Buffer, pattern: Buffer, from: number, to: number): numb
  *   - `Only":`, the top-level `"readOnly":` when it follows `"eventID":"<GUID>",` as CloudTrail writes it, which
  *     gives both the call's read-only flag and its eventID (its dedup key read from the bytes, no string made);
  *   - `Time":"`, each record's `"eventTime":"` (required: a record without one makes the file unreadable).
- * A record laid out otherwise is checked with cursors (slowRecord); a file whose records cannot be delimited goes
- * to extractGeneral, and from there, if need be, to the full parse.
+ * A record whose eventTime or readOnly is not found where CloudTrail writes them is parsed on its own; a file whose
+ * records cannot be delimited is parsed in full.
  */
 function extractFast(buf: Buffer): ExtractedFile | undefined {
   let end = buf.length;
   while (end > 0 && isSpace(buf[end - 1])) end--;
-  if (buf.compare(HEAD, 0, HEAD.length, 0, HEAD.length) !== 0) return undefined;
+  if (end < HEAD.length + 2 || buf.compare(HEAD, 0, HEAD.length, 0, HEAD.length) !== 0) return undefined;
   if (buf[end - 1] !== 0x7d || buf[end - 2] !== 0x5d) return undefined; // ]}
   const body = end - 2; // first byte of the closing "]}"
   if (body === HEAD.length) return { records: 0, candidates: [], readOnlyIds: idList([]), fastPath: true };
@@ -129,35 +115,48 @@ function extractFast(buf: Buffer): ExtractedFile | undefined {
     const s = starts[i] as number;
     const next = i + 1 < n ? (starts[i + 1] as number) : body;
     const e = i + 1 < n ? next - 1 : body;
-    if (i + 1 < n && buf[e] !== COMMA) return extractGeneral(buf, body);
+    if (i + 1 < n && buf[e] !== COMMA) return undefined;
 
+    // eventTime: one `"eventTime":"` in the record, right after the userIdentity object as CloudTrail writes it
+    // (`},"eventTime":"`). Anything else (none; several: a nested one, or two records the starts did not separate)
+    // is settled by parsing the record.
     while (t < times.length && (times[t] as number) < s) t++;
-    let timed = false;
-    for (; t < times.length && (times[t] as number) < e; t++)
-      timed ||= matchAt(buf, (times[t] as number) - 6, TIME_KEY);
-    if (!timed) throw new TrailFileError(`/Records/${i}: record without eventTime`);
+    let timeKeys = 0;
+    let topLevelTime = false;
+    for (; t < times.length && (times[t] as number) < e; t++) {
+      const x = times[t] as number;
+      if (!matchAt(buf, x - 6, TIME_KEY)) continue;
+      timeKeys++;
+      topLevelTime = buf[x - 7] === COMMA && buf[x - 8] === CLOSE_BRACE;
+    }
+    let settled = timeKeys === 1 && topLevelTime;
 
     // The anchor of this record in CloudTrail's layout: `"eventID":"<id>","readOnly":` (nested readOnly keys,
-    // as in some requestParameters, are not preceded by an eventID).
+    // as in some requestParameters, are not preceded by an eventID). More than one: parse.
     while (a < anchors.length && (anchors[a] as number) < s) a++;
     let at = -1;
     let idFrom = -1;
+    let anchored = 0;
     for (; a < anchors.length && (anchors[a] as number) < e; a++) {
       const x = anchors[a] as number;
       if (buf[x - 6] !== COMMA || buf[x - 7] !== QUOTE || !matchAt(buf, x - 5, RO_KEY)) continue;
       if (matchAt(buf, x - 54, EVENT_ID)) {
-        at = x; // a 36-character id, as CloudTrail's GUIDs are
-        idFrom = x - 43;
+        [at, idFrom] = [x, x - 43]; // a 36-character id, as CloudTrail's GUIDs are
+        anchored++;
       } else {
         const k = buf.lastIndexOf(EVENT_ID, x - 7);
         const from = k + EVENT_ID.length;
-        if (k >= s && buf.indexOf(QUOTE, from) === x - 7) [at, idFrom] = [x, from];
+        if (k >= s && buf.indexOf(QUOTE, from) === x - 7) {
+          [at, idFrom] = [x, from];
+          anchored++;
+        }
       }
     }
-    let readOnly: boolean;
-    if (at !== -1 && (matchAt(buf, at + 6, TRUE) || matchAt(buf, at + 6, FALSE))) {
+    if (anchored > 1) settled = false;
+    let readOnly = false;
+    if (settled && at !== -1 && (matchAt(buf, at + 6, TRUE) || matchAt(buf, at + 6, FALSE))) {
       readOnly = buf[at + 6] === 0x74; // t
-    } else {
+    } else if (settled) {
       readOnly = slowReadOnly(buf, s, e);
       at = -1;
     }
@@ -167,14 +166,14 @@ function extractFast(buf: Buffer): ExtractedFile | undefined {
         readOnlyIds.addKey(key[0], key[1]);
         continue;
       }
-      if (at !== -1) {
-        readOnlyIds.add(buf.toString("latin1", idFrom, at - 7));
-        continue;
+      let [from, q] = [idFrom, at - 7];
+      if (at === -1) {
+        const id = buf.indexOf(EVENT_ID, s);
+        from = id + EVENT_ID.length;
+        q = id === -1 ? -1 : buf.indexOf(QUOTE, from);
       }
-      const id = buf.indexOf(EVENT_ID, s);
-      const from = id + EVENT_ID.length;
-      const q = id === -1 ? -1 : buf.indexOf(QUOTE, from);
-      if (id !== -1 && q !== -1 && q < e) {
+      // An id with an escape or a non-ASCII byte is read by JSON.parse, so that it is the same string wherever read.
+      if (from >= s && q !== -1 && q < e && plainAscii(buf, from, q)) {
         readOnlyIds.add(buf.toString("latin1", from, q));
         continue;
       }
@@ -183,15 +182,22 @@ function extractFast(buf: Buffer): ExtractedFile | undefined {
     try {
       r = JSON.parse(buf.toString("utf8", s, e));
     } catch {
-      return extractGeneral(buf, body);
+      return undefined;
     }
-    if (!isObject(r) || typeof r.eventTime !== "string") return extractGeneral(buf, body);
-    candidates.push(r);
+    if (!isObject(r)) return undefined;
+    if (typeof r.eventTime !== "string") throw new TrailFileError(`/Records/${i}: record without eventTime`);
+    if (isCandidate(r) || typeof r.eventID !== "string") candidates.push(r);
+    else readOnlyIds.add(r.eventID);
   }
   return { records: n, candidates, readOnlyIds: readOnlyIds.finish(), fastPath: true };
 }
 
 /** Whether the record in buf[s, e) has `"readOnly":true` and no `"readOnly":false` (any key order). */
+function plainAscii(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if ((buf[i] as number) >= 0x80 || buf[i] === BACKSLASH) return false;
+  return true;
+}
+
 function slowReadOnly(buf: Buffer, s: number, e: number): boolean {
   const t = buf.indexOf(RO_TRUE, s);
   const f = buf.indexOf(RO_FALSE, s);
@@ -235,53 +241,4 @@ function extractParsed(buf: Buffer): ExtractedFile {
     else readOnlyIds.push(r.eventID);
   });
   return { records: doc.Records.length, candidates, readOnlyIds: idList(readOnlyIds), fastPath: false };
-}
-
-/**
- * The byte-level path for any key order: per record, cursors say whether it holds `"readOnly":true` (and not
- * `"readOnly":false`) and `"type":"Root"`. Undefined when the records cannot be delimited (then: full parse).
- */
-function extractGeneral(buf: Buffer, body: number): ExtractedFile | undefined {
-  const starts = new Cursor(buf, START);
-  const roTrue = new Cursor(buf, RO_TRUE);
-  const roFalse = new Cursor(buf, RO_FALSE);
-  const root = new Cursor(buf, ROOT);
-  const ids = new Cursor(buf, EVENT_ID);
-  const times = new Cursor(buf, EVENT_TIME);
-  const candidates: JsonObject[] = [];
-  const readOnlyIds: string[] = [];
-  let records = 0;
-  let s = HEAD.length;
-  while (s < body) {
-    const next = starts.next(s + 1);
-    // A record ends just before the comma preceding the next record, or at the closing bracket.
-    let e: number;
-    if (next < body) {
-      if (buf[next - 1] !== COMMA) return undefined;
-      e = next - 1;
-    } else {
-      e = body;
-    }
-    records++;
-    if (times.next(s) >= e) throw new TrailFileError(`/Records/${records - 1}: record without eventTime`);
-    const id = ids.next(s);
-    const readOnly = roTrue.next(s) < e && roFalse.next(s) >= e;
-    if (readOnly && root.next(s) >= e && id < e) {
-      const from = id + EVENT_ID.length;
-      const q = buf.indexOf(QUOTE, from);
-      if (q < 0 || q >= e) return undefined;
-      readOnlyIds.push(buf.toString("latin1", from, q));
-    } else {
-      let r: unknown;
-      try {
-        r = JSON.parse(buf.toString("utf8", s, e));
-      } catch {
-        return undefined;
-      }
-      if (!isObject(r)) return undefined;
-      candidates.push(r);
-    }
-    s = next < body ? next : body;
-  }
-  return { records, candidates, readOnlyIds: idList(readOnlyIds), fastPath: true };
 }

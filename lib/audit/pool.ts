@@ -57,7 +57,9 @@ export class AuditPool {
     for (let i = 0; i * RECORDS_PER_BATCH < paths.length; i++) {
       const recordFiles = paths.slice(i * RECORDS_PER_BATCH, (i + 1) * RECORDS_PER_BATCH);
       const thread = this.workers[i % this.workers.length] as RequestThread<Request, Result>;
-      batches.push(thread.request({ seq: -(i + 1), recordFiles }));
+      // Handled at once: if one batch fails, the others must not become unhandled rejections.
+      const seq = -(i + 1);
+      batches.push(thread.request({ seq, recordFiles }).catch((e: Error) => ({ seq, failure: e.message })));
     }
     const out: LoadedRecords = { records: [], skipped: [] };
     // Each batch parsed as it comes and let go, so the batches' bytes are never all held at once.

@@ -24,6 +24,8 @@ export function parseRemediationRecord(text: string): RemediationRecord | string
   }
   if (!isObject(doc.policy) || typeof doc.policy.id !== "string") return "/policy/id: missing";
   if (!isObject(doc.timings) || typeof doc.timings.changedAt !== "string") return "/timings/changedAt: missing";
+  if (!isObject(doc.request)) return "/request: missing or not an object";
+  if (!isObject(doc.cause)) return "/cause: missing or not an object";
   return doc as unknown as RemediationRecord;
 }
 
@@ -44,11 +46,12 @@ export function readRecordFiles(paths: readonly string[], filters: AuditFilters)
     let parsed: RemediationRecord | string;
     try {
       parsed = parseRemediationRecord(readFileSync(p, "utf8"));
+      // A record is judged whole or skipped whole: whatever else is wrong with it names the file.
+      if (typeof parsed !== "string" && recordInFilters(parsed, filters)) records.push(slimRecord(parsed));
     } catch (e) {
       parsed = `could not be read: ${(e as Error).message}`;
     }
     if (typeof parsed === "string") skipped.push({ file: p, reason: parsed });
-    else if (recordInFilters(parsed, filters)) records.push(slimRecord(parsed));
   }
   return { records, skipped };
 }

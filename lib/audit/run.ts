@@ -66,8 +66,11 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
   type Read = AuditFileResult | { seq: number; local: FileFacts };
   const readOne = async (i: number): Promise<Read> => {
     const file = files[i] as TrailFile;
+    // A worker that fails answers with a rejection: a failure of this file, never an unhandled rejection (the audit
+    // may be unwinding with reads still in flight).
+    const failed = (e: Error): AuditFileResult => ({ seq: i, failure: `audit worker: ${e.message}` });
     // A worker reads a local file itself: this thread only sends the path.
-    if (workers && location.kind === "local") return pool.read(i % pool.size, { seq: i, file });
+    if (workers && location.kind === "local") return pool.read(i % pool.size, { seq: i, file }).catch(failed);
     let data: Uint8Array;
     try {
       // Without workers a local file is read synchronously: nothing else would run meanwhile, and fs.promises
@@ -76,7 +79,7 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
     } catch (e) {
       return { seq: i, failure: `could not be read: ${(e as Error).message}` };
     }
-    if (workers) return pool.read(i % pool.size, { seq: i, file, data });
+    if (workers) return pool.read(i % pool.size, { seq: i, file, data }).catch(failed);
     try {
       return { seq: i, local: readTrailFile(file, data, local) };
     } catch (e) {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { generateTrail, type TrailManifest } from "../../fleet/trail";
@@ -74,6 +74,24 @@ describe("guardrail audit (built CLI, worker threads)", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("CORRUPTaaaaaaaaa.json.gz: not a readable gzip file");
     expect(r.stdout).toContain("**Incomplete:**");
+
+    // On the workers: a corrupt file among good ones, and a record file that is not a whole remediation record.
+    const mixed = join(dir, "mixed");
+    cpSync(join(dir, "trail"), mixed, { recursive: true });
+    mkdirSync(dirname(join(mixed, key)), { recursive: true });
+    writeFileSync(join(mixed, key), "not gzip");
+    const brokenRecord = join(mixed, "records", "account=111122223333", "region=eu-west-1", "date=2026-05-01", "broken.json"); // prettier-ignore
+    mkdirSync(dirname(brokenRecord), { recursive: true });
+    writeFileSync(brokenRecord, JSON.stringify({ recordVersion: 1, recordId: "r", correlationId: "c", outcome: "fixed", status: "succeeded", policy: { id: "p" }, timings: { changedAt: "2026-05-01T10:00:00Z" } })); // prettier-ignore
+    const out = join(dir, "mixed.json");
+    const m = run(["audit", "--trail", mixed, "--records", join(mixed, "records"), "--workers", "2", "--format", "json", "--out", out]); // prettier-ignore
+    expect(m.code).toBe(3);
+    expect(m.stderr).toContain("CORRUPTaaaaaaaaa.json.gz: not a readable gzip file");
+    expect(m.stderr).toContain("broken.json: remediation record: /request: missing or not an object");
+    const mixedReport = JSON.parse(readFileSync(out, "utf8")) as AuditReport;
+    expect(mixedReport.coverage).toMatchObject({ files: trail.truth.files, filesSkipped: 2, records: trail.truth.records }); // prettier-ignore
+    expect(mixedReport.remediation.total).toBe(trail.truth.breaking);
+
     const missing = run(["audit", "--trail", join(dir, "nope")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("no such directory");

@@ -124,14 +124,17 @@ function athenaRow(r: JsonObject, partition: { account: string; region: string; 
     eventcategory: text(r.eventCategory),
     sessioncredentialfromconsole: text(r.sessionCredentialFromConsole),
     tlsdetails: text(lower(r.tlsDetails, CLOUDTRAIL_STRUCTS.tlsDetails)),
+    managementevent: r.managementEvent === undefined ? null : String(r.managementEvent),
+    vpcendpointaccountid: text(r.vpcEndpointAccountId),
+    addendum: text(r.addendum),
+    edgedevicedetails: text(r.edgeDeviceDetails),
   };
 }
 
 describe("recordFromRow", () => {
-  it("rebuilds the CloudTrail record from Athena's columns (all but managementEvent, which the table has not)", () => {
+  it("rebuilds the CloudTrail record from Athena's columns", () => {
     const row = athenaRow(createStage, { account: "012345678901", region: "us-east-1", day: "2026/03/01" });
-    const { managementEvent: _notAColumn, ...columns } = createStage;
-    expect(recordFromRow(row)).toEqual(columns);
+    expect(recordFromRow(row)).toEqual(createStage);
   });
 
   it("reads a struct written as an object or, by older engines, as an array in field order", () => {
@@ -163,17 +166,19 @@ describe("runAthenaAudit through the SDK", () => {
       ...rows.map((r) => ({ Data: Object.values(r).map(cell) })),
     ];
     athena.on(GetQueryResultsCommand, { QueryExecutionId: "q1" }).resolves({
-      ResultSet: { Rows: table([{ files: "12", deliveries: "121", records: "120", mutating: "17" }]) },
-    });
-    athena.on(GetQueryResultsCommand, { QueryExecutionId: "q2" }).resolves({
-      ResultSet: { Rows: table([{ account: "012345678901", region: "us-east-1", first_day: "2026/03/01", last_day: "2026/03/02", files: "12" }]) }, // prettier-ignore
+      ResultSet: {
+        Rows: table([
+          { total: "0", account: "012345678901", region: "us-east-1", first_day: "2026/03/01", last_day: "2026/03/02", files: "12", deliveries: "121", records: "120", mutating: "17" }, // prettier-ignore
+          { total: "3", account: null, region: null, first_day: "2026/03/01", last_day: "2026/03/02", files: "12", deliveries: "121", records: "120", mutating: "17" }, // prettier-ignore
+        ]),
+      },
     });
     // The recorded CreateStage on a prod stage from the console: a console change to production.
     const prod = { ...createStage, eventID: "6b7f1a9e-2c1d-4e8f-9a3b-5c6d7e8f9a0b", requestParameters: { restApiId: "abcdef74gh", createStageInput: { deploymentId: "49ijxa", stageName: "prod" }, template: false } }; // prettier-ignore
     const partition = { account: "012345678901", region: "us-east-1", day: "2026/03/01" };
     const rows = table([athenaRow(createStage, partition)]);
-    athena.on(GetQueryResultsCommand, { QueryExecutionId: "q3" }).resolves({ ResultSet: { Rows: rows }, NextToken: "page-2" }); // prettier-ignore
-    athena.on(GetQueryResultsCommand, { QueryExecutionId: "q3", NextToken: "page-2" }).resolves({
+    athena.on(GetQueryResultsCommand, { QueryExecutionId: "q2" }).resolves({ ResultSet: { Rows: rows }, NextToken: "page-2" }); // prettier-ignore
+    athena.on(GetQueryResultsCommand, { QueryExecutionId: "q2", NextToken: "page-2" }).resolves({
       ResultSet: { Rows: table([athenaRow(prod, partition), athenaRow(prod, partition)]).slice(1) }, // a duplicate delivery
     });
 
@@ -191,7 +196,7 @@ describe("runAthenaAudit through the SDK", () => {
 
     const sent = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
     expect(sent).toEqual(
-      [q.coverage, q.partitions, q.candidates].map((QueryString) => ({
+      [q.coverage, q.candidates].map((QueryString) => ({
         QueryString,
         QueryExecutionContext: { Database: "security" },
         WorkGroup: "audit",
@@ -201,15 +206,16 @@ describe("runAthenaAudit through the SDK", () => {
       "WHERE TRUE AND day >= '2026/03/01' AND day <= '2026/03/31' AND region IN ('us-east-1') AND (coalesce(readonly, '') <> 'true' OR useridentity.type = 'Root')",
     );
     expect(q.candidates).toContain("json_format(CAST(useridentity AS JSON)) AS useridentity");
-    expect(athena).toHaveReceivedCommandTimes(GetQueryExecutionCommand, 4);
-    expect(athena).toHaveReceivedCommandWith(GetQueryResultsCommand, { QueryExecutionId: "q3", MaxResults: 1000, NextToken: "page-2" }); // prettier-ignore
+    expect(q.coverage).toContain("GROUP BY GROUPING SETS ((account, region), ())");
+    expect(athena).toHaveReceivedCommandTimes(GetQueryExecutionCommand, 3);
+    expect(athena).toHaveReceivedCommandWith(GetQueryResultsCommand, { QueryExecutionId: "q2", MaxResults: 1000, NextToken: "page-2" }); // prettier-ignore
     expect(report.coverage).toMatchObject({
       engine: "athena",
       files: 12,
       records: 120,
       mutating: 17,
       duplicates: 1,
-      bytes: 3000,
+      bytes: 2000,
       accounts: ["012345678901"],
       regions: ["us-east-1"],
       firstDate: "2026-03-01",
@@ -275,12 +281,13 @@ describe("the Athena SQL on DuckDB over the sample trail", () => {
     const db = await DuckDBInstance.create(":memory:");
     const conn = await db.connect();
     const { userIdentity, resources, tlsDetails } = CLOUDTRAIL_STRUCTS;
-    const strings = ["eventVersion", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestID", "eventID", "eventType", "apiVersion", "recipientAccountId", "sharedEventID", "vpcEndpointId", "eventCategory", "sessionCredentialFromConsole"]; // prettier-ignore
-    const json = ["requestParameters", "responseElements", "additionalEventData", "serviceEventDetails"];
+    const strings = ["eventVersion", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestID", "eventID", "eventType", "apiVersion", "recipientAccountId", "sharedEventID", "vpcEndpointId", "eventCategory", "sessionCredentialFromConsole", "vpcEndpointAccountId"]; // prettier-ignore
+    const json = ["requestParameters", "responseElements", "additionalEventData", "serviceEventDetails", "addendum", "edgeDeviceDetails"]; // prettier-ignore
     const fields = [
       ...strings.map((n) => `"${n}" VARCHAR`),
       ...json.map((n) => `"${n}" JSON`),
       `"readOnly" BOOLEAN`,
+      `"managementEvent" BOOLEAN`,
       `"userIdentity" ${duckType(userIdentity)}`,
       `"resources" ${duckType(resources)}[]`,
       `"tlsDetails" ${duckType(tlsDetails)}`,
@@ -290,6 +297,7 @@ describe("the Athena SQL on DuckDB over the sample trail", () => {
       SELECT ${strings.map((n) => `r."${n}" AS ${n.toLowerCase()}`).join(", ")},
              ${json.map((n) => `CAST(r."${n}" AS VARCHAR) AS ${n.toLowerCase()}`).join(", ")},
              lower(CAST(r.readOnly AS VARCHAR)) AS readonly,
+             lower(CAST(r.managementEvent AS VARCHAR)) AS managementevent,
              ${duckLower("r.userIdentity", userIdentity)} AS useridentity,
              list_transform(r.resources, x -> ${duckLower("x", resources)}) AS resources,
              ${duckLower("r.tlsDetails", tlsDetails)} AS tlsdetails,
@@ -313,9 +321,8 @@ describe("the Athena SQL on DuckDB over the sample trail", () => {
       const records = await loadRemediationRecords(join(dir, "records"), filters);
       const local = await runAudit({ trail: dir, records: join(dir, "records"), filters, pack: {}, engine, now });
       const q = auditQueries("org_trail", filters);
-      const [coverage] = await rows(q.coverage);
       const viaSql = await auditFromRows(
-        { coverage: coverage ?? {}, partitions: await rows(q.partitions), candidates: pages(await rows(q.candidates)) },
+        { coverage: await rows(q.coverage), candidates: pages(await rows(q.candidates)) },
         { filters, table: "org_trail", engine, adapters, remediationRecords: records.records, version: local.tool.version, now }, // prettier-ignore
       );
       // Everything but where it was read and how many bytes that took.

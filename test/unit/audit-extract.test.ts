@@ -107,6 +107,30 @@ describe("extractRecords", () => {
     expect(() => extractRecords(file(bad), { strict: true })).toThrow("/Records/1: record without eventTime");
   });
 
+  it("parses what the byte scans cannot settle: a record not starting with eventVersion, a nested eventTime, an escaped id", () => {
+    const firstKeyOther = { eventID: "00000000-0000-4000-8000-00000000000a", ...readOnly("x") }; // eventID first
+    firstKeyOther.eventID = "00000000-0000-4000-8000-00000000000a";
+    const merged = [recorded, firstKeyOther];
+    const fast = extractRecords(file(merged));
+    expect(fast.records).toBe(2);
+    expect(fast).toEqual(extractRecords(file(merged), { strict: true }));
+
+    // Only a nested eventTime: the record has none of its own.
+    const nested = variant({ eventID: "n", requestParameters: { filter: { eventTime: "2026-01-01T00:00:00Z" } } }, ["eventTime"]); // prettier-ignore
+    expect(() => extractRecords(file([recorded, nested]))).toThrow("/Records/1: record without eventTime");
+
+    // Ids JSON would unescape or decode are read by JSON.parse, so both paths see the same string.
+    const ids = ['quo"te-1', "back\\slash-2", "né-3"];
+    const odd = ids.map(readOnly);
+    expect(extractRecords(file(odd)).readOnlyIds).toEqual(idList(ids));
+    expect(extractRecords(file(odd)).readOnlyIds).toEqual(extractRecords(file(odd), { strict: true }).readOnlyIds);
+  });
+
+  it("rejects an empty or tiny file with the parser's message", () => {
+    expect(() => extractRecords(Buffer.alloc(0))).toThrow(TrailFileError);
+    expect(() => extractRecords(Buffer.from("{}"))).toThrow(/no top-level "Records"/);
+  });
+
   it("rejects invalid JSON and a document without Records", () => {
     const text = file(records).toString();
     expect(() => extractRecords(Buffer.from(text.slice(0, text.length - 40)))).toThrow(/invalid JSON/);

@@ -54,14 +54,17 @@ describe("WindowedIdSet", () => {
 
   it("keeps every id of the window through growth, and forgets the days that left it", () => {
     const set = new WindowedIdSet(1);
-    const days = [10, 11, 12];
-    const ids = days.map(() => Array.from({ length: 60_000 }, () => key(randomUUID())));
-    days.forEach((day, d) => expect(ids[d]?.every(([hi, lo]) => set.freshKey(hi, lo, day))).toBe(true));
-    // Day 11's ids are within the window of day 12; day 10's left it when the table was rebuilt.
-    expect(ids[1]?.every(([hi, lo]) => !set.freshKey(hi, lo, 12))).toBe(true);
-    expect(ids[2]?.every(([hi, lo]) => !set.freshKey(hi, lo, 12))).toBe(true);
-    expect(set.size).toBeLessThan(3 * 60_000);
-    expect(ids[0]?.every(([hi, lo]) => set.freshKey(hi, lo, 12))).toBe(true);
+    const perDay = 30_000;
+    let previous: [number, number][] = [];
+    for (let day = 1; day <= 20; day++) {
+      const ids = Array.from({ length: perDay }, () => key(randomUUID()));
+      expect(ids.every(([hi, lo]) => set.freshKey(hi, lo, day))).toBe(true);
+      // Yesterday's ids are still within the window (through every growth and rebuild so far).
+      expect(previous.every(([hi, lo]) => !set.freshKey(hi, lo, day))).toBe(true);
+      previous = ids;
+    }
+    // 600,000 ids went in; the table holds the window's and at most a rebuild's worth of older days.
+    expect(set.size).toBeLessThan(10 * perDay);
   });
 });
 
