@@ -100,11 +100,16 @@ async function clientRegion(config: { region?: unknown }): Promise<string | unde
 
 /**
  * Adds the routing middleware to one client: while `current()` returns a router, every command is answered by it.
- * Adding it twice replaces the first (same name, override).
+ * Adding it twice replaces the first (same name, override); add it when the client is built, before its first call.
  */
 export function addRouting<C extends RoutableClient>(client: C, current: () => CommandRouter | undefined): C {
-  const config = client.config as { serviceId?: string; region?: unknown };
+  const config = client.config as { serviceId?: string; region?: unknown; cacheMiddleware?: boolean };
   const stack = client.middlewareStack as MiddlewareStackLike;
+  // The SDK's documented `cacheMiddleware`: the stack is resolved once per command class instead of on every send
+  // (no Guardrail code changes a stack after its first call; routing and instrumentation are added here, at build).
+  config.cacheMiddleware ??= true;
+  // A client's Region never changes once it is built: resolved on its first routed call only.
+  let region: Promise<string | undefined> | undefined;
   stack.add(
     (next: (args: { input: Record<string, unknown> }) => Promise<unknown>, context: { commandName?: string }) =>
       async (args: { input: Record<string, unknown> }) => {
@@ -114,7 +119,7 @@ export function addRouting<C extends RoutableClient>(client: C, current: () => C
           service: config.serviceId ?? "",
           operation: (context.commandName ?? "").replace(/Command$/, ""),
           input: args.input,
-          region: await clientRegion(config),
+          region: await (region ??= clientRegion(config)),
         });
         return { output, response: undefined };
       },
@@ -141,11 +146,12 @@ function cached<C extends RoutableClient>(
   region: string | undefined,
   make: (settings: ClientSettings) => C,
 ): C {
-  const settings = clientSettings(region);
-  const key = `${service}|${settings.region ?? ""}|${settings.endpoint ?? ""}`;
+  // The key from the two variables it needs (handlers ask for a client on every call; settings only on a miss).
+  const env = process.env;
+  const key = `${service}|${region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || "")}|${env.GUARDRAIL_AWS_ENDPOINT || ""}`;
   let client = clients.get(key) as C | undefined;
   if (client === undefined) {
-    client = addRouting(make(settings) as C & RoutableClient, () => router);
+    client = addRouting(make(clientSettings(region)) as C & RoutableClient, () => router);
     if (instrument) client = instrument(client);
     clients.set(key, client);
   }

@@ -114,7 +114,7 @@ export async function runDay(
       opts.onApproveStart?.({ waiting: loop.outcomes.filter((o) => o.status === "awaiting-approval").length });
       approved = await loop.approvePending(opts.approveAs);
     }
-    const trailFiles = await account.flushTrail();
+    const trailFiles = await loop.flush();
     return {
       violationsBefore,
       sweepViolations: swept.violations,

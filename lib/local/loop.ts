@@ -7,7 +7,7 @@ import type { RemediationMode } from "../policy/types";
 import type { OutcomeMessage } from "../remediation/worker/outcome";
 import { isObject, type JsonObject } from "../util/json";
 import { packageRoot } from "../util/package-root";
-import type { CallContext, LocalAccountApi, Principal } from "./account/contract";
+import type { CallContext, ItemRef, LocalAccountApi, Principal } from "./account/contract";
 import { guardrailRole, principalCatalogue } from "./account/principals";
 import { VirtualClock } from "./clock";
 import { LocalConfig, type LocalConfigRule, type StoredEvaluation } from "./config/service";
@@ -86,7 +86,7 @@ interface Handlers {
 }
 
 /** The deployed functions (serverless.yml's keys) and their timeouts (deploy/functions.js). */
-type FunctionKey = "configRule" | "sweepWorker" | "cloudTrailEvents" | "remediationWorker";
+export type FunctionKey = "configRule" | "sweepWorker" | "cloudTrailEvents" | "remediationWorker";
 const FUNCTION_TIMEOUTS = (): Record<FunctionKey, number> =>
   (
     createRequire(join(packageRoot(), "package.json"))("./deploy/functions.js") as {
@@ -150,6 +150,16 @@ export class LocalLoop {
   };
   /** Detect-to-fix latencies (ms of real time from the CloudTrail record to the verified fix). */
   readonly latencies: number[] = [];
+  /**
+   * Handler invocations and their real time (ms, everything they call included), by function: what the loop
+   * bench attributes to the handlers.
+   */
+  readonly invocationTimes: Record<FunctionKey, { calls: number; ms: number }> = {
+    configRule: { calls: 0, ms: 0 },
+    sweepWorker: { calls: 0, ms: 0 },
+    cloudTrailEvents: { calls: 0, ms: 0 },
+    remediationWorker: { calls: 0, ms: 0 },
+  };
 
   private readonly pendingRecords: JsonObject[] = [];
   private readonly pendingEvents: { fn: "events"; event: Record<string, unknown>; accountId: string }[] = [];
@@ -163,9 +173,12 @@ export class LocalLoop {
   private readonly lastErrors = new Map<string, string>();
   private timeouts?: Record<FunctionKey, number>;
   private readonly fingerprints = new Map<string, string>();
+  /** Items written since their service's last record (resource types some rule is scoped to), by itemKey. */
+  private readonly written = new Map<string, ItemRef>();
   private handlers?: Handlers;
   private detach?: () => void;
   private stopRecords?: () => void;
+  private stopItems?: () => void;
   private closeLog?: () => Promise<void>;
   private savedEnv: Record<string, string | undefined> = {};
 
@@ -268,6 +281,10 @@ export class LocalLoop {
       }
     }
     this.snapshotFingerprints();
+    const ruleTypes = new Set(this.config.rules.flatMap((r) => r.resourceTypes));
+    this.stopItems = account.onItemChange((ref) => {
+      if (ruleTypes.has(ref.resourceType)) this.written.set(itemKey(ref), ref);
+    });
     this.detach = account.attach();
     this.stopRecords = account.onRecord((r) => {
       this.pendingRecords.push(r);
@@ -429,24 +446,26 @@ export class LocalLoop {
   }
 
   private snapshotFingerprints(): void {
-    for (const i of this.opts.account.configItems())
-      this.fingerprints.set(`${i.resourceType}\n${i.resourceId}`, fingerprint(i));
+    for (const i of this.opts.account.configItems()) this.fingerprints.set(itemKey(i), fingerprint(i));
   }
 
-  /** Items of the record's service whose version changed since last seen: Config's change notifications. */
+  /**
+   * Items of the record's service (in a rule's scope) whose version changed since last seen: Config's change
+   * notifications. Only the items the account reported written are looked at, not every item of the service.
+   */
   private changedItems(record: JsonObject) {
     const prefix = SOURCE_TYPE_PREFIX[String(record.eventSource)];
     if (!prefix) return [];
-    const types = new Set(this.config.rules.flatMap((r) => r.resourceTypes).filter((t) => t.startsWith(prefix)));
     const changed = [];
-    for (const type of types) {
-      for (const item of this.opts.account.configItems({ resourceType: type })) {
-        const key = `${item.resourceType}\n${item.resourceId}`;
-        const f = fingerprint(item);
-        if (this.fingerprints.get(key) === f) continue;
-        this.fingerprints.set(key, f);
-        changed.push(item);
-      }
+    for (const [key, ref] of this.written) {
+      if (!ref.resourceType.startsWith(prefix)) continue;
+      this.written.delete(key);
+      const item = this.opts.account.configItem(ref.resourceType, ref.resourceId, ref);
+      if (!item) continue; // deleted: Config's deletion notifications are not modelled
+      const f = fingerprint(item);
+      if (this.fingerprints.get(key) === f) continue;
+      this.fingerprints.set(key, f);
+      changed.push(item);
     }
     return changed;
   }
@@ -516,8 +535,21 @@ export class LocalLoop {
     return outcome;
   }
 
+  /** Runs one invocation of `fn` (as `principal`), adding its real time to invocationTimes. */
+  private async timed<T>(fn: FunctionKey, principal: Principal, call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await this.opts.account.as(principal, call);
+    } finally {
+      const t = this.invocationTimes[fn];
+      t.calls++;
+      t.ms += performance.now() - started;
+    }
+  }
+
   private async invokeAsync(
     name: string,
+    fnKey: FunctionKey,
     principal: Principal,
     region: string,
     fn: () => Promise<unknown>,
@@ -531,7 +563,7 @@ export class LocalLoop {
       const accountId = String((principal.userIdentity as { accountId?: unknown }).accountId ?? this.accountId);
       process.env.GUARDRAIL_REMEDIATION_ROLE_ARN = roleArnOf(accountId);
       try {
-        return await this.opts.account.as(principal, fn);
+        return await this.timed(fnKey, principal, fn);
       } catch (e) {
         const final = attempt === ASYNC_RETRIES;
         this.opts.onActivity?.({ kind: "invocation-failed", function: name, error: errorText(e), final });
@@ -561,6 +593,7 @@ export class LocalLoop {
     const region = String(item.event.region ?? this.region);
     const out = (await this.invokeAsync(
       "events",
+      "cloudTrailEvents",
       this.roleOf(item.accountId),
       region,
       () => h.events(item.event, this.lambdaContext("cloudTrailEvents", item.accountId, region)),
@@ -615,7 +648,7 @@ export class LocalLoop {
     for (const [acct, batch] of groups) {
       let response: SQSBatchResponse | undefined;
       try {
-        response = await this.opts.account.as(this.roleOf(acct), () =>
+        response = await this.timed(fnKey, this.roleOf(acct), () =>
           fn({ Records: batch }, this.lambdaContext(fnKey, acct, batch[0]?.awsRegion)),
         );
       } catch (e) {
@@ -652,6 +685,7 @@ export class LocalLoop {
         this.counts.configInvocations++;
         await this.invokeAsync(
           "config-rule",
+          "configRule",
           this.roleOf(inv.accountId),
           inv.region,
           () => h.config(inv.event, this.lambdaContext("configRule", inv.accountId, inv.region)),
@@ -719,8 +753,18 @@ export class LocalLoop {
     return this.config.rules;
   }
 
+  /**
+   * A flush point: the audit bucket's records and the CloudTrail records so far are on disk in the state directory
+   * when it returns (a writer thread writes them meanwhile). Returns the trail files written since the last flush.
+   */
+  async flush(): Promise<string[]> {
+    await this.bucket.flush();
+    return this.opts.account.flushTrail();
+  }
+
   async close(): Promise<void> {
     this.stopRecords?.();
+    this.stopItems?.();
     this.detach?.();
     this.handlers?.configureWorker({});
     this.handlers?.resetClients();
@@ -731,6 +775,7 @@ export class LocalLoop {
       else process.env[k] = v;
     }
     this.savedEnv = {};
+    await this.bucket.close();
   }
 }
 
@@ -776,6 +821,11 @@ export function cloudTrailEvent(record: JsonObject): Record<string, unknown> {
     resources: [],
     detail: record,
   };
+}
+
+/** One item's place: type, account, Region and id (names repeat across the fleet's accounts). */
+function itemKey(i: ItemRef): string {
+  return `${i.resourceType}\n${i.accountId}\n${i.region}\n${i.resourceId}`;
 }
 
 function fingerprint(i: { captureTime?: string; configurationStateId?: string; status: string }): string {

@@ -1,21 +1,46 @@
 import { NoSuchBucket, NoSuchKey } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
+import { FileWriter } from "./disk";
 
 /**
  * Guardrail's audit bucket, locally: PutObject and GetObject on AUDIT_BUCKET, each object a file under the state
  * directory at its key (`<state>/records/account=…/region=…/date=…/<recordId>.json`, the layout of
- * lib/aws/records.ts), so the records can be read with any tool and survive the run.
+ * lib/aws/records.ts), so the records can be read with any tool and survive the run. Files are written by a
+ * FileWriter (./disk.ts) off the loop's thread; until an object's file is written, GetObject answers from memory.
+ * `flush` (the loop's flush points and close) waits until every object put so far is on disk.
  */
 export class LocalBucket {
   readonly stats = { puts: 0, gets: 0 };
+  /** file -> the object and its write's sequence number, until the file is written. */
+  private readonly unsaved = new Map<string, { body: Buffer; seq: number }>();
+  private readonly writer = new FileWriter();
 
   constructor(
     readonly name: string,
     readonly dir: string,
   ) {}
+
+  /** Waits until every object put so far is written to its file. */
+  async flush(): Promise<void> {
+    await this.writer.flush();
+    this.forgetWritten();
+  }
+
+  /** Flushes and stops the writer. */
+  async close(): Promise<void> {
+    await this.writer.close();
+    this.forgetWritten();
+  }
+
+  private forgetWritten(): void {
+    for (const [file, { seq }] of this.unsaved) {
+      if (!this.writer.written(seq)) break; // in the order of the writes
+      this.unsaved.delete(file);
+    }
+  }
 
   private fileOf(input: Record<string, unknown>): string {
     if (input.Bucket !== this.name) {
@@ -32,18 +57,20 @@ export class LocalBucket {
   async putObject(input: Record<string, unknown>): Promise<Record<string, unknown>> {
     const file = this.fileOf(input);
     const body = await bytes(input.Body);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, body);
+    this.unsaved.delete(file); // re-inserted last: the map keeps the order of the writes
+    this.unsaved.set(file, { body, seq: this.writer.write(file, body) });
     this.stats.puts++;
+    this.forgetWritten();
     return { ETag: `"${createHash("md5").update(body).digest("hex")}"` };
   }
 
   getObject(input: Record<string, unknown>): Record<string, unknown> {
     const file = this.fileOf(input);
-    if (!existsSync(file)) {
+    const held = this.unsaved.get(file)?.body;
+    if (!held && !existsSync(file)) {
       throw new NoSuchKey({ message: "The specified key does not exist.", $metadata: { httpStatusCode: 404 } });
     }
-    const body = readFileSync(file);
+    const body = held ?? readFileSync(file);
     this.stats.gets++;
     // The SDK's streaming body: a Readable with transformToString / transformToByteArray.
     const stream = Object.assign(Readable.from([body]), {

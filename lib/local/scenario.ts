@@ -147,15 +147,21 @@ export function prepareCalls(
 
 type Sendable = { send(command: unknown): Promise<unknown>; destroy(): void; middlewareStack: unknown };
 
+/** The team's SDK clients, one per account, service and Region, built on first use (as a team's tooling keeps its). */
+const teamClients = new WeakMap<LocalAccountApi, Map<string, Sendable>>();
+
 /** Sends one prepared call through a real SDK client attached to the account (as its principal: see LocalLoop.play). */
 export async function sendCall(account: LocalAccountApi, p: PreparedCall): Promise<unknown> {
   const service = SERVICES[p.call.service] as { pkg: SdkPackage; client: string };
-  const Client = service.pkg[service.client] as new (c: object) => Sendable;
   const Command = service.pkg[`${p.call.operation}Command`] as new (input: object) => unknown;
-  const client = account.attachClient(new Client({ region: p.region }));
-  try {
-    return await client.send(new Command(p.input));
-  } finally {
-    client.destroy();
+  let clients = teamClients.get(account);
+  if (!clients) teamClients.set(account, (clients = new Map()));
+  const key = `${p.call.service}|${p.region}`;
+  let client = clients.get(key);
+  if (!client) {
+    const Client = service.pkg[service.client] as new (c: object) => Sendable;
+    client = account.attachClient(new Client({ region: p.region }));
+    clients.set(key, client);
   }
+  return client.send(new Command(p.input));
 }

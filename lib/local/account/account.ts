@@ -1,13 +1,14 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { generateFleet } from "../../../fleet/generate";
 import { fleetAccounts } from "../../../fleet/resources";
 import { FLEET_REGIONS } from "../../../fleet/model";
 import { addRouting, currentRouter, routeClients, type CommandRouter, type RoutedCommand } from "../../aws/clients";
 import type { ConfigItem } from "../../resources/config-item";
 import type { JsonObject } from "../../util/json";
-import type { CallContext, CommandServer, LocalAccountApi, Principal } from "./contract";
+import type { CallContext, CommandServer, ItemRef, LocalAccountApi, Principal } from "./contract";
 import { errorCodeOf, isAwsError } from "./errors";
 import { guardrailRole } from "./principals";
 import { apigateway } from "./services/apigateway";
@@ -21,7 +22,8 @@ import { sns } from "./services/sns";
 import { sqs } from "./services/sqs";
 import { copy, lowerTop, type Operation, type OperationContext, type ServiceModule } from "./services/types";
 import { ItemStore, revised } from "./store";
-import { cloudTrailRecord, stableUuid, uniqueString, writeTrailFiles } from "./trail";
+import { FileWriter } from "../disk";
+import { cloudTrailRecord, stableIdSequence, stableUuid, trailFiles, uniqueString } from "./trail";
 
 /**
  * The local AWS account (issue 4): the sample fleet as Config items, answering the SDK calls Guardrail makes
@@ -138,17 +140,24 @@ export class LocalAccount implements LocalAccountApi {
   private readonly clock: () => Date;
   private readonly idSeed: string;
   private counter: number;
+  private readonly ids: (n: number, kind: string) => string;
   private readonly operations = new Map<string, { module: ServiceModule; operation: Operation }>();
   private readonly custom = new Map<string, CommandServer>();
   private readonly principal = new AsyncLocalStorage<Principal>();
   private readonly listeners = new Set<(record: JsonObject) => void>();
+  private readonly itemListeners = new Set<(item: ItemRef) => void>();
   private pending: JsonObject[] = [];
   private filesWritten: number;
-  private delivering: Promise<void> = Promise.resolve();
+  /** Writes the log files (gzipped) off the loop's thread. */
+  private readonly trailWriter = new FileWriter();
   /** Files written by deliveries since the last flushTrail. */
   private delivered: string[] = [];
-  private deliveryError: unknown;
   private readonly deliverEvery: number;
+  /**
+   * Calls served and the real time spent serving them (ms, the servers the pipeline registered included), by
+   * "service|operation": what the loop bench attributes to the local account and transports.
+   */
+  readonly callTimes = new Map<string, { calls: number; ms: number }>();
   /** The router the seam calls: bound once, so attach/detach can tell whether it is still ours. */
   readonly router: CommandRouter = (command) => this.dispatch(command);
 
@@ -165,6 +174,7 @@ export class LocalAccount implements LocalAccountApi {
     this.region = o.file.region;
     this.orgId = o.file.orgId;
     this.idSeed = o.file.idSeed;
+    this.ids = stableIdSequence(this.idSeed);
     this.counter = o.file.counter;
     this.filesWritten = o.file.files;
     this.deliverEvery = Math.max(1, o.deliverEvery ?? 5000);
@@ -280,6 +290,11 @@ export class LocalAccount implements LocalAccountApi {
     return () => this.listeners.delete(listener);
   }
 
+  onItemChange(listener: (item: ItemRef) => void): () => void {
+    this.itemListeners.add(listener);
+    return () => this.itemListeners.delete(listener);
+  }
+
   configItems(filter?: { resourceType?: string; accountId?: string; region?: string }): ConfigItem[] {
     return this.store.list(filter).map((i) => copy(i));
   }
@@ -304,20 +319,20 @@ export class LocalAccount implements LocalAccountApi {
   }
 
   async flushTrail(): Promise<string[]> {
-    await this.deliver();
-    if (this.deliveryError !== undefined) {
-      const e = this.deliveryError;
-      this.deliveryError = undefined;
-      throw e;
-    }
+    this.deliver();
+    await this.trailWriter.flush();
     const files = this.delivered;
     this.delivered = [];
     return files;
   }
 
   async close(): Promise<void> {
-    await this.flushTrail();
-    await this.persist();
+    try {
+      await this.flushTrail();
+      await this.persist();
+    } finally {
+      await this.trailWriter.close();
+    }
   }
 
   // ---- beyond the contract -------------------------------------------------------------------------------------
@@ -325,6 +340,7 @@ export class LocalAccount implements LocalAccountApi {
   /** Adds or replaces a resource (a scenario's new resource, a test's item). */
   put(item: ConfigItem): void {
     this.store.put(copy(item));
+    this.changed(item);
   }
 
   /** The principal calls are attributed to now: the one `as` set, else Guardrail's role in the default account. */
@@ -351,42 +367,54 @@ export class LocalAccount implements LocalAccountApi {
    * cross-account refusals; only the attempt that answered is recorded).
    */
   async dispatch(command: RoutedCommand): Promise<Record<string, unknown>> {
+    const started = performance.now();
     const key = `${command.service}|${command.operation}`;
-    const custom = this.custom.get(key);
-    const builtIn = this.operations.get(key);
-    if (!custom && !builtIn) {
-      const e = new Error(
-        `the local account does not serve ${command.service} ${command.operation}: register it with serve("${command.service}", "${command.operation}", ...)`,
-      );
-      e.name = "LocalAccountUnsupportedOperation";
-      throw e;
-    }
-    const explicit = this.principal.getStore();
-    const principalAccount = (p: Principal) =>
-      typeof p.userIdentity.accountId === "string" ? p.userIdentity.accountId : this.accountId;
-    const accounts =
-      explicit || custom
-        ? [principalAccount(this.currentPrincipal())]
-        : [this.accountId, ...this.store.accounts().filter((a) => a !== this.accountId)];
-    const now = this.clock();
-    const requestId = this.nextId("request");
-    let first: Attempt | undefined;
-    for (const accountId of accounts) {
-      const principal = explicit ?? guardrailRole(accountId);
-      const attempt = await this.attempt(command, { custom, builtIn, accountId, principal, now, requestId });
-      first ??= attempt;
-      if (!("error" in attempt) || !ELSEWHERE.has(errorCodeOf(attempt.error))) {
-        attempt.record();
-        if ("error" in attempt) throw attempt.error;
-        return attempt.output;
+    try {
+      const custom = this.custom.get(key);
+      const builtIn = this.operations.get(key);
+      if (!custom && !builtIn) {
+        const e = new Error(
+          `the local account does not serve ${command.service} ${command.operation}: register it with serve("${command.service}", "${command.operation}", ...)`,
+        );
+        e.name = "LocalAccountUnsupportedOperation";
+        throw e;
       }
+      const explicit = this.principal.getStore();
+      const principalAccount = (p: Principal) =>
+        typeof p.userIdentity.accountId === "string" ? p.userIdentity.accountId : this.accountId;
+      const accounts =
+        explicit || custom
+          ? [principalAccount(this.currentPrincipal())]
+          : [this.accountId, ...this.store.accounts().filter((a) => a !== this.accountId)];
+      const now = this.clock();
+      const requestId = this.nextId("request");
+      let first: Attempt | undefined;
+      for (const accountId of accounts) {
+        const principal = explicit ?? guardrailRole(accountId);
+        // most calls are answered synchronously: no promise (and no async hook) for them
+        const pending = this.attempt(command, { custom, builtIn, accountId, principal, now, requestId });
+        const attempt = pending instanceof Promise ? await pending : pending;
+        first ??= attempt;
+        if (!("error" in attempt) || !ELSEWHERE.has(errorCodeOf(attempt.error))) {
+          attempt.record();
+          if ("error" in attempt) throw attempt.error;
+          return attempt.output;
+        }
+      }
+      const failed = first as Attempt & { error: Error };
+      failed.record();
+      throw failed.error;
+    } finally {
+      const t = this.callTimes.get(key);
+      const ms = performance.now() - started;
+      if (t) {
+        t.calls++;
+        t.ms += ms;
+      } else this.callTimes.set(key, { calls: 1, ms });
     }
-    const failed = first as Attempt & { error: Error };
-    failed.record();
-    throw failed.error;
   }
 
-  private async attempt(
+  private attempt(
     command: RoutedCommand,
     o: {
       custom?: CommandServer;
@@ -396,7 +424,7 @@ export class LocalAccount implements LocalAccountApi {
       now: Date;
       requestId: string;
     },
-  ): Promise<Attempt> {
+  ): Attempt | Promise<Attempt> {
     const { custom, builtIn, accountId, principal, now, requestId } = o;
     const key = `${command.service}|${command.operation}`;
     const region = command.region ?? this.region;
@@ -409,6 +437,7 @@ export class LocalAccount implements LocalAccountApi {
       save: (item, change) => {
         const next = revised(item, now, change);
         this.store.put(next);
+        this.changed(next);
         return next;
       },
       create: (fields) => {
@@ -430,6 +459,7 @@ export class LocalAccount implements LocalAccountApi {
         const next = revised(item, now, () => undefined);
         next.status = "ResourceDiscovered";
         this.store.put(next);
+        this.changed(next);
         return next;
       },
     };
@@ -462,6 +492,14 @@ export class LocalAccount implements LocalAccountApi {
       );
     };
     const $metadata = { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 };
+    const failed = (e: unknown): Attempt => {
+      if (!isAwsError(e)) throw e; // a defect of the local account, not an AWS answer: never recorded
+      (e as { $metadata: Record<string, unknown> }).$metadata.requestId = requestId;
+      return {
+        error: e as Error,
+        record: recordWith({ response: null, error: { code: errorCodeOf(e), message: (e as Error).message } }),
+      };
+    };
     try {
       if (custom) {
         const call: CallContext = {
@@ -471,55 +509,58 @@ export class LocalAccount implements LocalAccountApi {
           accountId,
           principal,
         };
-        const output = ((await custom(command.input, call)) ?? {}) as Record<string, unknown>;
-        return { output: { ...output, $metadata }, record: recordWith({ response: null }) };
+        const served = (output: unknown): Attempt => ({
+          output: { ...((output ?? {}) as Record<string, unknown>), $metadata },
+          record: recordWith({ response: null }),
+        });
+        const answer = custom(command.input, call);
+        return answer instanceof Promise ? answer.then(served, failed) : served(answer);
       }
       const op = (builtIn as { operation: Operation }).operation;
       const output = copy(op.serve(command.input, ctx));
       const response = op.readOnly ? null : op.response(output, command.input, ctx);
       return { output: { ...output, $metadata }, record: recordWith({ response }) };
     } catch (e) {
-      if (!isAwsError(e)) throw e; // a defect of the local account, not an AWS answer: never recorded
-      (e as { $metadata: Record<string, unknown> }).$metadata.requestId = requestId;
-      return {
-        error: e as Error,
-        record: recordWith({ response: null, error: { code: errorCodeOf(e), message: (e as Error).message } }),
-      };
+      return failed(e);
     }
   }
 
   // ---- internals -----------------------------------------------------------------------------------------------
 
+  private changed(item: ConfigItem): void {
+    if (this.itemListeners.size === 0) return;
+    const ref: ItemRef = {
+      resourceType: item.resourceType,
+      resourceId: item.resourceId,
+      accountId: item.accountId,
+      region: item.region,
+    };
+    for (const l of this.itemListeners) l(ref);
+  }
+
   private emit(record: JsonObject): void {
     this.pending.push(record);
     for (const l of this.listeners) l(record);
-    if (this.pending.length >= this.deliverEvery) void this.deliver();
+    if (this.pending.length >= this.deliverEvery) this.deliver();
   }
 
-  /** Writes the pending records as log files, after any delivery under way (one at a time, numbered in order). */
-  private deliver(): Promise<void> {
+  /** Hands the pending records to the writer as log files (numbered in order; on disk at the next flushTrail). */
+  private deliver(): void {
     const records = this.pending;
     this.pending = [];
-    if (records.length === 0) return this.delivering;
-    const deliveredAt = this.clock();
-    this.delivering = this.delivering
-      .then(async () => {
-        const files = await writeTrailFiles(join(this.stateDir, "trail"), records, {
-          orgId: this.orgId,
-          deliveredAt,
-          unique: (n) => uniqueString(this.idSeed, this.filesWritten + n),
-        });
-        this.filesWritten += files.length;
-        this.delivered.push(...files);
-      })
-      .catch((e: unknown) => {
-        this.deliveryError ??= e;
-      });
-    return this.delivering;
+    if (records.length === 0) return;
+    const files = trailFiles(join(this.stateDir, "trail"), records, {
+      orgId: this.orgId,
+      deliveredAt: this.clock(),
+      unique: (n) => uniqueString(this.idSeed, this.filesWritten + n),
+    });
+    for (const f of files) this.trailWriter.write(f.file, f.text, { gzip: true });
+    this.filesWritten += files.length;
+    this.delivered.push(...files.map((f) => f.file));
   }
 
   private nextId(kind: string): string {
-    return stableUuid(this.idSeed, this.counter++, kind);
+    return this.ids(this.counter++, kind);
   }
 
   private async persist(): Promise<void> {

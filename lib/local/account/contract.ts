@@ -34,6 +34,14 @@ export interface CallContext {
   principal: Principal;
 }
 
+/** Where one item lives. */
+export interface ItemRef {
+  resourceType: string;
+  resourceId: string;
+  accountId: string;
+  region: string;
+}
+
 export interface LocalAccountApi {
   /** State directory (Config items, trail, records live under it). */
   readonly stateDir: string;
@@ -64,8 +72,20 @@ export interface LocalAccountApi {
 
   /** Current state, as Config items (API naming, `configuration` parsed), all accounts and Regions. */
   configItems(filter?: { resourceType?: string; accountId?: string; region?: string }): ConfigItem[];
-  /** One resource's current item (undefined when it does not exist or was deleted). */
-  configItem(resourceType: string, resourceId: string): ConfigItem | undefined;
+  /**
+   * One resource's current item (undefined when it does not exist or was deleted). Ids that repeat across
+   * accounts and Regions (function, table names) are told apart by `where`.
+   */
+  configItem(
+    resourceType: string,
+    resourceId: string,
+    where?: { accountId?: string; region?: string },
+  ): ConfigItem | undefined;
+  /**
+   * Called whenever a resource's item is written (a call served created, changed or deleted it, or `put`), with
+   * where it is: so that Config's change notifications look at what changed, not at the whole fleet.
+   */
+  onItemChange(listener: (item: ItemRef) => void): () => void;
 
   /** Writes the records served so far as CloudTrail log files (lib/cloudtrail/layout.ts) under `<stateDir>/trail`. */
   flushTrail(): Promise<string[]>;

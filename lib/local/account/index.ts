@@ -1,5 +1,5 @@
 /** The local AWS account: see ./contract.ts (the API the local pipeline codes against) and docs/local-account.md. */
-export type { CallContext, CommandServer, LocalAccountApi, Principal } from "./contract";
+export type { CallContext, CommandServer, ItemRef, LocalAccountApi, Principal } from "./contract";
 export { LocalAccount, type OpenOptions } from "./account";
 export { awsError } from "./errors";
 export {

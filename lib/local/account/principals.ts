@@ -12,12 +12,19 @@ import type { Principal } from "./contract";
 
 const SESSION_CREATED = "2026-01-01T00:00:00Z";
 
+/** Tokens made so far: a handful of principals make every call of a run, each asks for its ids on every call. */
+const tokens = new Map<string, string>();
+
 /** A stable upper-case token of `n` characters (base32 of a hash) from a text: ids must not change between runs. */
 function token(text: string, n: number): string {
+  const key = `${n}:${text}`;
+  const known = tokens.get(key);
+  if (known !== undefined) return known;
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   const bytes = createHash("sha256").update(text).digest();
   let out = "";
   for (let i = 0; i < n; i++) out += alphabet[(bytes[i] as number) % alphabet.length];
+  if (tokens.size < 10_000) tokens.set(key, out);
   return out;
 }
 
@@ -74,14 +81,23 @@ const CONSOLE_USER_AGENT =
  * (`<stack>-<logical id>-<suffix>`, no RoleName in deploy/iam.js), and Lambda names the session after the function.
  */
 export function guardrailRole(accountId: string, stage = "dev"): Principal {
-  return assumedRole({
-    accountId,
-    roleName: `guardrail-${stage}-RemediationWorkerRole-${token(`${accountId}/${stage}/remediation`, 12)}`,
-    sessionName: `guardrail-${stage}-remediationWorker`,
-    sourceIPAddress: "3.248.0.10",
-    userAgent: SDK_USER_AGENT,
-  });
+  // The same object for the same account (every call of a run asks for it); callers read it, never change it.
+  const key = `${accountId}/${stage}`;
+  let role = guardrailRoles.get(key);
+  if (!role) {
+    role = assumedRole({
+      accountId,
+      roleName: `guardrail-${stage}-RemediationWorkerRole-${token(`${accountId}/${stage}/remediation`, 12)}`,
+      sessionName: `guardrail-${stage}-remediationWorker`,
+      sourceIPAddress: "3.248.0.10",
+      userAgent: SDK_USER_AGENT,
+    });
+    if (guardrailRoles.size < 10_000) guardrailRoles.set(key, role);
+  }
+  return role;
 }
+
+const guardrailRoles = new Map<string, Principal>();
 
 /** A CI pipeline deploying a service (GitHub Actions through OIDC, the usual web-identity role session). */
 export function ciDeployRole(accountId: string): Principal {

@@ -1,7 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { join } from "node:path";
 import { trailLogKey } from "../../cloudtrail/layout";
 import type { JsonObject } from "../../util/json";
 import type { Principal } from "./contract";
@@ -22,6 +20,46 @@ export function stableUuid(seed: string, n: number, kind: string): string {
   const h = createHash("sha256").update(`${seed}:${kind}:${n}`).digest("hex");
   const variant = "89ab"[Number.parseInt(h.charAt(16), 16) % 4];
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** MurmurHash3's 32-bit finaliser: a bijection on 32-bit integers that mixes every bit into every other. */
+function fmix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * The ids of one seed (eventID, requestID, revision ids), UUID-shaped and stable like `stableUuid`, without a
+ * SHA-256 per id (the account makes a few per call): one hash per kind, then the counter mixed in by fmix32. The
+ * first 32 bits are a bijection of the counter, so ids of one kind never repeat below 2^32.
+ */
+export function stableIdSequence(seed: string): (n: number, kind: string) => string {
+  const bases = new Map<string, Uint32Array>();
+  return (n, kind) => {
+    let b = bases.get(kind);
+    if (!b) {
+      const digest = createHash("sha256").update(`${seed}:${kind}`).digest();
+      b = new Uint32Array([
+        digest.readUInt32BE(0),
+        digest.readUInt32BE(4),
+        digest.readUInt32BE(8),
+        digest.readUInt32BE(12),
+      ]);
+      bases.set(kind, b);
+    }
+    const l0 = fmix32((b[0] as number) ^ n);
+    const l1 = fmix32((b[1] as number) ^ l0);
+    const l2 = fmix32((b[2] as number) ^ l1);
+    const l3 = fmix32((b[3] as number) ^ l2);
+    const h = [l0, l1, l2, l3].map((l) => l.toString(16).padStart(8, "0")).join("");
+    const variant = "89ab"[Number.parseInt(h.charAt(16), 16) % 4];
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  };
 }
 
 /** CloudTrail's eventTime: UTC to the second. */
@@ -77,14 +115,14 @@ export function cloudTrailRecord(f: RecordFields): JsonObject {
 }
 
 /**
- * Writes `records` as CloudTrail log files under `dir` (the trail bucket's root): one or more files per account and
- * Region, `{"Records": [...]}` gzipped, at the key CloudTrail would give a delivery at `deliveredAt`.
+ * `records` as CloudTrail log files under `dir` (the trail bucket's root): one or more files per account and Region,
+ * `{"Records": [...]}` (to be gzipped), at the key CloudTrail would give a delivery at `deliveredAt`.
  */
-export async function writeTrailFiles(
+export function trailFiles(
   dir: string,
   records: readonly JsonObject[],
   o: { orgId?: string; deliveredAt: Date; unique: (n: number) => string },
-): Promise<string[]> {
+): { file: string; text: string }[] {
   const groups = new Map<string, JsonObject[]>();
   for (const r of records) {
     const key = `${String(r.recipientAccountId)}|${String(r.awsRegion)}`;
@@ -92,7 +130,7 @@ export async function writeTrailFiles(
     if (!list) groups.set(key, (list = []));
     list.push(r);
   }
-  const files: string[] = [];
+  const files: { file: string; text: string }[] = [];
   let n = 0;
   for (const [key, list] of groups) {
     const [accountId = "", region = ""] = key.split("|");
@@ -101,9 +139,7 @@ export async function writeTrailFiles(
         dir,
         trailLogKey({ orgId: o.orgId, accountId, region, deliveredAt: o.deliveredAt, unique: o.unique(n++) }),
       );
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, gzipSync(JSON.stringify({ Records: list.slice(at, at + RECORDS_PER_FILE) })));
-      files.push(file);
+      files.push({ file, text: JSON.stringify({ Records: list.slice(at, at + RECORDS_PER_FILE) }) });
     }
   }
   return files;

@@ -73,6 +73,8 @@ export class LocalConfig {
   readonly rules: LocalConfigRule[];
   private readonly tokens = new Map<string, LocalConfigRule>();
   private readonly evaluations = new Map<string, StoredEvaluation>();
+  /** The change notification made last (an item's change goes to every rule in scope, one after the other). */
+  private lastNotification?: { item: ConfigItem; now: string; text: string };
   readonly stats = { invocations: 0, putEvaluations: 0, evaluations: 0, complianceChanges: 0 };
 
   constructor(private readonly opts: LocalConfigOptions) {
@@ -104,7 +106,7 @@ export class LocalConfig {
 
   private invocation(
     rule: LocalConfigRule,
-    invokingEvent: Record<string, unknown>,
+    invokingEvent: Record<string, unknown> | string,
     accountId = this.opts.accountId,
     eventLeftScope = false,
   ) {
@@ -115,7 +117,7 @@ export class LocalConfig {
     this.stats.invocations++;
     return {
       version: "1.0",
-      invokingEvent: JSON.stringify(invokingEvent),
+      invokingEvent: typeof invokingEvent === "string" ? invokingEvent : JSON.stringify(invokingEvent),
       ruleParameters: JSON.stringify({ policyId: rule.policyId }),
       resultToken: token,
       eventLeftScope,
@@ -130,16 +132,21 @@ export class LocalConfig {
   /** The change notification Config sends each rule in scope when an item changes (oversized when over 256 KB). */
   changeInvocation(rule: LocalConfigRule, item: ConfigItem, options: { forceOversized?: boolean } = {}) {
     const now = this.opts.clock.now().toISOString();
-    const configurationItem = invocationItem(item);
-    const full = {
-      configurationItemDiff: null,
-      configurationItem,
-      notificationCreationTime: now,
-      messageType: "ConfigurationItemChangeNotification",
-      recordVersion: "1.3",
-    };
-    if (!options.forceOversized && JSON.stringify(full).length <= OVERSIZED_BYTES) {
-      return this.invocation(rule, full, item.accountId);
+    // Every rule in scope gets the same notification of one change: its text is made once.
+    const last = this.lastNotification;
+    let text = last && last.item === item && last.now === now ? last.text : undefined;
+    if (text === undefined) {
+      text = JSON.stringify({
+        configurationItemDiff: null,
+        configurationItem: invocationItem(item),
+        notificationCreationTime: now,
+        messageType: "ConfigurationItemChangeNotification",
+        recordVersion: "1.3",
+      });
+      this.lastNotification = { item, now, text };
+    }
+    if (!options.forceOversized && text.length <= OVERSIZED_BYTES) {
+      return this.invocation(rule, text, item.accountId);
     }
     const {
       configuration: _c,
@@ -148,7 +155,7 @@ export class LocalConfig {
       relationships: _r,
       relatedEvents: _e,
       ...summary
-    } = configurationItem;
+    } = invocationItem(item);
     return this.invocation(
       rule,
       {
