@@ -11,6 +11,8 @@ import { runAudit } from "../../lib/audit/run";
 import { AuditInputError } from "../../lib/audit/source";
 import { EXIT } from "../exit";
 import { loadPack, packSpec, UsageError } from "../pack";
+import type { Engine } from "../../lib/engine/evaluate";
+import type { PackSpec } from "../../lib/pack";
 import { OutputFile } from "../output";
 import { Progress, formatBytes } from "../progress";
 
@@ -75,35 +77,16 @@ function auditFilters(opts: AuditCommandOptions): { filters: AuditFilters; ciRol
   return { filters, ...(ciRoles ? { ciRoles } : {}) };
 }
 
-/** Writes the report in its format and says, by the exit code, whether it is complete and clean. */
-async function emit(
-  report: AuditReport,
+/**
+ * What both engines share around their own work: the policy pack loaded and checked, the output file opened first
+ * (a bad --out fails before minutes of reading) and removed unless the report was written whole, the report in its
+ * format, and an exit code that says whether it is complete and clean.
+ */
+async function reportCommand(
   opts: AuditCommandOptions,
-  file: OutputFile | undefined,
-  committed: () => void,
+  produce: (pack: PackSpec, engine: Engine, progress: Progress) => Promise<AuditReport>,
 ): Promise<number> {
   const err = (line: string) => process.stderr.write(line + "\n");
-  const text = renderAudit(report, opts.format);
-  if (file) {
-    file.stream.write(text);
-    await file.commit();
-    committed();
-    err(`audit report written to ${opts.out}`);
-  } else if (!process.stdout.write(text)) {
-    await once(process.stdout, "drain");
-  }
-  for (const s of report.coverage.skipped) err(`error: ${s.file}: ${s.reason}`);
-  if (report.coverage.files === 0) err(`warning: no CloudTrail log file matched under ${report.trail}`);
-  if (report.coverage.filesSkipped > 0) return EXIT.incomplete;
-  if (opts.failOnOpen && (report.remediation.open > 0 || report.policyViolations.total > 0)) return EXIT.findings;
-  return EXIT.ok;
-}
-
-export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
-  if (opts.engine === "athena") return auditAthenaCommand(opts);
-  if (!opts.trail) throw new UsageError("audit: --trail is required (a directory or s3://bucket/prefix)");
-  const err = (line: string) => process.stderr.write(line + "\n");
-  const { filters, ciRoles } = auditFilters(opts);
   const spec = packSpec({
     ...(opts.policies ? { policies: opts.policies } : {}),
     ...(opts.exemptions ? { exemptions: opts.exemptions } : {}),
@@ -117,13 +100,42 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
   let committed = false;
   try {
     const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
+    const report = await produce(spec, pack.engine, progress);
+    progress.done();
+    const text = renderAudit(report, opts.format);
+    if (file) {
+      file.stream.write(text);
+      await file.commit();
+      committed = true;
+      err(`audit report written to ${opts.out}`);
+    } else if (!process.stdout.write(text)) {
+      await once(process.stdout, "drain");
+    }
+    for (const s of report.coverage.skipped) err(`error: ${s.file}: ${s.reason}`);
+    if (report.coverage.files === 0) err(`warning: no CloudTrail log file matched under ${report.trail}`);
+    if (report.coverage.filesSkipped > 0) return EXIT.incomplete;
+    if (opts.failOnOpen && (report.remediation.open > 0 || report.policyViolations.total > 0)) return EXIT.findings;
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof AuditInputError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    if (file && !committed) await file.abort();
+  }
+}
+
+export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
+  if (opts.engine === "athena") return auditAthenaCommand(opts);
+  if (!opts.trail) throw new UsageError("audit: --trail is required (a directory or s3://bucket/prefix)");
+  const { filters, ciRoles } = auditFilters(opts);
+  return reportCommand(opts, (pack, engine, progress) => {
     const started = Date.now();
-    const report: AuditReport = await runAudit({
+    return runAudit({
       trail: opts.trail,
       ...(opts.records ? { records: opts.records } : {}),
       filters,
-      pack: spec,
-      engine: pack.engine,
+      pack,
+      engine,
       ...(opts.workers ? { workers: opts.workers } : {}),
       ...(opts.strict ? { strict: true } : {}),
       ...(ciRoles ? { ciRoles } : {}),
@@ -134,14 +146,7 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
         );
       },
     }); // prettier-ignore
-    progress.done();
-    return await emit(report, opts, file, () => (committed = true));
-  } catch (e) {
-    if (e instanceof AuditInputError) throw new UsageError(e.message);
-    throw e;
-  } finally {
-    if (file && !committed) await file.abort();
-  }
+  });
 }
 
 export interface AuditSampleOptions {
@@ -172,29 +177,16 @@ export async function auditSampleCommand(opts: AuditSampleOptions): Promise<numb
 
 async function auditAthenaCommand(opts: AuditCommandOptions): Promise<number> {
   if (!opts.database || !opts.workgroup) throw new UsageError("--engine athena needs --database and --workgroup");
-  const err = (line: string) => process.stderr.write(line + "\n");
+  const { database, workgroup } = opts;
   const { filters, ciRoles } = auditFilters(opts);
-  const spec = packSpec({
-    ...(opts.policies ? { policies: opts.policies } : {}),
-    ...(opts.exemptions ? { exemptions: opts.exemptions } : {}),
-  });
-  const pack = loadPack(spec, err);
-  if (pack.problems.length > 0) {
-    err(`guardrail: ${pack.problems.length} problem(s) in the policies; fix them (guardrail validate) first`);
-    return EXIT.usage;
-  }
-  const table = opts.table ?? "cloudtrail_org";
-  const file = opts.out ? await OutputFile.open(opts.out) : undefined;
-  let committed = false;
-  try {
-    const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
+  return reportCommand(opts, async (_pack, engine, progress) => {
     const loaded = opts.records ? await loadRemediationRecords(opts.records, filters) : undefined;
     const report = await runAthenaAudit({
       client: athenaClient(),
-      table,
-      target: { database: opts.database, workgroup: opts.workgroup, ...(opts.outputLocation ? { outputLocation: opts.outputLocation } : {}) },
+      table: opts.table ?? "cloudtrail_org",
+      target: { database, workgroup, ...(opts.outputLocation ? { outputLocation: opts.outputLocation } : {}) },
       filters,
-      engine: pack.engine,
+      engine,
       adapters: [...resourceAdapters().values()],
       ...(ciRoles ? { ciRoles } : {}),
       remediationRecords: loaded?.records ?? [],
@@ -202,18 +194,12 @@ async function auditAthenaCommand(opts: AuditCommandOptions): Promise<number> {
       now: new Date(),
       onState: (state) => progress.update(`athena: ${state}`),
       onRows: (n) => progress.update(`athena: ${n.toLocaleString("en-US")} candidate records read`),
-    }); // prettier-ignore
-    progress.done();
+    });
     if (opts.records) report.records = opts.records;
     for (const s of loaded?.skipped ?? []) report.coverage.skipped.push({ file: s.file, reason: `remediation record: ${s.reason}` }); // prettier-ignore
     report.coverage.filesSkipped = report.coverage.skipped.length;
-    return await emit(report, opts, file, () => (committed = true));
-  } catch (e) {
-    if (e instanceof AuditInputError) throw new UsageError(e.message);
-    throw e;
-  } finally {
-    if (file && !committed) await file.abort();
-  }
+    return report;
+  });
 }
 
 export interface AthenaDdlOptions {
