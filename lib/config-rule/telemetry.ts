@@ -47,7 +47,8 @@ export async function instrumented<T>(
 ): Promise<T> {
   if (context) t.logger.addContext(context);
   if (correlationId) t.logger.setCorrelationId(correlationId);
-  const segment = t.tracer.getSegment();
+  // With tracing off the tracer hands out a dummy segment: making subsegments of it would only cost random ids.
+  const segment = t.tracer.isTracingEnabled() ? t.tracer.getSegment() : undefined;
   const subsegment = segment?.addNewSubsegment(`## ${process.env._HANDLER ?? "handler"}`);
   if (subsegment) t.tracer.setSegment(subsegment);
   t.tracer.annotateColdStart();
