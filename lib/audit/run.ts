@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import type { Engine } from "../engine/evaluate";
 import type { PackSpec } from "../pack";
 import { resourceAdapters } from "../resources/registry";
@@ -6,7 +5,7 @@ import { VERSION } from "../version";
 import { DEFAULT_CI_ROLE_PATTERN } from "./facts";
 import { AuditAccumulator, type AuditFilters, type AuditReport, type FileFacts } from "./model";
 import { AuditPool } from "./pool";
-import { readTrailFile } from "./read";
+import { FileReader, readTrailFile } from "./read";
 import { loadRemediationRecords, localRecordFiles } from "./records";
 import { fetchFile, listTrailFiles, parseLocation, type TrailFile } from "./source";
 import { unpackFacts, type AuditFileResult } from "./worker";
@@ -64,6 +63,8 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
 
   /** A file's facts: packed when a worker read them, as they are when this thread did. */
   type Read = AuditFileResult | { seq: number; local: FileFacts };
+  // Without workers, local files are read into one reused buffer, each gunzipped before the next is read.
+  const reader = new FileReader();
   const readOne = async (i: number): Promise<Read> => {
     const file = files[i] as TrailFile;
     // A worker that fails answers with a rejection: a failure of this file, never an unhandled rejection (the audit
@@ -75,7 +76,7 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
     try {
       // Without workers a local file is read synchronously: nothing else would run meanwhile, and fs.promises
       // costs several system calls and promise turns per file.
-      data = location.kind === "local" ? readFileSync(file.id) : await fetchFile(file);
+      data = location.kind === "local" ? reader.read(file.id) : await fetchFile(file);
     } catch (e) {
       return { seq: i, failure: `could not be read: ${(e as Error).message}` };
     }

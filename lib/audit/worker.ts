@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { loadPack, type PackSpec } from "../pack";
 import { resourceAdapters } from "../resources/registry";
-import { readTrailFile } from "./read";
+import { FileReader, readTrailFile } from "./read";
 import type { ActorKind, AuditEvent } from "./facts";
 import type { AuditFilters, FileFacts } from "./model";
 import { readRecordFiles } from "./record-files";
@@ -154,6 +153,7 @@ export function transferList(r: AuditFileResult): ArrayBuffer[] {
 }
 
 function start(setup: AuditWorkerSetup): void {
+  const reader = new FileReader();
   const port = parentPort;
   if (!port) throw new Error("lib/audit/worker.js must run as a worker thread");
   const { engine } = loadPack(setup.pack);
@@ -179,7 +179,7 @@ function start(setup: AuditWorkerSetup): void {
       let data = req.data;
       if (!data) {
         try {
-          data = readFileSync(req.file.id);
+          data = reader.read(req.file.id);
         } catch (e) {
           port.postMessage({ seq: req.seq, failure: `could not be read: ${(e as Error).message}` });
           return;
