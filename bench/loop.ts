@@ -5,15 +5,6 @@ import { tmpdir } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { join } from "node:path";
-import * as apigateway from "@aws-sdk/client-api-gateway";
-import * as cloudtrail from "@aws-sdk/client-cloudtrail";
-import * as configService from "@aws-sdk/client-config-service";
-import * as dynamodb from "@aws-sdk/client-dynamodb";
-import * as eventbridge from "@aws-sdk/client-eventbridge";
-import * as lambda from "@aws-sdk/client-lambda";
-import * as s3 from "@aws-sdk/client-s3";
-import * as sns from "@aws-sdk/client-sns";
-import * as sqs from "@aws-sdk/client-sqs";
 import { loadPack } from "../cli/pack";
 import { addRouting, clientSettings } from "../lib/aws/clients";
 import { Engine } from "../lib/engine/evaluate";
@@ -22,6 +13,7 @@ import { principalCatalogue } from "../lib/local/account/principals";
 import { VirtualClock } from "../lib/local/clock";
 import { LocalLoop } from "../lib/local/loop";
 import { sendCall, type PreparedCall, type ScenarioCall } from "../lib/local/scenario";
+import { SDK_PACKAGES } from "../lib/local/sdk-packages";
 import type { Resource } from "../lib/resources/adapter";
 import { resourceFromConfigItem } from "../lib/resources/adapter";
 import type { ConfigItem } from "../lib/resources/config-item";
@@ -197,20 +189,6 @@ function timeEvaluations(): { read: () => { calls: number; ms: number }; restore
   };
 }
 
-type SdkPackage = Record<string, unknown>;
-/** SDK packages by `client.config.serviceId`, for the floor. */
-const FLOOR_SERVICES: Record<string, { pkg: SdkPackage; client: string }> = {
-  "API Gateway": { pkg: apigateway, client: "APIGatewayClient" },
-  CloudTrail: { pkg: cloudtrail, client: "CloudTrailClient" },
-  "Config Service": { pkg: configService, client: "ConfigServiceClient" },
-  DynamoDB: { pkg: dynamodb, client: "DynamoDBClient" },
-  EventBridge: { pkg: eventbridge, client: "EventBridgeClient" },
-  Lambda: { pkg: lambda, client: "LambdaClient" },
-  S3: { pkg: s3, client: "S3Client" },
-  SNS: { pkg: sns, client: "SNSClient" },
-  SQS: { pkg: sqs, client: "SQSClient" },
-};
-
 /**
  * The SDK floor: the loop's very mix of commands (`calls` per "service|operation", as the run served them), each
  * sent with a new command object through a client built with the factories' settings and the routing middleware
@@ -229,7 +207,7 @@ async function sdkFloor(
   const skipped: string[] = [];
   for (const [key, calls] of mix) {
     const [service = "", operation = ""] = key.split("|");
-    const sdk = FLOOR_SERVICES[service];
+    const sdk = SDK_PACKAGES[service];
     const Command = sdk?.pkg[`${operation}Command`] as (new (input: object) => unknown) | undefined;
     if (!sdk || !Command) {
       skipped.push(key);

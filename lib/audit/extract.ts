@@ -98,7 +98,7 @@ function extractFast(buf: Buffer): ExtractedFile | undefined {
   let end = buf.length;
   while (end > 0 && isSpace(buf[end - 1])) end--;
   if (end < HEAD.length + 2 || buf.compare(HEAD, 0, HEAD.length, 0, HEAD.length) !== 0) return undefined;
-  if (buf[end - 1] !== 0x7d || buf[end - 2] !== 0x5d) return undefined; // ]}
+  if (buf[end - 1] !== CLOSE_BRACE || buf[end - 2] !== 0x5d) return undefined; // ]}
   const body = end - 2; // first byte of the closing "]}"
   if (body === HEAD.length) return { records: 0, candidates: [], readOnlyIds: idList([]), fastPath: true };
   const starts = positions(buf, START, HEAD.length, body);
@@ -192,12 +192,13 @@ function extractFast(buf: Buffer): ExtractedFile | undefined {
   return { records: n, candidates, readOnlyIds: readOnlyIds.finish(), fastPath: true };
 }
 
-/** Whether the record in buf[s, e) has `"readOnly":true` and no `"readOnly":false` (any key order). */
+/** Whether buf[from, to) reads the same as latin1 bytes and as JSON string content (no escape, ASCII only). */
 function plainAscii(buf: Buffer, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if ((buf[i] as number) >= 0x80 || buf[i] === BACKSLASH) return false;
   return true;
 }
 
+/** Whether the record in buf[s, e) has `"readOnly":true` and no `"readOnly":false` (any key order). */
 function slowReadOnly(buf: Buffer, s: number, e: number): boolean {
   const t = buf.indexOf(RO_TRUE, s);
   const f = buf.indexOf(RO_FALSE, s);

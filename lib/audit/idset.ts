@@ -113,18 +113,18 @@ export function idList(ids: readonly string[]): IdList {
 }
 
 /**
+ * Linear probing stays short up to three quarters full (about 2.5 probes for an id seen, 8.5 for a new one), and
+ * the table is 12 bytes a slot: 2 million ids in the window take 32-64 MB.
+ */
+const MAX_LOAD = 0.75;
+
+/**
  * The ids seen within a window of days (the trail's date folders), for deduplication: one open-addressing table
  * of [hi, lo, day + 1] triples (0 marks an empty slot), probed once per id; ids that are not GUIDs in a Map.
  * `fresh` says whether an id is new within `window` days of the one it is seen on, and remembers it on that day.
  * When the table fills, the ids of days that left the window are dropped (the readers go through the days in
  * order), so memory follows the ids of the window, not the trail.
  */
-/**
- * Linear probing stays short up to three quarters full (about 2.5 probes for an id seen, 8.5 for a new one), and
- * the table is 12 bytes a slot: 2 million ids in the window take 32-64 MB.
- */
-const MAX_LOAD = 0.75;
-
 export class WindowedIdSet {
   // A day of an organisation trail holds 10^5-10^6 ids: starting at 64K slots (768 KB) skips the first doublings.
   private table = new Uint32Array(3 * 65536);
@@ -151,7 +151,7 @@ export class WindowedIdSet {
 
   /** True when the GUID key was not seen within the window of `day` (days since the epoch). */
   freshKey(hi: number, lo: number, day: number): boolean {
-    if (day > this.latestDay) this.latestDay = day;
+    this.advance(day);
     const i = this.slot(hi, lo);
     const t = this.table;
     const seen = t[3 * i + 2] as number;
@@ -165,15 +165,19 @@ export class WindowedIdSet {
 
   /** The same for an id that is not a GUID. */
   freshString(id: string, day: number): boolean {
-    if (day > this.latestDay) {
-      this.latestDay = day;
-      const oldest = day - this.window;
-      for (const [s, d] of this.strings) if (d < oldest) this.strings.delete(s);
-    }
+    this.advance(day);
     const seen = this.strings.get(id);
     if (seen !== undefined && Math.abs(seen - day) <= this.window) return false;
     this.strings.set(id, day);
     return true;
+  }
+
+  /** A new latest day: the ids that are not GUIDs and left the window go at once (GUID keys at the next rebuild). */
+  private advance(day: number): void {
+    if (day <= this.latestDay) return;
+    this.latestDay = day;
+    const oldest = day - this.window;
+    for (const [id, d] of this.strings) if (d < oldest) this.strings.delete(id);
   }
 
   /** Drops the ids of days that left the window; grows the table until it is at most half as full as MAX_LOAD. */

@@ -521,7 +521,8 @@ export class AuditAccumulator {
   }
 }
 
-function resourceOf(r: RemediationRecord): { type: string; id: string; accountId: string; region: string } {
+/** The resource a record is about: the request's, else the one described before (or after) the fix. */
+export function resourceOf(r: RemediationRecord): { type: string; id: string; accountId: string; region: string } {
   const req = r.request as { resource?: { type?: string; id?: string; accountId?: string; region?: string } };
   const res = r.before ?? r.after;
   return {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { RequestThread, threadCount } from "../util/thread";
+import { movableBuffers, RequestThread, threadCount } from "../util/thread";
 import type { LoadedRecords } from "./record-files";
 import type {
   AuditFileRequest,
@@ -42,9 +42,8 @@ export class AuditPool {
     const thread = this.workers[worker] as RequestThread<Request, Result>;
     if (!req.data) return thread.request(req, []) as Promise<AuditFileResult>;
     // The compressed bytes move to the worker (transfer list): no copy, and this thread forgets them.
-    const own =
-      req.data.byteOffset === 0 && req.data.byteLength === req.data.buffer.byteLength ? req.data : req.data.slice();
-    return thread.request({ ...req, data: own }, [own.buffer as ArrayBuffer]) as Promise<AuditFileResult>;
+    const own = movableBuffers(req.data).length > 0 ? req.data : req.data.slice();
+    return thread.request({ ...req, data: own }, movableBuffers(own)) as Promise<AuditFileResult>;
   }
 
   /**

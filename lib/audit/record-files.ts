@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { RemediationRecord, Verification } from "../remediation/worker/record";
 import type { Resource } from "../resources/adapter";
 import { isObject } from "../util/json";
-import { recordInFilters, teamOf, type AuditFilters, type SkippedFile } from "./model";
+import { recordInFilters, resourceOf, teamOf, type AuditFilters, type SkippedFile } from "./model";
 
 /**
  * Remediation record files read from the local disk, parsed and slimmed: what the audit's worker threads run
@@ -40,20 +40,23 @@ export interface LoadedRecords {
  * the full records' garbage never reaches the main thread, or here when there are none.
  */
 export function readRecordFiles(paths: readonly string[], filters: AuditFilters): LoadedRecords {
-  const records: RemediationRecord[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const p of paths) {
-    let parsed: RemediationRecord | string;
-    try {
-      parsed = parseRemediationRecord(readFileSync(p, "utf8"));
-      // A record is judged whole or skipped whole: whatever else is wrong with it names the file.
-      if (typeof parsed !== "string" && recordInFilters(parsed, filters)) records.push(slimRecord(parsed));
-    } catch (e) {
-      parsed = `could not be read: ${(e as Error).message}`;
-    }
-    if (typeof parsed === "string") skipped.push({ file: p, reason: parsed });
+  const out: LoadedRecords = { records: [], skipped: [] };
+  for (const p of paths) keepRecord(out, p, () => readFileSync(p, "utf8"), filters);
+  return out;
+}
+
+/**
+ * One record file into `out`: slimmed if the filters keep it, or named with the reason it is not a record. A
+ * record is judged whole or skipped whole: whatever goes wrong reading, parsing or slimming it names the file.
+ */
+export function keepRecord(out: LoadedRecords, file: string, text: () => string, filters: AuditFilters): void {
+  try {
+    const parsed = parseRemediationRecord(text());
+    if (typeof parsed === "string") out.skipped.push({ file, reason: parsed });
+    else if (recordInFilters(parsed, filters)) out.records.push(slimRecord(parsed));
+  } catch (e) {
+    out.skipped.push({ file, reason: `could not be read: ${(e as Error).message}` });
   }
-  return { records, skipped };
 }
 
 /**
@@ -62,14 +65,7 @@ export function readRecordFiles(paths: readonly string[], filters: AuditFilters)
  * tens of thousands of records (measured: ~60 MB of heap for 14,000 records kept whole).
  */
 export function slimRecord(r: RemediationRecord): RemediationRecord {
-  const req = r.request as { resource?: { type?: string; id?: string; accountId?: string; region?: string } };
-  const res = r.before ?? r.after;
-  const ref = {
-    type: req.resource?.type ?? res?.type ?? "",
-    id: req.resource?.id ?? res?.id ?? "",
-    accountId: req.resource?.accountId ?? res?.accountId ?? "",
-    region: req.resource?.region ?? res?.region ?? "",
-  };
+  const ref = resourceOf(r);
   const team = teamOf(r);
   const cause = r.cause as { eventName?: unknown; principal?: unknown; sourceIPAddress?: unknown };
   const t = r.timings;

@@ -2,9 +2,8 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import { s3Client } from "../aws/clients";
-import type { RemediationRecord } from "../remediation/worker/record";
-import { recordInFilters, type AuditFilters, type SkippedFile } from "./model";
-import { parseRemediationRecord, readRecordFiles, slimRecord, type LoadedRecords } from "./record-files";
+import type { AuditFilters } from "./model";
+import { keepRecord, readRecordFiles, type LoadedRecords } from "./record-files";
 import { listing, mapLimit, parseLocation } from "./source";
 
 /**
@@ -66,29 +65,17 @@ export async function loadRemediationRecords(where: string, filters: AuditFilter
       for (const o of page.Contents ?? []) if (o.Key && keepRecordKey(o.Key, filters)) keys.push(o.Key);
     }
   });
-  const sources = keys.sort().map((Key) => ({
-    id: `s3://${loc.bucket}/${Key}`,
-    read: async () => {
-      const out = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key }));
-      return (await out.Body?.transformToString("utf8")) ?? "";
-    },
-  }));
-  const read = await mapLimit(sources, FETCH_CONCURRENCY, async (s) => {
+  // Fetched a few at a time, each slimmed as it arrives (only the slim records are held until the end), in key order.
+  const texts = await mapLimit(keys.sort(), FETCH_CONCURRENCY, async (Key) => {
     try {
-      const parsed = parseRemediationRecord(await s.read());
-      // Slimmed at once: only the slim records are held until the end.
-      return { id: s.id, parsed: typeof parsed === "string" ? parsed : slimRecord(parsed) };
+      const out = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key }));
+      const text = (await out.Body?.transformToString("utf8")) ?? "";
+      const one: LoadedRecords = { records: [], skipped: [] };
+      keepRecord(one, `s3://${loc.bucket}/${Key}`, () => text, filters);
+      return one;
     } catch (e) {
-      return { id: s.id, parsed: `could not be read: ${(e as Error).message}` };
+      return { records: [], skipped: [{ file: `s3://${loc.bucket}/${Key}`, reason: `could not be read: ${(e as Error).message}` }] }; // prettier-ignore
     }
   });
-  const records: RemediationRecord[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const r of read) {
-    if (typeof r.parsed === "string") skipped.push({ file: r.id, reason: r.parsed });
-    else if (recordInFilters(r.parsed, filters)) records.push(r.parsed);
-  }
-  return { records, skipped };
+  return { records: texts.flatMap((t) => t.records), skipped: texts.flatMap((t) => t.skipped) };
 }
-
-export { parseRemediationRecord, readRecordFiles, slimRecord, type LoadedRecords };

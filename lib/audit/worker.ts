@@ -1,4 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
+import { movableBuffers } from "../util/thread";
 import { loadPack, type PackSpec } from "../pack";
 import { resourceAdapters } from "../resources/registry";
 import { FileReader, readTrailFile } from "./read";
@@ -146,10 +147,7 @@ export function unpackEvents(p: PackedEvents): AuditEvent[] {
 /** The buffers of a result that move to the other thread rather than being copied. */
 export function transferList(r: AuditFileResult): ArrayBuffer[] {
   if (!r.facts) return [];
-  const { readOnly, mutating, events } = r.facts;
-  // Buffer.from(string) may give a view of Node's shared pool: such a buffer is copied, not moved.
-  const own = (a: Uint8Array | Uint32Array) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? [a.buffer as ArrayBuffer] : []); // prettier-ignore
-  return [...own(readOnly.keys), ...own(mutating.keys), ...own(events)];
+  return movableBuffers(r.facts.readOnly.keys, r.facts.mutating.keys, r.facts.events);
 }
 
 function start(setup: AuditWorkerSetup): void {
@@ -168,8 +166,7 @@ function start(setup: AuditWorkerSetup): void {
     if ("recordFiles" in req) {
       try {
         const loaded = Buffer.from(JSON.stringify(readRecordFiles(req.recordFiles, setup.filters ?? {})));
-        const own = loaded.byteOffset === 0 && loaded.byteLength === loaded.buffer.byteLength;
-        port.postMessage({ seq: req.seq, loaded } satisfies AuditRecordsResult, own ? [loaded.buffer as ArrayBuffer] : []); // prettier-ignore
+        port.postMessage({ seq: req.seq, loaded } satisfies AuditRecordsResult, movableBuffers(loaded));
       } catch (e) {
         port.postMessage({ seq: req.seq, failure: (e as Error).message } satisfies AuditRecordsResult);
       }

@@ -1,10 +1,3 @@
-import * as apigateway from "@aws-sdk/client-api-gateway";
-import * as cloudtrail from "@aws-sdk/client-cloudtrail";
-import * as dynamodb from "@aws-sdk/client-dynamodb";
-import * as lambda from "@aws-sdk/client-lambda";
-import * as s3 from "@aws-sdk/client-s3";
-import * as sns from "@aws-sdk/client-sns";
-import * as sqs from "@aws-sdk/client-sqs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ConfigItem } from "../resources/config-item";
@@ -12,6 +5,7 @@ import { isObject } from "../util/json";
 import { packageRoot } from "../util/package-root";
 import type { LocalAccountApi, Principal } from "./account/contract";
 import { principalCatalogue, type PrincipalName } from "./account/principals";
+import { SDK_PACKAGES, type SdkPackage } from "./sdk-packages";
 
 /**
  * A scenario (`guardrail demo --changes FILE`; the default is lib/local/scenarios/day.json): a list of SDK calls,
@@ -38,16 +32,10 @@ export class ScenarioError extends Error {
   }
 }
 
-type SdkPackage = Record<string, unknown>;
-const SERVICES: Record<string, { pkg: SdkPackage; client: string }> = {
-  "API Gateway": { pkg: apigateway, client: "APIGatewayClient" },
-  SQS: { pkg: sqs, client: "SQSClient" },
-  SNS: { pkg: sns, client: "SNSClient" },
-  S3: { pkg: s3, client: "S3Client" },
-  DynamoDB: { pkg: dynamodb, client: "DynamoDBClient" },
-  Lambda: { pkg: lambda, client: "LambdaClient" },
-  CloudTrail: { pkg: cloudtrail, client: "CloudTrailClient" },
-};
+/** The services a team's scenario may call (Config and EventBridge are Guardrail's own side of the account). */
+const SERVICES: Record<string, { pkg: SdkPackage; client: string }> = Object.fromEntries(
+  ["API Gateway", "SQS", "SNS", "S3", "DynamoDB", "Lambda", "CloudTrail"].map((id) => [id, SDK_PACKAGES[id] as { pkg: SdkPackage; client: string }]), // prettier-ignore
+);
 
 const PRINCIPALS: readonly string[] = ["guardrail", "ci-deploy", "console", "root"];
 

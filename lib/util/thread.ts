@@ -53,3 +53,13 @@ export class RequestThread<Req extends { seq: number }, Res extends { seq: numbe
     await this.worker.terminate();
   }
 }
+
+/**
+ * The buffers of these views that can move to another thread (transfer list) instead of being copied: those the
+ * view covers whole. A view of a shared pool (small `Buffer.from` results) is left out, and so copied.
+ */
+export function movableBuffers(...views: ArrayBufferView[]): ArrayBuffer[] {
+  return views.flatMap((v) =>
+    v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? [v.buffer as ArrayBuffer] : [],
+  );
+}
