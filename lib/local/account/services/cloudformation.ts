@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import type { JsonObject } from "../../../util/json";
-import { date, fail, lowerTop, type ServiceModule } from "./types";
+import { date, fail, queryOperation, type ServiceModule } from "./types";
 
 /**
  * CloudFormation's DescribeStacks, which the remediation worker reads for the grace period of a resource tagged
@@ -37,18 +37,13 @@ export const cloudformation: ServiceModule = {
   serviceId: SERVICE,
   eventSource: "cloudformation.amazonaws.com",
   operations: {
-    DescribeStacks: {
-      readOnly: true,
-      serve(input, ctx) {
-        const stacks = ctx.store.list({ resourceType: STACK, accountId: ctx.accountId, region: ctx.region });
-        const name = typeof input.StackName === "string" ? input.StackName : undefined;
-        if (name === undefined) return { Stacks: stacks.map(stackOut) };
-        const stack = stacks.find((s) => s.resourceName === name || s.resourceId === name || s.arn === name);
-        if (!stack) fail(SERVICE, "ValidationError", `Stack with id ${name} does not exist`);
-        return { Stacks: [stackOut(stack)] };
-      },
-      request: (input) => lowerTop(input),
-      response: () => null,
-    },
+    DescribeStacks: queryOperation(true, (input, ctx) => {
+      const stacks = ctx.store.list({ resourceType: STACK, accountId: ctx.accountId, region: ctx.region });
+      const name = typeof input.StackName === "string" ? input.StackName : undefined;
+      if (name === undefined) return { Stacks: stacks.map(stackOut) };
+      const stack = stacks.find((s) => s.resourceName === name || s.resourceId === name || s.arn === name);
+      if (!stack) fail(SERVICE, "ValidationError", `Stack with id ${name} does not exist`);
+      return { Stacks: [stackOut(stack)] };
+    }),
   },
 };

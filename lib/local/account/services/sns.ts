@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import type { JsonObject } from "../../../util/json";
-import { fail, lowerTop, required, type Operation, type OperationContext, type ServiceModule } from "./types";
+import { fail, queryOperation, required, type OperationContext, type ServiceModule } from "./types";
 
 /**
  * SNS topic attributes. A topic's Config item holds GetTopicAttributes' map as its `configuration` (numbers as
@@ -61,12 +61,7 @@ function attributesOf(item: ConfigItem): Record<string, string> {
   return out;
 }
 
-const op = (readOnly: boolean, serve: Operation["serve"]): Operation => ({
-  readOnly,
-  serve,
-  request: (input) => lowerTop(input),
-  response: () => null,
-});
+const op = queryOperation;
 
 export const sns: ServiceModule = {
   serviceId: SERVICE,

@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import { isObject, type JsonObject } from "../../../util/json";
-import { fail, lowerTop, required, type Operation, type OperationContext, type ServiceModule } from "./types";
+import { fail, queryOperation, required, type OperationContext, type ServiceModule } from "./types";
 
 /**
  * SQS queue attributes (the JSON protocol's errors, as @aws-sdk/client-sqs raises them). A queue's Config item
@@ -113,12 +113,7 @@ function checkRedrive(ctx: OperationContext, item: ConfigItem, text: string): vo
   if (target === item.arn) invalidValue("RedrivePolicy");
 }
 
-const op = (readOnly: boolean, serve: Operation["serve"]): Operation => ({
-  readOnly,
-  serve,
-  request: (input) => lowerTop(input),
-  response: () => null,
-});
+const op = queryOperation;
 
 export const sqs: ServiceModule = {
   serviceId: SERVICE,

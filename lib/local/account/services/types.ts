@@ -71,6 +71,14 @@ export function required(service: string, input: JsonObject, name: string, error
   return v;
 }
 
+/**
+ * An operation CloudTrail records as the query-protocol services (SQS, SNS, CloudFormation) have it: the input's
+ * top-level members in lower camel case as `requestParameters`, no `responseElements`.
+ */
+export function queryOperation(readOnly: boolean, serve: Operation["serve"]): Operation {
+  return { readOnly, serve, request: (input) => lowerTop(input), response: () => null };
+}
+
 /** Top-level member names in lower camel case (`QueueUrl` -> `queueUrl`), values as they are. */
 export function lowerTop(input: JsonObject): JsonObject {
   const out: JsonObject = {};
