@@ -11,6 +11,13 @@ try {
   }
   throw e;
 }
+// A reader that stops early (`guardrail audit --help | head`) closes the pipe: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e && e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 cli.main(process.argv).then(
   (code) => {
     process.exitCode = code;

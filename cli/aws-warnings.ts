@@ -15,7 +15,8 @@
  * exactly as before. Not used: AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true, the SDK's own switch, because
  * setting it in process.env would also reach every child process the CLI starts; `--no-warnings` would drop all.
  *
- * Import this module before any module that constructs an SDK client (the remediation commands import it first).
+ * Import this module before any module that constructs an SDK client (cli/main.ts imports it first, before loading
+ * any command; the remediation commands also import it, for their tests).
  */
 
 export const SDK_NODE_VERSION_WARNING = "NodeVersionSupportWarning";

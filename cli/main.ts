@@ -1,24 +1,23 @@
+// First: drops the AWS SDK's NodeVersionSupportWarning before any command can construct an SDK client.
+import "./aws-warnings";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { VERSION } from "../lib/version";
 import { REPORT_FORMATS } from "../lib/report/types";
 import { SEVERITIES } from "../lib/policy/types";
-import { EXIT } from "./exit";
-import { UsageError } from "./pack";
-import { validateCommand } from "./commands/validate";
-import { testCommand } from "./commands/test";
-import { scanCommand } from "./commands/scan";
-import { explainCommand } from "./commands/explain";
-import { fleetGenerateCommand, fleetTemplateCommand } from "./commands/fleet";
-import { demoCommand } from "./commands/demo";
-import { replayCommand } from "./commands/replay";
-import { auditAthenaDdlCommand, auditCommand, auditSampleCommand } from "./commands/audit";
+import { EXIT, REMEDIATION_EXIT_HELP, UsageError } from "./exit";
 import { AUDIT_FORMATS } from "../lib/audit/render";
-import {
-  REMEDIATION_EXIT_HELP,
-  remediationApproveCommand,
-  remediationPlanCommand,
-  remediationUndoCommand,
-} from "./commands/remediation";
+
+/**
+ * A command's action, its module loaded when the command runs: `guardrail --help` or `guardrail validate` never
+ * load the AWS SDK, the fleet generator or the audit (loading every command up front cost ~0.6 s of each start).
+ */
+function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K) {
+  type Args = M[K] extends (...a: infer A) => unknown ? A : never;
+  return async (...args: Args): Promise<number> => {
+    const fn = (await load())[name] as unknown as (...a: Args) => number | Promise<number>;
+    return fn(...args);
+  };
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -96,7 +95,11 @@ Examples:
 ${EXIT_HELP}`,
     )
     .option("--exemptions <file>", "also validate an exemptions file")
-    .action(run((paths: string[], opts: { exemptions?: string }) => validateCommand(paths, opts)));
+    .action(
+      run(async (paths: string[], opts: { exemptions?: string }) =>
+        (await import("./commands/validate")).validateCommand(paths, opts),
+      ),
+    );
 
   program
     .command("test")
@@ -115,7 +118,11 @@ Examples:
   $ guardrail test policies/s3/s3-bucket-tls-only.json --verbose
 ${EXIT_HELP}`,
     )
-    .action(run((paths: string[], opts: { verbose?: boolean }) => testCommand(paths, opts)));
+    .action(
+      run(async (paths: string[], opts: { verbose?: boolean }) =>
+        (await import("./commands/test")).testCommand(paths, opts),
+      ),
+    );
 
   program
     .command("scan")
@@ -165,7 +172,7 @@ Examples:
   $ guardrail scan --template .serverless/cloudformation-template-update-stack.json --parameter Stage=prod
 ${EXIT_HELP}`,
     )
-    .action(run(scanCommand));
+    .action(run(lazy(() => import("./commands/scan"), "scanCommand")));
 
   program
     .command("explain")
@@ -176,7 +183,7 @@ ${EXIT_HELP}`,
     .addOption(policiesOption())
     .option("--json", "the policy file as JSON")
     .addHelpText("after", `\nExamples:\n  $ guardrail explain\n  $ guardrail explain apigateway-domain-tls-1-2\n`)
-    .action(run(explainCommand));
+    .action(run(lazy(() => import("./commands/explain"), "explainCommand")));
 
   const fleet = program.command("fleet").description("The sample microservices fleet.");
   fleet
@@ -192,7 +199,7 @@ ${EXIT_HELP}`,
       "after",
       `\nExamples:\n  $ guardrail fleet generate\n  $ guardrail scan --snapshot .guardrail/fleet/AWSLogs\n  $ guardrail fleet generate --services 8000 --seed 7 --out /tmp/big-fleet --violation-rate 0.05\n`,
     )
-    .action(run(fleetGenerateCommand));
+    .action(run(lazy(() => import("./commands/fleet"), "fleetGenerateCommand")));
   fleet
     .command("template")
     .description(
@@ -207,7 +214,7 @@ ${EXIT_HELP}`,
       "after",
       `\nExamples:\n  $ guardrail fleet template --services 2 --violations\n  $ guardrail scan --template guardrail-fleet.template.json\n  $ aws cloudformation deploy --template-file guardrail-fleet.template.json --stack-name guardrail-sample-fleet --parameter-overrides DomainCertificateArn=arn:aws:acm:...\n`,
     )
-    .action(run(fleetTemplateCommand));
+    .action(run(lazy(() => import("./commands/fleet"), "fleetTemplateCommand")));
 
   program
     .command("demo")
@@ -238,7 +245,7 @@ ${EXIT_HELP}`,
       "after",
       `\nExamples:\n  $ guardrail demo\n  $ guardrail demo --mode approve --approve-as alice@example.com\n  $ guardrail demo --no-approve                    see what waits for approval\n  $ guardrail demo --changes my-day.json --services 40 --seed 3 --state /tmp/guardrail\n  $ guardrail demo --json | jq '{violationsBefore, violationsAfter, deadLettered}'\n\nThen: guardrail audit --trail .guardrail/trail --records .guardrail/records, guardrail replay <event.json>\n`,
     )
-    .action(run(demoCommand));
+    .action(run(lazy(() => import("./commands/demo"), "demoCommand")));
 
   program
     .command("replay")
@@ -257,7 +264,7 @@ ${EXIT_HELP}`,
       "after",
       `\nExamples:\n  $ guardrail demo && guardrail replay config-item-change.json\n  $ guardrail replay cloudtrail-record.json --mode notify --json\n\nExit codes: 0 Guardrail would do nothing, 1 it would act (a violation, a fix, an alert), 2 unreadable input.\n`,
     )
-    .action(run(replayCommand));
+    .action(run(lazy(() => import("./commands/replay"), "replayCommand")));
 
   const audit = program
     .command("audit")
@@ -311,7 +318,7 @@ Examples:
       --records s3://guardrail-audit/records --format html --out november.html
 ${EXIT_HELP}`,
     )
-    .action(run(auditCommand));
+    .action(run(lazy(() => import("./commands/audit"), "auditCommand")));
   audit
     .command("athena")
     .description("Amazon Athena, for trails that outgrow one machine.")
@@ -326,7 +333,7 @@ ${EXIT_HELP}`,
       "after",
       `\nExamples:\n  $ guardrail audit athena ddl --location s3://acme-org-trail/AWSLogs/o-a1b2c3d4e5 \\\n      --accounts 111122223333,444455556666 --regions eu-west-1,us-east-1 --from 2026-01-01 > table.sql\n`,
     )
-    .action(run(auditAthenaDdlCommand));
+    .action(run(lazy(() => import("./commands/audit"), "auditAthenaDdlCommand")));
   audit
     .command("sample")
     .description("Write a deterministic sample organisation trail and its remediation records (for trying the audit).")
@@ -335,7 +342,7 @@ ${EXIT_HELP}`,
     .option("--days <n>", "days of trail", positiveInt, 3)
     .option("--records-per-day <n>", "records per account, region and day", positiveInt, 400)
     .addHelpText("after", `\nExamples:\n  $ guardrail audit sample --dir /tmp/trail --days 7\n`)
-    .action(run(auditSampleCommand));
+    .action(run(lazy(() => import("./commands/audit"), "auditSampleCommand")));
 
   const remediation = program
     .command("remediation")
@@ -364,7 +371,7 @@ Examples:
   $ guardrail remediation plan apigateway-restapi-tls-1-2 --item api.json --param 'stageNames=["prod"]'
 ${REMEDIATION_EXIT_HELP}`,
     )
-    .action(run(remediationPlanCommand));
+    .action(run(lazy(() => import("./commands/remediation"), "remediationPlanCommand")));
   remediation
     .command("approve")
     .description(
@@ -387,7 +394,7 @@ Examples:
       guardrail remediation approve 2026-11-02_111122223333_eu-west-1_9f2c4e1a7b3d5e60 --approved-by alice
 ${REMEDIATION_EXIT_HELP}`,
     )
-    .action(run(remediationApproveCommand));
+    .action(run(lazy(() => import("./commands/remediation"), "remediationApproveCommand")));
   remediation
     .command("undo")
     .description(
@@ -410,7 +417,7 @@ Examples:
   $ guardrail remediation undo 2026-11-02_111122223333_eu-west-1_9f2c4e1a7b3d5e60 --bucket guardrail-audit
 ${REMEDIATION_EXIT_HELP}`,
     )
-    .action(run(remediationUndoCommand));
+    .action(run(lazy(() => import("./commands/remediation"), "remediationUndoCommand")));
 
   return program;
 }

@@ -8,7 +8,9 @@ export interface PackOptions {
   exemptions?: string;
 }
 
-export class UsageError extends Error {}
+import { UsageError } from "./exit";
+
+export { UsageError };
 
 /** The pack the command-line options describe; `./exemptions.json` is used when present and none is named. */
 export function packSpec(opts: PackOptions): PackSpec {

@@ -1,13 +1,10 @@
 import { once } from "node:events";
-import { generateTrail } from "../../fleet/trail";
-import { cloudTrailTableDdl, runAthenaAudit } from "../../lib/audit/athena";
 import { loadRemediationRecords } from "../../lib/audit/records";
 import { resourceAdapters } from "../../lib/resources/registry";
 import { VERSION } from "../../lib/version";
-import { athenaClient } from "../../lib/aws/clients";
 import type { AuditFilters, AuditReport } from "../../lib/audit/model";
 import { renderAudit, type AuditFormat } from "../../lib/audit/render";
-import { runAudit } from "../../lib/audit/run";
+import { runAudit, startAuditPool } from "../../lib/audit/run";
 import { AuditInputError } from "../../lib/audit/source";
 import { EXIT } from "../exit";
 import { loadPack, packSpec, UsageError } from "../pack";
@@ -84,13 +81,10 @@ function auditFilters(opts: AuditCommandOptions): { filters: AuditFilters; ciRol
  */
 async function reportCommand(
   opts: AuditCommandOptions,
-  produce: (pack: PackSpec, engine: Engine, progress: Progress) => Promise<AuditReport>,
+  spec: PackSpec,
+  produce: (engine: Engine, progress: Progress) => Promise<AuditReport>,
 ): Promise<number> {
   const err = (line: string) => process.stderr.write(line + "\n");
-  const spec = packSpec({
-    ...(opts.policies ? { policies: opts.policies } : {}),
-    ...(opts.exemptions ? { exemptions: opts.exemptions } : {}),
-  });
   const pack = loadPack(spec, err);
   if (pack.problems.length > 0) {
     err(`guardrail: ${pack.problems.length} problem(s) in the policies; fix them (guardrail validate) first`);
@@ -100,7 +94,7 @@ async function reportCommand(
   let committed = false;
   try {
     const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
-    const report = await produce(spec, pack.engine, progress);
+    const report = await produce(pack.engine, progress);
     progress.done();
     const text = renderAudit(report, opts.format);
     if (file) {
@@ -128,15 +122,25 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
   if (opts.engine === "athena") return auditAthenaCommand(opts);
   if (!opts.trail) throw new UsageError("audit: --trail is required (a directory or s3://bucket/prefix)");
   const { filters, ciRoles } = auditFilters(opts);
-  return reportCommand(opts, (pack, engine, progress) => {
-    const started = Date.now();
-    return runAudit({
+  const spec = auditPackSpec(opts);
+  // The worker threads start now: they load their modules and the pack while this thread checks it.
+  const pool = startAuditPool({
+    pack: spec,
+    filters,
+    ...(opts.workers ? { workers: opts.workers } : {}),
+    ...(opts.strict ? { strict: true } : {}),
+    ...(ciRoles ? { ciRoles } : {}),
+  });
+  try {
+    return await reportCommand(opts, spec, (engine, progress) => {
+      const started = Date.now();
+      return runAudit({
       trail: opts.trail,
       ...(opts.records ? { records: opts.records } : {}),
       filters,
-      pack,
+      pack: spec,
       engine,
-      ...(opts.workers ? { workers: opts.workers } : {}),
+      pool,
       ...(opts.strict ? { strict: true } : {}),
       ...(ciRoles ? { ciRoles } : {}),
       onProgress: (p) => {
@@ -146,6 +150,16 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
         );
       },
     }); // prettier-ignore
+    });
+  } finally {
+    await pool.close();
+  }
+}
+
+function auditPackSpec(opts: AuditCommandOptions): PackSpec {
+  return packSpec({
+    ...(opts.policies ? { policies: opts.policies } : {}),
+    ...(opts.exemptions ? { exemptions: opts.exemptions } : {}),
   });
 }
 
@@ -156,7 +170,10 @@ export interface AuditSampleOptions {
   recordsPerDay: number;
 }
 
+// The fleet generator and the Athena client are loaded by the commands that use them (see cli/main.ts `lazy`).
+
 export async function auditSampleCommand(opts: AuditSampleOptions): Promise<number> {
+  const { generateTrail } = await import("../../fleet/trail");
   const progress = new Progress();
   const m = await generateTrail({
     seed: opts.seed,
@@ -179,7 +196,8 @@ async function auditAthenaCommand(opts: AuditCommandOptions): Promise<number> {
   if (!opts.database || !opts.workgroup) throw new UsageError("--engine athena needs --database and --workgroup");
   const { database, workgroup } = opts;
   const { filters, ciRoles } = auditFilters(opts);
-  return reportCommand(opts, async (_pack, engine, progress) => {
+  const [{ runAthenaAudit }, { athenaClient }] = await Promise.all([import("../../lib/audit/athena"), import("../../lib/aws/clients")]); // prettier-ignore
+  return reportCommand(opts, auditPackSpec(opts), async (engine, progress) => {
     const loaded = opts.records ? await loadRemediationRecords(opts.records, filters) : undefined;
     const report = await runAthenaAudit({
       client: athenaClient(),
@@ -210,7 +228,8 @@ export interface AthenaDdlOptions {
   from: string;
 }
 
-export function auditAthenaDdlCommand(opts: AthenaDdlOptions): number {
+export async function auditAthenaDdlCommand(opts: AthenaDdlOptions): Promise<number> {
+  const { cloudTrailTableDdl } = await import("../../lib/audit/athena");
   try {
     const ddl = cloudTrailTableDdl({
       table: opts.table,

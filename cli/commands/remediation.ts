@@ -24,13 +24,7 @@ import { resourceTypesOf } from "../../lib/policy/types";
  * commands, so `guardrail validate` and friends never pay for the SDK.
  */
 
-export const REMEDIATION_EXIT_HELP = `
-Exit codes:
-  0  done: calls printed (or nothing to do), approval released, restore applied
-  1  the remediation could not be done: the plan failed, an AWS call failed, the approval is no longer live,
-     or the live resource no longer matches the record (undo refused; --force overrides)
-  2  usage error: unknown policy id, not a record id, a policy without a remediation, missing settings
-  3  an input could not be read: the item or record file, the record in S3, the live describe`;
+export { REMEDIATION_EXIT_HELP } from "../exit";
 
 const out = (value: unknown) => process.stdout.write(JSON.stringify(value, null, 2) + "\n");
 const fail = (message: string, code: number): number => {

@@ -1,7 +1,5 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
-import { s3Client } from "../aws/clients";
 import type { AuditFilters } from "./model";
 import { keepRecord, readRecordFiles, type LoadedRecords } from "./record-files";
 import { listing, mapLimit, parseLocation } from "./source";
@@ -57,19 +55,17 @@ export async function loadRemediationRecords(where: string, filters: AuditFilter
   if (local) return readRecordFiles(local, filters);
   const loc = parseLocation(where);
   if (loc.kind !== "s3") throw new Error(`${where}: not a directory or an s3:// location`);
-  const s3 = s3Client();
+  // ./s3.ts loads the AWS SDK: only for an s3:// location.
+  const { getObjectText, listObjects } = await import("./s3");
   const keys: string[] = [];
   const prefix = loc.prefix === "" || loc.prefix.endsWith("/") ? loc.prefix : `${loc.prefix}/`;
   await listing(where, async () => {
-    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: loc.bucket, Prefix: prefix })) {
-      for (const o of page.Contents ?? []) if (o.Key && keepRecordKey(o.Key, filters)) keys.push(o.Key);
-    }
+    for await (const o of listObjects(loc.bucket, prefix)) if (keepRecordKey(o.key, filters)) keys.push(o.key);
   });
   // Fetched a few at a time, each slimmed as it arrives (only the slim records are held until the end), in key order.
   const texts = await mapLimit(keys.sort(), FETCH_CONCURRENCY, async (Key) => {
     try {
-      const out = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key }));
-      const text = (await out.Body?.transformToString("utf8")) ?? "";
+      const text = await getObjectText(loc.bucket, Key);
       const one: LoadedRecords = { records: [], skipped: [] };
       keepRecord(one, `s3://${loc.bucket}/${Key}`, () => text, filters);
       return one;

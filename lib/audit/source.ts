@@ -1,15 +1,13 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
-import { s3Client } from "../aws/clients";
 import { parseTrailKey } from "../cloudtrail/layout";
 import type { AuditFilters } from "./model";
 
 /**
  * Where trail files and remediation records are read from: a local directory or `s3://bucket/prefix`. Listing
  * prunes by the key alone (lib/cloudtrail/layout.ts parseTrailKey: log files only, no digests or Insights; date
- * folder within --from/--to; account and region filters) before anything is read. S3 goes through the SDK client
- * of lib/aws/clients.ts: paginated ListObjectsV2, one GetObject per file, its body read as it streams in.
+ * folder within --from/--to; account and region filters) before anything is read. S3 goes through ./s3.ts, loaded
+ * only for an s3:// location: paginated ListObjectsV2, one GetObject per file, its body read as it streams in.
  */
 
 /** A trail or records location that cannot be listed (no such directory, no such bucket, access denied). */
@@ -66,17 +64,27 @@ export function byDateOrder(a: TrailFile, b: TrailFile): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
+const ACCOUNT_FOLDER = /^\d{12}$/;
+
+/**
+ * The `.json.gz` files under a directory (the only names keepKey can keep; a trail folder often holds other files,
+ * remediation records for one). Digest and Insight folders (`<account>/CloudTrail-Digest/`) are not entered.
+ */
 async function walk(dir: string): Promise<{ path: string; size: number }[]> {
   const out: { path: string; size: number }[] = [];
-  const visit = async (d: string): Promise<void> => {
+  const visit = async (d: string, name: string): Promise<void> => {
     const entries = await readdir(d, { withFileTypes: true });
+    const inAccount = ACCOUNT_FOLDER.test(name);
     for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await visit(p);
-      else if (e.isFile()) out.push({ path: p, size: 0 }); // sizes are not needed: no stat per file
+      if (e.isDirectory()) {
+        if (inAccount && (e.name === "CloudTrail-Digest" || e.name === "CloudTrail-Insight")) continue;
+        await visit(join(d, e.name), e.name);
+      } else if (e.isFile() && e.name.endsWith(".json.gz")) {
+        out.push({ path: join(d, e.name), size: 0 }); // sizes are not needed: no stat per file
+      }
     }
   };
-  await visit(dir);
+  await visit(dir, "");
   return out;
 }
 
@@ -100,14 +108,10 @@ async function listTrail(loc: Location, filters: AuditFilters): Promise<TrailFil
       if (kept) files.push({ id: f.path, key, size: f.size, ...kept });
     }
   } else {
-    const s3 = s3Client();
-    const pages = paginateListObjectsV2({ client: s3 }, { Bucket: loc.bucket, Prefix: loc.prefix || undefined });
-    for await (const page of pages) {
-      for (const o of page.Contents ?? []) {
-        if (!o.Key) continue;
-        const kept = keepKey(o.Key, filters);
-        if (kept) files.push({ id: `s3://${loc.bucket}/${o.Key}`, key: o.Key, size: o.Size ?? 0, ...kept });
-      }
+    const { listObjects } = await import("./s3");
+    for await (const o of listObjects(loc.bucket, loc.prefix)) {
+      const kept = keepKey(o.key, filters);
+      if (kept) files.push({ id: `s3://${loc.bucket}/${o.key}`, key: o.key, size: o.size, ...kept });
     }
   }
   return files.sort(byDateOrder);
@@ -117,9 +121,7 @@ async function listTrail(loc: Location, filters: AuditFilters): Promise<TrailFil
 export async function fetchFile(file: TrailFile): Promise<Uint8Array> {
   const loc = parseLocation(file.id);
   if (loc.kind === "local") return readFile(file.id);
-  const out = await s3Client().send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.prefix }));
-  if (!out.Body) throw new Error(`${file.id}: empty GetObject body`);
-  return out.Body.transformToByteArray();
+  return (await import("./s3")).getObjectBytes(loc.bucket, loc.prefix);
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time; results in input order. */

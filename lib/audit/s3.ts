@@ -1,0 +1,36 @@
+import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
+import { s3Client } from "../aws/clients";
+
+/**
+ * The audit's S3 access (trail files and remediation records in `s3://bucket/prefix`): paginated ListObjectsV2 and
+ * one GetObject per object, through the shared client of lib/aws/clients.ts. Loaded only for an s3:// location
+ * (source.ts, records.ts): the SDK takes ~0.15 s to load, which an audit of a local directory never pays.
+ */
+
+export interface ListedObject {
+  key: string;
+  size: number;
+}
+
+/** Every object under the prefix, page by page. */
+export async function* listObjects(bucket: string, prefix: string): AsyncGenerator<ListedObject> {
+  const pages = paginateListObjectsV2({ client: s3Client() }, { Bucket: bucket, Prefix: prefix || undefined });
+  for await (const page of pages) {
+    for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, size: o.Size ?? 0 };
+  }
+}
+
+async function body(bucket: string, key: string) {
+  const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!out.Body) throw new Error(`s3://${bucket}/${key}: empty GetObject body`);
+  return out.Body;
+}
+
+/** An object's bytes as stored, read as they stream in. */
+export async function getObjectBytes(bucket: string, key: string): Promise<Uint8Array> {
+  return (await body(bucket, key)).transformToByteArray();
+}
+
+export async function getObjectText(bucket: string, key: string): Promise<string> {
+  return (await body(bucket, key)).transformToString("utf8");
+}
