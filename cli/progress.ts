@@ -14,11 +14,13 @@ export class Progress {
     this.enabled = enabled ?? (Boolean(stream.isTTY) && !process.env.CI);
   }
 
-  update(text: string, force = false): void {
+  /** `text` may be a function: long runs call this per item, and the line is only built when it is shown. */
+  update(line: string | (() => string), force = false): void {
     if (!this.enabled) return;
     const now = Date.now();
     if (!force && now - this.last < 100) return;
     this.last = now;
+    const text = typeof line === "function" ? line() : line;
     const width = this.stream.columns ?? 100;
     this.stream.write(`\r${text.slice(0, width - 1).padEnd(Math.min(width - 1, this.lastLength))}`);
     this.lastLength = Math.min(text.length, width - 1);

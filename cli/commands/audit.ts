@@ -135,21 +135,20 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
     return await reportCommand(opts, spec, (engine, progress) => {
       const started = Date.now();
       return runAudit({
-      trail: opts.trail,
-      ...(opts.records ? { records: opts.records } : {}),
-      filters,
-      pack: spec,
-      engine,
-      pool,
-      ...(opts.strict ? { strict: true } : {}),
-      ...(ciRoles ? { ciRoles } : {}),
-      onProgress: (p) => {
-        const secs = Math.max((Date.now() - started) / 1000, 0.001);
-        progress.update(
-          `auditing: ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytes)} (${formatBytes(p.bytes / secs)}/s), ${p.records.toLocaleString("en-US")} records (${Math.round(p.records / secs).toLocaleString("en-US")}/s)`,
-        );
-      },
-    }); // prettier-ignore
+        trail: opts.trail,
+        ...(opts.records ? { records: opts.records } : {}),
+        filters,
+        pack: spec,
+        engine,
+        pool,
+        ...(opts.strict ? { strict: true } : {}),
+        ...(ciRoles ? { ciRoles } : {}),
+        onProgress: (p) =>
+          progress.update(() => {
+            const secs = Math.max((Date.now() - started) / 1000, 0.001);
+            return `auditing: ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytes)} (${formatBytes(p.bytes / secs)}/s), ${p.records.toLocaleString("en-US")} records (${Math.round(p.records / secs).toLocaleString("en-US")}/s)`; // prettier-ignore
+          }),
+      });
     });
   } finally {
     await pool.close();

@@ -1,6 +1,7 @@
 import type { RemediationRecord } from "../remediation/worker/record";
 import { ACTOR_KINDS, type ActorKind, type AuditEvent } from "./facts";
 import { guidKey, WindowedIdSet, type IdList } from "./idset";
+import { bump, EventTally, type TallyState } from "./tally";
 
 /**
  * The audit report model (issue 5, sections 1–7), built from audit events (facts.ts) and remediation records.
@@ -160,10 +161,6 @@ export interface AuditFilters {
 
 const DAY_MS = 86_400_000;
 
-function bump(m: Map<string, number>, key: string, by = 1): void {
-  m.set(key, (m.get(key) ?? 0) + by);
-}
-
 /** Counts, largest first, then by key (stable output). */
 export function counts(m: Map<string, number>): Count[] {
   return [...m.entries()]
@@ -202,28 +199,30 @@ function dayIndex(date: string): number {
 
 const CLOSED_OUTCOMES = new Set(["fixed", "already-compliant", "resource-gone", "exempt", "not-applicable"]);
 
-function callRow(e: AuditEvent): CallRow {
-  return {
-    eventID: e.eventID,
-    eventTime: e.eventTime,
-    accountId: e.accountId,
-    region: e.region,
-    eventName: e.eventName,
-    service: e.service,
-    principal: e.principal,
-    actor: e.actor,
-    sourceIPAddress: e.sourceIPAddress,
-  };
-}
-
 function byTime<T extends { eventTime?: string; changedAt?: string; eventID: string }>(a: T, b: T): number {
   const ta = a.eventTime ?? a.changedAt ?? "";
   const tb = b.eventTime ?? b.changedAt ?? "";
   return ta < tb ? -1 : ta > tb ? 1 : a.eventID < b.eventID ? -1 : a.eventID > b.eventID ? 1 : 0;
 }
 
-/** What a file read gives the accumulator (see read.ts). */
-export interface FileFacts {
+/** What a file read gives the accumulator (see read.ts): its counts and its events. */
+export interface FileFacts extends FileCoverage {
+  /** The records the report is about: changes to governed resources and policy violations. */
+  events: AuditEvent[];
+}
+
+/**
+ * A file read on a worker thread, as the main thread sees it: the counts and the events' ids only. The worker keeps
+ * the events and tallies those the accumulator says are fresh (AuditAccumulator.addCounts, EventTally).
+ */
+export interface FileCounts extends FileCoverage {
+  /** The events' eventIDs ("" when a record has none), in the worker's order. */
+  eventIds: string[];
+  /** Whether each event is a mutating call. */
+  eventMutating: boolean[];
+}
+
+interface FileCoverage {
   file: string;
   /** The key's date folder, yyyy-mm-dd. */
   date: string;
@@ -235,8 +234,6 @@ export interface FileFacts {
   readOnly: IdList;
   /** Mutating records that name no governed resource and break no policy: counted, not kept. */
   mutating: IdList;
-  /** The records the report is about: changes to governed resources and policy violations. */
-  events: AuditEvent[];
 }
 
 /**
@@ -247,9 +244,7 @@ export interface FileFacts {
 export class AuditAccumulator {
   private readonly seen: WindowedIdSet;
   private readonly dedupeWindowDays: number;
-  private readonly wantedChanges: Set<string>;
-  private readonly foundChanges = new Set<string>();
-  private readonly changePrincipal = new Map<string, { principal: string; ip: string; eventName: string }>();
+  private readonly tally: EventTally;
 
   private files = 0;
   private bytes = 0;
@@ -261,27 +256,11 @@ export class AuditAccumulator {
   private readonly regions = new Set<string>();
   private firstDate: string | undefined;
   private lastDate: string | undefined;
-  private firstEventTime: string | undefined;
-  private lastEventTime: string | undefined;
-
-  private readonly changes = {
-    account: new Map<string, number>(),
-    service: new Map<string, number>(),
-    principal: new Map<string, number>(),
-    day: new Map<string, number>(),
-    type: new Map<string, number>(),
-    actor: new Map<string, number>(),
-    outside: new Map<string, number>(),
-    pipeline: new Map<string, number>(),
-    total: 0,
-  };
-  private readonly violations: PolicyViolationRow[] = [];
-  private readonly denied: DeniedRow[] = [];
 
   constructor(opts: { dedupeWindowDays?: number; wantedChanges?: Iterable<string> } = {}) {
     this.dedupeWindowDays = opts.dedupeWindowDays ?? 1;
     this.seen = new WindowedIdSet(this.dedupeWindowDays);
-    this.wantedChanges = new Set(opts.wantedChanges ?? []);
+    this.tally = new EventTally(opts.wantedChanges ?? []);
   }
 
   skip(file: string, reason: string): void {
@@ -323,7 +302,32 @@ export class AuditAccumulator {
     }
   }
 
+  /** A file read on this thread: its counts, and its fresh events tallied here. */
   add(f: FileFacts): void {
+    const day = this.cover(f);
+    for (const e of f.events) if (this.freshEvent(e.eventID, e.mutating, day)) this.tally.add(e);
+  }
+
+  /**
+   * A file read on a worker: its counts; returns the indexes of its events that are duplicates, which the worker
+   * leaves out of its tally (merged at the end with `merge`).
+   */
+  addCounts(f: FileCounts): number[] {
+    const day = this.cover(f);
+    const duplicates: number[] = [];
+    f.eventIds.forEach((id, i) => {
+      if (!this.freshEvent(id, f.eventMutating[i] === true, day)) duplicates.push(i);
+    });
+    return duplicates;
+  }
+
+  /** A worker's tally of the fresh events of the files it read. */
+  merge(t: TallyState): void {
+    this.tally.merge(t);
+  }
+
+  /** The file's coverage and its deduplicated read-only and mutating ids; returns its day. */
+  private cover(f: FileCoverage): number {
     this.files++;
     this.bytes += f.bytes;
     this.accounts.add(f.accountId);
@@ -333,34 +337,15 @@ export class AuditAccumulator {
     const day = dayIndex(f.date);
     this.countIds(f.readOnly, day, false);
     this.countIds(f.mutating, day, true);
-    // Records without an eventID cannot be deduplicated; they are counted once each.
-    for (const e of f.events) if (e.eventID === "" || this.freshId(e.eventID, day)) this.addEvent(e);
+    return day;
   }
 
-  private addEvent(e: AuditEvent): void {
+  /** Counts an event unless its id was seen; records without an eventID cannot be deduplicated and count once each. */
+  private freshEvent(id: string, mutating: boolean, day: number): boolean {
+    if (id !== "" && !this.freshId(id, day)) return false;
     this.records++;
-    if (!this.firstEventTime || e.eventTime < this.firstEventTime) this.firstEventTime = e.eventTime;
-    if (!this.lastEventTime || e.eventTime > this.lastEventTime) this.lastEventTime = e.eventTime;
-    if (e.mutating) this.mutating++;
-    for (const v of e.violations) this.violations.push({ ...callRow(e), ...v });
-    if (e.denied && e.resources.length > 0) {
-      this.denied.push({ ...callRow(e), errorCode: e.errorCode ?? "", resources: e.resources });
-    }
-    if (this.wantedChanges.has(e.eventID)) {
-      this.foundChanges.add(e.eventID);
-      this.changePrincipal.set(e.eventID, { principal: e.principal, ip: e.sourceIPAddress, eventName: e.eventName });
-    }
-    if (!e.mutating || e.errorCode || e.resources.length === 0) return;
-    const c = this.changes;
-    c.total++;
-    bump(c.account, e.accountId);
-    bump(c.service, e.service);
-    bump(c.principal, e.principal);
-    bump(c.day, e.eventTime.slice(0, 10));
-    for (const t of new Set(e.resources.map((r) => r.slice(0, r.indexOf("|"))))) bump(c.type, t);
-    bump(c.actor, e.actor);
-    const automated = e.actor === "ci" || e.actor === "guardrail" || e.actor === "service";
-    bump(automated ? c.pipeline : c.outside, `${e.actor}\t${e.principal}`);
+    if (mutating) this.mutating++;
+    return true;
   }
 
   finish(opts: {
@@ -371,9 +356,10 @@ export class AuditAccumulator {
     version: string;
     now: Date;
   }): AuditReport {
-    const c = this.changes;
-    const violations = [...this.violations].sort(byTime);
-    const denied = [...this.denied].sort(byTime);
+    const t = this.tally;
+    const c = t.counts;
+    const violations = [...t.violations].sort(byTime);
+    const denied = [...t.denied].sort(byTime);
     const breaking = this.breakingChanges(opts.remediationRecords);
     const ttr = (rows: BreakingChangeRow[], key: (r: BreakingChangeRow) => string): DurationStats[] => {
       const groups = new Map<string, number[]>();
@@ -417,12 +403,12 @@ export class AuditAccumulator {
         accounts: [...this.accounts].sort(),
         regions: [...this.regions].sort(),
         ...(this.firstDate ? { firstDate: this.firstDate, lastDate: this.lastDate } : {}),
-        ...(this.firstEventTime ? { firstEventTime: this.firstEventTime, lastEventTime: this.lastEventTime } : {}),
+        ...(t.firstEventTime ? { firstEventTime: t.firstEventTime, lastEventTime: t.lastEventTime } : {}),
         remediationRecords: opts.remediationRecords.length,
         skipped: [...this.skipped].sort((a, b) => (a.file < b.file ? -1 : 1)),
       },
       changes: {
-        total: c.total,
+        total: t.changes,
         byAccount: counts(c.account),
         byService: counts(c.service),
         byPrincipal: counts(c.principal),
@@ -483,7 +469,7 @@ export class AuditAccumulator {
       const fixed = list.find((r) => r.outcome === "fixed");
       const ref = resourceOf(last);
       const cause = last.cause as { eventName?: string; principal?: string; sourceIPAddress?: string };
-      const seen = this.changePrincipal.get(last.correlationId);
+      const seen = this.tally.seen.get(last.correlationId);
       const verification = (fixed ?? last).verification;
       const ttrMs = fixed
         ? (fixed.timings.changeToVerifiedFixMs ??
@@ -514,7 +500,7 @@ export class AuditAccumulator {
           : {}),
         ...(ttrMs !== undefined && Number.isFinite(ttrMs) ? { timeToRemediateMs: ttrMs } : {}),
         open: !list.some((r) => CLOSED_OUTCOMES.has(r.outcome)),
-        inTrail: this.foundChanges.has(last.correlationId),
+        inTrail: seen !== undefined,
       });
     }
     return rows.sort(byTime);

@@ -1,16 +1,22 @@
 import { join } from "node:path";
 import { movableBuffers, RequestThread, threadCount } from "../util/thread";
 import type { LoadedRecords } from "./record-files";
+import type { TallyState } from "./tally";
 import type {
   AuditFileRequest,
   AuditFileResult,
   AuditRecordsRequest,
   AuditRecordsResult,
+  AuditTallyRequest,
+  AuditTallyResult,
+  AuditVerdictMessage,
   AuditWorkerSetup,
 } from "./worker";
 
-type Request = AuditFileRequest | AuditRecordsRequest;
-type Result = AuditFileResult | AuditRecordsResult;
+type Request = AuditFileRequest | AuditRecordsRequest | AuditTallyRequest;
+type Result = AuditFileResult | AuditRecordsResult | AuditTallyResult;
+/** The seq of the tally request, apart from the files' (from 0) and the record batches' (from -1 down). */
+const TALLY_SEQ = -(2 ** 31);
 const RECORDS_PER_BATCH = 500;
 
 const WORKER_SCRIPT = join(__dirname, "worker.js");
@@ -72,6 +78,30 @@ export class AuditPool {
       out.skipped.push(...loaded.skipped);
     }
     return out;
+  }
+
+  /** The remediation records' correlation ids, to every worker, before any verdict. */
+  want(ids: readonly string[]): void {
+    for (const w of this.workers) w.post({ wanted: ids });
+  }
+
+  /** Which events of a file the worker that read it leaves out of its tally (duplicates). */
+  verdict(worker: number, v: AuditVerdictMessage): void {
+    (this.workers[worker] as RequestThread<Request, Result>).post(v);
+  }
+
+  /**
+   * Every worker's tally, once all verdicts are sent (a worker takes its messages in order). A worker that failed
+   * took its tally with it: the events of the files it read are unknown, so the audit cannot be reported.
+   */
+  async tallies(): Promise<TallyState[]> {
+    return Promise.all(
+      this.workers.map(async (w, i) => {
+        const r = (await w.request({ seq: TALLY_SEQ, tally: true }).catch((e: Error) => ({ seq: TALLY_SEQ, failure: e.message }))) as AuditTallyResult; // prettier-ignore
+        if (!r.tally) throw new Error(`audit worker ${i + 1} failed; its events are lost: ${r.failure ?? "no tally"}`);
+        return r.tally;
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import { AuditPool } from "./pool";
 import { FileReader, readTrailFile } from "./read";
 import { loadRemediationRecords, localRecordFiles } from "./records";
 import { fetchFile, listTrailFiles, parseLocation, type TrailFile } from "./source";
-import { unpackFacts, type AuditFileResult } from "./worker";
+import type { AuditFileResult } from "./worker";
 
 /**
  * `guardrail audit` without the command line: the trail's files, listed and pruned by key, sent a few ahead to the
@@ -32,7 +32,7 @@ export interface AuditOptions {
   pack: PackSpec;
   engine: Engine;
   workers?: number;
-  /** Worker threads started beforehand (startAuditPool), closed by the caller; else runAudit starts and closes its own. */
+  /** Worker threads started beforehand (startAuditPool); closed once the files are read, as runAudit's own are. */
   pool?: AuditPool;
   strict?: boolean;
   ciRoles?: RegExp;
@@ -79,7 +79,7 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
   const local = { engine: opts.engine, adapters: [...resourceAdapters().values()], ciRoles, strict: opts.strict };
   const workers = pool.size > 0 && files.length > 1;
 
-  /** A file's facts: packed when a worker read them, as they are when this thread did. */
+  /** A file's counts when a worker read it (the worker keeps its events), its facts when this thread did. */
   type Read = AuditFileResult | { seq: number; local: FileFacts };
   // Without workers, local files are read into one reused buffer, each gunzipped before the next is read.
   const reader = new FileReader();
@@ -123,6 +123,7 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
     wantedChanges: (loaded?.records ?? []).map((r) => r.correlationId),
   });
   for (const s of loaded?.skipped ?? []) acc.skip(s.file, `remediation record: ${s.reason}`);
+  if (workers) pool.want((loaded?.records ?? []).map((r) => r.correlationId));
 
   let bytes = 0;
   let recordCount = 0;
@@ -131,16 +132,20 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
     pending[i] = undefined;
     if (i + depth < files.length) pending[i + depth] = readOne(i + depth);
     const file = files[i] as TrailFile;
-    const facts = "local" in r ? r.local : r.facts ? unpackFacts(r.facts) : undefined;
-    if (!facts) {
+    const read = "local" in r ? r.local : r.counts;
+    if (!read) {
       acc.skip(file.id, ("failure" in r ? r.failure : undefined) ?? "no result");
     } else {
-      bytes += facts.bytes;
-      recordCount += facts.records;
-      acc.add(facts);
+      bytes += read.bytes;
+      recordCount += read.records;
+      if ("local" in r) acc.add(r.local);
+      else if (r.counts) pool.verdict(i % pool.size, { verdict: i, duplicates: acc.addCounts(r.counts) });
     }
     opts.onProgress?.({ filesDone: i + 1, filesTotal: files.length, bytes, records: recordCount });
   }
+  if (workers) for (const t of await pool.tallies()) acc.merge(t);
+  // The workers' memory goes before the report is built and rendered (the peak would be both at once).
+  await pool.close();
   return acc.finish({
     trail: opts.trail,
     ...(opts.records ? { records: opts.records } : {}),

@@ -49,6 +49,11 @@ export class RequestThread<Req extends { seq: number }, Res extends { seq: numbe
     });
   }
 
+  /** Sends a message that has no reply; a thread that failed gets nothing (its outstanding requests were rejected). */
+  post(message: unknown, transfer?: readonly Transferable[]): void {
+    if (!this.broken) this.worker.postMessage(message, transfer);
+  }
+
   async close(): Promise<void> {
     await this.worker.terminate();
   }

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { concatIds, guidKey, guidKeyAt, idList, IdListBuilder, WindowedIdSet } from "../../lib/audit/idset";
 import type { AuditEvent } from "../../lib/audit/facts";
-import { packEvents, unpackEvents } from "../../lib/audit/worker";
+import { AuditAccumulator, type FileFacts } from "../../lib/audit/model";
+import { EventTally, type TallyState } from "../../lib/audit/tally";
+import { countsOf } from "../../lib/audit/worker";
 
 /**
- * The audit's deduplication by CloudTrail eventID (version-4 GUIDs, aws-facts.md §4) and the packing of a file's
- * events between threads.
+ * The audit's deduplication by CloudTrail eventID (version-4 GUIDs, aws-facts.md §4), and the split of the work
+ * between threads: workers tally the events the main thread says are fresh, and the tallies merge.
  */
 describe("GUID keys", () => {
   it("reads the same key from the bytes as from the string, and none from what is not a GUID", () => {
@@ -68,36 +70,125 @@ describe("WindowedIdSet", () => {
   });
 });
 
-describe("packEvents", () => {
-  it("round-trips a file's events, optional fields included", () => {
-    const base: AuditEvent = {
-      eventID: "62a841f9-7601-4345-9181-dd5f31ec75ab",
-      eventTime: "2026-07-14T09:11:02Z",
-      accountId: "012345678901",
-      region: "us-east-1",
-      service: "apigateway",
-      eventName: "CreateStage",
-      principal: "arn:aws:sts::012345678901:assumed-role/c7nbot/HarishAchappa",
-      actor: "console",
-      sourceIPAddress: "203.0.113.41",
-      mutating: true,
-      denied: false,
-      resources: ["AWS::ApiGateway::Stage|arn:aws:apigateway:us-east-1::/restapis/abcdef74gh/stages/prod"],
-      violations: [
-        { policyId: "apigateway-no-console-changes-in-production", severity: "high", annotation: "CreateStage by …" },
-      ],
-    };
-    const denied: AuditEvent = {
+const base: AuditEvent = {
+  eventID: "62a841f9-7601-4345-9181-dd5f31ec75ab",
+  eventTime: "2026-07-14T09:11:02Z",
+  accountId: "012345678901",
+  region: "us-east-1",
+  service: "apigateway",
+  eventName: "CreateStage",
+  principal: "arn:aws:sts::012345678901:assumed-role/c7nbot/HarishAchappa",
+  actor: "console",
+  sourceIPAddress: "203.0.113.41",
+  mutating: true,
+  denied: false,
+  resources: ["AWS::ApiGateway::Stage|arn:aws:apigateway:us-east-1::/restapis/abcdef74gh/stages/prod"],
+  violations: [
+    { policyId: "apigateway-no-console-changes-in-production", severity: "high", annotation: "CreateStage by …" },
+  ],
+};
+
+/** Events of several accounts, principals, days and kinds: changes, violations, denied calls, one without an id. */
+function sampleEvents(): AuditEvent[] {
+  return Array.from({ length: 40 }, (_, i): AuditEvent => {
+    const e: AuditEvent = {
       ...base,
-      eventID: "denied",
-      errorCode: "AccessDenied",
-      denied: true,
-      mutating: false,
-      violations: [],
+      eventID: i === 7 ? "" : randomUUID(),
+      eventTime: `2026-07-${String(14 + (i % 3)).padStart(2, "0")}T09:${String(i).padStart(2, "0")}:02Z`,
+      accountId: ["012345678901", "111122223333"][i % 2] as string,
+      principal: `arn:aws:iam::012345678901:user/u${i % 5}`,
+      actor: (["console", "ci", "human", "service"] as const)[i % 4] as AuditEvent["actor"],
+      violations: i % 3 === 0 ? base.violations : [],
     };
-    const events = [base, denied, { ...base, eventID: "", resources: [] }];
-    const packed = packEvents(events);
-    expect(packed.strings.filter((s) => s === base.principal)).toHaveLength(1);
-    expect(unpackEvents(JSON.parse(JSON.stringify(packed)) as typeof packed)).toEqual(events);
+    if (i % 7 === 3) return { ...e, errorCode: "AccessDenied", denied: true, mutating: false };
+    return e;
+  });
+}
+
+/** A tally's state with its order taken out (merging adds the parts in any order). */
+function normalised(t: TallyState): unknown {
+  const byId = <T extends { eventID: string; eventTime: string }>(rows: T[]) =>
+    [...rows].sort((a, b) => (a.eventTime + a.eventID < b.eventTime + b.eventID ? -1 : 1));
+  return {
+    ...t,
+    counts: Object.fromEntries(Object.entries(t.counts).map(([k, v]) => [k, [...v].sort()])),
+    violations: byId(t.violations),
+    denied: byId(t.denied),
+    seen: [...t.seen].sort(),
+  };
+}
+
+describe("EventTally", () => {
+  it("merged from the tallies of parts, cloned as between threads, equals the tally of the whole", () => {
+    const events = sampleEvents();
+    const wanted = [events[4]?.eventID as string, events[9]?.eventID as string, "not-in-the-trail"];
+    const whole = new EventTally(wanted);
+    for (const e of events) whole.add(e);
+    const parts = [new EventTally(), new EventTally(), new EventTally()];
+    for (const p of parts) p.want(wanted);
+    events.forEach((e, i) => parts[i % 3]?.add(e));
+    const merged = new EventTally(wanted);
+    for (const p of parts) merged.merge(structuredClone(p.state()));
+    expect(normalised(merged.state())).toEqual(normalised(whole.state()));
+    expect(
+      whole
+        .state()
+        .seen.map(([id]) => id)
+        .sort(),
+    ).toEqual(wanted.slice(0, 2).sort());
+    expect(whole.changes).toBeGreaterThan(0);
+    expect(whole.denied.length).toBeGreaterThan(0);
+  });
+
+  it("learns the wanted changes after its first events, and takes out what it is told are duplicates", () => {
+    const events = sampleEvents();
+    const wanted = [events[4]?.eventID as string];
+    const whole = new EventTally(wanted);
+    for (const e of events) whole.add(e);
+    const late = new EventTally();
+    for (const e of events) late.add(e);
+    late.want(wanted);
+    // Events with violations, a denied call and plain changes, added again and taken out.
+    for (const i of [0, 3, 4, 12]) late.add(events[i] as AuditEvent);
+    for (const i of [0, 3, 4, 12]) late.remove(events[i] as AuditEvent);
+    expect(normalised(late.state())).toEqual(normalised(whole.state()));
+  });
+});
+
+describe("AuditAccumulator, events tallied on workers", () => {
+  const file = (name: string, events: AuditEvent[]): FileFacts => ({
+    file: name,
+    date: "2026-07-14",
+    accountId: "012345678901",
+    region: "us-east-1",
+    bytes: 100,
+    records: events.length,
+    readOnly: idList([randomUUID()]),
+    mutating: idList([]),
+    events,
+  });
+
+  it("names the duplicates of each file, and gives the report that counting on one thread gives", () => {
+    const events = sampleEvents();
+    // The second file delivers three of the first file's events again (one a denied call that also breaks a policy,
+    // one a violation), and the record without an id once more.
+    const files = [file("a", events.slice(0, 20)), file("b", [...events.slice(20), events[3], events[5], events[7], events[12]] as AuditEvent[])]; // prettier-ignore
+    const one = new AuditAccumulator({ wantedChanges: [events[5]?.eventID as string] });
+    for (const f of files) one.add(f);
+
+    const split = new AuditAccumulator({ wantedChanges: [events[5]?.eventID as string] });
+    const worker = new EventTally([events[5]?.eventID as string]);
+    // As a worker does: every event tallied when read, the duplicates taken out when the main thread names them.
+    const duplicates = files.map((f) => {
+      for (const e of f.events) worker.add(e);
+      const d = split.addCounts(structuredClone(countsOf(f)));
+      for (const i of d) worker.remove(f.events[i] as AuditEvent);
+      return d;
+    });
+    split.merge(structuredClone(worker.state()));
+    expect(duplicates).toEqual([[], [20, 21, 23]]);
+    const finish = { trail: "t", filters: {}, remediationRecords: [], version: "0", now: new Date(0) };
+    expect(split.finish(finish)).toEqual(one.finish(finish));
+    expect(one.finish(finish).coverage.duplicates).toBe(3);
   });
 });
