@@ -213,7 +213,7 @@ export interface FileFacts extends FileCoverage {
 
 /**
  * A file read on a worker thread, as the main thread sees it: the counts and the events' ids only. The worker keeps
- * the events and tallies those the accumulator says are fresh (AuditAccumulator.addCounts, EventTally).
+ * the events, tallied as read, and takes out those the accumulator names as duplicates (addCounts, EventTally).
  */
 export interface FileCounts extends FileCoverage {
   /** The events' eventIDs ("" when a record has none), in the worker's order. */
@@ -310,7 +310,7 @@ export class AuditAccumulator {
 
   /**
    * A file read on a worker: its counts; returns the indexes of its events that are duplicates, which the worker
-   * leaves out of its tally (merged at the end with `merge`).
+   * takes back out of its tally (merged at the end with `merge`).
    */
   addCounts(f: FileCounts): number[] {
     const day = this.cover(f);

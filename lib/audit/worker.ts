@@ -12,9 +12,9 @@ import type { TrailFile } from "./source";
 /**
  * An audit worker thread: builds the engine from the pack spec, then reads the files it is sent (a local path it
  * reads itself, or the compressed bytes fetched from S3, transferred, not copied) one at a time and posts back
- * their counts: the ids as typed arrays (transferred) and the events' ids. The events stay here: the main thread,
- * which deduplicates across all files, answers with the ones that are duplicates, and the rest are tallied here
- * (EventTally), the tally sent once at the end. Measured on the 1 GiB bench trail: the events crossing threads and
+ * their counts: the ids as typed arrays (transferred) and the events' ids. The events stay here, tallied as they
+ * are read (EventTally); the main thread, which deduplicates across all files, answers with the ones that are
+ * duplicates, which come back out; the tally is sent once at the end. Measured on the 1 GiB bench trail: the events crossing threads and
  * counted on the main thread cost ~1 s of its 6.
  */
 export interface AuditWorkerSetup {
@@ -56,13 +56,13 @@ export interface AuditWantedMessage {
   wanted: string[];
 }
 
-/** The main thread's verdict on a file's events (one-way): the ones to leave out, as duplicates. */
+/** The main thread's verdict on a file's events (one-way): the ones to take out of the tally, as duplicates. */
 export interface AuditVerdictMessage {
   verdict: number;
   duplicates: number[];
 }
 
-/** At the end: the worker's tally of the events it was told are fresh. */
+/** At the end: the worker's tally of its files' events, duplicates taken out. */
 export interface AuditTallyRequest {
   seq: number;
   tally: true;
@@ -74,7 +74,7 @@ export interface AuditTallyResult {
   failure?: string;
 }
 
-/** What a worker keeps of a file until the main thread says which of its events are fresh. */
+/** What the main thread needs of a file a worker read: its counts and its events' ids, not the events. */
 export function countsOf(f: FileFacts): FileCounts {
   const { events, ...coverage } = f;
   return { ...coverage, eventIds: events.map((e) => e.eventID), eventMutating: events.map((e) => e.mutating) };

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { fmix32 } from "../../../fleet/prng";
 import { trailLogKey } from "../../cloudtrail/layout";
 import type { JsonObject } from "../../util/json";
 import type { Principal } from "./contract";
@@ -20,17 +21,6 @@ export function stableUuid(seed: string, n: number, kind: string): string {
   const h = createHash("sha256").update(`${seed}:${kind}:${n}`).digest("hex");
   const variant = "89ab"[Number.parseInt(h.charAt(16), 16) % 4];
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/** MurmurHash3's 32-bit finaliser: a bijection on 32-bit integers that mixes every bit into every other. */
-function fmix32(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /**
