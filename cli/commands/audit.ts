@@ -9,7 +9,7 @@ import { AuditInputError } from "../../lib/audit/source";
 import { EXIT } from "../exit";
 import { loadPack, packSpec, UsageError } from "../pack";
 import type { Engine } from "../../lib/engine/evaluate";
-import type { PackSpec } from "../../lib/pack";
+import type { Pack, PackSpec } from "../../lib/pack";
 import { OutputFile } from "../output";
 import { Progress, formatBytes } from "../progress";
 
@@ -74,6 +74,13 @@ function auditFilters(opts: AuditCommandOptions): { filters: AuditFilters; ciRol
   return { filters, ...(ciRoles ? { ciRoles } : {}) };
 }
 
+/** The pack has problems (already printed with their places): the audit stops with exit 2. */
+class PackProblems extends Error {
+  constructor(readonly count: number) {
+    super(`${count} problem(s) in the policies`);
+  }
+}
+
 /**
  * What both engines share around their own work: the policy pack loaded and checked, the output file opened first
  * (a bad --out fails before minutes of reading) and removed unless the report was written whole, the report in its
@@ -82,19 +89,21 @@ function auditFilters(opts: AuditCommandOptions): { filters: AuditFilters; ciRol
 async function reportCommand(
   opts: AuditCommandOptions,
   spec: PackSpec,
-  produce: (engine: Engine, progress: Progress) => Promise<AuditReport>,
+  produce: (engine: () => Engine, progress: Progress) => Promise<AuditReport>,
 ): Promise<number> {
   const err = (line: string) => process.stderr.write(line + "\n");
-  const pack = loadPack(spec, err);
-  if (pack.problems.length > 0) {
-    err(`guardrail: ${pack.problems.length} problem(s) in the policies; fix them (guardrail validate) first`);
-    return EXIT.usage;
-  }
   const file = opts.out ? await OutputFile.open(opts.out) : undefined;
   let committed = false;
+  // Loaded and checked when the engine asks for it: the local audit asks once its workers have files to read.
+  let pack: Pack | undefined;
+  const engine = (): Engine => {
+    pack ??= loadPack(spec, err);
+    if (pack.problems.length > 0) throw new PackProblems(pack.problems.length);
+    return pack.engine;
+  };
   try {
     const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
-    const report = await produce(pack.engine, progress);
+    const report = await produce(engine, progress);
     progress.done();
     const text = renderAudit(report, opts.format);
     if (file) {
@@ -111,6 +120,10 @@ async function reportCommand(
     if (opts.failOnOpen && (report.remediation.open > 0 || report.policyViolations.total > 0)) return EXIT.findings;
     return EXIT.ok;
   } catch (e) {
+    if (e instanceof PackProblems) {
+      err(`guardrail: ${e.count} problem(s) in the policies; fix them (guardrail validate) first`);
+      return EXIT.usage;
+    }
     if (e instanceof AuditInputError) throw new UsageError(e.message);
     throw e;
   } finally {
@@ -196,7 +209,8 @@ async function auditAthenaCommand(opts: AuditCommandOptions): Promise<number> {
   const { database, workgroup } = opts;
   const { filters, ciRoles } = auditFilters(opts);
   const [{ runAthenaAudit }, { athenaClient }] = await Promise.all([import("../../lib/audit/athena"), import("../../lib/aws/clients")]); // prettier-ignore
-  return reportCommand(opts, auditPackSpec(opts), async (engine, progress) => {
+  return reportCommand(opts, auditPackSpec(opts), async (checkedEngine, progress) => {
+    const engine = checkedEngine();
     const loaded = opts.records ? await loadRemediationRecords(opts.records, filters) : undefined;
     const report = await runAthenaAudit({
       client: athenaClient(),

@@ -1,5 +1,5 @@
 import { isObject, type JsonObject } from "../util/json";
-import { guidKeyAt, idList, IdListBuilder, type IdList } from "./idset";
+import { concatIds, guidKeyAt, idList, IdListBuilder, type IdList } from "./idset";
 
 /**
  * Reading one decompressed CloudTrail log file (`{"Records":[...]}`, aws-facts.md §4) without materialising the
@@ -18,15 +18,30 @@ import { guidKeyAt, idList, IdListBuilder, type IdList } from "./idset";
  * eventTime are still required). `strict` parses every file in full.
  */
 
-export interface ExtractedFile {
-  /** Records in the file (before deduplication). */
-  records: number;
+export interface ExtractedFile extends ReadFile {
   /** Records that may change something (readOnly not true) or were made by root: parsed in full. */
   candidates: JsonObject[];
+}
+
+/** What reading a file gives besides its candidates (eachCandidate hands those over one at a time). */
+export interface ReadFile {
+  /** Records in the file (before deduplication). */
+  records: number;
   /** eventIDs of the read-only records skipped, for deduplication. */
   readOnlyIds: IdList;
   /** The byte-level fast path was used (false: whole-file JSON.parse). */
   fastPath: boolean;
+}
+
+/**
+ * The byte pass of the fast path: the records delimited and classified, the read-only ones' ids read, and the
+ * candidates in file order, each either three numbers (the byte range [from, to) still to parse and the record's
+ * index) or, for the few the bytes could not settle, the record already parsed.
+ */
+interface ScannedFile {
+  records: number;
+  readOnlyIds: IdList;
+  candidates: (number | JsonObject)[];
 }
 
 /** A file that is not a readable CloudTrail log file; the message says where. */
@@ -94,19 +109,19 @@ function positions(buf: Buffer, pattern: Buffer, from: number, to: number): numb
  * A record whose eventTime or readOnly is not found where CloudTrail writes them is parsed on its own; a file whose
  * records cannot be delimited is parsed in full.
  */
-function extractFast(buf: Buffer): ExtractedFile | undefined {
+function scanFast(buf: Buffer): ScannedFile | undefined {
   let end = buf.length;
   while (end > 0 && isSpace(buf[end - 1])) end--;
   if (end < HEAD.length + 2 || buf.compare(HEAD, 0, HEAD.length, 0, HEAD.length) !== 0) return undefined;
   if (buf[end - 1] !== CLOSE_BRACE || buf[end - 2] !== 0x5d) return undefined; // ]}
   const body = end - 2; // first byte of the closing "]}"
-  if (body === HEAD.length) return { records: 0, candidates: [], readOnlyIds: idList([]), fastPath: true };
+  if (body === HEAD.length) return { records: 0, candidates: [], readOnlyIds: idList([]) };
   const starts = positions(buf, START, HEAD.length, body);
   if (starts[0] !== HEAD.length) return undefined;
   const anchors = positions(buf, RO_ANCHOR, HEAD.length, body);
   const times = positions(buf, TIME_ANCHOR, HEAD.length, body);
 
-  const candidates: JsonObject[] = [];
+  const candidates: (number | JsonObject)[] = [];
   const readOnlyIds = new IdListBuilder();
   const n = starts.length;
   let a = 0; // next readOnly anchor
@@ -178,6 +193,11 @@ function extractFast(buf: Buffer): ExtractedFile | undefined {
         continue;
       }
     }
+    if (settled && !readOnly) {
+      // Parsed later, when it is judged (eachCandidate): its range and its index in the file.
+      candidates.push(s, e, i);
+      continue;
+    }
     let r: unknown;
     try {
       r = JSON.parse(buf.toString("utf8", s, e));
@@ -189,7 +209,7 @@ function extractFast(buf: Buffer): ExtractedFile | undefined {
     if (isCandidate(r) || typeof r.eventID !== "string") candidates.push(r);
     else readOnlyIds.add(r.eventID);
   }
-  return { records: n, candidates, readOnlyIds: readOnlyIds.finish(), fastPath: true };
+  return { records: n, candidates, readOnlyIds: readOnlyIds.finish() };
 }
 
 /** Whether buf[from, to) reads the same as latin1 bytes and as JSON string content (no escape, ASCII only). */
@@ -217,10 +237,46 @@ function madeByRoot(buf: Buffer, s: number, e: number): boolean {
 /** Reads a decompressed log file; throws TrailFileError when it is not one. */
 export function extractRecords(buf: Buffer, opts: { strict?: boolean } = {}): ExtractedFile {
   if (!opts.strict) {
-    const fast = extractFast(buf);
-    if (fast) return fast;
+    const candidates: JsonObject[] = [];
+    const fast = eachCandidate(buf, (r) => candidates.push(r));
+    if (fast) return { ...fast, candidates };
   }
   return extractParsed(buf);
+}
+
+/**
+ * The fast path, handing each candidate to `judge` as soon as it is parsed, in file order, so that one record at a
+ * time is alive (a file's candidates parsed together were what each young-generation collection had to copy).
+ * Undefined when the bytes cannot be read this way, possibly after some candidates were handed over: those are
+ * void, and the file must be read again with extractRecords(buf, { strict: true }).
+ */
+export function eachCandidate(buf: Buffer, judge: (record: JsonObject) => void): ReadFile | undefined {
+  const scanned = scanFast(buf);
+  if (!scanned) return undefined;
+  const c = scanned.candidates;
+  // Read-only after all (a record the bytes took for a candidate; the parse has the last word).
+  const late = new IdListBuilder();
+  for (let i = 0; i < c.length; i++) {
+    const at = c[i] as number | JsonObject;
+    if (typeof at !== "number") {
+      judge(at);
+      continue;
+    }
+    const [to, index] = [c[i + 1] as number, c[i + 2] as number];
+    i += 2;
+    let r: unknown;
+    try {
+      r = JSON.parse(buf.toString("utf8", at, to));
+    } catch {
+      return undefined;
+    }
+    if (!isObject(r)) return undefined;
+    if (typeof r.eventTime !== "string") throw new TrailFileError(`/Records/${index}: record without eventTime`);
+    if (isCandidate(r) || typeof r.eventID !== "string") judge(r);
+    else late.add(r.eventID);
+  }
+  const readOnlyIds = late.size === 0 ? scanned.readOnlyIds : concatIds(scanned.readOnlyIds, late.finish());
+  return { records: scanned.records, readOnlyIds, fastPath: true };
 }
 
 function extractParsed(buf: Buffer): ExtractedFile {

@@ -84,6 +84,13 @@ export function actorKind(record: JsonObject, ciRoles: RegExp = DEFAULT_CI_ROLE_
   return "human";
 }
 
+const SERVICE_SUFFIX = ".amazonaws.com";
+
+/** `eventSource` without `.amazonaws.com` (a few dozen distinct values over a trail). */
+function serviceOf(source: string): string {
+  return source.endsWith(SERVICE_SUFFIX) ? source.slice(0, -SERVICE_SUFFIX.length) : source;
+}
+
 export interface FactOptions {
   engine: Engine;
   adapters: readonly ResourceAdapter[];
@@ -94,7 +101,7 @@ export interface FactOptions {
 export function auditEvent(record: JsonObject, opts: FactOptions): AuditEvent {
   const errorCode = str(record.errorCode);
   const violations: AuditViolation[] = [];
-  for (const e of opts.engine.evaluateRecord(record)) {
+  for (const e of opts.engine.recordFindings(record)) {
     if (e.compliance === "NON_COMPLIANT") {
       violations.push({ policyId: e.policyId, severity: e.severity, annotation: e.annotation ?? "" });
     }
@@ -112,7 +119,7 @@ export function auditEvent(record: JsonObject, opts: FactOptions): AuditEvent {
     eventTime: str(record.eventTime) ?? "",
     accountId: who.accountId,
     region: who.region,
-    service: source.replace(/\.amazonaws\.com$/, ""),
+    service: serviceOf(source),
     eventName: str(record.eventName) ?? "",
     principal: who.name ?? "unknown",
     actor: actorKind(record, opts.ciRoles),

@@ -1,6 +1,6 @@
 import type { RemediationRecord } from "../remediation/worker/record";
 import { ACTOR_KINDS, type ActorKind, type AuditEvent } from "./facts";
-import { guidKey, WindowedIdSet, type IdList } from "./idset";
+import { guidKey, IdListBuilder, WindowedIdSet, type IdList } from "./idset";
 import { bump, EventTally, type TallyState } from "./tally";
 
 /**
@@ -216,10 +216,28 @@ export interface FileFacts extends FileCoverage {
  * the events, tallied as read, and takes out those the accumulator names as duplicates (addCounts, EventTally).
  */
 export interface FileCounts extends FileCoverage {
-  /** The events' eventIDs ("" when a record has none), in the worker's order. */
-  eventIds: string[];
-  /** Whether each event is a mutating call. */
-  eventMutating: boolean[];
+  /** The events' ids, in the worker's order: GUID ids as keys (no string crosses threads for them), others as text. */
+  eventIds: IdList;
+  /** One byte per event, in the same order: where its id is (EVENT_KEY, EVENT_TEXT, EVENT_NO_ID) | EVENT_MUTATING. */
+  eventKinds: Uint8Array;
+}
+
+const EVENT_KEY = 0;
+const EVENT_TEXT = 1;
+const EVENT_NO_ID = 2;
+const EVENT_MUTATING = 4;
+
+/** The ids of a file's events as FileCounts carries them (typed arrays, moved between threads rather than copied). */
+export function eventIdsOf(events: readonly { eventID: string; mutating: boolean }[]): Pick<FileCounts, "eventIds" | "eventKinds"> { // prettier-ignore
+  const ids = new IdListBuilder();
+  const kinds = new Uint8Array(events.length);
+  events.forEach((e, i) => {
+    const key = e.eventID === "" ? undefined : guidKey(e.eventID);
+    if (key) ids.addKey(key[0], key[1]);
+    else if (e.eventID !== "") ids.add(e.eventID);
+    kinds[i] = (key ? EVENT_KEY : e.eventID === "" ? EVENT_NO_ID : EVENT_TEXT) | (e.mutating ? EVENT_MUTATING : 0);
+  });
+  return { eventIds: ids.finish(), eventKinds: kinds };
 }
 
 interface FileCoverage {
@@ -315,9 +333,26 @@ export class AuditAccumulator {
   addCounts(f: FileCounts): number[] {
     const day = this.cover(f);
     const duplicates: number[] = [];
-    f.eventIds.forEach((id, i) => {
-      if (!this.freshEvent(id, f.eventMutating[i] === true, day)) duplicates.push(i);
-    });
+    const { keys, other } = f.eventIds;
+    let k = 0;
+    let o = 0;
+    for (let i = 0; i < f.eventKinds.length; i++) {
+      const kind = f.eventKinds[i] as number;
+      const where = kind & ~EVENT_MUTATING;
+      // Records without an eventID cannot be deduplicated and count once each.
+      const fresh =
+        where === EVENT_KEY
+          ? this.freshKey(keys[k++] as number, keys[k++] as number, day)
+          : where === EVENT_TEXT
+            ? this.freshString(other[o++] as string, day)
+            : true;
+      if (!fresh) {
+        duplicates.push(i);
+        continue;
+      }
+      this.records++;
+      if (kind & EVENT_MUTATING) this.mutating++;
+    }
     return duplicates;
   }
 

@@ -2,7 +2,8 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { auditEvent, type AuditEvent, type FactOptions } from "./facts";
 import { concatIds, idList } from "./idset";
-import { extractRecords, TrailFileError } from "./extract";
+import { eachCandidate, extractRecords, TrailFileError, type ReadFile } from "./extract";
+import type { JsonObject } from "../util/json";
 import type { FileFacts } from "./model";
 import type { TrailFile } from "./source";
 
@@ -61,14 +62,21 @@ export function readTrailFile(file: TrailFile, gz: Uint8Array, opts: FactOptions
   } catch (e) {
     throw new TrailFileError(`not a readable gzip file: ${(e as Error).message}`);
   }
-  const x = extractRecords(raw, opts.strict ? { strict: true } : {});
-  const events: AuditEvent[] = [];
-  const readOnly: string[] = [];
-  const mutating: string[] = [];
-  for (const r of x.candidates) {
+  let events: AuditEvent[] = [];
+  let readOnly: string[] = [];
+  let mutating: string[] = [];
+  const judge = (r: JsonObject) => {
     const e = auditEvent(r, opts);
     if (e.resources.length > 0 || e.violations.length > 0 || e.eventID === "") events.push(e);
     else (e.mutating ? mutating : readOnly).push(e.eventID);
+  };
+  // Each candidate judged as it is parsed; a file the fast path gives up on is read again in full.
+  let x: ReadFile | undefined = opts.strict ? undefined : eachCandidate(raw, judge);
+  if (!x) {
+    [events, readOnly, mutating] = [[], [], []];
+    const parsed = extractRecords(raw, { strict: true });
+    parsed.candidates.forEach(judge);
+    x = parsed;
   }
   return {
     file: file.id,

@@ -3,9 +3,8 @@ import { movableBuffers } from "../util/thread";
 import { loadPack, type PackSpec } from "../pack";
 import { resourceAdapters } from "../resources/registry";
 import { FileReader, readTrailFile } from "./read";
-import type { AuditEvent } from "./facts";
-import type { AuditFilters, FileCounts, FileFacts } from "./model";
-import { EventTally, type TallyState } from "./tally";
+import { eventIdsOf, type AuditFilters, type FileCounts, type FileFacts } from "./model";
+import { EventTally, type TallyEntry, type TallyState } from "./tally";
 import { readRecordFiles } from "./record-files";
 import type { TrailFile } from "./source";
 
@@ -77,13 +76,13 @@ export interface AuditTallyResult {
 /** What the main thread needs of a file a worker read: its counts and its events' ids, not the events. */
 export function countsOf(f: FileFacts): FileCounts {
   const { events, ...coverage } = f;
-  return { ...coverage, eventIds: events.map((e) => e.eventID), eventMutating: events.map((e) => e.mutating) };
+  return { ...coverage, ...eventIdsOf(events) };
 }
 
 /** The buffers of a result that move to the other thread rather than being copied. */
 export function transferList(r: AuditFileResult): ArrayBuffer[] {
   if (!r.counts) return [];
-  return movableBuffers(r.counts.readOnly.keys, r.counts.mutating.keys);
+  return movableBuffers(r.counts.readOnly.keys, r.counts.mutating.keys, r.counts.eventIds.keys, r.counts.eventKinds);
 }
 
 function start(setup: AuditWorkerSetup): void {
@@ -100,21 +99,19 @@ function start(setup: AuditWorkerSetup): void {
   };
   const tally = new EventTally();
   /**
-   * Each file's events, by seq, as JSON until its verdict: tallied at once, they are only read again for the rare
-   * duplicates to take out. One string per file, at most the files in flight (the main thread's depth).
+   * What the tally needs to take each file's events back out, by seq, until its verdict (at most the files in
+   * flight): tallied at once, the events are only needed again for the rare duplicates.
    */
-  const held = new Map<number, string>();
+  const held = new Map<number, TallyEntry[]>();
   let broken: string | undefined;
   port.on("message", (req: AuditWorkerMessage) => {
     if ("verdict" in req) {
-      const events = held.get(req.verdict);
+      const entries = held.get(req.verdict);
       held.delete(req.verdict);
-      if (events === undefined || req.duplicates.length === 0) return;
-      try {
-        const parsed = JSON.parse(events) as AuditEvent[];
-        for (const i of req.duplicates) tally.remove(parsed[i] as AuditEvent);
-      } catch (e) {
-        broken ??= `taking duplicates out: ${(e as Error).message}`;
+      for (const i of req.duplicates) {
+        const entry = entries?.[i];
+        if (entry) tally.remove(entry);
+        else broken ??= `taking duplicates out: file ${req.verdict} has no event ${i}`;
       }
       return;
     }
@@ -150,8 +147,7 @@ function start(setup: AuditWorkerSetup): void {
       }
       const facts = readTrailFile(req.file, data, opts);
       const r: AuditFileResult = { seq: req.seq, counts: countsOf(facts) };
-      for (const e of facts.events) tally.add(e);
-      if (facts.events.length > 0) held.set(req.seq, JSON.stringify(facts.events));
+      if (facts.events.length > 0) held.set(req.seq, facts.events.map((e) => tally.add(e)));
       port.postMessage(r, transferList(r));
     } catch (e) {
       port.postMessage({ seq: req.seq, failure: (e as Error).message } satisfies AuditFileResult);

@@ -155,16 +155,29 @@ export class Engine {
    * allowed. Failed calls (errorCode set) changed nothing and are NOT_APPLICABLE.
    */
   evaluateRecord(record: JsonObject): Evaluation[] {
+    return this.judgeRecord(record, true);
+  }
+
+  /**
+   * The same verdicts less the NOT_APPLICABLE and COMPLIANT ones: what a report over millions of records keeps
+   * (the audit), without an object per policy and record for the rest.
+   */
+  recordFindings(record: JsonObject): Evaluation[] {
+    return this.judgeRecord(record, false);
+  }
+
+  private judgeRecord(record: JsonObject, all: boolean): Evaluation[] {
     const out: Evaluation[] = [];
     if (this.cloudTrailPolicies.length === 0) return out;
-    const resource = recordAsResource(record);
+    let resource: Resource | undefined;
     const eventName = String(record.eventName); // read before the validators' type guards narrow `record`
     for (const p of this.cloudTrailPolicies) {
       if (record.errorCode !== undefined || (p.applies && !p.applies(record))) {
-        out.push(result(p, resource, "NOT_APPLICABLE"));
+        if (all) out.push(result(p, (resource ??= recordAsResource(record)), "NOT_APPLICABLE"));
       } else if (p.compliant(record)) {
-        out.push(result(p, resource, "COMPLIANT"));
+        if (all) out.push(result(p, (resource ??= recordAsResource(record)), "COMPLIANT"));
       } else {
+        resource ??= recordAsResource(record);
         const who = resource.name ?? "an unknown principal";
         out.push(this.violation(p, resource, `${eventName} by ${who}: ${annotate(p.compliant.errors)}`));
       }

@@ -1,5 +1,5 @@
 import { gzipSync } from "node:zlib";
-import { extractRecords, isCandidate, TrailFileError } from "../../lib/audit/extract";
+import { eachCandidate, extractRecords, isCandidate, TrailFileError } from "../../lib/audit/extract";
 import { actorKind, auditEvent, isDeniedCode } from "../../lib/audit/facts";
 import { idList } from "../../lib/audit/idset";
 import { readTrailFile } from "../../lib/audit/read";
@@ -124,6 +124,26 @@ describe("extractRecords", () => {
     const odd = ids.map(readOnly);
     expect(extractRecords(file(odd)).readOnlyIds).toEqual(idList(ids));
     expect(extractRecords(file(odd)).readOnlyIds).toEqual(extractRecords(file(odd), { strict: true }).readOnlyIds);
+  });
+
+  it("reads a file again in full when a candidate the bytes delimited does not parse, after judging earlier ones", () => {
+    // A call whose parameters carry a whole record (as a PutEvents entry could), second in an array: the byte scans
+    // take `,{"eventVersion":"` for the start of a record and split the call in two; both halves look settled and
+    // are left for eachCandidate, where the first half fails to parse after `recorded` was already judged.
+    const inner = variant({ eventID: "00000000-0000-4000-8000-0000000000b1", readOnly: false });
+    const outer = variant({ eventID: "outer", requestParameters: { entries: [{ id: 1 }, inner] } }, ["readOnly"]);
+    const judged: string[] = [];
+    expect(eachCandidate(file([recorded, outer]), (r) => judged.push(String(r.eventID)))).toBeUndefined();
+    expect(judged).toEqual([recorded.eventID]);
+
+    const f = { id: "f.json.gz", key: "f.json.gz", date: "2026-01-01", accountId: "012345678901", region: "us-east-1", size: 1 }; // prettier-ignore
+    const opts = { engine: loadPack({}).engine, adapters: [...resourceAdapters().values()] };
+    const gz = gzipSync(file([recorded, outer]));
+    const facts = readTrailFile(f, gz, opts);
+    expect(facts).toEqual(readTrailFile(f, gz, { ...opts, strict: true }));
+    expect(facts.records).toBe(2);
+    expect(facts.events.map((e) => e.eventID)).toEqual([recorded.eventID]);
+    expect(facts.mutating).toEqual(idList(["outer"]));
   });
 
   it("rejects an empty or tiny file with the parser's message", () => {

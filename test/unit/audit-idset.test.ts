@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { concatIds, guidKey, guidKeyAt, idList, IdListBuilder, WindowedIdSet } from "../../lib/audit/idset";
 import type { AuditEvent } from "../../lib/audit/facts";
 import { AuditAccumulator, type FileFacts } from "../../lib/audit/model";
-import { EventTally, type TallyState } from "../../lib/audit/tally";
-import { countsOf } from "../../lib/audit/worker";
+import { EventTally, type TallyEntry, type TallyState } from "../../lib/audit/tally";
+import { countsOf, transferList } from "../../lib/audit/worker";
 
 /**
  * The audit's deduplication by CloudTrail eventID (version-4 GUIDs, aws-facts.md §4), and the split of the work
@@ -149,8 +149,8 @@ describe("EventTally", () => {
     for (const e of events) late.add(e);
     late.want(wanted);
     // Events with violations, a denied call and plain changes, added again and taken out.
-    for (const i of [0, 3, 4, 12]) late.add(events[i] as AuditEvent);
-    for (const i of [0, 3, 4, 12]) late.remove(events[i] as AuditEvent);
+    const again = [0, 3, 4, 12].map((i) => late.add(events[i] as AuditEvent));
+    for (const entry of again) late.remove(entry);
     expect(normalised(late.state())).toEqual(normalised(whole.state()));
   });
 });
@@ -180,9 +180,10 @@ describe("AuditAccumulator, events tallied on workers", () => {
     const worker = new EventTally([events[5]?.eventID as string]);
     // As a worker does: every event tallied when read, the duplicates taken out when the main thread names them.
     const duplicates = files.map((f) => {
-      for (const e of f.events) worker.add(e);
-      const d = split.addCounts(structuredClone(countsOf(f)));
-      for (const i of d) worker.remove(f.events[i] as AuditEvent);
+      const entries = f.events.map((e) => worker.add(e));
+      const counts = countsOf(f);
+      const d = split.addCounts(structuredClone(counts, { transfer: transferList({ seq: 0, counts }) }));
+      for (const i of d) worker.remove(entries[i] as TallyEntry);
       return d;
     });
     split.merge(structuredClone(worker.state()));
