@@ -228,7 +228,10 @@ const EVENT_NO_ID = 2;
 const EVENT_MUTATING = 4;
 
 /** The ids of a file's events as FileCounts carries them (typed arrays, moved between threads rather than copied). */
-export function eventIdsOf(events: readonly { eventID: string; mutating: boolean }[]): Pick<FileCounts, "eventIds" | "eventKinds"> { // prettier-ignore
+export function eventIdsOf(
+  events: readonly { eventID: string; mutating: boolean }[],
+): Pick<FileCounts, "eventIds" | "eventKinds"> {
+  // prettier-ignore
   const ids = new IdListBuilder();
   const kinds = new Uint8Array(events.length);
   events.forEach((e, i) => {
