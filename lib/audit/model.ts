@@ -284,6 +284,11 @@ export class AuditAccumulator {
     this.tally = new EventTally(opts.wantedChanges ?? []);
   }
 
+  /** The correlation ids of the remediation records, once read (see EventTally.want). */
+  want(changes: Iterable<string>): void {
+    this.tally.want(changes);
+  }
+
   skip(file: string, reason: string): void {
     this.skipped.push({ file, reason });
   }

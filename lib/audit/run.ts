@@ -6,6 +6,7 @@ import { DEFAULT_CI_ROLE_PATTERN } from "./facts";
 import { AuditAccumulator, type AuditFilters, type AuditReport, type FileFacts } from "./model";
 import { AuditPool } from "./pool";
 import { FileReader, readTrailFile } from "./read";
+import type { LoadedRecords } from "./record-files";
 import { loadRemediationRecords, localRecordFiles } from "./records";
 import { fetchFile, listTrailFiles, parseLocation, type TrailFile } from "./source";
 import type { AuditFileResult } from "./worker";
@@ -114,11 +115,6 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
     }
   };
 
-  // The remediation records' correlation ids say which changes the accumulator looks for: local record files go to
-  // the workers first (they take requests in order), the trail's files right behind them.
-  const recordFiles = opts.records && pool.size > 0 ? await localRecordFiles(opts.records, opts.filters) : undefined;
-  const records = recordFiles ? pool.readRecords(recordFiles) : undefined;
-
   // Files in flight: enough to keep the workers (and the network) busy, few enough that memory does not grow with
   // the trail; a local file costs a path until read.
   const depth = workers && location.kind === "local" ? pool.size * 8 : Math.max(2, pool.size * 2 + 2);
@@ -127,13 +123,25 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
   // The workers have files to read: now the pack is loaded and checked here (see AuditOptions.engine).
   engineNow();
 
-  const loaded = records ? await records : opts.records ? await loadRemediationRecords(opts.records, opts.filters) : undefined; // prettier-ignore
-  const acc = new AuditAccumulator({
-    ...(opts.dedupeWindowDays !== undefined ? { dedupeWindowDays: opts.dedupeWindowDays } : {}),
-    wantedChanges: (loaded?.records ?? []).map((r) => r.correlationId),
-  });
-  for (const s of loaded?.skipped ?? []) acc.skip(s.file, `remediation record: ${s.reason}`);
-  if (workers) pool.want((loaded?.records ?? []).map((r) => r.correlationId));
+  const acc = new AuditAccumulator(opts.dedupeWindowDays !== undefined ? { dedupeWindowDays: opts.dedupeWindowDays } : {}); // prettier-ignore
+  // The remediation records: their correlation ids say which changes' principals to keep, and the report joins
+  // them at the end. With workers they are read while the trail is (local record files by the workers, behind the
+  // files in flight: each worker takes its requests in order), and each tally keeps every change's principal until
+  // it learns which are wanted; without, they are read first, so that a single-threaded audit holds only those.
+  let loaded: LoadedRecords | undefined;
+  const learn = (l: LoadedRecords) => {
+    loaded = l;
+    const ids = l.records.map((r) => r.correlationId);
+    acc.want(ids);
+    if (workers) pool.want(ids);
+    for (const s of l.skipped) acc.skip(s.file, `remediation record: ${s.reason}`);
+  };
+  const recordFiles = opts.records && pool.size > 0 ? await localRecordFiles(opts.records, opts.filters) : undefined;
+  const records = recordFiles ? pool.readRecords(recordFiles) : opts.records ? loadRemediationRecords(opts.records, opts.filters) : undefined; // prettier-ignore
+  const recordsRead = records?.then(learn) ?? Promise.resolve(learn({ records: [], skipped: [] }));
+  // Awaited after the files; a failure meanwhile must not be an unhandled rejection.
+  recordsRead.catch(() => undefined);
+  if (!workers) await recordsRead;
 
   let bytes = 0;
   let recordCount = 0;
@@ -153,6 +161,7 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
     }
     opts.onProgress?.({ filesDone: i + 1, filesTotal: files.length, bytes, records: recordCount });
   }
+  await recordsRead;
   if (workers) for (const t of await pool.tallies()) acc.merge(t);
   // The workers' memory goes before the report is built and rendered (the peak would be both at once).
   await pool.close();

@@ -54,6 +54,17 @@ describe("WindowedIdSet", () => {
     expect(set.freshKey(0, 0, 100)).toBe(false);
   });
 
+  it("judges a day read out of order against the days around it, and a wider window against more days", () => {
+    const set = new WindowedIdSet(2);
+    const [a, b] = [key(randomUUID()), key(randomUUID())];
+    expect(set.freshKey(...a, 10)).toBe(true);
+    expect(set.freshKey(...b, 12)).toBe(true);
+    expect(set.freshKey(...a, 12)).toBe(false); // two days later: within a window of 2
+    expect(set.freshKey(...b, 11)).toBe(false); // a day behind the latest, read late
+    expect(set.freshKey(...a, 13)).toBe(true); // three days after it was seen: day 10 left the window
+    expect(set.freshKey(...b, 9)).toBe(true); // three days before it was seen
+  });
+
   it("keeps every id of the window through growth, and forgets the days that left it", () => {
     const set = new WindowedIdSet(1);
     const perDay = 30_000;
