@@ -50,7 +50,7 @@ type ChangeKey = [account: string, day: string, actor: string, service: string, 
 export interface TallyEntry {
   eventID: string;
   /** How the change was counted: its combined key, or by name (undefined: not a change). */
-  change?: string | { key: ChangeKey; types: string[] };
+  change: string | { key: ChangeKey; types: string[] } | undefined;
   violations: number;
   denied: boolean;
 }
@@ -135,7 +135,7 @@ export class EventTally {
     if (this.wanted === undefined || this.wanted.has(e.eventID)) {
       this.seen.set(e.eventID, { principal: e.principal, ip: e.sourceIPAddress, eventName: e.eventName });
     }
-    return { eventID: e.eventID, ...(change ? { change } : {}), violations: e.violations.length, denied };
+    return { eventID: e.eventID, change, violations: e.violations.length, denied };
   }
 
   /**
@@ -170,14 +170,15 @@ export class EventTally {
       const t = typeOf(e.resources[i] as string);
       if (!types.split(SEP).includes(t)) types += SEP + t;
     }
-    const key: ChangeKey = [e.accountId, e.eventTime.slice(0, 10), e.actor, e.service, e.principal];
-    if (key.every((p) => !p.includes(SEP))) {
-      const combined = `${key.join(SEP)}${SEP}${types}`;
+    const day = e.eventTime.slice(0, 10);
+    // Account ids, days and actor kinds hold no SEP; services and principals are names from the record.
+    if (!e.service.includes(SEP) && !e.principal.includes(SEP) && !e.accountId.includes(SEP) && !day.includes(SEP)) {
+      const combined = `${e.accountId}${SEP}${day}${SEP}${e.actor}${SEP}${e.service}${SEP}${e.principal}${SEP}${types}`; // prettier-ignore
       bump(this.combined, combined, by);
       return combined;
     }
     // A name with SEP in it (only a record could write one): counted by name, as merged tallies are.
-    const named = { key, types: types.split(SEP) };
+    const named = { key: [e.accountId, day, e.actor, e.service, e.principal] as ChangeKey, types: types.split(SEP) };
     addChange(this.namedCounts, named.key, named.types, by);
     return named;
   }
