@@ -202,10 +202,14 @@ export async function runAuditBench(opts: AuditBenchOptions): Promise<void> {
   const zcat = await times("zcat", () => run("sh", logFilesPipe(dir, "zcat > /dev/null")));
   const zcatMs = median(zcat.map((r) => r.wallMs));
 
-  // The floor: reading and decompressing the files on every core, nothing parsed (bench/gunzip-floor.ts).
-  const floor = await times("gunzip floor", () => run(process.execPath, [join(__dirname, "gunzip-floor.js"), dir]));
+  // The floor: reading and decompressing the files on every core, nothing parsed (bench/gunzip-floor.ts), and on
+  // one thread: how far the same work scales on this machine's cores bounds what any report can gain from them.
+  const floorRun = (threads?: number) => () =>
+    run(process.execPath, [join(__dirname, "gunzip-floor.js"), dir, ...(threads ? [String(threads)] : [])]);
+  const floor = await times("gunzip floor", floorRun());
   const floorMs = median(floor.map((r) => r.wallMs));
   const floorThreads = (JSON.parse(floor[0]?.stdout ?? "{}") as { threads?: number }).threads ?? 0;
+  const floorOneMs = floorThreads > 1 ? median((await times("gunzip floor, 1 thread", floorRun(1))).map((r) => r.wallMs)) : floorMs; // prettier-ignore
 
   let jqMs: number | undefined;
   let jqNote = "";
@@ -254,7 +258,7 @@ export async function runAuditBench(opts: AuditBenchOptions): Promise<void> {
     {
       figure: `  floor: read + gunzip only, ${floorThreads} threads`,
       value: `${fmtMs(floorMs)} (${rate(floorMs)})`,
-      baseline: `${(zcatMs / floorMs).toFixed(2)}x zcat's speed`,
+      baseline: `${(zcatMs / floorMs).toFixed(2)}x zcat's speed; 1 thread ${fmtMs(floorOneMs)}, ${(floorOneMs / floorMs).toFixed(2)}x on ${floorThreads}`, // prettier-ignore
       status: "INFO",
     },
     jqMs === undefined

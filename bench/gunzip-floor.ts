@@ -8,7 +8,8 @@ import { outputChunk } from "../lib/audit/read";
 /**
  * The audit bench's floor (bench/audit.ts): the trail's log files read and decompressed, nothing else, on one
  * worker thread per core, as the audit spreads them. Every reader of `.json.gz` pays at least this; whatever the
- * report costs beyond it is parsing and counting. Run as `node dist/bench/gunzip-floor.js DIR`; prints the bytes.
+ * report costs beyond it is parsing and counting. Run as `node dist/bench/gunzip-floor.js DIR [THREADS]` (default:
+ * one per core); prints the bytes. On one thread beside all of them it shows how far this machine's cores scale.
  */
 
 function logFiles(dir: string): string[] {
@@ -26,7 +27,7 @@ function logFiles(dir: string): string[] {
 
 if (isMainThread) {
   const files = logFiles(join(process.argv[2] ?? ".", "AWSLogs"));
-  const n = Math.max(1, availableParallelism());
+  const n = Math.max(1, Number(process.argv[3]) || availableParallelism());
   let bytes = 0;
   let done = 0;
   for (let w = 0; w < n; w++) {
