@@ -114,7 +114,7 @@ export function auditEvent(record: JsonObject, opts: FactOptions): AuditEvent {
   }
   const who = recordAsResource(record);
   const source = str(record.eventSource) ?? "";
-  return {
+  const event: AuditEvent = {
     eventID: str(record.eventID) ?? "",
     eventTime: str(record.eventTime) ?? "",
     accountId: who.accountId,
@@ -125,9 +125,11 @@ export function auditEvent(record: JsonObject, opts: FactOptions): AuditEvent {
     actor: actorKind(record, opts.ciRoles),
     sourceIPAddress: str(record.sourceIPAddress) ?? "",
     mutating: record.readOnly !== true,
-    ...(errorCode ? { errorCode } : {}),
     denied: isDeniedCode(errorCode),
     resources,
     violations,
   };
+  // Set only when there is one (a spread in the literal made every event slower to build).
+  if (errorCode) event.errorCode = errorCode;
+  return event;
 }

@@ -100,14 +100,17 @@ function refKey(r: ResourceRef): string {
 
 /** The resources the record changed, by the adapters' fromCloudTrail, without duplicates. */
 export function resourcesChangedBy(record: CloudTrailRecord, adapters: Iterable<ResourceAdapter>): ResourceRef[] {
-  const refs = new Map<string, ResourceRef>();
+  // Made only when an adapter names something: the audit asks this of every call that is not read-only.
+  let refs: Map<string, ResourceRef> | undefined;
   for (const adapter of adapters) {
     if (!adapter.fromCloudTrail) continue;
     for (const ref of adapter.fromCloudTrail(record)) {
-      if (ref.type === adapter.type && !refs.has(refKey(ref))) refs.set(refKey(ref), ref);
+      if (ref.type !== adapter.type) continue;
+      refs ??= new Map();
+      if (!refs.has(refKey(ref))) refs.set(refKey(ref), ref);
     }
   }
-  return [...refs.values()];
+  return refs ? [...refs.values()] : [];
 }
 
 export function detectCloudTrail(record: CloudTrailRecord, opts: DetectOptions): CloudTrailDetection {

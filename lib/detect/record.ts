@@ -123,6 +123,9 @@ export function nameFromArnOrName(value: string, marker: string): string {
 /** Region and account of an ARN (`arn:partition:service:region:account:...`); empty parts are undefined. */
 export function arnParts(arn: string): { region?: string; accountId?: string } {
   const parts = arn.split(":");
-  if (parts[0] !== "arn" || parts.length < 6) return {};
-  return { ...(parts[3] ? { region: parts[3] } : {}), ...(parts[4] ? { accountId: parts[4] } : {}) };
+  const out: { region?: string; accountId?: string } = {};
+  if (parts[0] !== "arn" || parts.length < 6) return out;
+  if (parts[3]) out.region = parts[3];
+  if (parts[4]) out.accountId = parts[4];
+  return out;
 }
