@@ -188,6 +188,10 @@ export class WindowedIdSet {
     for (let i = 2; i < old.length; i += 3) if (old[i] !== 0 && (old[i] as number) - 1 >= oldest) kept++;
     let slots = this.mask + 1;
     while (kept > (slots * MAX_LOAD) / 2) slots *= 2;
+    if (slots === this.mask + 1) {
+      this.prune(oldest, kept);
+      return;
+    }
     this.mask = slots - 1;
     this.table = new Uint32Array(3 * slots);
     this.count = 0;
@@ -200,5 +204,31 @@ export class WindowedIdSet {
       this.table[3 * j + 2] = day;
       this.count++;
     }
+  }
+
+  /**
+   * Forgets the days before `oldest` in place, when the table need not grow: the expired slots are emptied, then
+   * every key is placed again in probe order from an empty slot, so none is left behind a gap in its probe sequence.
+   * Each key moves back within its own run of slots, close in memory: measured several times faster than building
+   * a new table (a fresh 6-12 MB array, every key inserted at a random place in it).
+   */
+  private prune(oldest: number, kept: number): void {
+    const t = this.table;
+    const slots = this.mask + 1;
+    for (let i = 2; i < t.length; i += 3) if (t[i] !== 0 && (t[i] as number) - 1 < oldest) t[i] = 0;
+    let start = 0;
+    while (t[3 * start + 2] !== 0) start++; // there is one: the table is at most MAX_LOAD full
+    for (let k = 1; k <= slots; k++) {
+      const i = (start + k) & this.mask;
+      const day = t[3 * i + 2] as number;
+      if (day === 0) continue;
+      const [hi, lo] = [t[3 * i] as number, t[3 * i + 1] as number];
+      t[3 * i + 2] = 0;
+      const j = this.slot(hi, lo);
+      t[3 * j] = hi;
+      t[3 * j + 1] = lo;
+      t[3 * j + 2] = day;
+    }
+    this.count = kept;
   }
 }

@@ -65,6 +65,30 @@ describe("WindowedIdSet", () => {
     expect(set.freshKey(...b, 9)).toBe(true); // three days before it was seen
   });
 
+  it("answers as a map of every id to the day it was last counted, through growth and pruning", () => {
+    // Days in order, as the readers go; repeats drawn from the last three days, so some fall outside the window.
+    const set = new WindowedIdSet(1);
+    const last = new Map<string, number>();
+    const recent: { id: string; day: number }[] = [];
+    const wrong: string[] = [];
+    let repeats = 0;
+    for (let day = 1; day <= 12; day++) {
+      for (let i = 0; i < 25_000; i++) {
+        const again = recent.length > 0 && i % 9 === 0 ? recent[(i * 7919) % recent.length] : undefined;
+        const id = again && again.day >= day - 2 ? again.id : randomUUID();
+        const seen = last.get(id);
+        const expected = seen === undefined || day - seen > 1;
+        if (seen !== undefined) repeats++;
+        if (set.freshKey(...key(id), day) !== expected) wrong.push(`${id} on day ${day}`);
+        if (expected) last.set(id, day);
+        recent.push({ id, day });
+      }
+      recent.splice(0, Math.max(0, recent.length - 60_000));
+    }
+    expect(wrong).toEqual([]);
+    expect(repeats).toBeGreaterThan(25_000);
+  });
+
   it("keeps every id of the window through growth, and forgets the days that left it", () => {
     const set = new WindowedIdSet(1);
     const perDay = 30_000;
