@@ -173,7 +173,7 @@ export class EventTally {
     const day = e.eventTime.slice(0, 10);
     // Account ids, days and actor kinds hold no SEP; services and principals are names from the record.
     if (!e.service.includes(SEP) && !e.principal.includes(SEP) && !e.accountId.includes(SEP) && !day.includes(SEP)) {
-      const combined = `${e.accountId}${SEP}${day}${SEP}${e.actor}${SEP}${e.service}${SEP}${e.principal}${SEP}${types}`; // prettier-ignore
+      const combined = [e.accountId, day, e.actor, e.service, e.principal, types].join(SEP);
       bump(this.combined, combined, by);
       return combined;
     }
