@@ -82,9 +82,10 @@ class PackProblems extends Error {
 }
 
 /**
- * What both engines share around their own work: the policy pack loaded and checked, the output file opened first
- * (a bad --out fails before minutes of reading) and removed unless the report was written whole, the report in its
- * format, and an exit code that says whether it is complete and clean.
+ * What both engines share around their own work: the policy pack loaded and checked when the engine first asks for
+ * it (problems: exit 2), the output file opened first (a bad --out fails before minutes of reading) and removed
+ * unless the report was written whole, the report in its format, and an exit code that says whether it is complete
+ * and clean.
  */
 async function reportCommand(
   opts: AuditCommandOptions,

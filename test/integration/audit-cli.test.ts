@@ -98,6 +98,21 @@ describe("guardrail audit (built CLI, worker threads)", () => {
     expect(run(["audit", "--trail", bad, "--from", "2026-13-01"]).code).toBe(2);
   });
 
+  it("exits 2 on a broken policy, naming its file and place, though the workers had started reading", () => {
+    // The pack is checked once the first files are on their way to the workers (decision 36): still exit 2, the
+    // problem named, and no report file left behind.
+    const policies = join(dir, "broken-policies");
+    mkdirSync(policies, { recursive: true });
+    const policy = JSON.parse(readFileSync(join(ROOT, "policies", "cloudtrail", "cloudtrail-no-stop-logging.json"), "utf8")) as Record<string, unknown>; // prettier-ignore
+    writeFileSync(join(policies, "cloudtrail-no-stop-logging.json"), JSON.stringify({ ...policy, severity: "urgent" }, null, 2)); // prettier-ignore
+    const out = join(dir, "never.json");
+    const r = run(["audit", "--trail", join(dir, "trail"), "--policies", policies, "--workers", "2", "--format", "json", "--out", out]); // prettier-ignore
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cloudtrail-no-stop-logging\.json:\d+:\d+.*\/severity/);
+    expect(r.stderr).toContain("problem(s) in the policies");
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("prints the Athena table; --engine athena asks for its database and workgroup", () => {
     const ddl = run(["audit", "athena", "ddl", "--location", "s3://org-trail/AWSLogs/o-a1b2c3d4e5", "--accounts", "111122223333", "--regions", "eu-west-1", "--from", "2026-01-01"]); // prettier-ignore
     expect(ddl.code).toBe(0);
