@@ -126,9 +126,10 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
 
   const acc = new AuditAccumulator(opts.dedupeWindowDays !== undefined ? { dedupeWindowDays: opts.dedupeWindowDays } : {}); // prettier-ignore
   // The remediation records: their correlation ids say which changes' principals to keep, and the report joins
-  // them at the end. With workers they are read while the trail is (local record files by the workers, behind the
-  // files in flight: each worker takes its requests in order), and each tally keeps every change's principal until
-  // it learns which are wanted; without, they are read first, so that a single-threaded audit holds only those.
+  // them at the end. Local record files are read by the workers while the trail is, behind the files in flight
+  // (each worker takes its requests in order), and each tally keeps every change's principal until it learns which
+  // are wanted: a few hundred files' worth at most. Records fetched from S3, or read without workers, are waited
+  // for before the files are counted, so no tally remembers changes for as long as a download takes.
   let loaded: LoadedRecords | undefined;
   const learn = (l: LoadedRecords) => {
     loaded = l;
@@ -142,7 +143,7 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
   const recordsRead = records?.then(learn) ?? Promise.resolve(learn({ records: [], skipped: [] }));
   // Awaited after the files; a failure meanwhile must not be an unhandled rejection.
   recordsRead.catch(() => undefined);
-  if (!workers) await recordsRead;
+  if (!workers || !recordFiles) await recordsRead;
 
   let bytes = 0;
   let recordCount = 0;
