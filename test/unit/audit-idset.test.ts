@@ -175,6 +175,18 @@ describe("EventTally", () => {
     expect(whole.denied.length).toBeGreaterThan(0);
   });
 
+  it("counts a change whose names hold its key separator by name, and takes it out again", () => {
+    const odd: AuditEvent = { ...base, violations: [], principal: "arn:aws:iam::012345678901:user/odd\u0001name" };
+    const tally = new EventTally();
+    const entry = tally.add(odd);
+    tally.add(base);
+    expect(tally.counts.principal).toEqual(new Map([[odd.principal, 1], [base.principal, 1]]));
+    expect(tally.counts.type).toEqual(new Map([["AWS::ApiGateway::Stage", 2]]));
+    tally.remove(entry);
+    expect(tally.changes).toBe(1);
+    expect([...tally.counts.principal].filter(([, n]) => n !== 0)).toEqual([[base.principal, 1]]);
+  });
+
   it("learns the wanted changes after its first events, and takes out what it is told are duplicates", () => {
     const events = sampleEvents();
     const wanted = [events[4]?.eventID as string];
