@@ -180,7 +180,12 @@ describe("EventTally", () => {
     const tally = new EventTally();
     const entry = tally.add(odd);
     tally.add(base);
-    expect(tally.counts.principal).toEqual(new Map([[odd.principal, 1], [base.principal, 1]]));
+    expect(tally.counts.principal).toEqual(
+      new Map([
+        [odd.principal, 1],
+        [base.principal, 1],
+      ]),
+    );
     expect(tally.counts.type).toEqual(new Map([["AWS::ApiGateway::Stage", 2]]));
     tally.remove(entry);
     expect(tally.changes).toBe(1);
