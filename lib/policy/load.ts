@@ -57,7 +57,7 @@ let metaValidator: ValidateFunction | undefined;
 function metaSchema(): ValidateFunction {
   if (!metaValidator) {
     const schema = JSON.parse(readFileSync(join(packageRoot(), "policies", "policy.schema.json"), "utf8")) as object;
-    metaValidator = createMetaAjv().compile(schema);
+    metaValidator = precompiledValidator("meta", schema) ?? createMetaAjv().compile(schema);
   }
   return metaValidator;
 }
@@ -183,7 +183,8 @@ export function loadPolicies(
         return lazyValidator(() => precompiledValidator("policy", schema) ?? policyAjv().compile(schema));
       }
       try {
-        return policyAjv().compile(schema);
+        // Precompiled for the built-in pack (scripts/precompile.mjs, bundles): only schemas that compiled there.
+        return precompiledValidator("policy", schema) ?? policyAjv().compile(schema);
       } catch (e) {
         report(`/${key}`, `does not compile: ${(e as Error).message}`);
         return undefined;

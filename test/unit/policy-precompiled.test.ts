@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { runExamples } from "../../lib/policy/examples";
 import { loadPolicies, type CompiledPolicy } from "../../lib/policy/load";
@@ -43,5 +47,54 @@ describe("precompiled validators (the Lambda bundles' ajv standalone code)", () 
     expect(() =>
       standaloneValidators([{ flavour: "policy", schema: { requird: ["x"] }, name: "policies/x.json /compliant" }]),
     ).toThrow(/policies\/x\.json \/compliant: does not compile: .*requird/);
+  });
+});
+
+describe("the CLI's precompiled validators (scripts/precompile.mjs, run by npm run build)", () => {
+  const ROOT = join(__dirname, "..", "..");
+  const table = join(ROOT, "dist", "lib", "policy", "precompiled-table.js");
+
+  beforeAll(() => {
+    // As test/integration/audit-cli.test.ts does: build dist/ when a test run starts without it.
+    if (!existsSync(join(ROOT, "dist", "lib", "policy", "standalone.js"))) {
+      execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+    }
+    if (!existsSync(join(ROOT, "dist", "lib", "policy", "validators"))) {
+      execFileSync(process.execPath, [join(ROOT, "scripts", "precompile.mjs")], { cwd: ROOT, stdio: "inherit" });
+    }
+  }, 120_000);
+
+  it("holds every schema of the built-in pack and the meta-schemas, and judges every example as run-time code does", () => {
+    const { PRECOMPILED } = createRequire(__filename)(table) as { PRECOMPILED: Map<string, () => ValidateFunction> };
+    const { policies } = loadPolicies();
+    const metaSchema = JSON.parse(readFileSync(join(ROOT, "policies", "policy.schema.json"), "utf8")) as object;
+    expect(PRECOMPILED.has(precompiledKey("meta", metaSchema))).toBe(true);
+    const get = (schema: unknown) => PRECOMPILED.get(precompiledKey("policy", schema as object))?.();
+    const missing = policies.flatMap(
+      (p) =>
+      (["applies", "compliant"] as const).filter((k) => p.policy[k] !== undefined && !get(p.policy[k])).map((k) => `${p.file} /${k}`), // prettier-ignore
+    );
+    expect(missing).toEqual([]);
+    const precompiled: CompiledPolicy[] = policies.map((p) => ({
+      ...p,
+      ...(p.policy.applies ? { applies: get(p.policy.applies) as ValidateFunction } : {}),
+      compliant: get(p.policy.compliant) as ValidateFunction,
+    }));
+    expect(runExamples(precompiled)).toEqual(runExamples(policies));
+  });
+
+  it("is what the built CLI checks the built-in pack with: no schema compiled at start", () => {
+    const script = `
+      const ajv = require(${JSON.stringify(join(ROOT, "dist", "lib", "policy", "ajv.js"))});
+      let compiled = 0;
+      for (const make of ["createPolicyAjv", "createMetaAjv"]) {
+        const original = ajv[make];
+        ajv[make] = (...a) => { const i = original(...a); const c = i.compile.bind(i); i.compile = (s) => (compiled++, c(s)); return i; };
+      }
+      const { loadPack } = require(${JSON.stringify(join(ROOT, "dist", "lib", "pack.js"))});
+      const p = loadPack({});
+      process.stdout.write(JSON.stringify({ compiled, problems: p.problems.length, policies: p.policies.length }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" })) as Record<string, number>; // prettier-ignore
+    expect(out).toEqual({ compiled: 0, problems: 0, policies: loadPolicies().policies.length });
   });
 });
