@@ -44,15 +44,17 @@ for (const file of policyFiles(policiesDir).sort()) {
   }
 }
 
-const validators = [];
+// One schema at a time: standaloneValidators throws on the first that does not compile, and the rest still count.
+const byKey = new Map();
 const skipped = [];
 for (const s of schemas) {
   try {
-    validators.push(...standaloneValidators([s]).filter((v) => !validators.some((w) => w.key === v.key)));
+    for (const v of standaloneValidators([s])) byKey.set(v.key, v);
   } catch (e) {
     skipped.push(`${s.name}: ${e.message}`);
   }
 }
+const validators = [...byKey.values()];
 
 const out = join(DIST, "validators");
 rmSync(out, { recursive: true, force: true });

@@ -198,18 +198,33 @@ function scanFast(buf: Buffer): ScannedFile | undefined {
       candidates.push(s, e, i);
       continue;
     }
-    let r: unknown;
-    try {
-      r = JSON.parse(buf.toString("utf8", s, e));
-    } catch {
-      return undefined;
-    }
-    if (!isObject(r)) return undefined;
-    if (typeof r.eventTime !== "string") throw new TrailFileError(`/Records/${i}: record without eventTime`);
-    if (isCandidate(r) || typeof r.eventID !== "string") candidates.push(r);
-    else readOnlyIds.add(r.eventID);
+    const r = parseRecord(buf, s, e, i);
+    if (!r) return undefined;
+    if (judgedInFull(r)) candidates.push(r);
+    else readOnlyIds.add(r.eventID as string);
   }
   return { records: n, candidates, readOnlyIds: readOnlyIds.finish() };
+}
+
+/**
+ * The record in buf[s, e) parsed on its own; undefined when the slice is not one JSON object (the byte scans
+ * delimited it wrongly: the file is read in full). A record without eventTime makes the file unreadable.
+ */
+function parseRecord(buf: Buffer, s: number, e: number, index: number): JsonObject | undefined {
+  let r: unknown;
+  try {
+    r = JSON.parse(buf.toString("utf8", s, e));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(r)) return undefined;
+  if (typeof r.eventTime !== "string") throw new TrailFileError(`/Records/${index}: record without eventTime`);
+  return r;
+}
+
+/** Whether a parsed record is judged (a candidate, or one without an eventID to count it by) or only counted. */
+function judgedInFull(r: JsonObject): boolean {
+  return isCandidate(r) || typeof r.eventID !== "string";
 }
 
 /** Whether buf[from, to) reads the same as latin1 bytes and as JSON string content (no escape, ASCII only). */
@@ -262,18 +277,11 @@ export function eachCandidate(buf: Buffer, judge: (record: JsonObject) => void):
       judge(at);
       continue;
     }
-    const [to, index] = [c[i + 1] as number, c[i + 2] as number];
+    const r = parseRecord(buf, at, c[i + 1] as number, c[i + 2] as number);
     i += 2;
-    let r: unknown;
-    try {
-      r = JSON.parse(buf.toString("utf8", at, to));
-    } catch {
-      return undefined;
-    }
-    if (!isObject(r)) return undefined;
-    if (typeof r.eventTime !== "string") throw new TrailFileError(`/Records/${index}: record without eventTime`);
-    if (isCandidate(r) || typeof r.eventID !== "string") judge(r);
-    else late.add(r.eventID);
+    if (!r) return undefined;
+    if (judgedInFull(r)) judge(r);
+    else late.add(r.eventID as string);
   }
   const readOnlyIds = late.size === 0 ? scanned.readOnlyIds : concatIds(scanned.readOnlyIds, late.finish());
   return { records: scanned.records, readOnlyIds, fastPath: true };
@@ -294,8 +302,8 @@ function extractParsed(buf: Buffer): ExtractedFile {
   doc.Records.forEach((r: unknown, i) => {
     if (!isObject(r)) throw new TrailFileError(`/Records/${i}: not an object`);
     if (typeof r.eventTime !== "string") throw new TrailFileError(`/Records/${i}: record without eventTime`);
-    if (isCandidate(r) || typeof r.eventID !== "string") candidates.push(r);
-    else readOnlyIds.push(r.eventID);
+    if (judgedInFull(r)) candidates.push(r);
+    else readOnlyIds.push(r.eventID as string);
   });
   return { records: doc.Records.length, candidates, readOnlyIds: idList(readOnlyIds), fastPath: false };
 }

@@ -231,7 +231,6 @@ const EVENT_MUTATING = 4;
 export function eventIdsOf(
   events: readonly { eventID: string; mutating: boolean }[],
 ): Pick<FileCounts, "eventIds" | "eventKinds"> {
-  // prettier-ignore
   const ids = new IdListBuilder();
   const kinds = new Uint8Array(events.length);
   events.forEach((e, i) => {

@@ -147,11 +147,8 @@ function start(setup: AuditWorkerSetup): void {
       }
       const facts = readTrailFile(req.file, data, opts);
       const r: AuditFileResult = { seq: req.seq, counts: countsOf(facts) };
-      if (facts.events.length > 0)
-        held.set(
-          req.seq,
-          facts.events.map((e) => tally.add(e)),
-        );
+      const entries = facts.events.map((e) => tally.add(e));
+      if (entries.length > 0) held.set(req.seq, entries);
       port.postMessage(r, transferList(r));
     } catch (e) {
       port.postMessage({ seq: req.seq, failure: (e as Error).message } satisfies AuditFileResult);
