@@ -1,4 +1,5 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { parseTrailKey } from "../cloudtrail/layout";
 import type { AuditFilters } from "./model";
@@ -69,22 +70,23 @@ const ACCOUNT_FOLDER = /^\d{12}$/;
 /**
  * The `.json.gz` files under a directory (the only names keepKey can keep; a trail folder often holds other files,
  * remediation records for one). Digest and Insight folders (`<account>/CloudTrail-Digest/`) are not entered.
+ * Synchronous: nothing else waits on this thread while the trail is listed, and a promise round trip per folder
+ * measured 3-4x slower (the workers start their first files only once the listing is done).
  */
-async function walk(dir: string): Promise<{ path: string; size: number }[]> {
+function walk(dir: string): { path: string; size: number }[] {
   const out: { path: string; size: number }[] = [];
-  const visit = async (d: string, name: string): Promise<void> => {
-    const entries = await readdir(d, { withFileTypes: true });
+  const visit = (d: string, name: string): void => {
     const inAccount = ACCOUNT_FOLDER.test(name);
-    for (const e of entries) {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
       if (e.isDirectory()) {
         if (inAccount && (e.name === "CloudTrail-Digest" || e.name === "CloudTrail-Insight")) continue;
-        await visit(join(d, e.name), e.name);
+        visit(join(d, e.name), e.name);
       } else if (e.isFile() && e.name.endsWith(".json.gz")) {
         out.push({ path: join(d, e.name), size: 0 }); // sizes are not needed: no stat per file
       }
     }
   };
-  await visit(dir, "");
+  visit(dir, "");
   return out;
 }
 
@@ -100,7 +102,7 @@ async function listTrail(loc: Location, filters: AuditFilters): Promise<TrailFil
     // walk() joins onto loc.dir, so the key is what follows it (path.relative per file measured ~10% of the listing).
     const root = join(loc.dir, ".");
     const cut = root === "." ? 0 : root.length + (root.endsWith(sep) ? 0 : 1);
-    for (const f of await walk(loc.dir)) {
+    for (const f of walk(loc.dir)) {
       const rel = f.path.startsWith(root) || cut === 0 ? f.path.slice(cut) : relative(loc.dir, f.path);
       const key = sep === "/" ? rel : rel.split(sep).join("/");
       // The directory may be the bucket's root, or a folder inside AWSLogs/: parse the absolute path.

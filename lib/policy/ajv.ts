@@ -1,5 +1,15 @@
-import Ajv2020 from "ajv/dist/2020";
+import type Ajv2020 from "ajv/dist/2020";
 import type { Options, ValidateFunction } from "ajv";
+
+/**
+ * ajv is loaded when a schema is first compiled, not when this module is: a pack whose validators were all
+ * precompiled at build time (scripts/precompile.mjs: the built-in pack, in the CLI and its audit workers) never
+ * needs it, and loading it (~80 modules) took 60-70 ms of every worker's start.
+ */
+function ajvClass(): typeof Ajv2020 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("ajv/dist/2020") as typeof import("ajv/dist/2020")).default;
+}
 
 /**
  * One ajv instance for policy predicates, shared by every adapter (CLI, Config rule, detector, worker), so a
@@ -14,12 +24,14 @@ import type { Options, ValidateFunction } from "ajv";
 const strictness = { strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true } as const;
 
 export function createPolicyAjv(extra: Pick<Options, "code"> = {}): Ajv2020 {
-  return new Ajv2020({ ...strictness, allErrors: false, verbose: true, validateFormats: false, ...extra });
+  const Ajv = ajvClass();
+  return new Ajv({ ...strictness, allErrors: false, verbose: true, validateFormats: false, ...extra });
 }
 
 /** For validating policy files themselves: report every problem at once. */
 export function createMetaAjv(extra: Pick<Options, "code"> = {}): Ajv2020 {
-  return new Ajv2020({ ...strictness, allErrors: true, validateFormats: false, ...extra });
+  const Ajv = ajvClass();
+  return new Ajv({ ...strictness, allErrors: true, validateFormats: false, ...extra });
 }
 
 export type { ValidateFunction };
