@@ -98,19 +98,28 @@ function refKey(r: ResourceRef): string {
   return `${r.type}|${r.accountId}|${r.region}|${r.id}`;
 }
 
-/** The resources the record changed, by the adapters' fromCloudTrail, without duplicates. */
+/** The resources the record changed, by the adapters' fromCloudTrail, without duplicates, in the adapters' order. */
 export function resourcesChangedBy(record: CloudTrailRecord, adapters: Iterable<ResourceAdapter>): ResourceRef[] {
-  // Made only when an adapter names something: the audit asks this of every call that is not read-only.
-  let refs: Map<string, ResourceRef> | undefined;
+  // The audit asks this of every call that is not read-only: nearly all name no resource or one, so nothing is
+  // made for them; a set of keys only for the rare call that names several.
+  let out: ResourceRef[] | undefined;
+  let keys: Set<string> | undefined;
   for (const adapter of adapters) {
     if (!adapter.fromCloudTrail) continue;
     for (const ref of adapter.fromCloudTrail(record)) {
       if (ref.type !== adapter.type) continue;
-      refs ??= new Map();
-      if (!refs.has(refKey(ref))) refs.set(refKey(ref), ref);
+      if (!out) {
+        out = [ref];
+        continue;
+      }
+      keys ??= new Set(out.map(refKey));
+      const key = refKey(ref);
+      if (keys.has(key)) continue;
+      keys.add(key);
+      out.push(ref);
     }
   }
-  return refs ? [...refs.values()] : [];
+  return out ?? [];
 }
 
 export function detectCloudTrail(record: CloudTrailRecord, opts: DetectOptions): CloudTrailDetection {

@@ -259,6 +259,19 @@ describe("fromCloudTrail: which resources a record changed", () => {
     ]);
   });
 
+  it("names each resource once, in the adapters' order, whoever names it and however often", () => {
+    // Two adapters of the same type over the recorded CreateStage: the stage adapter's ref, then a second one
+    // (named twice by the extra adapter), then the stage again: kept once each.
+    const [stage] = changed(RECORDED);
+    if (!stage) throw new Error("the recorded CreateStage names its stage");
+    const other = { ...stage, id: `${stage.id}-other` };
+    const extra = { ...stageAdapter, fromCloudTrail: () => [other, stage, other] };
+    expect(resourcesChangedBy(RECORDED, [stageAdapter, extra, stageAdapter])).toEqual([stage, other]);
+    // A ref of another type than its adapter's is not the adapter's to name.
+    const stray = { ...stageAdapter, fromCloudTrail: () => [{ ...stage, type: "AWS::SQS::Queue" }] };
+    expect(resourcesChangedBy(RECORDED, [stray])).toEqual([]);
+  });
+
   it("names nothing for calls no adapter knows, or without the parameter it needs", () => {
     expect(changed(shapedLike("ec2.amazonaws.com", "RunInstances", { instanceType: "t3.micro" }))).toEqual([]);
     expect(changed(shapedLike("sqs.amazonaws.com", "SetQueueAttributes", null))).toEqual([]);
