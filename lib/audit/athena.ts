@@ -4,11 +4,10 @@ import {
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
-import type { RemediationRecord } from "../remediation/worker/record";
 import { isObject, type JsonObject } from "../util/json";
 import { auditEvent, type AuditEvent, type FactOptions } from "./facts";
 import { idList } from "./idset";
-import { AuditAccumulator, type AuditFilters, type AuditReport } from "./model";
+import { AuditAccumulator, type AuditFilters, type AuditRemediation, type AuditReport } from "./model";
 
 /**
  * The audit on Amazon Athena, for trails that outgrow one machine: the CloudTrail table over the organisation
@@ -359,7 +358,7 @@ export interface AuditRows {
 export interface AuditFromRowsOptions extends FactOptions {
   filters: AuditFilters;
   table: string;
-  remediationRecords: readonly RemediationRecord[];
+  remediationRecords: readonly AuditRemediation[];
   dedupeWindowDays?: number;
   version: string;
   now: Date;

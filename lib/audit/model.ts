@@ -104,6 +104,38 @@ export interface BreakingChangeRow {
   inTrail: boolean;
 }
 
+/**
+ * What the report reads of a remediation record (`breakingChanges`), flat: a full record carries both resource
+ * documents, the plan and the call results, several KB each, and an audit may hold tens of thousands of them
+ * (measured on the bench's 14,191 records: ~60 MB of heap whole, 16 MB as records slimmed to the same shape,
+ * 11 MB as these). Made by `auditRemediation` where the records are read (record-files.ts), so only these cross
+ * to the main thread.
+ */
+export interface AuditRemediation {
+  recordId: string;
+  /** The change's CloudTrail eventID. */
+  correlationId: string;
+  policyId: string;
+  severity: string;
+  resourceType: string;
+  resourceId: string;
+  accountId: string;
+  region: string;
+  team: string;
+  outcome: string;
+  status: string;
+  /** Who made the change, as the worker recorded it (its own principal, else its cause's). */
+  principal?: string;
+  /** The change's call and address, from the record's cause. */
+  eventName?: string;
+  sourceIPAddress?: string;
+  detectedAt: string;
+  changedAt: string;
+  finishedAt: string;
+  changeToVerifiedFixMs?: number;
+  verification?: { compliance: string; verifiedAt: string };
+}
+
 export interface RepeatOffender {
   principal: string;
   breaks: number;
@@ -394,7 +426,7 @@ export class AuditAccumulator {
     trail: string;
     records?: string;
     filters: AuditFilters;
-    remediationRecords: readonly RemediationRecord[];
+    remediationRecords: readonly AuditRemediation[];
     version: string;
     now: Date;
   }): AuditReport {
@@ -495,44 +527,39 @@ export class AuditAccumulator {
   }
 
   /** One row per (change, policy, resource): the last record wins, a fix in any attempt closes it. */
-  private breakingChanges(records: readonly RemediationRecord[]): BreakingChangeRow[] {
-    const groups = new Map<string, RemediationRecord[]>();
+  private breakingChanges(records: readonly AuditRemediation[]): BreakingChangeRow[] {
+    const groups = new Map<string, AuditRemediation[]>();
     for (const r of records) {
-      const ref = resourceOf(r);
-      const k = `${r.correlationId}|${r.policy.id}|${ref.type}|${ref.id}`;
+      const k = `${r.correlationId}|${r.policyId}|${r.resourceType}|${r.resourceId}`;
       const list = groups.get(k) ?? [];
       list.push(r);
       groups.set(k, list);
     }
     const rows: BreakingChangeRow[] = [];
     for (const list of groups.values()) {
-      list.sort((a, b) => (a.timings.finishedAt < b.timings.finishedAt ? -1 : 1));
-      const last = list[list.length - 1] as RemediationRecord;
+      list.sort((a, b) => (a.finishedAt < b.finishedAt ? -1 : 1));
+      const last = list[list.length - 1] as AuditRemediation;
       const fixed = list.find((r) => r.outcome === "fixed");
-      const ref = resourceOf(last);
-      const cause = last.cause as { eventName?: string; principal?: string; sourceIPAddress?: string };
       const seen = this.tally.seen.get(last.correlationId);
       const verification = (fixed ?? last).verification;
       const ttrMs = fixed
-        ? (fixed.timings.changeToVerifiedFixMs ??
-          (fixed.verification
-            ? Date.parse(fixed.verification.verifiedAt) - Date.parse(fixed.timings.changedAt)
-            : undefined))
+        ? (fixed.changeToVerifiedFixMs ??
+          (fixed.verification ? Date.parse(fixed.verification.verifiedAt) - Date.parse(fixed.changedAt) : undefined))
         : undefined;
       rows.push({
         eventID: last.correlationId,
-        changedAt: last.timings.changedAt,
-        accountId: ref.accountId,
-        region: ref.region,
-        eventName: seen?.eventName ?? cause.eventName ?? "",
-        principal: seen?.principal ?? last.principal ?? cause.principal ?? "unknown",
-        sourceIPAddress: seen?.ip ?? cause.sourceIPAddress ?? "",
-        policyId: last.policy.id,
-        severity: last.policy.severity,
-        resourceType: ref.type,
-        resourceId: ref.id,
-        team: teamOf(last),
-        detectedAt: list[0]?.timings.detectedAt ?? last.timings.detectedAt,
+        changedAt: last.changedAt,
+        accountId: last.accountId,
+        region: last.region,
+        eventName: seen?.eventName ?? last.eventName ?? "",
+        principal: seen?.principal ?? last.principal ?? "unknown",
+        sourceIPAddress: seen?.ip ?? last.sourceIPAddress ?? "",
+        policyId: last.policyId,
+        severity: last.severity,
+        resourceType: last.resourceType,
+        resourceId: last.resourceId,
+        team: last.team,
+        detectedAt: list[0]?.detectedAt ?? last.detectedAt,
         outcome: (fixed ?? last).outcome,
         status: (fixed ?? last).status,
         recordId: (fixed ?? last).recordId,
@@ -586,6 +613,37 @@ function repeatOffenders(violations: PolicyViolationRow[], breaking: BreakingCha
       accounts: [...o.accounts].sort(),
     }))
     .sort((a, b) => b.breaks - a.breaks || (a.principal < b.principal ? -1 : 1));
+}
+
+/** What the report keeps of a remediation record (see AuditRemediation). */
+export function auditRemediation(r: RemediationRecord): AuditRemediation {
+  const ref = resourceOf(r);
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const principal = r.principal ?? text(r.cause.principal);
+  const eventName = text(r.cause.eventName);
+  const sourceIPAddress = text(r.cause.sourceIPAddress);
+  const t = r.timings;
+  return {
+    recordId: r.recordId,
+    correlationId: r.correlationId,
+    policyId: r.policy.id,
+    severity: r.policy.severity,
+    resourceType: ref.type,
+    resourceId: ref.id,
+    accountId: ref.accountId,
+    region: ref.region,
+    team: teamOf(r),
+    outcome: r.outcome,
+    status: r.status,
+    ...(principal !== undefined ? { principal } : {}),
+    ...(eventName !== undefined ? { eventName } : {}),
+    ...(sourceIPAddress !== undefined ? { sourceIPAddress } : {}),
+    detectedAt: t.detectedAt,
+    changedAt: t.changedAt,
+    finishedAt: t.finishedAt,
+    ...(t.changeToVerifiedFixMs !== undefined ? { changeToVerifiedFixMs: t.changeToVerifiedFixMs } : {}),
+    ...(r.verification ? { verification: { compliance: r.verification.compliance, verifiedAt: r.verification.verifiedAt } } : {}), // prettier-ignore
+  };
 }
 
 /** Whether a remediation record falls within the filters (its change time, account and region). */

@@ -1,11 +1,10 @@
-import type { RemediationRecord, Verification } from "../remediation/worker/record";
-import type { Resource } from "../resources/adapter";
+import type { RemediationRecord } from "../remediation/worker/record";
 import { isObject } from "../util/json";
 import { FileReader } from "./read";
-import { recordInFilters, resourceOf, teamOf, type AuditFilters, type SkippedFile } from "./model";
+import { auditRemediation, recordInFilters, type AuditFilters, type AuditRemediation, type SkippedFile } from "./model";
 
 /**
- * Remediation record files read from the local disk, parsed and slimmed: what the audit's worker threads run
+ * Remediation record files read from the local disk, parsed and kept as the report needs them (AuditRemediation): what the audit's worker threads run
  * (lib/audit/worker.ts), so this module imports no AWS SDK client (each thread would load them all, ~30 MB).
  * Listing and the audit bucket are in ./records.ts.
  */
@@ -30,12 +29,13 @@ export function parseRemediationRecord(text: string): RemediationRecord | string
 }
 
 export interface LoadedRecords {
-  records: RemediationRecord[];
+  /** What the report keeps of each record the filters keep (model.ts AuditRemediation). */
+  records: AuditRemediation[];
   skipped: SkippedFile[];
 }
 
 /**
- * Reads and slims local record files, synchronously: thousands of small files, measured several times faster
+ * Reads and keeps local record files, synchronously: thousands of small files, measured several times faster
  * than the same reads through the libuv thread pool, and into one reused buffer (readFileSync's fresh buffer per
  * file measured ~1.4x slower). Runs on the audit's worker threads (lib/audit/worker.ts), so the full records'
  * garbage never reaches the main thread, or here when there are none.
@@ -52,58 +52,15 @@ function utf8(bytes: Uint8Array): string {
 }
 
 /**
- * One record file into `out`: slimmed if the filters keep it, or named with the reason it is not a record. A
- * record is judged whole or skipped whole: whatever goes wrong reading, parsing or slimming it names the file.
+ * One record file into `out`: kept (AuditRemediation) if the filters keep it, or named with the reason it is not a record. A
+ * record is judged whole or skipped whole: whatever goes wrong reading, parsing or keeping it names the file.
  */
 export function keepRecord(out: LoadedRecords, file: string, text: () => string, filters: AuditFilters): void {
   try {
     const parsed = parseRemediationRecord(text());
     if (typeof parsed === "string") out.skipped.push({ file, reason: parsed });
-    else if (recordInFilters(parsed, filters)) out.records.push(slimRecord(parsed));
+    else if (recordInFilters(parsed, filters)) out.records.push(auditRemediation(parsed));
   } catch (e) {
     out.skipped.push({ file, reason: `could not be read: ${(e as Error).message}` });
   }
-}
-
-/**
- * The parts of a record the report reads (model.ts breakingChanges, resourceOf, teamOf), and nothing else: a full
- * record carries both resource documents, the plan and the call results, several KB each, and the audit may hold
- * tens of thousands of records (measured: ~60 MB of heap for 14,000 records kept whole).
- */
-export function slimRecord(r: RemediationRecord): RemediationRecord {
-  const ref = resourceOf(r);
-  const team = teamOf(r);
-  const cause = r.cause as { eventName?: unknown; principal?: unknown; sourceIPAddress?: unknown };
-  const t = r.timings;
-  return {
-    recordVersion: 1,
-    recordId: r.recordId,
-    correlationId: r.correlationId,
-    // The resource once, where resourceOf looks first; `before` carries only the team teamOf reads.
-    request: { resource: ref },
-    policy: { id: r.policy.id, severity: r.policy.severity } as RemediationRecord["policy"],
-    before: team === "untagged" ? null : ({ tags: { team } } as unknown as Resource),
-    evaluation: null,
-    plan: [],
-    results: [],
-    after: null,
-    verification: r.verification ? ({ compliance: r.verification.compliance, verifiedAt: r.verification.verifiedAt } as Verification) : null, // prettier-ignore
-    outcome: r.outcome,
-    status: r.status,
-    reason: "",
-    principal: r.principal,
-    cause: {
-      eventName: cause.eventName,
-      ...(cause.principal !== r.principal ? { principal: cause.principal } : {}),
-      sourceIPAddress: cause.sourceIPAddress,
-    },
-    delivery: { messageId: "", receiveCount: 0 },
-    timings: {
-      detectedAt: t.detectedAt,
-      changedAt: t.changedAt,
-      startedAt: "",
-      finishedAt: t.finishedAt,
-      ...(t.changeToVerifiedFixMs !== undefined ? { changeToVerifiedFixMs: t.changeToVerifiedFixMs } : {}),
-    },
-  };
 }

@@ -66,7 +66,7 @@ export async function loadRemediationRecords(where: string, filters: AuditFilter
   await listing(where, async () => {
     for await (const o of listObjects(loc.bucket, prefix)) if (keepRecordKey(o.key, filters)) keys.push(o.key);
   });
-  // Fetched a few at a time, each slimmed as it arrives (only the slim records are held until the end), in key order.
+  // Fetched a few at a time, each kept as the report needs it as it arrives (only those are held until the end), in key order.
   const texts = await mapLimit(keys.sort(), FETCH_CONCURRENCY, async (Key) => {
     try {
       const text = await getObjectText(loc.bucket, Key);

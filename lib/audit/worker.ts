@@ -24,7 +24,7 @@ export interface AuditWorkerSetup {
   filters?: AuditFilters;
 }
 
-/** A batch of local remediation record files to read and slim (records.ts readRecordFiles). */
+/** A batch of local remediation record files to read and keep as the report needs them (record-files.ts readRecordFiles). */
 export interface AuditRecordsRequest {
   seq: number;
   recordFiles: string[];

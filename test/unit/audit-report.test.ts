@@ -1,11 +1,13 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { generateTrail, type TrailManifest } from "../../fleet/trail";
 import { AUDIT_CSV_COLUMNS } from "../../lib/audit/render/csv";
 import { renderAudit } from "../../lib/audit/render";
-import { durationStats, type AuditReport } from "../../lib/audit/model";
+import { AuditAccumulator, durationStats, type AuditReport } from "../../lib/audit/model";
+import { readRecordFiles } from "../../lib/audit/record-files";
+import type { RemediationRecord } from "../../lib/remediation/worker/record";
 import { runAudit } from "../../lib/audit/run";
 import { listTrailFiles, parseLocation } from "../../lib/audit/source";
 import { trailLogKey } from "../../lib/cloudtrail/layout";
@@ -22,6 +24,13 @@ function expectedStats(values: number[] | undefined) {
   const n = s.length;
   const median = n % 2 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
   return { count: n, medianMs: median, p90Ms: s[Math.ceil(0.9 * n) - 1] };
+}
+
+/** Every .json file under a directory. */
+function localJsonFiles(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => join(root, f));
 }
 
 let dir: string;
@@ -118,6 +127,39 @@ describe("audit report on the sample organisation trail", () => {
       const want = Object.fromEntries(Object.entries(list).map(([k, v]) => [k, expectedStats(v)]));
       expect(got).toEqual(want);
     }
+  });
+
+  it("a change the trail read does not hold is reported from its records alone: who, what call, from where (3.)", () => {
+    // The records without the trail (as when --from cuts the change off): each row as the last record of its change
+    // and policy says, read here from the full record files. One record's own principal is made null (a worker that
+    // could not tell), so its cause's names the change's author.
+    const paths = localJsonFiles(join(dir, "bucket", "records"));
+    const full = paths.map((p) => JSON.parse(readFileSync(p, "utf8")) as RemediationRecord);
+    const blank = full.findIndex((r) => r.principal !== null);
+    const anonymous = { ...(full[blank] as RemediationRecord), principal: null };
+    const copy = join(dir, "anonymous.json");
+    writeFileSync(copy, JSON.stringify(anonymous));
+    full[blank] = anonymous;
+    const loaded = readRecordFiles([...paths.filter((_, i) => i !== blank), copy], {});
+    expect(loaded.skipped).toEqual([]);
+    const alone = new AuditAccumulator().finish({ trail: "t", filters: {}, remediationRecords: loaded.records, version: "0", now: new Date(0) }); // prettier-ignore
+    expect(alone.remediation.total).toBe(trail.truth.breaking);
+    for (const row of alone.remediation.rows) {
+      const mine = full.filter((r) => r.correlationId === row.eventID && r.policy.id === row.policyId);
+      const last = mine.sort((a, b) => (a.timings.finishedAt < b.timings.finishedAt ? -1 : 1)).at(-1);
+      if (!last) throw new Error(`no record for ${row.eventID}`);
+      expect(row).toMatchObject({
+        inTrail: false,
+        principal: last.principal ?? last.cause.principal,
+        eventName: last.cause.eventName,
+        sourceIPAddress: last.cause.sourceIPAddress,
+        team: last.before?.tags?.team ?? "untagged",
+        attempts: mine.length,
+        changedAt: last.timings.changedAt,
+      });
+    }
+    const row = alone.remediation.rows.find((r) => r.eventID === anonymous.correlationId);
+    expect(row?.principal).toBe(anonymous.cause.principal);
   });
 
   it("separates changes by CI roles from console and human changes (4.)", () => {
