@@ -1,4 +1,4 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import { movableBuffers } from "../util/thread";
 import { loadPack, type PackSpec } from "../pack";
 import { resourceAdapters } from "../resources/registry";
@@ -22,6 +22,8 @@ export interface AuditWorkerSetup {
   strict?: boolean;
   /** Filters of the remediation records (recordInFilters). */
   filters?: AuditFilters;
+  /** The channel of the main thread's verdicts (AuditVerdictMessage), read between files (pool.ts `verdict`). */
+  verdicts?: MessagePort;
 }
 
 /** A batch of local remediation record files to read and keep as the report needs them (record-files.ts readRecordFiles). */
@@ -55,7 +57,10 @@ export interface AuditWantedMessage {
   wanted: string[];
 }
 
-/** The main thread's verdict on a file's events (one-way): the ones to take out of the tally, as duplicates. */
+/**
+ * The main thread's verdict on a file's events (one-way, on the verdict channel): the ones to take out of the
+ * tally, as duplicates.
+ */
 export interface AuditVerdictMessage {
   verdict: number;
   duplicates: number[];
@@ -104,17 +109,28 @@ function start(setup: AuditWorkerSetup): void {
    */
   const held = new Map<number, TallyEntry[]>();
   let broken: string | undefined;
-  port.on("message", (req: AuditWorkerMessage) => {
-    if ("verdict" in req) {
-      const entries = held.get(req.verdict);
-      held.delete(req.verdict);
-      for (const i of req.duplicates) {
-        const entry = entries?.[i];
-        if (entry) tally.remove(entry);
-        else broken ??= `taking duplicates out: file ${req.verdict} has no event ${i}`;
-      }
-      return;
+  const apply = (v: AuditVerdictMessage) => {
+    const entries = held.get(v.verdict);
+    held.delete(v.verdict);
+    for (const i of v.duplicates) {
+      const entry = entries?.[i];
+      if (entry) tally.remove(entry);
+      else broken ??= `taking duplicates out: file ${v.verdict} has no event ${i}`;
     }
+  };
+  /**
+   * The verdicts sent so far, read without waiting: before each file, so what is held of a file's events goes as
+   * soon as the main thread has counted it, and before the tally is sent (a message posted to a port is in its
+   * queue at once, so every verdict posted before the tally request is read here).
+   */
+  const applyVerdicts = () => {
+    if (!setup.verdicts) return;
+    for (let m = receiveMessageOnPort(setup.verdicts); m; m = receiveMessageOnPort(setup.verdicts)) {
+      apply(m.message as AuditVerdictMessage);
+    }
+  };
+  port.on("message", (req: AuditWorkerMessage) => {
+    applyVerdicts();
     if ("wanted" in req) {
       tally.want(req.wanted);
       return;
@@ -156,7 +172,6 @@ function start(setup: AuditWorkerSetup): void {
   });
 }
 
-export type AuditWorkerMessage =
-  AuditFileRequest | AuditRecordsRequest | AuditWantedMessage | AuditVerdictMessage | AuditTallyRequest;
+export type AuditWorkerMessage = AuditFileRequest | AuditRecordsRequest | AuditWantedMessage | AuditTallyRequest;
 
 if (parentPort) start(workerData as AuditWorkerSetup);

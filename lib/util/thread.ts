@@ -23,8 +23,19 @@ export class RequestThread<Req extends { seq: number }, Res extends { seq: numbe
   private readonly waiting = new Map<number, { resolve: (r: Res) => void; reject: (e: Error) => void }>();
   private broken: Error | undefined;
 
-  constructor(script: string, name: string, workerData: unknown, resourceLimits?: ResourceLimits) {
-    this.worker = new Worker(script, { workerData, ...(resourceLimits ? { resourceLimits } : {}) });
+  /** `transferList`: what moves to the thread with workerData (a MessagePort of a side channel, say). */
+  constructor(
+    script: string,
+    name: string,
+    workerData: unknown,
+    resourceLimits?: ResourceLimits,
+    transferList?: readonly Transferable[],
+  ) {
+    this.worker = new Worker(script, {
+      workerData,
+      ...(resourceLimits ? { resourceLimits } : {}),
+      ...(transferList ? { transferList: [...transferList] } : {}),
+    });
     this.worker.on("message", (r: Res) => {
       this.waiting.get(r.seq)?.resolve(r);
       this.waiting.delete(r.seq);
