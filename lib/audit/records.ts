@@ -1,5 +1,4 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { filesUnder } from "../util/files-under";
 import type { AuditFilters } from "./model";
 import { keepRecord, readRecordFiles, type LoadedRecords } from "./record-files";
 import { listing, mapLimit, parseLocation } from "./source";
@@ -27,30 +26,13 @@ function keepRecordKey(key: string, f: AuditFilters): boolean {
   return true;
 }
 
-/**
- * Synchronously: thousands of names in a few dozen partition folders, listed while the workers read the trail
- * (fs.promises measured ~4x slower: a promise turn and a thread-pool hop per folder and per batch of names).
- */
-function localJsonFiles(dir: string): string[] {
-  const out: string[] = [];
-  const visit = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else if (e.isFile() && e.name.endsWith(".json")) out.push(p);
-    }
-  };
-  visit(dir);
-  return out.sort();
-}
-
 /** The record files of a local directory the filters keep (undefined: `where` is not a local directory). */
 export async function localRecordFiles(where: string, filters: AuditFilters): Promise<string[] | undefined> {
   const loc = parseLocation(where);
   if (loc.kind !== "local") return undefined;
-  return (await listing(where, async () => localJsonFiles(loc.dir))).filter((p) =>
-    keepRecordKey(p.split("\\").join("/"), filters),
-  );
+  // Synchronously (lib/util/files-under.ts): thousands of names in a few dozen partition folders.
+  const files = await listing(where, async () => filesUnder(loc.dir, ".json").sort());
+  return files.filter((p) => keepRecordKey(p.includes("\\") ? p.split("\\").join("/") : p, filters));
 }
 
 /** The remediation records of a local directory or of the audit bucket (s3://bucket/prefix). */

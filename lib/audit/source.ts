@@ -1,7 +1,7 @@
-import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { parseTrailKey } from "../cloudtrail/layout";
+import { filesUnder } from "../util/files-under";
 import type { AuditFilters } from "./model";
 
 /**
@@ -70,24 +70,9 @@ const ACCOUNT_FOLDER = /^\d{12}$/;
 /**
  * The `.json.gz` files under a directory (the only names keepKey can keep; a trail folder often holds other files,
  * remediation records for one). Digest and Insight folders (`<account>/CloudTrail-Digest/`) are not entered.
- * Synchronous: nothing else waits on this thread while the trail is listed, and a promise round trip per folder
- * measured 3-4x slower (the workers start their first files only once the listing is done).
  */
-function walk(dir: string): { path: string; size: number }[] {
-  const out: { path: string; size: number }[] = [];
-  const visit = (d: string, name: string): void => {
-    const inAccount = ACCOUNT_FOLDER.test(name);
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) {
-        if (inAccount && (e.name === "CloudTrail-Digest" || e.name === "CloudTrail-Insight")) continue;
-        visit(join(d, e.name), e.name);
-      } else if (e.isFile() && e.name.endsWith(".json.gz")) {
-        out.push({ path: join(d, e.name), size: 0 }); // sizes are not needed: no stat per file
-      }
-    }
-  };
-  visit(dir, "");
-  return out;
+function logFilesUnder(dir: string): string[] {
+  return filesUnder(dir, ".json.gz", (parent, name) => !(ACCOUNT_FOLDER.test(parent) && (name === "CloudTrail-Digest" || name === "CloudTrail-Insight"))); // prettier-ignore
 }
 
 /** The trail's log files the filters keep, in date order. */
@@ -99,15 +84,16 @@ export async function listTrailFiles(loc: Location, filters: AuditFilters): Prom
 async function listTrail(loc: Location, filters: AuditFilters): Promise<TrailFile[]> {
   const files: TrailFile[] = [];
   if (loc.kind === "local") {
-    // walk() joins onto loc.dir, so the key is what follows it (path.relative per file measured ~10% of the listing).
+    // Paths are named as join(loc.dir, ...) names them, so the key is what follows the root (path.relative per file measured ~10% of the listing).
     const root = join(loc.dir, ".");
     const cut = root === "." ? 0 : root.length + (root.endsWith(sep) ? 0 : 1);
-    for (const f of walk(loc.dir)) {
-      const rel = f.path.startsWith(root) || cut === 0 ? f.path.slice(cut) : relative(loc.dir, f.path);
+    for (const path of logFilesUnder(loc.dir)) {
+      const rel = path.startsWith(root) || cut === 0 ? path.slice(cut) : relative(loc.dir, path);
       const key = sep === "/" ? rel : rel.split(sep).join("/");
       // The directory may be the bucket's root, or a folder inside AWSLogs/: parse the absolute path.
-      const kept = keepKey(key, filters) ?? keepKey(f.path.split(sep).join("/"), filters);
-      if (kept) files.push({ id: f.path, key, size: f.size, ...kept });
+      const kept = keepKey(key, filters) ?? keepKey(path.split(sep).join("/"), filters);
+      // Sizes are not needed: no stat per file.
+      if (kept) files.push({ id: path, key, size: 0, ...kept });
     }
   } else {
     const { listObjects } = await import("./s3");
