@@ -208,17 +208,20 @@ export class WindowedIdSet {
 
   /**
    * Forgets the days before `oldest` in place, when the table need not grow: the expired slots are emptied, then
-   * every key is placed again in probe order from an empty slot, so none is left behind a gap in its probe sequence.
-   * Each key moves back within its own run of slots, close in memory: measured several times faster than building
-   * a new table (a fresh 6-12 MB array, every key inserted at a random place in it).
+   * every key is placed again, in probe order, starting after a slot that was empty BEFORE any was emptied. No
+   * probe run crosses such a slot, so each key's home is behind it in that order and its new place is between its
+   * home and its old place, among keys already placed: no gap opens in its run afterwards. (Starting after a slot
+   * just emptied lost keys whose run crossed it: test/unit/audit-idset.test.ts builds one.) Each key moves back
+   * within its own run, close in memory: measured several times faster than building a new table (a fresh 6-12 MB
+   * array, every key inserted at a random place in it).
    */
   private prune(oldest: number, kept: number): void {
     const t = this.table;
     const slots = this.mask + 1;
-    for (let i = 2; i < t.length; i += 3) if (t[i] !== 0 && (t[i] as number) - 1 < oldest) t[i] = 0;
     let start = 0;
     while (t[3 * start + 2] !== 0) start++; // there is one: the table is at most MAX_LOAD full
-    for (let k = 1; k <= slots; k++) {
+    for (let i = 2; i < t.length; i += 3) if (t[i] !== 0 && (t[i] as number) - 1 < oldest) t[i] = 0;
+    for (let k = 1; k < slots; k++) {
       const i = (start + k) & this.mask;
       const day = t[3 * i + 2] as number;
       if (day === 0) continue;

@@ -89,6 +89,38 @@ describe("WindowedIdSet", () => {
     expect(repeats).toBeGreaterThan(25_000);
   });
 
+  it("keeps an id whose probe run wraps past the table's end when the days around it are forgotten in place", () => {
+    // White box (idset.ts `slot`, `prune`), with keys made to land where the bug was: on the first, 65,536-slot
+    // table a key of hi 0 goes first to slot imul(lo, 0x85ebca6b) mod 2^16. Day 1 (forgotten later): Z at its home
+    // 65534, E at its home 0; day 2 (kept): Y (home 65534) at 65535, V (home 0) at 1, and X (home 65535) at 2, past
+    // Y, E and V. Forgetting day 1 empties 65534 and 0. The runs used to be rebuilt from the first empty slot after
+    // that, slot 0: V went to 0, X to 1, then Y back home to 65534, which left 65535 empty, and X, looked up from
+    // 65535, was not found (its duplicate counted as new). They are rebuilt from a slot that was empty before.
+    const set = new WindowedIdSet(1);
+    const table = () => (set as unknown as { table: Uint32Array }).table;
+    const loFor = (home: number, n = 0) => {
+      for (let lo = n * 65536; ; lo++) if (((Math.imul(lo, 0x85ebca6b) >>> 0) & 0xffff) === home) return lo;
+    };
+    const slotOf = (lo: number) => {
+      const t = table();
+      for (let i = 0; i < t.length / 3; i++) if (t[3 * i] === 0 && t[3 * i + 1] === lo && t[3 * i + 2] !== 0) return i;
+      return -1;
+    };
+    const [z, y, e, v, x] = [loFor(65534), loFor(65534, 1), loFor(0), loFor(0, 1), loFor(65535)];
+    const days = [1, 2, 1, 2, 2];
+    expect([z, y, e, v, x].every((lo, i) => set.freshKey(0, lo, days[i] as number))).toBe(true);
+    expect([z, y, e, v, x].map(slotOf)).toEqual([65534, 65535, 0, 1, 2]);
+    // Day 1 fills the table to just under its load limit, away from those slots; day 3's ids then make it forget
+    // day 1 in place (the table need not grow for days 2 and 3).
+    let filled = 5;
+    for (let lo = 100; filled < 49_150; lo++, filled++) set.freshKey(1, lo, 1);
+    for (let i = 0; i < 10; i++) set.freshKey(3, i, 3);
+    expect(table().length).toBe(3 * 65536);
+    expect(slotOf(z)).toBe(-1);
+    // Day 2's ids are within day 3's window: seen, not new.
+    expect([y, v, x].map((lo) => set.freshKey(0, lo, 3))).toEqual([false, false, false]);
+  });
+
   it("keeps every id of the window through growth, and forgets the days that left it", () => {
     const set = new WindowedIdSet(1);
     const perDay = 30_000;
