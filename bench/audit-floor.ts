@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { gunzipSync } from "node:zlib";
 import { loadPack } from "../lib/pack";
@@ -57,7 +57,7 @@ function readEach(dir: string, files: string[]): { bytes: number; records: numbe
   const reader = new FileReader();
   let [bytes, records] = [0, 0];
   for (const path of files) {
-    const key = path.slice(dir.length + 1);
+    const key = relative(dir, path).split(sep).join("/");
     const kept = keepKey(key, {});
     if (!kept) throw new Error(`${path}: not a CloudTrail log file's key`);
     const file: TrailFile = { id: path, key, size: 0, ...kept };

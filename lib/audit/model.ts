@@ -124,7 +124,7 @@ export interface AuditRemediation {
   team: string;
   outcome: string;
   status: string;
-  /** Who made the change, as the worker recorded it (its own principal, else its cause's). */
+  /** Who made the change, as the worker recorded it (its own principal, else its cause's; strings only). */
   principal?: string;
   /** The change's call and address, from the record's cause. */
   eventName?: string;
@@ -619,7 +619,7 @@ function repeatOffenders(violations: PolicyViolationRow[], breaking: BreakingCha
 export function auditRemediation(r: RemediationRecord): AuditRemediation {
   const ref = resourceOf(r);
   const text = (v: unknown) => (typeof v === "string" ? v : undefined);
-  const principal = r.principal ?? text(r.cause.principal);
+  const principal = text(r.principal) ?? text(r.cause.principal);
   const eventName = text(r.cause.eventName);
   const sourceIPAddress = text(r.cause.sourceIPAddress);
   const t = r.timings;

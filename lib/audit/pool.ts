@@ -61,8 +61,8 @@ export class AuditPool {
   }
 
   /**
-   * Reads local remediation record files on the workers, in batches sent before any trail file (each worker takes
-   * its requests in order), so the records are ready first and their parsing garbage stays off the main thread.
+   * Reads local remediation record files on the workers, in batches queued behind the trail files in flight (each
+   * worker takes its requests in order), so their parsing garbage stays off the main thread.
    * Batches are numbered with negative seqs, apart from the files' own.
    */
   async readRecords(paths: readonly string[]): Promise<LoadedRecords> {
@@ -88,7 +88,10 @@ export class AuditPool {
     return out;
   }
 
-  /** The remediation records' correlation ids, to every worker, before any verdict. */
+  /**
+   * The remediation records' correlation ids, to every worker, once read (a worker remembers every change's
+   * principal until then, and keeps only these after; duplicates taken out meanwhile do not touch that list).
+   */
   want(ids: readonly string[]): void {
     for (const w of this.workers) w.post({ wanted: ids });
   }

@@ -52,7 +52,7 @@ export interface AuditFileResult {
   failure?: string;
 }
 
-/** The remediation records' correlation ids, sent to every worker before any verdict (one-way). */
+/** The remediation records' correlation ids, sent to every worker once read (one-way; pool.ts `want`). */
 export interface AuditWantedMessage {
   wanted: string[];
 }

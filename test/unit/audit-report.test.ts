@@ -129,37 +129,76 @@ describe("audit report on the sample organisation trail", () => {
     }
   });
 
-  it("a change the trail read does not hold is reported from its records alone: who, what call, from where (3.)", () => {
-    // The records without the trail (as when --from cuts the change off): each row as the last record of its change
-    // and policy says, read here from the full record files. One record's own principal is made null (a worker that
-    // could not tell), so its cause's names the change's author.
+  it("a change the trail read does not hold is reported from its records alone (3.)", () => {
+    // The records without the trail (as when --from cuts the change off). Each row is compared with what the full
+    // record files say, read here. Three copies are changed first: a single-attempt record whose own principal is
+    // null (its cause's names the author), one whose own principal differs from its cause's (its own wins), and a
+    // fixed record without changeToVerifiedFixMs (the time to remediate is then verifiedAt - changedAt).
     const paths = localJsonFiles(join(dir, "bucket", "records"));
     const full = paths.map((p) => JSON.parse(readFileSync(p, "utf8")) as RemediationRecord);
-    const blank = full.findIndex((r) => r.principal !== null);
-    const anonymous = { ...(full[blank] as RemediationRecord), principal: null };
-    const copy = join(dir, "anonymous.json");
-    writeFileSync(copy, JSON.stringify(anonymous));
-    full[blank] = anonymous;
-    const loaded = readRecordFiles([...paths.filter((_, i) => i !== blank), copy], {});
+    const attempts = (r: RemediationRecord) => full.filter((o) => o.correlationId === r.correlationId).length;
+    const single = full.filter((r) => attempts(r) === 1 && r.principal !== null);
+    const [anonymous, renamed] = [single[0] as RemediationRecord, single[1] as RemediationRecord];
+    const untimed = full.find((r) => attempts(r) === 1 && r.outcome === "fixed" && r !== anonymous && r !== renamed);
+    if (!untimed) throw new Error("the sample has a fixed single-attempt record");
+    const changed: RemediationRecord[] = [
+      { ...anonymous, principal: null },
+      { ...renamed, principal: "arn:aws:sts::111122223333:assumed-role/platform-admin/recorded-by-worker" },
+      { ...untimed, timings: { ...untimed.timings, changeToVerifiedFixMs: undefined } },
+    ];
+    const copies = changed.map((r, i) => {
+      const p = join(dir, `changed-${i}.json`);
+      writeFileSync(p, JSON.stringify(r));
+      return p;
+    });
+    const originals = [anonymous, renamed, untimed].map((r) => full.indexOf(r));
+    originals.forEach((at, i) => (full[at] = changed[i] as RemediationRecord));
+    const loaded = readRecordFiles([...paths.filter((_, i) => !originals.includes(i)), ...copies], {});
     expect(loaded.skipped).toEqual([]);
     const alone = new AuditAccumulator().finish({ trail: "t", filters: {}, remediationRecords: loaded.records, version: "0", now: new Date(0) }); // prettier-ignore
     expect(alone.remediation.total).toBe(trail.truth.breaking);
     for (const row of alone.remediation.rows) {
-      const mine = full.filter((r) => r.correlationId === row.eventID && r.policy.id === row.policyId);
-      const last = mine.sort((a, b) => (a.timings.finishedAt < b.timings.finishedAt ? -1 : 1)).at(-1);
-      if (!last) throw new Error(`no record for ${row.eventID}`);
-      expect(row).toMatchObject({
-        inTrail: false,
-        principal: last.principal ?? last.cause.principal,
-        eventName: last.cause.eventName,
-        sourceIPAddress: last.cause.sourceIPAddress,
-        team: last.before?.tags?.team ?? "untagged",
-        attempts: mine.length,
+      const mine = full
+        .filter((r) => r.correlationId === row.eventID && r.policy.id === row.policyId)
+        .sort((a, b) => (a.timings.finishedAt < b.timings.finishedAt ? -1 : 1));
+      const [first, last] = [mine[0], mine.at(-1)];
+      if (!first || !last) throw new Error(`no record for ${row.eventID}`);
+      const fixed = mine.find((r) => r.outcome === "fixed");
+      const final = fixed ?? last;
+      const req = last.request as { resource: { type: string; id: string; accountId: string; region: string } };
+      expect(row).toEqual({
+        eventID: last.correlationId,
         changedAt: last.timings.changedAt,
+        accountId: req.resource.accountId,
+        region: req.resource.region,
+        eventName: last.cause.eventName,
+        principal: last.principal ?? last.cause.principal,
+        sourceIPAddress: last.cause.sourceIPAddress,
+        policyId: last.policy.id,
+        severity: last.policy.severity,
+        resourceType: req.resource.type,
+        resourceId: req.resource.id,
+        team: last.before?.tags?.team ?? "untagged",
+        detectedAt: first.timings.detectedAt,
+        outcome: final.outcome,
+        status: final.status,
+        recordId: final.recordId,
+        attempts: mine.length,
+        ...(final.verification
+          ? { verification: { compliance: final.verification.compliance, verifiedAt: final.verification.verifiedAt } }
+          : {}),
+        ...(fixed && fixed.verification
+          ? { timeToRemediateMs: fixed.timings.changeToVerifiedFixMs ?? Date.parse(fixed.verification.verifiedAt) - Date.parse(fixed.timings.changedAt) } // prettier-ignore
+          : {}),
+        open: !mine.some((r) => ["fixed", "already-compliant", "resource-gone", "exempt", "not-applicable"].includes(r.outcome)), // prettier-ignore
+        inTrail: false,
       });
     }
-    const row = alone.remediation.rows.find((r) => r.eventID === anonymous.correlationId);
-    expect(row?.principal).toBe(anonymous.cause.principal);
+    const rowOf = (r: RemediationRecord) => alone.remediation.rows.find((x) => x.eventID === r.correlationId);
+    expect(rowOf(anonymous)?.principal).toBe(anonymous.cause.principal);
+    expect(rowOf(renamed)?.principal).toBe("arn:aws:sts::111122223333:assumed-role/platform-admin/recorded-by-worker");
+    const t = untimed.timings;
+    expect(rowOf(untimed)?.timeToRemediateMs).toBe(Date.parse(untimed.verification?.verifiedAt ?? "") - Date.parse(t.changedAt)); // prettier-ignore
   });
 
   it("separates changes by CI roles from console and human changes (4.)", () => {
