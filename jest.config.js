@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   testTimeout: 60000,
+  // The CLI's filter of the AWS SDK's Node 20 warning, for the SDK clients tests construct (test/helpers/sdk-warning.ts).
+  setupFiles: ["<rootDir>/test/helpers/sdk-warning.ts"],
 };
