@@ -107,8 +107,8 @@ export class AuditPool {
   }
 
   /**
-   * Every worker's tally, once all verdicts are sent (the worker reads its verdict channel first). A worker that failed
-   * took its tally with it: the events of the files it read are unknown, so the audit cannot be reported.
+   * Every worker's tally, once all verdicts are sent (the worker reads its verdict channel first). A worker that
+   * failed took its tally with it: the events of the files it read are unknown, so the audit cannot be reported.
    */
   async tallies(): Promise<TallyState[]> {
     return Promise.all(

@@ -26,7 +26,7 @@ export function outputChunk(gz: Uint8Array): number {
 export class FileReader {
   private buf = Buffer.allocUnsafeSlow(1 << 20);
 
-  read(path: string): Uint8Array {
+  read(path: string): Buffer {
     const fd = openSync(path, "r");
     try {
       const size = fstatSync(fd).size;

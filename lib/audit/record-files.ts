@@ -4,8 +4,9 @@ import { FileReader } from "./read";
 import { auditRemediation, recordInFilters, type AuditFilters, type AuditRemediation, type SkippedFile } from "./model";
 
 /**
- * Remediation record files read from the local disk, parsed and kept as the report needs them (AuditRemediation): what the audit's worker threads run
- * (lib/audit/worker.ts), so this module imports no AWS SDK client (each thread would load them all, ~30 MB).
+ * Remediation record files read from the local disk, parsed and kept as the report needs them (AuditRemediation):
+ * what the audit's worker threads run (lib/audit/worker.ts), so this module imports no AWS SDK client (each thread
+ * would load them all, ~30 MB).
  * Listing and the audit bucket are in ./records.ts.
  */
 
@@ -43,17 +44,14 @@ export interface LoadedRecords {
 export function readRecordFiles(paths: readonly string[], filters: AuditFilters): LoadedRecords {
   const out: LoadedRecords = { records: [], skipped: [] };
   const reader = new FileReader();
-  for (const p of paths) keepRecord(out, p, () => utf8(reader.read(p)), filters);
+  for (const p of paths) keepRecord(out, p, () => reader.read(p).toString("utf8"), filters);
   return out;
 }
 
-function utf8(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-}
-
 /**
- * One record file into `out`: kept (AuditRemediation) if the filters keep it, or named with the reason it is not a record. A
- * record is judged whole or skipped whole: whatever goes wrong reading, parsing or keeping it names the file.
+ * One record file into `out`: kept (AuditRemediation) if the filters keep it, or named with the reason it is not a
+ * record. A record is judged whole or skipped whole: whatever goes wrong reading, parsing or keeping it names the
+ * file.
  */
 export function keepRecord(out: LoadedRecords, file: string, text: () => string, filters: AuditFilters): void {
   try {

@@ -48,7 +48,8 @@ export async function loadRemediationRecords(where: string, filters: AuditFilter
   await listing(where, async () => {
     for await (const o of listObjects(loc.bucket, prefix)) if (keepRecordKey(o.key, filters)) keys.push(o.key);
   });
-  // Fetched a few at a time, each kept as the report needs it as it arrives (only those are held until the end), in key order.
+  // Fetched a few at a time, in key order, each kept as the report needs it as it arrives (only that is held until
+  // the end).
   const texts = await mapLimit(keys.sort(), FETCH_CONCURRENCY, async (Key) => {
     try {
       const text = await getObjectText(loc.bucket, Key);

@@ -84,7 +84,8 @@ export async function listTrailFiles(loc: Location, filters: AuditFilters): Prom
 async function listTrail(loc: Location, filters: AuditFilters): Promise<TrailFile[]> {
   const files: TrailFile[] = [];
   if (loc.kind === "local") {
-    // Paths are named as join(loc.dir, ...) names them, so the key is what follows the root (path.relative per file measured ~10% of the listing).
+    // Paths are named as join(loc.dir, ...) names them, so the key is what follows the root (path.relative per
+    // file measured ~10% of the listing).
     const root = join(loc.dir, ".");
     const cut = root === "." ? 0 : root.length + (root.endsWith(sep) ? 0 : 1);
     for (const path of logFilesUnder(loc.dir)) {

@@ -26,7 +26,7 @@ export interface AuditWorkerSetup {
   verdicts?: MessagePort;
 }
 
-/** A batch of local remediation record files to read and keep as the report needs them (record-files.ts readRecordFiles). */
+/** A batch of local remediation record files to read and keep as the report needs them (readRecordFiles). */
 export interface AuditRecordsRequest {
   seq: number;
   recordFiles: string[];
