@@ -7,8 +7,8 @@ import { packageRoot } from "../lib/util/package-root";
 import { BenchAbort, check, fmtInt, fmtMiB, fmtMs, median, now, printTable, type Row } from "./util";
 
 /**
- * `npm run bench audit` (issue 5): the full audit report over ≥ 1 GB (uncompressed) of generated organisation
- * trail, beside what a user could do instead on the same files:
+ * `npm run bench audit`: the full audit report over ≥ 1 GB (uncompressed) of generated organisation trail, beside what
+ * a user could do instead on the same files:
  *   - `zcat` to /dev/null: single-core decompression, the floor of any reader of .json.gz (target: 2× its speed);
  *   - two floors, on one worker thread per core as the audit spreads the files (bench/audit-floor.ts): the files
  *     read and gunzipped by Node, nothing parsed; and each file read as the audit reads it (byte scan, candidates

@@ -7,7 +7,7 @@ import { packageRoot } from "../lib/util/package-root";
 import { BenchAbort, check, fmtMs, median, printTable, type Row } from "./util";
 
 /**
- * Issue 3 §7: per Lambda handler, the bundle size and the cold initialisation time (loading the bundle in a fresh
+ * Per Lambda handler, the bundle size and the cold initialisation time (loading the bundle in a fresh
  * Node process, median of runs), each against a bare handler bundle that imports one SDK client, built by
  * scripts/bundle.mjs (`--bare`) with the functions' own esbuild options and library plugins. Target: at most 1.5× the baseline for every handler. Cloud
  * Custodian's policy package (733 KB, measured for an API Gateway TLS policy) is printed beside our sizes.

@@ -1,7 +1,7 @@
 /**
  * Shapes shared by the fleet generator's modules: the configuration item exactly as AWS Config writes it in a
  * snapshot file (invocation naming, key order copied from the recorded item in
- * shared/fixtures/aws-recorded/eventbridge-config-item-change-sqs-queue.json), and the fleet's accounts.
+ * test/fixtures/aws-recorded/eventbridge-config-item-change-sqs-queue.json), and the fleet's accounts.
  */
 
 export interface FleetRelationship {

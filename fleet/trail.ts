@@ -15,13 +15,13 @@ import { fleetAccounts, serviceName } from "./resources";
  * lib/cloudtrail/layout.ts) for the sample fleet's accounts, plus the remediation records the worker would have
  * written for the changes that broke a policy (`records/account=…/region=…/date=…/<id>.json`).
  *
- * Record shapes follow the CloudTrail record contents (aws-facts.md §4) and the recorded API Gateway CreateStage
- * (shared/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json `detail`): compact JSON, key
- * order as CloudTrail writes it (eventVersion first), `sessionCredentialFromConsole` as the string "true",
- * `responseElements` null for read-only calls. Content: mostly read-only noise (Describe/Get/List), mutating calls
- * by CI roles, console users and CLI users, changes that break a resource policy (with their remediation
- * records: fixed, fixed on a retry, waiting for approval, notified), StopLogging, DeleteConfigRule, root use,
- * AccessDenied / UnauthorizedOperation calls, and records delivered twice in consecutive files.
+ * Record shapes follow CloudTrail User Guide, "CloudTrail record contents", and the recorded API Gateway CreateStage
+ * (test/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json `detail`): compact JSON, key order as
+ * CloudTrail writes it (eventVersion first), `sessionCredentialFromConsole` as the string "true", `responseElements`
+ * null for read-only calls. Content: mostly read-only noise (Describe/Get/List), mutating calls by CI roles, console
+ * users and CLI users, changes that break a resource policy (with their remediation records: fixed, fixed on a retry,
+ * waiting for approval, notified), StopLogging, DeleteConfigRule, root use, AccessDenied / UnauthorizedOperation calls,
+ * and records delivered twice in consecutive files.
  *
  * Everything comes from PRNGs derived from the seed, so the same options write the same bytes; `truth` is what
  * the generator wrote, for the tests to hold the report against.

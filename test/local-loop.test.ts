@@ -9,7 +9,7 @@ import type { Activity, LocalLoop } from "../lib/local/loop";
 import type { JsonObject } from "../lib/util/json";
 
 /*
- * The local loop end to end (issue 4, "Tests"): the sample fleet in the local account, the first sweep, the
+ * The local loop end to end: the sample fleet in the local account, the first sweep, the
  * scripted day of lib/local/scenarios/day.json, and Guardrail's own handlers (rules/, events/, remediations/)
  * reacting to each change. Delivery is at-least-once made visible: every SQS message is delivered twice.
  * Semantics checked: SQS redrive after maxReceiveCount (SQS Developer Guide, "Using dead-letter queues"), Lambda

@@ -2,8 +2,8 @@ import { isObject, type JsonObject } from "../util/json";
 import { concatIds, guidKeyAt, idList, IdListBuilder, type IdList } from "./idset";
 
 /**
- * Reading one decompressed CloudTrail log file (`{"Records":[...]}`, aws-facts.md §4) without materialising the
- * records the report does not need.
+ * Reading one decompressed CloudTrail log file (`{"Records":[...]}`, CloudTrail User Guide, "CloudTrail log file
+ * examples") without materialising the records the report does not need.
  *
  * Most records are read-only calls (Describe*, Get*, List*): the report only counts them (after deduplication by
  * eventID). Parsing every record in full measured ~3x slower than the whole rest of the work, so the fast path

@@ -4,11 +4,11 @@ import { guidKey, IdListBuilder, WindowedIdSet, type IdList } from "./idset";
 import { bump, EventTally, type TallyState } from "./tally";
 
 /**
- * The audit report model (issue 5, sections 1–7), built from audit events (facts.ts) and remediation records.
- * Pure: the accumulator takes what the readers give it, in file order, and `finish` returns plain data every
- * format renders. Memory grows with the number of distinct accounts, principals, days and with the findings
- * (violations, breaking changes, denied calls), not with the number of records: plain mutating calls are counted,
- * not kept, and the eventIDs used for deduplication are dropped once their date folder is out of the window.
+ * The audit report model (the report's sections 1–7 in docs/audit.md), built from audit events (facts.ts) and
+ * remediation records. Pure: the accumulator takes what the readers give it, in file order, and `finish` returns plain
+ * data every format renders. Memory grows with the number of distinct accounts, principals, days and with the findings
+ * (violations, breaking changes, denied calls), not with the number of records: plain mutating calls are counted, not
+ * kept, and the eventIDs used for deduplication are dropped once their date folder is out of the window.
  */
 
 export interface Count {

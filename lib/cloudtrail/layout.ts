@@ -2,8 +2,7 @@
  * Where CloudTrail puts log files in S3, as one module both the writer (the local loop's trail, the bench's
  * generated organisation trail) and the reader (`guardrail audit`) use, so the two cannot drift.
  *
- * CloudTrail User Guide, "Finding your CloudTrail log files" and "CloudTrail log file examples"
- * (../shared/reference/aws-facts.md §4):
+ * CloudTrail User Guide, "Finding your CloudTrail log files" and "CloudTrail log file examples":
  *   [prefix/]AWSLogs/[o-orgid/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/
  *     <account>_CloudTrail_<region>_<yyyymmddThhmmZ>_<16 chars>.json.gz
  * The timestamp is the delivery time (UTC, minute precision); a file may hold records from earlier times. Digest

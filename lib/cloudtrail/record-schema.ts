@@ -3,8 +3,8 @@ import type { JsonSchema } from "../util/json";
 /**
  * The CloudTrail record as policies with `subject: {cloudtrail: true}` see it: the record exactly as CloudTrail
  * writes it (the `detail` of an EventBridge "AWS API Call via CloudTrail" event, or one element of a log file's
- * `Records`). Fields: CloudTrail User Guide, "CloudTrail record contents" (eventVersion 1.11); see
- * ../shared/reference/aws-facts.md §4.
+ * `Records`). Fields: CloudTrail User Guide, "CloudTrail record contents" (eventVersion 1.11) and "CloudTrail
+ * userIdentity element".
  */
 const sessionIssuer: JsonSchema = {
   type: "object",

@@ -6,7 +6,10 @@ import { resourceFromConfigItem } from "../resources/adapter";
 import type { ConfigItem, ConfigurationItemStatus } from "../resources/config-item";
 import { adapterFor } from "../resources/registry";
 
-/** Config's Evaluation as PutEvaluations takes it (aws-facts §1.2); INSUFFICIENT_DATA is rejected, so absent. */
+/**
+ * Config's Evaluation as PutEvaluations takes it (AWS Config API Reference, PutEvaluations and Evaluation);
+ * INSUFFICIENT_DATA is rejected, so absent.
+ */
 export type ConfigComplianceType = "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE";
 
 export interface ConfigEvaluation {
@@ -73,8 +76,8 @@ export function notApplicable(
 /**
  * One policy's verdict on one configuration item. Resources the policy does not judge are NOT_APPLICABLE with
  * the reason, never skipped: Config keeps showing a resource it invoked the rule for as "no results" until it
- * gets an evaluation, and an unscoped rule is invoked for every recorded change (aws-facts §1.5); the recorded
- * EC2 invocation (shared/fixtures/aws-recorded/config-rule-invocation-change.json) is such a case.
+ * gets an evaluation, and an unscoped rule is invoked for every recorded change (AWS Config API Reference, Scope);
+ * the recorded EC2 invocation (test/fixtures/aws-recorded/config-rule-invocation-change.json) is such a case.
  */
 export function judgeItem(engine: Engine, policy: CompiledPolicy, item: ConfigItem): Evaluation {
   const id = {

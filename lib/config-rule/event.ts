@@ -12,10 +12,10 @@ import {
 } from "./fields";
 
 /**
- * The custom Config rule's invocation event (../shared/reference/aws-facts.md §1.1; a real one:
- * shared/fixtures/aws-recorded/config-rule-invocation-change.json). `invokingEvent` and `ruleParameters` are
- * JSON text. Unknown keys are ignored (the recorded event carries a `debug` key; `version` grows when AWS adds
- * attributes). Everything wrong is a RuleInputError naming the field, e.g. `invokingEvent.messageType`.
+ * The custom Config rule's invocation event (AWS Config Developer Guide, "Example events for AWS Config rules"; a real
+ * one: test/fixtures/aws-recorded/config-rule-invocation-change.json). `invokingEvent` and `ruleParameters` are JSON
+ * text. Unknown keys are ignored (the recorded event carries a `debug` key; `version` grows when AWS adds attributes).
+ * Everything wrong is a RuleInputError naming the field, e.g. `invokingEvent.messageType`.
  */
 
 export { RuleInputError, UnknownPolicyError };

@@ -204,9 +204,10 @@ export async function runSweepMessage(m: SweepMessage, ctx: RuleContext): Promis
 }
 
 /**
- * BatchGetResourceConfig returns no tags (aws-facts §1.3), and some types carry none in supplementaryConfiguration
- * either; without them a `guardrail:exempt` tag is invisible and a sweep would report an exempt resource
- * NON_COMPLIANT, flipping it back and forth with every change event (and requesting remediations for it).
+ * BatchGetResourceConfig returns no tags (AWS Config API Reference, BatchGetResourceConfig), and some types carry none
+ * in supplementaryConfiguration either; without them a `guardrail:exempt` tag is invisible and a sweep would report an
+ * exempt resource NON_COMPLIANT, flipping it back and forth with every change event (and requesting remediations for
+ * it).
  */
 function lacksTags(raw: ApiConfigurationItem): boolean {
   if (raw.tags !== undefined) return false;

@@ -7,8 +7,9 @@ import { object, parseJsonText, requiredInteger, requiredString, requiredTimesta
  * call, one PutEvaluations call) with what is needed to report them for the rule invocation that listed them.
  *
  * The resultToken travels with the keys because PutEvaluations needs it; how long Config accepts a token after
- * its invocation ended is not documented (aws-facts.md §1.2 gives no lifetime), so the queue should be drained
- * in minutes, not hours (the sweep worker's concurrency and the queue's retention are the deploy's concern).
+ * its invocation ended is not documented (AWS Config API Reference, PutEvaluations, gives no lifetime), so the
+ * queue should be drained in minutes, not hours (the sweep worker's concurrency and the queue's retention are the
+ * deploy's concern).
  */
 export interface SweepMessage {
   version: 1;

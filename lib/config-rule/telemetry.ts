@@ -7,9 +7,9 @@ import { RuleInputError, UnknownPolicyError } from "./event";
 import type { RuleOutcome } from "./run";
 
 /**
- * Powertools wiring of the Config rule's Lambda handlers (issue 3 §4): structured JSON logs with the
- * invocation's correlation id on every line, EMF metrics, X-Ray tracing of the handler and of every AWS call.
- * Namespace: POWERTOOLS_METRICS_NAMESPACE, default "Guardrail".
+ * Powertools wiring of the Config rule's Lambda handlers: structured JSON logs with the invocation's correlation id on
+ * every line, EMF metrics, X-Ray tracing of the handler and of every AWS call. Namespace: POWERTOOLS_METRICS_NAMESPACE,
+ * default "Guardrail".
  */
 export interface Telemetry {
   logger: Logger;

@@ -16,8 +16,8 @@ import {
 } from "./request";
 
 /**
- * The detection decisions (issue 3 §2), pure: no I/O, the clock passed in. The handler (events/cloudtrail.ts)
- * describes the resources these name and publishes what they return.
+ * The detection decisions, pure: no I/O, the clock passed in. The handler (events/cloudtrail.ts) describes the
+ * resources these name and publishes what they return.
  *
  * For a CloudTrail record:
  *  1. calls made by Guardrail's own remediation role (userIdentity.sessionContext.sessionIssuer.arn equal to

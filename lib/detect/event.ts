@@ -3,12 +3,14 @@ import { z } from "zod";
 import type { CloudTrailRecord } from "./record";
 
 /**
- * The events the detection Lambda takes from EventBridge (../shared/reference/aws-facts.md §5):
+ * The events the detection Lambda takes from EventBridge (EventBridge User Guide, "AWS service events delivered via
+ * AWS CloudTrail"; EventBridge Events Reference, "AWS Config events"):
  *  - "AWS API Call via CloudTrail" (and the other "... via CloudTrail" detail-types, e.g. the console sign-in a
- *    root-use policy watches): `detail` is the CloudTrail record (recorded: shared/fixtures/aws-recorded/
+ *    root-use policy watches): `detail` is the CloudTrail record (recorded: test/fixtures/aws-recorded/
  *    eventbridge-cloudtrail-apigateway-create-stage.json); every field is kept, CloudTrail-subject policies may
  *    read any;
- *  - "Config Rules Compliance Change" (§5.3): `detail` is Config's ComplianceChangeNotification.
+ *  - "Config Rules Compliance Change": `detail` is Config's ComplianceChangeNotification (AWS Config Developer
+ *    Guide, "Example Compliance Change Notification").
  *
  * The envelope is Powertools parser's EventBridgeSchema. Its EventBridgeEnvelope is not used: it returns only the
  * `detail`, and the event's id and detail-type are needed (the id is the Config event's correlation id, the

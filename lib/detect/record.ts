@@ -2,9 +2,9 @@ import type { ResourceRef } from "../resources/adapter";
 import { isObject, type JsonObject } from "../util/json";
 
 /**
- * Pure readers of a CloudTrail record (../shared/reference/aws-facts.md §4) for the adapters' `fromCloudTrail`
- * (lib/resources/types/*.ts) and for lib/detect. The record is the one CloudTrail writes: the `detail` of an
- * EventBridge "AWS API Call via CloudTrail" event (recorded: shared/fixtures/aws-recorded/
+ * Pure readers of a CloudTrail record (CloudTrail User Guide, "CloudTrail record contents") for the adapters'
+ * `fromCloudTrail` (lib/resources/types/*.ts) and for lib/detect. The record is the one CloudTrail writes: the
+ * `detail` of an EventBridge "AWS API Call via CloudTrail" event (recorded: test/fixtures/aws-recorded/
  * eventbridge-cloudtrail-apigateway-create-stage.json).
  *
  * Where a service puts a parameter is not uniform: the recorded API Gateway CreateStage has the path parameter at

@@ -5,8 +5,8 @@ import { str } from "./document";
 import { awsCall, PlanError, type AwsCall, type RemediationParams } from "./types";
 
 /**
- * API Gateway pieces shared by the actions. Patch paths and values: ../shared/reference/aws-facts.md §3.2; every
- * patch value is a string, booleans included.
+ * API Gateway pieces shared by the actions. Patch paths and values: API Gateway API Reference, PatchOperation
+ * (JSON-pointer paths, "~1" for "/"); every patch value is a string, booleans included.
  */
 
 /** A security policy that meets the *-tls-1-2 policies: TLS_1_2 or an enhanced TLS 1.2 / 1.3 policy. */
@@ -51,7 +51,8 @@ export interface SecurityPolicyTarget {
  * The target of the domain and REST API security-policy actions, from params.patchOperations: a `replace` of
  * `/securityPolicy` (default TLS_1_2) and, for an enhanced policy, of `/endpointAccessMode` (default BASIC: AWS's
  * migration path is an enhanced policy with BASIC first, STRICT once the access logs show no client depends on
- * the looser matching [APIGW-secpol]). Other paths are refused: these actions change the TLS policy and nothing else.
+ * the looser matching: API Gateway Developer Guide, "Security policies for REST APIs in API Gateway"). Other paths
+ * are refused: these actions change the TLS policy and nothing else.
  */
 export function securityPolicyTarget(params: RemediationParams): { target: SecurityPolicyTarget; problems: string[] } {
   const { ops, problems } = patchOperationsOf(params);
@@ -144,7 +145,7 @@ export function restApiIdOf(actionId: string, resource: Resource): string {
  * A methodSettings key as a patch path segment pair: `<resource path, "/" as "~1">/<HTTP method>`. Keys come both
  * ways: escaped with the leading slash (`~1orders/POST`, the API's patch convention and what moto records) and,
  * in recorded Config items, as the resource path without its leading slash (`mytestresource/GET`, RECORDED in
- * shared/fixtures/aws-recorded/config-select-resource-config-apigateway-stage.json). Both become `~1orders/POST`.
+ * test/fixtures/aws-recorded/config-select-resource-config-apigateway-stage.json). Both become `~1orders/POST`.
  */
 export function methodSettingPathKey(key: string): string {
   if (key === "*/*") return key;

@@ -42,8 +42,9 @@ export interface ItemFileList {
 
 /**
  * AWS Config's S3 delivery layout: `AWSLogs/[o-org/]<account>/Config/<region>/<yyyy>/<m>/<d>/<kind>/<file>`, kind
- * `ConfigSnapshot` or `ConfigHistory` (delivery notification example, aws-facts.md sources). The snapshot file
- * name carries its delivery time: `<account>_Config_<region>_ConfigSnapshot_<yyyymmddThhmmssZ>_<uuid>.json.gz`.
+ * `ConfigSnapshot` or `ConfigHistory` (AWS Config Developer Guide, "Example Configuration Snapshot Delivery
+ * Notification"). The snapshot file name carries its delivery time:
+ * `<account>_Config_<region>_ConfigSnapshot_<yyyymmddThhmmssZ>_<uuid>.json.gz`.
  */
 const CONFIG_KEY =
   /(?:^|[/\\])AWSLogs[/\\](?:o-[a-z0-9]+[/\\])?(\d{12})[/\\]([A-Za-z-]+)[/\\]([a-z0-9-]+)[/\\](?:\d{4}[/\\]\d{1,2}[/\\]\d{1,2}[/\\])?(?:([A-Za-z-]+)[/\\])?([^/\\]+)$/;

@@ -10,8 +10,8 @@ import { shapeBySchema } from "../../lib/resources/coerce";
 import { adapter as restApiAdapter } from "../../lib/resources/types/aws-apigateway-restapi";
 import { adapter as stageAdapter } from "../../lib/resources/types/aws-apigateway-stage";
 import type { JsonObject } from "../../lib/util/json";
+import { RECORDED_DIR } from "../helpers/recorded";
 
-const FIXTURES = join(__dirname, "..", "..", "..", "shared", "fixtures", "aws-recorded");
 const ACCOUNT = "111122223333";
 const REGION = "eu-west-1";
 
@@ -314,7 +314,7 @@ describe("AWS::ApiGateway::Stage", () => {
     // The recorder wraps the response as {status_code, data}; each Results entry is a JSON string in API naming
     // (configuration already an object) without resourceType, because the query selected only three fields.
     const recorded = JSON.parse(
-      readFileSync(join(FIXTURES, "config-select-resource-config-apigateway-stage.json"), "utf8"),
+      readFileSync(join(RECORDED_DIR, "config-select-resource-config-apigateway-stage.json"), "utf8"),
     ) as { status_code: number; data: { Results: string[] } };
     const items = recorded.data.Results.map((r) => ({
       resourceType: "AWS::ApiGateway::Stage",

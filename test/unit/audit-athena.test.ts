@@ -40,7 +40,7 @@ import { recorded as recordedPayload } from "../helpers/recorded";
  */
 const { engine } = loadPack({});
 const adapters = [...resourceAdapters().values()];
-// A real CloudTrail record: shared/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json `detail`.
+// A real CloudTrail record: test/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json `detail`.
 const fixture = recordedPayload("eventbridge-cloudtrail-apigateway-create-stage.json");
 const createStage = (fixture.detail ?? fixture) as JsonObject;
 

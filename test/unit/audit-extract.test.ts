@@ -10,8 +10,9 @@ import { recorded as recordedPayload } from "../helpers/recorded";
 
 /**
  * The byte-level reader against the whole-file JSON.parse it stands in for. Records: the recorded API Gateway
- * CreateStage (shared/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json `detail`, a real
- * CloudTrail record) and variants of it; files: `{"Records":[...]}` as CloudTrail writes them (aws-facts.md §4).
+ * CreateStage (test/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json `detail`, a real
+ * CloudTrail record) and variants of it; files: `{"Records":[...]}` as CloudTrail writes them (CloudTrail User
+ * Guide, "CloudTrail log file examples").
  */
 // The file holds the record as EventBridge's `detail` carries it (Cloud Custodian keeps the detail alone).
 const fixture = recordedPayload("eventbridge-cloudtrail-apigateway-create-stage.json");

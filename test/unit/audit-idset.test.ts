@@ -6,8 +6,9 @@ import { EventTally, type TallyEntry, type TallyState } from "../../lib/audit/ta
 import { countsOf, transferList } from "../../lib/audit/worker";
 
 /**
- * The audit's deduplication by CloudTrail eventID (version-4 GUIDs, aws-facts.md §4), and the split of the work
- * between threads: workers tally the events the main thread says are fresh, and the tallies merge.
+ * The audit's deduplication by CloudTrail eventID (version-4 GUIDs; eventID: CloudTrail User Guide, "CloudTrail
+ * record contents"), and the split of the work between threads: workers tally the events the main thread says are
+ * fresh, and the tallies merge.
  */
 describe("GUID keys", () => {
   it("reads the same key from the bytes as from the string, and none from what is not a GUID", () => {

@@ -11,8 +11,9 @@ import { planSweepMessages, batchBodies, type SweepMessage } from "../../lib/con
 import { handler } from "../../rules/sweep-worker";
 
 /*
- * Shapes: the SQS record and the partial batch response (`batchItemFailures`) are aws-facts.md §6 ("SQS → Lambda");
- * BatchGetResourceConfig and PutEvaluations are §1.2/§1.3; the message bodies are Guardrail's own SweepMessage
+ * Shapes: the SQS record and the partial batch response (`batchItemFailures`) are the Lambda Developer Guide's
+ * ("Using Lambda with Amazon SQS", "Handling errors for an SQS event source in Lambda"); BatchGetResourceConfig
+ * and PutEvaluations are the AWS Config API Reference's; the message bodies are Guardrail's own SweepMessage
  * (lib/config-rule/sweep.ts), as rules/config-rule.ts puts them on the sweep queue.
  */
 

@@ -23,15 +23,17 @@ import { recorded } from "../helpers/recorded";
 /*
  * Event shapes and their sources:
  *  - the rule invocation envelope (invokingEvent and ruleParameters as JSON text, resultToken, eventLeftScope,
- *    configRule*): ../shared/reference/aws-facts.md §1.1, and the recorded invocation
- *    shared/fixtures/aws-recorded/config-rule-invocation-change.json (used as it is below);
+ *    configRule*): AWS Config Developer Guide, "Example events for AWS Config rules", and the recorded invocation
+ *    test/fixtures/aws-recorded/config-rule-invocation-change.json (used as it is below);
  *  - ConfigurationItemChangeNotification items in the invocation naming: the recorded SQS item of
- *    eventbridge-config-item-change-sqs-queue.json (same naming as rule invocations, aws-facts §1.1/§1.3) and the
+ *    eventbridge-config-item-change-sqs-queue.json (same naming as rule invocations) and the
  *    recorded AWS::ApiGateway::Stage configuration of config-select-resource-config-apigateway-stage.json;
- *  - the API naming (arn, accountId, configurationItemMD5Hash, configuration as JSON text): aws-facts §1.3;
- *  - OversizedConfigurationItemChangeNotification (configurationItemSummary) and ScheduledNotification:
- *    aws-facts §1.1, items 2 and 3; GetResourceConfigHistory, BatchGetResourceConfig, ListDiscoveredResources and
- *    PutEvaluations requests and answers: aws-facts §1.2 and §1.3.
+ *  - the API naming (arn, accountId, configurationItemMD5Hash, configuration as JSON text): AWS Config API
+ *    Reference, ConfigurationItem, and the conversion in AWS Config Developer Guide, "Example AWS Lambda Functions
+ *    for AWS Config Rules (Node.js)";
+ *  - OversizedConfigurationItemChangeNotification (configurationItemSummary) and ScheduledNotification: the same
+ *    "Example events for AWS Config rules"; GetResourceConfigHistory, BatchGetResourceConfig,
+ *    ListDiscoveredResources and PutEvaluations requests and answers: AWS Config API Reference, under each name.
  */
 
 const config = mockClient(ConfigServiceClient);
@@ -48,7 +50,10 @@ function sqsItem(): Json {
 }
 const SQS_URL = "https://sqs.us-east-1.amazonaws.com/644160558196/config-changes";
 
-/** The same item in the API naming (aws-facts §1.3), as GetResourceConfigHistory or BatchGet would give it. */
+/**
+ * The same item in the API naming (AWS Config API Reference, ConfigurationItem), as GetResourceConfigHistory or
+ * BatchGet would give it.
+ */
 function apiNaming(item: Json): Json {
   const {
     ARN,
@@ -497,7 +502,10 @@ describe("rules/config-rule handler: scheduled sweeps", () => {
       });
   }
 
-  /** BatchGetResourceConfig in API naming (no tags; aws-facts §1.3), encrypted queues. */
+  /**
+   * BatchGetResourceConfig in API naming (no tags: AWS Config API Reference, BatchGetResourceConfig), encrypted
+   * queues.
+   */
   const batchItem = (
     resourceId: string,
     configuration = '{"SqsManagedSseEnabled":"true"}',

@@ -20,12 +20,13 @@ import { recorded } from "../helpers/recorded";
 
 /*
  * Records: the recorded CloudTrail record of an API Gateway CreateStage
- * (shared/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json, the `detail` of an EventBridge
+ * (test/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json, the `detail` of an EventBridge
  * "AWS API Call via CloudTrail" event) is used as it is. The other records are BUILT BY COPYING THAT RECORDED
  * RECORD'S SHAPE (same userIdentity, eventVersion, eventType, readOnly, recipientAccountId, ...) and replacing
  * eventSource, eventName, requestParameters and responseElements with the call's own (parameter names from the API
- * models and aws-facts.md §4's SetQueueAttributes example; where a service puts a parameter in CloudTrail is
- * INFERRED for those, see lib/detect/record.ts). The Config Rules Compliance Change event is aws-facts.md §5.3's.
+ * models; where a service puts a parameter in CloudTrail is INFERRED for those, see lib/detect/record.ts). The
+ * Config Rules Compliance Change event's `detail` has the fields of AWS Config Developer Guide, "Example Compliance
+ * Change Notification".
  */
 
 const RECORDED = recorded<JsonObject>("eventbridge-cloudtrail-apigateway-create-stage.json");

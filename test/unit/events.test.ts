@@ -9,11 +9,13 @@ import { recorded } from "../helpers/recorded";
 
 /*
  * The EventBridge-target handler end to end, AWS mocked with aws-sdk-client-mock (exact commands and inputs).
- * Events: EventBridge envelopes (aws-facts.md §5.1) around CloudTrail records. The CloudTrail records are BUILT BY
- * COPYING THE SHAPE OF THE RECORDED RECORD shared/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json
+ * Events: EventBridge envelopes (EventBridge User Guide, "AWS service events delivered via AWS CloudTrail") around
+ * CloudTrail records. The CloudTrail records are BUILT BY COPYING THE SHAPE OF THE RECORDED RECORD
+ * test/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json
  * (same userIdentity, eventVersion, eventType, ...), with the call's own eventSource, eventName and parameters;
  * UpdateDomainName's requestParameters layout (`domainName` at the top, the patch under `updateDomainNameInput`)
- * is INFERRED from the recorded CreateStage's. The Config Rules Compliance Change event is aws-facts.md §5.3's.
+ * is INFERRED from the recorded CreateStage's. The Config Rules Compliance Change event's `detail` has the fields
+ * of AWS Config Developer Guide, "Example Compliance Change Notification".
  */
 
 const apigw = mockClient(APIGatewayClient);

@@ -11,8 +11,9 @@ import { recorded } from "../helpers/recorded";
  *  - "Comparison operators for use in event patterns"
  *    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html);
  *  - "Event patterns" (eb-event-patterns.md: the EC2 state-change example; eb-event-patterns-arrays.md: arrays).
- * The CloudTrail record is the recorded one (shared/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json)
- * in the "AWS API Call via CloudTrail" envelope of aws-facts.md §5.1.
+ * The CloudTrail record is the recorded one (test/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json)
+ * in the "AWS API Call via CloudTrail" envelope (EventBridge User Guide, "AWS service events delivered via AWS
+ * CloudTrail").
  */
 
 const m = (pattern: unknown, event: unknown) => testEventPattern(pattern, event);

@@ -3,15 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderReplay } from "../../cli/commands/replay";
 import { classify, replay, ReplayInputError } from "../../lib/local/replay";
+import { RECORDED_DIR } from "../helpers/recorded";
 
 /*
- * `guardrail replay` on real recorded payloads (/work/shared/fixtures/aws-recorded/, recorded from AWS by the
+ * `guardrail replay` on real recorded payloads (test/fixtures/aws-recorded/, recorded from AWS by the
  * Cloud Custodian project; see its README) and on a CloudTrail record from the policy pack's own examples
  * (policies/cloudtrail/cloudtrail-no-stop-logging.json, CloudTrail User Guide record contents).
  */
 
-const RECORDED = "/work/shared/fixtures/aws-recorded";
-const fixture = (name: string) => join(RECORDED, name);
+const fixture = (name: string) => join(RECORDED_DIR, name);
 const emptyState = () => mkdtempSync(join(tmpdir(), "guardrail-replay-state-"));
 
 describe("guardrail replay", () => {

@@ -108,7 +108,8 @@ describe("scanConfigFiles", () => {
 
   test("in a synced Config bucket only the newest snapshot of each account and region is scanned", async () => {
     const bucket = mkdtempSync(join(tmpdir(), "guardrail-bucket-"));
-    // Keys as AWS Config delivers them (aws-facts.md: the ConfigSnapshot delivery notification example).
+    // Keys as AWS Config delivers them (AWS Config Developer Guide, "Example Configuration Snapshot Delivery
+    // Notification").
     const put = (key: string, body: string) => {
       mkdirSync(join(bucket, key, ".."), { recursive: true });
       writeFileSync(join(bucket, key), gzipSync(body));

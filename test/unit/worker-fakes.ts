@@ -27,7 +27,7 @@ import type { Context, SQSRecord } from "aws-lambda";
  *    worker sends (Powertools idempotency's conditional PutItem, the rate-limit and breaker counters), so
  *    conditional writes behave as DynamoDB's do;
  *  - FakeBucket: S3 PutObject/GetObject kept in a map;
- *  - SQS records carrying real SNS envelopes (aws-facts.md §6).
+ *  - SQS records carrying real SNS envelopes (SNS Developer Guide, "Amazon SNS message and JSON formats").
  */
 
 type Item = Record<string, AttributeValue>;
@@ -250,7 +250,10 @@ export const REGION = "eu-west-1";
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:guardrail-remediation`;
 export const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:guardrail-remediation`;
 
-/** The SQS body SNS writes for a subscription without raw delivery (aws-facts.md §6), pretty-printed as SNS does. */
+/**
+ * The SQS body SNS writes for a subscription without raw delivery, pretty-printed as SNS does (SNS Developer Guide,
+ * "Amazon SNS message and JSON formats").
+ */
 export function snsEnvelope(message: unknown, messageId: string): string {
   return JSON.stringify(
     {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { ConfigItem } from "../../resources/config-item";
 
 /**
- * A ConfigItem (lib/resources/config-item.ts) back in AWS Config's two namings (aws-facts.md §1.3): the
+ * A ConfigItem (lib/resources/config-item.ts) back in AWS Config's two namings (sources there): the
  * invocation naming of rule events (`ARN`, `awsAccountId`, `configurationStateMd5Hash`, objects) and the API
  * naming of GetResourceConfigHistory / BatchGetResourceConfig as the SDK deserialises it (`arn`, `accountId`,
  * `configurationItemMD5Hash`, `configuration` and supplementary values as JSON strings, Dates as Date,

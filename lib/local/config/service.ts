@@ -13,12 +13,13 @@ import { baseConfigurationItem, historyConfigurationItem, invocationItem } from 
 
 /**
  * Local AWS Config: the rules deploy/config-rules.js generates (one per resource policy, named
- * `guardrail-<policy>-<stage>`, scoped to the policy's resource types), their invocations with the real event
- * shapes (aws-facts.md §1.1: ConfigurationItemChangeNotification, OversizedConfigurationItemChangeNotification,
- * ScheduledNotification; `invokingEvent` and `ruleParameters` as JSON text), the read APIs the rule handler calls
- * (GetResourceConfigHistory, BatchGetResourceConfig, ListDiscoveredResources, answered from the account's items),
- * and the evaluation store PutEvaluations fills. A change of a resource's compliance emits the
- * "Config Rules Compliance Change" event (aws-facts.md §5.3) as Config does on EventBridge.
+ * `guardrail-<policy>-<stage>`, scoped to the policy's resource types), their invocations with the real event shapes
+ * (AWS Config Developer Guide, "Example events for AWS Config rules": ConfigurationItemChangeNotification,
+ * OversizedConfigurationItemChangeNotification, ScheduledNotification; `invokingEvent` and `ruleParameters` as JSON
+ * text), the read APIs the rule handler calls (GetResourceConfigHistory, BatchGetResourceConfig,
+ * ListDiscoveredResources, answered from the account's items), and the evaluation store PutEvaluations fills. A change
+ * of a resource's compliance emits the "Config Rules Compliance Change" event (EventBridge Events Reference, "AWS
+ * Config events") as Config does on EventBridge.
  */
 
 export interface LocalConfigRule {

@@ -4,7 +4,7 @@ import type { LocalQueue } from "./sqs";
 
 /**
  * A local SNS topic fanning out to SQS subscriptions, with the notification envelope SNS puts in the SQS body
- * when raw message delivery is off (SNS Developer Guide, "Amazon SNS message and JSON formats"; aws-facts.md §6):
+ * when raw message delivery is off (SNS Developer Guide, "Amazon SNS message and JSON formats"):
  * Type, MessageId, TopicArn, Subject, Message, Timestamp, SignatureVersion, Signature, SigningCertURL,
  * UnsubscribeURL and MessageAttributes ({Type, Value}). MessageStructure "json" delivers the `sqs` key of the
  * message, else its `default`. Subscription filter policies on message attributes are applied (exact strings,

@@ -9,7 +9,7 @@ import {
 import { minuteWindow, windowStart } from "./decide";
 
 /**
- * Per-account brakes on automatic fixing (issue 3 §3):
+ * Per-account brakes on automatic fixing:
  *  - a rate limit: at most `fixesPerMinute` fixes sent per account per calendar minute; a request over it is
  *    deferred to the next minute (its message comes back);
  *  - a circuit breaker: `breakerFailures` failed fixes (a call failed, or the fix did not take) within a window of

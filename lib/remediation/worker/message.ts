@@ -5,8 +5,9 @@ import type { RemediationRequest as PublishedRequest } from "../worker-deps";
 
 /**
  * What arrives on the remediation queue. The queue is subscribed to the SNS topic without raw delivery, so every
- * SQS body is an SNS envelope (aws-facts.md §6: Type, MessageId, TopicArn, Message as a JSON string, Timestamp,
- * signature fields), parsed with Powertools' SnsSqsNotificationSchema; its Message is one of:
+ * SQS body is an SNS envelope (SNS Developer Guide, "Amazon SNS message and JSON formats": Type, MessageId,
+ * TopicArn, Message as a JSON string, Timestamp, signature fields), parsed with Powertools'
+ * SnsSqsNotificationSchema; its Message is one of:
  *  - a remediation request (version 1) as the detection side publishes it;
  *  - an approval release (remediations/approve.ts), naming the approval record whose fix a person released;
  *  - one of Guardrail's own notifications (a detection alert, a remediation outcome, a circuit-breaker alert),
