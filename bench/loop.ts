@@ -13,7 +13,7 @@ import { principalCatalogue } from "../lib/local/account/principals";
 import { VirtualClock } from "../lib/local/clock";
 import { LocalLoop } from "../lib/local/loop";
 import { sendCall, type PreparedCall, type ScenarioCall } from "../lib/local/scenario";
-import { SDK_PACKAGES } from "../lib/local/sdk-packages";
+import { sdkPackages } from "../lib/local/sdk-packages";
 import type { Resource } from "../lib/resources/adapter";
 import { resourceFromConfigItem } from "../lib/resources/adapter";
 import type { ConfigItem } from "../lib/resources/config-item";
@@ -21,11 +21,11 @@ import { adapterFor } from "../lib/resources/registry";
 import { BenchAbort, check, fmtInt, fmtMiB, fmtMs, fmtRate, now, printTable, type Row } from "./util";
 
 /**
- * Issue 4, "Performance": the local detect-and-remediate loop end to end over N team changes (each a real SDK
- * call to the local account that breaks a policy Guardrail fixes automatically), its p50/p99 change-to-verified-fix
- * latency, beside evaluation alone (the engine judging the same changed documents, no transport, no handler).
- * Target: the loop reaches ≥ 20% of evaluation-only throughput; memory flat (RSS printed at the start, middle and
- * end; flat = the end within 25% of the RSS after the first tenth of the changes).
+ * The local detect-and-remediate loop end to end over N team changes (each a real SDK call to the local account that
+ * breaks a policy Guardrail fixes automatically), its p50/p99 change-to-verified-fix latency, beside evaluation alone
+ * (the engine judging the same changed documents, no transport, no handler). Target: the loop reaches ≥ 20% of
+ * evaluation-only throughput; memory flat (RSS printed at the start, middle and end; flat = the end within 25% of the
+ * RSS after the first tenth of the changes).
  *
  * Everything the deployed pipeline does per change runs: the CloudTrail record, the EventBridge rules, the events
  * handler's describe and judgement, SNS→SQS, the worker's guard, idempotency, fix, verification and record, the
@@ -53,7 +53,7 @@ export interface LoopBenchOptions {
 export const LOOP_DEFAULTS: LoopBenchOptions = { changes: 10_000, services: 24, seed: 1 };
 
 const TARGET_SHARE = 0.2;
-/** Issue 4's reason for the 20% target, "the local transports must not dominate", as a figure of its own. */
+/** The reason for the 20% target, "the local transports must not dominate", as a figure of its own. */
 const TRANSPORT_SHARE = 0.5;
 const FLAT_GROWTH = 1.25;
 /** A flush point every 100 changes: the trail's log files and the remediation records reach the state directory. */
@@ -207,7 +207,7 @@ async function sdkFloor(
   const skipped: string[] = [];
   for (const [key, calls] of mix) {
     const [service = "", operation = ""] = key.split("|");
-    const sdk = SDK_PACKAGES[service];
+    const sdk = sdkPackages()[service];
     const Command = sdk?.pkg[`${operation}Command`] as (new (input: object) => unknown) | undefined;
     if (!sdk || !Command) {
       skipped.push(key);

@@ -13,12 +13,14 @@
  * - osls adds nothing to these roles (it only extends its default role, which no function uses), so logs,
  *   tracing, the SQS event sources and the on-failure destinations are granted here.
  *
- * The remediation worker's write actions come from the executor's operations (lib/remediation/executor.ts
- * COMMANDS), the describe actions from lib/aws/describe/; test/deploy.test.ts checks that every operation there
- * has its IAM action here.
+ * Every IAM action of an AWS call comes from the service modules (lib/aws/services/, read by ./services.js): the
+ * describes' `read` operations and the fixes' `write` operations with the resources they may touch, and the
+ * actions of the calls on Guardrail's own resources (`own`), which each role grants on what it owns.
+ * test/deploy.test.ts checks that every operation a bundle can send has its IAM action, allowed by its role.
  */
 
 const checkedParams = require("./params");
+const { serviceTable } = require("./services");
 
 const STAR_ONLY = [
   "xray:PutTraceSegments",
@@ -40,91 +42,29 @@ const sub = (s) => ({ "Fn::Sub": s });
 const arnOf = (id) => ({ "Fn::GetAtt": [id, "Arn"] });
 const inAccount = { StringEquals: { "aws:ResourceAccount": { Ref: "AWS::AccountId" } } };
 
-const APIGW = "arn:${AWS::Partition}:apigateway:${AWS::Region}::";
-const SQS_ANY = "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:*";
-const SNS_ANY = "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:*";
-const S3_BUCKETS = "arn:${AWS::Partition}:s3:::*";
-const DDB_TABLES = "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*";
-const LAMBDA_FUNCTIONS = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*";
-
 /**
- * SDK operation → IAM action and the resources it may touch, for the live describes (lib/aws/describe/) and the
- * remediation executor's operations (lib/remediation/executor.ts COMMANDS), keyed `service:Operation`.
- * API Gateway authorises by HTTP method on the resource path.
+ * `service:Operation` → IAM action and the resources it may touch, for every `read` (live describe) and `write`
+ * (remediation) operation of the service modules. API Gateway authorises by HTTP method on the resource path.
+ * @type {Record<string, { action: string, access: string, resources: string[], s3?: boolean }>}
  */
-const OPERATIONS = {
-  // describes
-  "apigateway:GetRestApi": { action: "apigateway:GET", resources: [`${APIGW}/restapis/*`] },
-  "apigateway:GetStage": { action: "apigateway:GET", resources: [`${APIGW}/restapis/*`] },
-  "apigateway:GetStages": { action: "apigateway:GET", resources: [`${APIGW}/restapis/*`] },
-  "apigateway:GetMethod": { action: "apigateway:GET", resources: [`${APIGW}/restapis/*`] },
-  "apigateway:GetDomainName": { action: "apigateway:GET", resources: [`${APIGW}/domainnames/*`] },
-  "apigateway:GetDomainNames": { action: "apigateway:GET", resources: [`${APIGW}/domainnames`] },
-  "apigateway:GetBasePathMappings": { action: "apigateway:GET", resources: [`${APIGW}/domainnames/*`] },
-  "sqs:GetQueueAttributes": { action: "sqs:GetQueueAttributes", resources: [SQS_ANY] },
-  "sqs:ListQueueTags": { action: "sqs:ListQueueTags", resources: [SQS_ANY] },
-  "sns:GetTopicAttributes": { action: "sns:GetTopicAttributes", resources: [SNS_ANY] },
-  "sns:ListTagsForResource": { action: "sns:ListTagsForResource", resources: [SNS_ANY] },
-  "s3:GetBucketEncryption": { action: "s3:GetEncryptionConfiguration", resources: [S3_BUCKETS], s3: true },
-  "s3:GetBucketLogging": { action: "s3:GetBucketLogging", resources: [S3_BUCKETS], s3: true },
-  "s3:GetBucketPolicy": { action: "s3:GetBucketPolicy", resources: [S3_BUCKETS], s3: true },
-  "s3:GetBucketTagging": { action: "s3:GetBucketTagging", resources: [S3_BUCKETS], s3: true },
-  "s3:GetBucketVersioning": { action: "s3:GetBucketVersioning", resources: [S3_BUCKETS], s3: true },
-  "s3:GetPublicAccessBlock": { action: "s3:GetBucketPublicAccessBlock", resources: [S3_BUCKETS], s3: true },
-  "dynamodb:DescribeTable": { action: "dynamodb:DescribeTable", resources: [DDB_TABLES] },
-  "dynamodb:DescribeContinuousBackups": { action: "dynamodb:DescribeContinuousBackups", resources: [DDB_TABLES] },
-  "dynamodb:ListTagsOfResource": { action: "dynamodb:ListTagsOfResource", resources: [DDB_TABLES] },
-  "lambda:GetFunctionConfiguration": { action: "lambda:GetFunctionConfiguration", resources: [LAMBDA_FUNCTIONS] },
-  "lambda:GetFunctionConcurrency": { action: "lambda:GetFunctionConcurrency", resources: [LAMBDA_FUNCTIONS] },
-  "lambda:GetPolicy": { action: "lambda:GetPolicy", resources: [LAMBDA_FUNCTIONS] },
-  "lambda:ListTags": { action: "lambda:ListTags", resources: [LAMBDA_FUNCTIONS] },
-  // remediation executor
-  "apigateway:UpdateDomainName": { action: "apigateway:PATCH", resources: [`${APIGW}/domainnames/*`] },
-  "apigateway:UpdateRestApi": { action: "apigateway:PATCH", resources: [`${APIGW}/restapis/*`] },
-  "apigateway:UpdateStage": { action: "apigateway:PATCH", resources: [`${APIGW}/restapis/*`] },
-  "apigateway:CreateDeployment": { action: "apigateway:POST", resources: [`${APIGW}/restapis/*/deployments`] },
-  "sqs:SetQueueAttributes": { action: "sqs:SetQueueAttributes", resources: [SQS_ANY] },
-  "sns:SetTopicAttributes": { action: "sns:SetTopicAttributes", resources: [SNS_ANY] },
-  "s3:PutPublicAccessBlock": { action: "s3:PutBucketPublicAccessBlock", resources: [S3_BUCKETS], s3: true },
-  "s3:DeletePublicAccessBlock": { action: "s3:PutBucketPublicAccessBlock", resources: [S3_BUCKETS], s3: true },
-  "s3:PutBucketEncryption": { action: "s3:PutEncryptionConfiguration", resources: [S3_BUCKETS], s3: true },
-  "s3:DeleteBucketEncryption": { action: "s3:PutEncryptionConfiguration", resources: [S3_BUCKETS], s3: true },
-  "s3:PutBucketVersioning": { action: "s3:PutBucketVersioning", resources: [S3_BUCKETS], s3: true },
-  "s3:PutBucketPolicy": { action: "s3:PutBucketPolicy", resources: [S3_BUCKETS], s3: true },
-  "s3:DeleteBucketPolicy": { action: "s3:DeleteBucketPolicy", resources: [S3_BUCKETS], s3: true },
-  "dynamodb:UpdateContinuousBackups": { action: "dynamodb:UpdateContinuousBackups", resources: [DDB_TABLES] },
-  "lambda:UpdateFunctionConfiguration": { action: "lambda:UpdateFunctionConfiguration", resources: [LAMBDA_FUNCTIONS] },
-};
-
-/**
- * The IAM action of every other SDK operation Guardrail's code sends (granted by the statements below, on the
- * resources each role needs): test/deploy.test.ts checks every Command a function's bundle imports has one here
- * or in OPERATIONS, and that the function's role allows it.
- */
-const OTHER_ACTIONS = {
-  "config:PutEvaluations": "config:PutEvaluations",
-  "config:GetResourceConfigHistory": "config:GetResourceConfigHistory",
-  "config:BatchGetResourceConfig": "config:BatchGetResourceConfig",
-  "config:ListDiscoveredResources": "config:ListDiscoveredResources",
-  "sqs:SendMessage": "sqs:SendMessage",
-  "sqs:SendMessageBatch": "sqs:SendMessage",
-  "sqs:ChangeMessageVisibility": "sqs:ChangeMessageVisibility",
-  "sns:Publish": "sns:Publish",
-  "events:PutEvents": "events:PutEvents",
-  "dynamodb:GetItem": "dynamodb:GetItem",
-  "dynamodb:PutItem": "dynamodb:PutItem",
-  "dynamodb:UpdateItem": "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem": "dynamodb:DeleteItem",
-  "s3:GetObject": "s3:GetObject",
-  "s3:PutObject": "s3:PutObject",
-  "cloudformation:DescribeStacks": "cloudformation:DescribeStacks",
-};
-
-/** `service:Operation` → IAM action, for every operation Guardrail sends. */
-const SDK_ACTIONS = {
-  ...Object.fromEntries(Object.entries(OPERATIONS).map(([k, v]) => [k, v.action])),
-  ...OTHER_ACTIONS,
-};
+const OPERATIONS = {};
+/** `service:Operation` → IAM action, for every operation Guardrail sends (own resources' calls included). */
+const SDK_ACTIONS = {};
+for (const service of serviceTable()) {
+  for (const [operation, op] of Object.entries(service.operations)) {
+    const key = `${service.name}:${operation}`;
+    SDK_ACTIONS[key] = op.action;
+    if (op.access === "own") continue;
+    if (!op.resources || op.resources.length === 0)
+      throw new Error(`lib/aws/services/${service.name}: ${key} names no resources`);
+    OPERATIONS[key] = {
+      action: op.action,
+      access: op.access,
+      resources: op.resources,
+      ...(op.resourceAccount ? { s3: true } : {}),
+    };
+  }
+}
 
 /**
  * Actions granted for the platform rather than for a call in Guardrail's code: logs and traces, the SQS event
@@ -145,8 +85,8 @@ const PLATFORM_ACTIONS = [
   "kms:GenerateDataKey",
 ];
 
-const DESCRIBES = Object.keys(OPERATIONS).filter((k) => /:(Get|Describe|List)/.test(k));
-const REMEDIATION_WRITES = Object.keys(OPERATIONS).filter((k) => !/:(Get|Describe|List)/.test(k));
+const DESCRIBES = Object.keys(OPERATIONS).filter((k) => OPERATIONS[k].access === "read");
+const REMEDIATION_WRITES = Object.keys(OPERATIONS).filter((k) => OPERATIONS[k].access === "write");
 
 /** Statements for operations, merged by (resources, condition) so each reads as "these actions on these ARNs". */
 function operationStatements(sid, keys) {

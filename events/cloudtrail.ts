@@ -1,9 +1,9 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import type { Context } from "aws-lambda";
-import { snsClient } from "../lib/aws/clients";
-import { describeResource } from "../lib/aws/describe";
-import { canDescribe } from "../lib/aws/describe/registry";
+import { clientFor } from "../lib/aws/clients";
+import { service as sns } from "../lib/aws/services/sns";
+import { canDescribe, describeResource } from "../lib/resources/describe";
 import { RulePack } from "../lib/config-rule/pack";
 import { createTelemetry, instrumented } from "../lib/config-rule/telemetry";
 import { detectCloudTrail, detectComplianceChange, judgeResources, type DetectOptions } from "../lib/detect/detect";
@@ -14,11 +14,11 @@ import type { Resource } from "../lib/resources/adapter";
 import { resourceAdapters } from "../lib/resources/registry";
 
 /**
- * The EventBridge target (issue 3 §2): "AWS API Call via CloudTrail" events seconds after the call, and Config
- * "Config Rules Compliance Change" events. Decisions are lib/detect's; this file describes the resources they
- * name (lib/aws/describe), then publishes every remediation request and alert to REMEDIATION_TOPIC_ARN, with the
- * correlation id (the CloudTrail eventID, or the Config event's id) in the body and as a message attribute.
- * Env: REMEDIATION_TOPIC_ARN (required), GUARDRAIL_REMEDIATION_ROLE_ARN (calls by that role are ignored).
+ * The EventBridge target: "AWS API Call via CloudTrail" events seconds after the call, and Config "Config Rules
+ * Compliance Change" events. Decisions are lib/detect's; this file describes the resources they name
+ * (lib/resources/describe.ts), then publishes every remediation request and alert to REMEDIATION_TOPIC_ARN, with the correlation
+ * id (the CloudTrail eventID, or the Config event's id) in the body and as a message attribute. Env:
+ * REMEDIATION_TOPIC_ARN (required), GUARDRAIL_REMEDIATION_ROLE_ARN (calls by that role are ignored).
  *
  * Failures throw, after a log line naming the event: a malformed event (DetectInputError naming the field) or an
  * AWS error. EventBridge invokes the function asynchronously, so Lambda retries the event twice and then hands it
@@ -46,7 +46,7 @@ export interface DetectionOutcome {
 
 async function publish(topicArn: string, m: TopicMessage): Promise<void> {
   const attributes = Object.entries(m.attributes).map(([k, v]) => [k, { DataType: "String", StringValue: v }]);
-  await snsClient(arnParts(topicArn).region).send(
+  await clientFor(sns, arnParts(topicArn).region).send(
     new PublishCommand({
       TopicArn: topicArn,
       Subject: m.subject,

@@ -1,5 +1,7 @@
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { dynamoDbClient, snsClient } from "../lib/aws/clients";
+import { clientFor } from "../lib/aws/clients";
+import { service as dynamodb } from "../lib/aws/services/dynamodb";
+import { service as sns } from "../lib/aws/services/sns";
 import { S3RecordStore, type RecordStore } from "../lib/aws/records";
 import { parseRecordId, recordKey } from "../lib/remediation/worker/decide";
 import { DynamoAccountGuard } from "../lib/remediation/worker/guard";
@@ -106,7 +108,7 @@ export async function approveRemediation(recordId: string, options: ApproveOptio
     correlationId: record.correlationId,
   };
   const topicArn = options.topicArn ?? setting(env, "GUARDRAIL_REQUEST_TOPIC_ARN", "REMEDIATION_TOPIC_ARN");
-  const out = await snsClient().send(
+  const out = await clientFor(sns).send(
     new PublishCommand({
       TopicArn: topicArn,
       Message: JSON.stringify(release),
@@ -131,7 +133,7 @@ export async function approveRemediation(recordId: string, options: ApproveOptio
 /** Closes an account's circuit breaker before its cooldown ends (after a person looked at the failures). */
 export async function closeCircuitBreaker(accountId: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (!/^\d{12}$/.test(accountId)) throw new ApprovalError(`"${accountId}" is not an AWS account id`);
-  const guard = new DynamoAccountGuard(dynamoDbClient(), {
+  const guard = new DynamoAccountGuard(clientFor(dynamodb), {
     table: setting(env, "IDEMPOTENCY_TABLE"),
     fixesPerMinute: 0,
     breakerFailures: 0,

@@ -1,14 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { dynamoDbClient } from "../lib/aws/clients";
+import { clientFor } from "../lib/aws/clients";
+import { service as dynamodbService } from "../lib/aws/services/dynamodb";
 import { AwsOutcomePublisher } from "../lib/aws/outcomes";
 import { S3RecordStore } from "../lib/aws/records";
-import { remediationClient } from "../lib/aws/remediation-clients";
 import { RulePack } from "../lib/config-rule/pack";
 import { createTelemetry, errorFields, instrumented } from "../lib/config-rule/telemetry";
-import { execute, type SendingClient } from "../lib/remediation/executor";
-import type { AwsService } from "../lib/remediation/types";
+import { execute } from "../lib/remediation/executor";
 import { describeResource } from "../lib/remediation/worker-deps";
 import { deferMessage, restApiStageNames, stackStatus } from "../lib/remediation/worker/aws";
 import { DynamoAccountGuard } from "../lib/remediation/worker/guard";
@@ -37,17 +36,6 @@ for (const problem of pack.problems) logger.error("policy left out of the pack",
 
 const processor = new BatchProcessor(EventType.SQS);
 
-/** The executor's clients (the remediation role's), each traced by X-Ray once. */
-const traced = new WeakSet<object>();
-function tracedRemediationClient(service: AwsService, region: string): SendingClient {
-  const client = remediationClient(service, region);
-  if (!traced.has(client)) {
-    tracer.captureAWSv3Client(client);
-    traced.add(client);
-  }
-  return client;
-}
-
 let deps: WorkerDeps | undefined;
 let idempotency: IdempotencyRunner | undefined;
 let overrides: Partial<WorkerDeps> = {};
@@ -56,7 +44,7 @@ let overrides: Partial<WorkerDeps> = {};
 function dependencies(): WorkerDeps {
   if (!deps) {
     const settings = workerSettings();
-    const dynamodb = dynamoDbClient();
+    const dynamodb = clientFor(dynamodbService);
     idempotency = powertoolsIdempotency({
       table: settings.table,
       client: dynamodb,
@@ -65,8 +53,8 @@ function dependencies(): WorkerDeps {
     deps = {
       pack,
       describe: (ref) => describeResource(ref),
-      execute: (calls, region) =>
-        execute(calls, { region, client: (service) => tracedRemediationClient(service, region) }),
+      // The clients of lib/aws/clients.ts, traced by X-Ray like every client built there (createTelemetry).
+      execute: (calls, region) => execute(calls, { region }),
       stageNames: restApiStageNames,
       stackStatus: (stackName, region) => stackStatus(stackName, region, logger),
       records: new S3RecordStore(

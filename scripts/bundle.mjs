@@ -10,12 +10,10 @@
 //   time and the Lambdas never read) and a minimal package.json are served from a generated module by a small
 //   read-only overlay of `node:fs` under the bundle's directory, so lib/policy/load.ts and lib/util/package-root.ts
 //   find them where they look, with no files beside index.js and no change to the loader.
-// - The directory-walk registries (lib/util/discover.ts, docs/decisions.md 3) cannot list a directory inside a
-//   bundle: each module importing discover gets a generated discover whose discoverModules(dir) returns the
-//   modules of the directories its call sites walk (found in its source: `join(__dirname, "…")`, directly or
-//   through a const), statically imported at build time. Adding an adapter or an action is still adding a file.
-// - Each bundle also exports `guardrailSelfCheck()`: the registries it holds and the policies it loads, for the
-//   deploy tests to check a bundle in a fresh Node process.
+// - Registries are ordinary modules (each folder's generated index, scripts/registries.mjs), so esbuild bundles
+//   what a function's code imports and tree-shakes the rest, with nothing rewritten here.
+// - Each bundle also exports `guardrailSelfCheck()`: the policies it loads, for the deploy tests to check a bundle
+//   in a fresh Node process; the manifest `<fn>.json` lists the source files it holds.
 // - Zips are deterministic (fixed timestamps), so an unchanged function keeps its code hash across deploys.
 //
 // A function whose entry does not exist yet fails the build, naming it; --only builds a subset.
@@ -215,148 +213,20 @@ export default { ...fs, existsSync, readFileSync, readdirSync, statSync, lstatSy
 `;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Registries: discoverModules(dir) replaced by the directories' modules, imported statically
-
-/** Same selection as lib/util/discover.ts. */
-const isModuleFile = (f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts") && !f.includes(".test.");
-
-/** `join(__dirname, "a", "b")` → ["a", "b"]; anything else → undefined. */
-function joinSegments(expr) {
-  const m = /^join\(\s*__dirname\s*((?:,\s*"[^"]*"\s*)*),?\s*\)$/.exec(expr.trim());
-  if (!m) return undefined;
-  return [...m[1].matchAll(/"([^"]*)"/g)].map((s) => s[1]);
-}
-
-/** The argument texts of each `discoverModules(...)` call in `source` (top-level commas, nested brackets kept). */
-function discoverCalls(source) {
-  const calls = [];
-  for (const m of source.matchAll(/\bdiscoverModules\s*(?:<[^>()]*>)?\s*\(/g)) {
-    if (/\bfunction\s+$/.test(source.slice(0, m.index))) continue; // a declaration, not a call
-    const args = [];
-    let depth = 0;
-    let current = "";
-    let quote;
-    let i = m.index + m[0].length;
-    for (; i < source.length; i++) {
-      const c = source[i];
-      if (quote) {
-        current += c;
-        if (c === "\\") current += source[++i];
-        else if (c === quote) quote = undefined;
-      } else if (c === '"' || c === "'" || c === "`") {
-        quote = c;
-        current += c;
-      } else if (c === "(" || c === "[" || c === "{") {
-        depth++;
-        current += c;
-      } else if ((c === ")" || c === "]" || c === "}") && depth > 0) {
-        depth--;
-        current += c;
-      } else if (c === ")") break;
-      else if (c === "," && depth === 0) {
-        args.push(current.trim());
-        current = "";
-      } else current += c;
-    }
-    if (current.trim()) args.push(current.trim());
-    calls.push({ text: source.slice(m.index, i + 1), args });
-  }
-  return calls;
-}
-
-/** The directories a registry module walks, from its discoverModules(...) call sites. */
-function walkedDirectories(file) {
-  const source = readFileSync(file, "utf8");
-  const where = posix(relative(ROOT, file));
-  const walks = [];
-  for (const { text, args } of discoverCalls(source)) {
-    const [dirArg = "", nameArg = ""] = args;
-    let segments = joinSegments(dirArg);
-    if (!segments && /^[A-Za-z_$][\w$]*$/.test(dirArg)) {
-      const decl = new RegExp(`(?:const|let|var)\\s+${dirArg}\\s*(?::[^=]+)?=\\s*(join\\([^)]*\\))`).exec(source);
-      if (decl) segments = joinSegments(decl[1]);
-    }
-    const exportName = /^"([^"]+)"$/.exec(nameArg)?.[1];
-    if (!segments || !exportName) {
-      throw new Error(
-        `${where}: cannot tell which directory \`${text.replace(/\s+/g, " ")}\` walks; write the directory as ` +
-          `join(__dirname, "…") (there or in a const of the same file) and the export name as a string`,
-      );
-    }
-    const dir = resolve(dirname(file), ...segments);
-    const files = readdirSync(dir).filter(isModuleFile).sort();
-    if (files.length === 0) throw new Error(`${where}: ${posix(relative(ROOT, dir))} has no modules`);
-    walks.push({ segments, dir, exportName, files });
-  }
-  if (walks.length === 0) throw new Error(`${where} imports discover but never calls discoverModules`);
-  return walks;
-}
-
-function discoverModule(importer) {
-  const walks = walkedDirectories(importer);
-  const imports = [];
-  const entries = walks.map((w, i) => {
-    const modules = w.files.map((f, j) => {
-      imports.push(`import * as m${i}_${j} from ${JSON.stringify(join(w.dir, f))};`);
-      return `m${i}_${j}`;
-    });
-    return `{ segments: ${JSON.stringify(w.segments)}, dir: ${JSON.stringify(posix(relative(ROOT, w.dir)))}, exportName: ${JSON.stringify(w.exportName)}, files: ${JSON.stringify(w.files)}, modules: [${modules.join(", ")}] }`;
-  });
-  return `
-import { join } from "node:path";
-import { register } from "guardrail:registries";
-${imports.join("\n")}
-
-// Generated by scripts/bundle.mjs for ${posix(relative(ROOT, importer))}: the directories it walks, bundled.
-const walks = [${entries.join(",\n  ")}];
-register(walks, discoverModules);
-
-export function discoverModules(dir, exportName) {
-  const walk = walks.find((w) => join(__dirname, ...w.segments) === dir);
-  if (!walk) {
-    throw new Error("discoverModules(" + dir + "): not a directory this bundle was built with (" + walks.map((w) => w.dir).join(", ") + ")");
-  }
-  return walk.modules.map((mod, i) => {
-    const value = mod[exportName];
-    if (value === undefined) throw new Error(walk.dir + "/" + walk.files[i] + ' does not export "' + exportName + '"');
-    return value;
-  });
-}
-`;
-}
-
-const REGISTRIES_MODULE = `
-import { join } from "node:path";
-
-// Generated by scripts/bundle.mjs: every bundled registry directory, for guardrailSelfCheck().
-const all = [];
-export function register(walks, discoverModules) {
-  for (const w of walks) all.push({ ...w, discoverModules });
-}
-export function registries() {
-  return all.map((w) => {
-    const values = w.discoverModules(join(__dirname, ...w.segments), w.exportName);
-    return { dir: w.dir, exportName: w.exportName, files: w.files, ids: values.map((v) => (v && (v.type || v.id)) || null) };
-  });
-}
-`;
-
 const SELF_CHECK_MODULE = `
-import { registries } from "guardrail:registries";
 import { loadPolicies } from ${JSON.stringify(join(ROOT, "lib", "policy", "load.ts"))};
 import { precompiledValidator } from ${JSON.stringify(join(ROOT, "lib", "policy", "precompiled.ts"))};
 
 /**
- * What this bundle carries: its registries' modules, the policy pack as the handler loads it, and the policies
- * whose validators it would have to compile at run time (none: it has no compiler).
+ * What this bundle carries: the policy pack as the handler loads it, and the policies whose validators it would
+ * have to compile at run time (none: it has no compiler).
  */
 export function guardrailSelfCheck() {
   const { policies, problems } = loadPolicies(undefined, undefined, { compile: "lazy" });
   const notPrecompiled = policies
     .filter((p) => ["applies", "compliant"].some((k) => p.policy[k] && !precompiledValidator("policy", p.policy[k])))
     .map((p) => p.policy.id);
-  return { registries: registries(), policies: policies.map((p) => p.policy.id), problems, notPrecompiled };
+  return { policies: policies.map((p) => p.policy.id), problems, notPrecompiled };
 }
 `;
 
@@ -492,12 +362,12 @@ function guardrailPlugin(files, precompiled) {
         loader: "js",
       }));
 
-      build.onResolve({ filter: /^guardrail:(self-check|registries)$/ }, (args) => ({
+      build.onResolve({ filter: /^guardrail:self-check$/ }, (args) => ({
         path: args.path,
         namespace: "guardrail-virtual",
       }));
-      build.onLoad({ filter: /.*/, namespace: "guardrail-virtual" }, (args) => ({
-        contents: args.path === "guardrail:self-check" ? SELF_CHECK_MODULE : REGISTRIES_MODULE,
+      build.onLoad({ filter: /.*/, namespace: "guardrail-virtual" }, () => ({
+        contents: SELF_CHECK_MODULE,
         resolveDir: ROOT,
         loader: "js",
       }));
@@ -529,17 +399,6 @@ function guardrailPlugin(files, precompiled) {
       build.onLoad({ filter: /.*/, namespace: "guardrail-validator" }, (args) => ({
         contents: precompiled.modules[Number(args.path.split(":")[1])],
         resolveDir: ROOT,
-        loader: "js",
-      }));
-
-      build.onResolve({ filter: /(^|\/)util\/discover$/ }, (args) =>
-        args.namespace === "file" && inProject(args.importer)
-          ? { path: args.importer, namespace: "guardrail-discover" }
-          : undefined,
-      );
-      build.onLoad({ filter: /.*/, namespace: "guardrail-discover" }, (args) => ({
-        contents: discoverModule(args.path),
-        resolveDir: dirname(args.path),
         loader: "js",
       }));
     },

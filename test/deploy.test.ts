@@ -1,4 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { resourceIdentities } from "../lib/resources/registry";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -6,7 +7,8 @@ import { join } from "node:path";
 import { ATTRIBUTE_WORKER_KIND, KIND_REQUEST as DETECT_KIND_REQUEST } from "../lib/detect/request";
 import { loadPolicies } from "../lib/policy/load";
 import { isCloudTrailPolicy, resourceTypesOf } from "../lib/policy/types";
-import { COMMANDS } from "../lib/remediation/executor";
+import { SERVICES } from "../lib/aws/services";
+import { executorCommands } from "../lib/remediation/executor";
 import { KIND_REQUEST, MESSAGE_KIND_ATTRIBUTE } from "../lib/remediation/worker/message";
 import { workerSettings } from "../lib/remediation/worker/settings";
 import { recorded } from "./helpers/recorded";
@@ -21,8 +23,10 @@ import { judgeTemplate } from "../lib/scan/template";
  * checked resource by resource and by cfn-lint. Everything is built into a temporary directory
  * (GUARDRAIL_BUILD_DIR, --package), so the working tree stays as it is.
  *
- * Facts behind the assertions: ../shared/reference/aws-facts.md §1.5 (Config rule definitions), §5.1-5.2
- * (EventBridge patterns, 4096 characters), §6 (SQS visibility timeout, redrive), §8 (osls logical ids).
+ * Facts behind the assertions: Config rule definitions, AWS Config API Reference, PutConfigRule (Source,
+ * SourceDetail, Scope); EventBridge patterns, EventBridge User Guide, "Creating event patterns", and at most 4096
+ * characters, EventBridge API Reference, PutRule; SQS visibility timeout and redrive, Lambda Developer Guide,
+ * "Using Lambda with Amazon SQS"; logical ids, osls's naming (node_modules/osls/lib/plugins/aws/lib/naming.js).
  */
 
 // deploy/*.js are the CommonJS modules serverless.yml loads; read them the same way.
@@ -230,8 +234,12 @@ describe("bundles", () => {
   });
 
   test("a bundled handler loads in a fresh Node process with every adapter, action and policy", () => {
-    const adapterFiles = readdirSync(join(ROOT, "lib", "resources", "types")).filter((f) => /\.ts$/.test(f));
-    const actionFiles = readdirSync(join(ROOT, "remediations", "actions")).filter((f) => /\.ts$/.test(f));
+    const under = (dir: string) =>
+      readdirSync(join(ROOT, dir))
+        .filter((f) => /\.ts$/.test(f))
+        .map((f) => `${dir}/${f}`);
+    const adapterFiles = under("lib/resources/types").filter((f) => !/\.describe\.ts$|\/describers\.ts$/.test(f));
+    const actionFiles = under("remediations/actions");
     const policyIds = loadPolicies().policies.map((p) => p.policy.id);
     expect(policyIds.length).toBeGreaterThan(0);
     const script = join(build, "self-check.js");
@@ -247,7 +255,6 @@ describe("bundles", () => {
       const { handler, check } = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf("@@") + 2)) as {
         handler: string;
         check: {
-          registries: { dir: string; files: string[]; ids: (string | null)[] }[];
           policies: string[];
           problems: unknown[];
           notPrecompiled: string[];
@@ -258,14 +265,11 @@ describe("bundles", () => {
       expect(check.policies.sort()).toEqual([...policyIds].sort());
       // Every validator was compiled at build time: the bundle carries no ajv compiler (scripts/bundle.mjs).
       expect(check.notPrecompiled).toEqual([]);
-      const adapters = check.registries.find((g) => g.dir === "lib/resources/types");
-      expect(adapters?.files).toEqual(adapterFiles.sort());
-      expect(adapters?.ids.every((id) => typeof id === "string")).toBe(true);
-      const actions = check.registries.find((g) => g.dir === "remediations/actions");
-      if (actions) {
-        expect(actions.files).toEqual(actionFiles.sort());
-        expect(new Set(actions.ids).size).toBe(actionFiles.length);
-      }
+      // Registries are whole: every adapter in every bundle (the pack's engine needs them), every action or none.
+      const { sources } = JSON.parse(readFileSync(join(build, `${fn}.json`), "utf8")) as { sources: string[] };
+      expect([fn, adapterFiles.filter((f) => !sources.includes(f))]).toEqual([fn, []]);
+      const actions = actionFiles.filter((f) => sources.includes(f));
+      expect([fn, actions.length === 0 || actions.length === actionFiles.length]).toEqual([fn, true]);
     }
   });
 
@@ -691,7 +695,7 @@ describe("serverless package: least privilege", () => {
     }
     // The executor's operations are the worker's alone.
     const events = allowedActions(ROLE_IDS.cloudTrailEvents!);
-    for (const [service, operations] of Object.entries(COMMANDS)) {
+    for (const [service, operations] of Object.entries(executorCommands())) {
       for (const operation of Object.keys(operations)) {
         const action = SDK_ACTIONS[`${service}:${operation}`];
         expect([operation, allowedActions(ROLE_IDS.remediationWorker!).has(action!)]).toEqual([operation, true]);
@@ -701,19 +705,10 @@ describe("serverless package: least privilege", () => {
   });
 });
 
-/** SDK client package → the service prefix of SDK_ACTIONS keys. */
-const CLIENT_SERVICE: Record<string, string> = {
-  "client-api-gateway": "apigateway",
-  "client-athena": "athena",
-  "client-cloudformation": "cloudformation",
-  "client-config-service": "config",
-  "client-dynamodb": "dynamodb",
-  "client-eventbridge": "events",
-  "client-lambda": "lambda",
-  "client-s3": "s3",
-  "client-sns": "sns",
-  "client-sqs": "sqs",
-};
+/** SDK client package → the service prefix of SDK_ACTIONS keys: each service module's package and name. */
+const CLIENT_SERVICE: Record<string, string> = Object.fromEntries(
+  SERVICES.map(({ service }) => [service.package.replace(/^@aws-sdk\//, ""), service.name]),
+);
 
 /** The SDK operations a source file can send: the Command classes it imports as values, as `service:Operation`. */
 function sdkCalls(file: string): string[] {
@@ -763,7 +758,10 @@ describe("dogfood: Guardrail's own stack meets Guardrail's policies", () => {
   test("the packaged template is scanned with the pack: no violation, and every unknown explained", () => {
     const file = join(build, "sls", "cloudformation-template-update-stack.json");
     const engine = new Engine(loadPolicies().policies);
-    const verdicts = judgeTemplate(resolveTemplate(parseTemplate(file, readFileSync(file, "utf8"))), engine);
+    const verdicts = judgeTemplate(
+      resolveTemplate(parseTemplate(file, readFileSync(file, "utf8")), {}, resourceIdentities()),
+      engine,
+    );
     const all = verdicts.flatMap((v) => v.evaluations);
     const judged = new Set(verdicts.map((v) => v.resource.logicalId));
     // What Guardrail deploys that its policies cover was judged: the audit bucket, the topic, queues, functions.

@@ -10,7 +10,7 @@ import { Engine, type AnyEvaluation } from "../lib/engine/evaluate";
 import { loadPolicies } from "../lib/policy/load";
 import { resourceFromConfigItem } from "../lib/resources/adapter";
 import { toConfigItem } from "../lib/resources/config-item";
-import { adapterFor } from "../lib/resources/registry";
+import { adapterFor, resourceIdentities } from "../lib/resources/registry";
 import { judgeTemplate } from "../lib/scan/template";
 
 /*
@@ -81,7 +81,7 @@ describe("template scan and Config scan agree", () => {
       // Through text, as a file would be read.
       const parsed = parseTemplate(`${t.accountId}-${t.region}.json`, JSON.stringify(t.template, null, 1));
       const configIdOf = new Map([...t.logicalIds].map(([configId, logicalId]) => [logicalId, configId]));
-      for (const v of judgeTemplate(resolveTemplate(parsed), engine)) {
+      for (const v of judgeTemplate(resolveTemplate(parsed, {}, resourceIdentities()), engine)) {
         const configId = configIdOf.get(v.resource.logicalId);
         if (configId === undefined) continue; // template-only helpers (access-log bucket)
         for (const e of v.evaluations) {

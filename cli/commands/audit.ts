@@ -209,12 +209,12 @@ async function auditAthenaCommand(opts: AuditCommandOptions): Promise<number> {
   if (!opts.database || !opts.workgroup) throw new UsageError("--engine athena needs --database and --workgroup");
   const { database, workgroup } = opts;
   const { filters, ciRoles } = auditFilters(opts);
-  const [{ runAthenaAudit }, { athenaClient }] = await Promise.all([import("../../lib/audit/athena"), import("../../lib/aws/clients")]); // prettier-ignore
+  const [{ runAthenaAudit }, { clientFor }, { service: athena }] = await Promise.all([import("../../lib/audit/athena"), import("../../lib/aws/clients"), import("../../lib/aws/services/athena")]); // prettier-ignore
   return reportCommand(opts, auditPackSpec(opts), async (checkedEngine, progress) => {
     const engine = checkedEngine();
     const loaded = opts.records ? await loadRemediationRecords(opts.records, filters) : undefined;
     const report = await runAthenaAudit({
-      client: athenaClient(),
+      client: clientFor(athena),
       table: opts.table ?? "cloudtrail_org",
       target: { database, workgroup, ...(opts.outputLocation ? { outputLocation: opts.outputLocation } : {}) },
       filters,

@@ -330,7 +330,7 @@ export async function remediationUndoCommand(ref: string, opts: UndoOptions): Pr
   if (opts.force) {
     liveCheck = "skipped (--force)";
   } else {
-    const { describeResource } = await import("../../lib/aws/describe/index");
+    const { describeResource } = await import("../../lib/resources/describe");
     const refOf: ResourceRef = {
       type: after.type,
       id: after.id,

@@ -1,5 +1,6 @@
 import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
-import { s3Client } from "../aws/clients";
+import { clientFor } from "../aws/clients";
+import { service as s3 } from "../aws/services/s3";
 
 /**
  * The audit's S3 access (trail files and remediation records in `s3://bucket/prefix`): paginated ListObjectsV2 and
@@ -14,14 +15,14 @@ export interface ListedObject {
 
 /** Every object under the prefix, page by page. */
 export async function* listObjects(bucket: string, prefix: string): AsyncGenerator<ListedObject> {
-  const pages = paginateListObjectsV2({ client: s3Client() }, { Bucket: bucket, Prefix: prefix || undefined });
+  const pages = paginateListObjectsV2({ client: clientFor(s3) }, { Bucket: bucket, Prefix: prefix || undefined });
   for await (const page of pages) {
     for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, size: o.Size ?? 0 };
   }
 }
 
 async function body(bucket: string, key: string) {
-  const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const out = await clientFor(s3).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   if (!out.Body) throw new Error(`s3://${bucket}/${key}: empty GetObject body`);
   return out.Body;
 }

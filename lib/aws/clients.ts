@@ -1,38 +1,23 @@
-import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
-import { AthenaClient } from "@aws-sdk/client-athena";
-import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { ConfigServiceClient } from "@aws-sdk/client-config-service";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { LambdaClient } from "@aws-sdk/client-lambda";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import type { ClientSettings, SdkClient, ServiceDefinition } from "./service";
 
 /**
- * The one place AWS SDK clients are created. Every client gets the same settings:
+ * The one place AWS SDK clients are created, for every service module (./services/) and every caller: handlers,
+ * live describes, the remediation executor. Every client gets the same settings:
  *  - region: the argument, else AWS_REGION / AWS_DEFAULT_REGION (Lambda sets AWS_REGION), else the SDK's own chain;
  *  - endpoint: GUARDRAIL_AWS_ENDPOINT when set (moto server or another local emulator), else the real endpoint;
  *  - retries: the SDK's adaptive mode (client-side rate limiting on throttling, shared by every call of the
  *    client) with a bounded maxAttempts, GUARDRAIL_AWS_MAX_ATTEMPTS (default 3, at most 10).
  *
- * Clients are built on first use and kept per region, so a container builds each one once and a handler only
- * pays for the clients it calls. The imports are static on purpose: the SDK packages are `sideEffects: false`
- * ESM, so esbuild drops every client whose getter a bundle does not use (measured: a bundle importing only
- * `configClient` from here is byte-for-byte the size of one importing `ConfigServiceClient` directly).
+ *  - the service's own settings (S3: path-style addressing on an emulator), the local-account seam and the
+ *    instrumentation set with `instrumentClients`.
  *
- * To add a service: import its client and add a getter built with `cached(...)` below.
+ * Clients are built on first use and kept per service and Region, so a container builds each one once and a
+ * handler only pays for the clients it calls. The caller names the service module it imports, so a bundle carries
+ * the SDK clients of the services its code uses and no other.
  */
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
 const MAX_MAX_ATTEMPTS = 10;
-
-export interface ClientSettings {
-  region?: string;
-  endpoint?: string;
-  maxAttempts: number;
-  retryMode: "adaptive";
-}
 
 /** The settings every client is built with; read from the environment each time (tests change it). */
 export function clientSettings(region?: string, env: NodeJS.ProcessEnv = process.env): ClientSettings {
@@ -52,7 +37,7 @@ export function clientSettings(region?: string, env: NodeJS.ProcessEnv = process
 
 /**
  * The seam that lets a local AWS account (lib/local/account/) answer every call instead of the network: a
- * middleware at the "initialize" step, added to every client built here and in ./remediation-clients.ts, asks the
+ * middleware at the "initialize" step, added to every client built here, asks the
  * router set with `routeClients` and, while one is set, returns its answer without serialising, signing or sending
  * anything. The SDK command objects, their inputs and the client's own checks before "initialize" are the real ones.
  * Without a router the middleware only calls the next one.
@@ -73,7 +58,7 @@ export type CommandRouter = (command: RoutedCommand) => Promise<Record<string, u
 
 let router: CommandRouter | undefined;
 
-/** Routes every client built by this module and ./remediation-clients.ts to `r`; undefined sends to AWS again. */
+/** Routes every client built by this module to `r`; undefined sends to AWS again. */
 export function routeClients(r: CommandRouter | undefined): void {
   router = r;
 }
@@ -139,72 +124,30 @@ export function instrumentClients(fn: Instrument | undefined): void {
   instrument = fn;
 }
 
-const clients = new Map<string, unknown>();
+const clients = new Map<string, SdkClient>();
 
-function cached<C extends RoutableClient>(
-  service: string,
-  region: string | undefined,
-  make: (settings: ClientSettings) => C,
-): C {
+/** The client of a service (./services/<name>.ts `service`) for a Region (omitted: the environment's). */
+export function clientFor<C extends SdkClient>(service: ServiceDefinition<C>, region?: string): C {
   // The key from the two variables it needs (handlers ask for a client on every call; settings only on a miss).
   const env = process.env;
-  const key = `${service}|${region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || "")}|${env.GUARDRAIL_AWS_ENDPOINT || ""}`;
+  const key = `${service.name}|${region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || "")}|${env.GUARDRAIL_AWS_ENDPOINT || ""}`;
   let client = clients.get(key) as C | undefined;
   if (client === undefined) {
-    client = addRouting(make(clientSettings(region)) as C & RoutableClient, () => router);
+    const settings = clientSettings(region);
+    client = addRouting(new service.client({ ...settings, ...service.clientConfig?.(settings) }), () => router);
     if (instrument) client = instrument(client);
     clients.set(key, client);
   }
   return client;
 }
 
-/** Forgets every client built so far (tests that change the environment). */
+/** Destroys and forgets every client built so far (tests that change the environment, a process shutting down). */
 export function resetClients(): void {
+  for (const c of clients.values()) c.destroy();
   clients.clear();
 }
 
-export function configClient(region?: string): ConfigServiceClient {
-  return cached("config", region, (s) => new ConfigServiceClient(s));
-}
-
-export function sqsClient(region?: string): SQSClient {
-  return cached("sqs", region, (s) => new SQSClient(s));
-}
-
-/** S3; path-style addressing when GUARDRAIL_AWS_ENDPOINT points at an emulator (no bucket subdomains on 127.0.0.1). */
-export function s3Client(region?: string): S3Client {
-  return cached("s3", region, (s) => new S3Client({ ...s, ...(s.endpoint ? { forcePathStyle: true } : {}) }));
-}
-
-export function snsClient(region?: string): SNSClient {
-  return cached("sns", region, (s) => new SNSClient(s));
-}
-
-export function eventBridgeClient(region?: string): EventBridgeClient {
-  return cached("eventbridge", region, (s) => new EventBridgeClient(s));
-}
-
-export function dynamoDbClient(region?: string): DynamoDBClient {
-  return cached("dynamodb", region, (s) => new DynamoDBClient(s));
-}
-
-export function apiGatewayClient(region?: string): APIGatewayClient {
-  return cached("apigateway", region, (s) => new APIGatewayClient(s));
-}
-
-export function lambdaClient(region?: string): LambdaClient {
-  return cached("lambda", region, (s) => new LambdaClient(s));
-}
-
-export function cloudFormationClient(region?: string): CloudFormationClient {
-  return cached("cloudformation", region, (s) => new CloudFormationClient(s));
-}
-
-export function athenaClient(region?: string): AthenaClient {
-  return cached("athena", region, (s) => new AthenaClient(s));
-}
-
-/** The router set with `routeClients`, if any (for factories outside this module). */
+/** The router set with `routeClients`, if any (for clients built outside this module, e.g. by a bench). */
 export function currentRouter(): CommandRouter | undefined {
   return router;
 }

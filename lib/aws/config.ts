@@ -7,18 +7,20 @@ import {
   type Evaluation,
   type ResourceType,
 } from "@aws-sdk/client-config-service";
-import { configClient } from "./clients";
+import { clientFor } from "./clients";
+import { service as config } from "./services/config";
 
 /**
- * All AWS Config API access; nothing else in Guardrail talks to Config. Facts and limits:
- * ../shared/reference/aws-facts.md §1.2 (PutEvaluations: at most 100 evaluations a call, annotations 1–256
- * characters, FailedEvaluations) and §1.3 (GetResourceConfigHistory, BatchGetResourceConfig: 1–100 keys,
- * unprocessedResourceKeys, no deleted resources, no tags; the API naming of configuration items).
+ * All AWS Config API access; nothing else in Guardrail talks to Config. Facts and limits, from the AWS Config API
+ * Reference: PutEvaluations and Evaluation (at most 100 evaluations a call, annotations 1–256 characters,
+ * FailedEvaluations), GetResourceConfigHistory and BatchGetResourceConfig (1–100 keys, unprocessedResourceKeys,
+ * no deleted resources, no tags), ConfigurationItem (the API naming of configuration items).
  *
- * Throttling: Config publishes no TPS quotas (aws-facts §1.2 "UNCONFIRMED"). The clients already retry in the
- * SDK's adaptive mode (lib/aws/clients.ts); when a call is still throttled after those attempts, the calls here
- * wait longer (exponential backoff with full jitter) and try again a bounded number of times, because a sweep
- * that gives up on the first sustained throttle loses its whole invocation. Any other error is raised at once.
+ * Throttling: Config publishes no TPS quotas (UNCONFIRMED: none found in AWS's documentation). The clients
+ * already retry in the SDK's adaptive mode (lib/aws/clients.ts); when a call is still throttled after those
+ * attempts, the calls here wait longer (exponential backoff with full jitter) and try again a bounded number of
+ * times, because a sweep that gives up on the first sustained throttle loses its whole invocation. Any other error
+ * is raised at once.
  */
 
 export const MAX_EVALUATIONS_PER_CALL = 100;
@@ -31,8 +33,9 @@ export interface ResourceKey {
 }
 
 /**
- * A configuration item in the API naming (aws-facts §1.3) as plain JSON: timestamps as ISO strings,
- * `configuration` and `supplementaryConfiguration` values still JSON strings. `toConfigItem` reads it.
+ * A configuration item in the API naming (AWS Config API Reference, ConfigurationItem) as plain JSON: timestamps
+ * as ISO strings, `configuration` and `supplementaryConfiguration` values still JSON strings. `toConfigItem` reads
+ * it.
  */
 export type ApiConfigurationItem = Record<string, unknown>;
 
@@ -148,7 +151,7 @@ export async function putEvaluations(
   opts: ConfigApiOptions & { testMode?: boolean } = {},
 ): Promise<{ calls: number; sent: number }> {
   evaluations.forEach(assertValid);
-  const client = opts.client ?? configClient();
+  const client = opts.client ?? clientFor(config);
   const failed: Evaluation[] = [];
   let calls = 0;
   for (const chunk of chunks(evaluations, MAX_EVALUATIONS_PER_CALL)) {
@@ -171,12 +174,16 @@ function plainItem(item: object): ApiConfigurationItem {
   return out;
 }
 
-/** Pages followed when GetResourceConfigHistory answers an empty page with a nextToken (7-day windows, §1.3). */
+/**
+ * Pages followed when GetResourceConfigHistory answers an empty page with a nextToken (each call spans at most
+ * 7 days: AWS Config API Reference, GetResourceConfigHistory).
+ */
 const MAX_HISTORY_PAGES = 5;
 
 /**
  * The configuration item of a resource as it was at `laterTime` (the newest item captured at or before it): what
- * an OversizedConfigurationItemChangeNotification leaves out (aws-facts §1.1, the AWS Node sample's call).
+ * an OversizedConfigurationItemChangeNotification leaves out (AWS Config Developer Guide, "Example Events for AWS
+ * Config Rules"; the call is the one in "Example AWS Lambda Functions for AWS Config Rules (Node.js)").
  * `undefined` when Config has no such item (ResourceNotDiscoveredException, or no item in the window).
  */
 export async function getLatestConfigurationItem(
@@ -185,7 +192,7 @@ export async function getLatestConfigurationItem(
   laterTime: Date,
   opts: ConfigApiOptions = {},
 ): Promise<ApiConfigurationItem | undefined> {
-  const client = opts.client ?? configClient();
+  const client = opts.client ?? clientFor(config);
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
     const input = {
@@ -217,7 +224,7 @@ export async function listResources(
   resourceTypes: readonly string[],
   opts: ConfigApiOptions = {},
 ): Promise<ResourceKey[]> {
-  const client = opts.client ?? configClient();
+  const client = opts.client ?? clientFor(config);
   const keys: ResourceKey[] = [];
   for (const resourceType of resourceTypes) {
     let nextToken: string | undefined;
@@ -251,7 +258,7 @@ export async function batchGet(
   keys: readonly ResourceKey[],
   opts: ConfigApiOptions & { unprocessedAttempts?: number } = {},
 ): Promise<{ items: ApiConfigurationItem[]; missing: ResourceKey[] }> {
-  const client = opts.client ?? configClient();
+  const client = opts.client ?? clientFor(config);
   const maxRounds = Math.max(1, opts.unprocessedAttempts ?? 5);
   const sleep = opts.retry?.sleep ?? defaultSleep;
   const items: ApiConfigurationItem[] = [];

@@ -11,10 +11,12 @@ import {
   type BreakerAlert,
   type OutcomeMessage,
 } from "../remediation/worker/outcome";
-import { eventBridgeClient, snsClient } from "./clients";
+import { clientFor } from "./clients";
+import { service as eventbridge } from "./services/eventbridge";
+import { service as sns } from "./services/sns";
 
 /**
- * Publishing remediation outcomes and circuit-breaker alerts (issue 3 §3, §4):
+ * Publishing remediation outcomes and circuit-breaker alerts:
  *  - SNS Publish to the remediation topic with MessageStructure "json": machine subscribers (SQS, Lambda,
  *    HTTPS) get the JSON message, email subscribers a text (`email` key). Message attributes `guardrail_message`
  *    (remediation-outcome | circuit-breaker-open), `policyId`, `outcome`, `status`, `accountId` let a
@@ -100,12 +102,12 @@ export class AwsOutcomePublisher implements OutcomePublisher {
     const entry: PutEventsRequestEntry =
       this.eventBus === "default" ? event : { ...event, EventBusName: this.eventBus };
     await Promise.all([
-      snsClient(this.region)
+      clientFor(sns, this.region)
         .send(new PublishCommand(publish))
         .catch((e: unknown) => {
           failures.push(`SNS Publish ${this.topicArn}: ${errorText(e)}`);
         }),
-      eventBridgeClient(this.region)
+      clientFor(eventbridge, this.region)
         .send(new PutEventsCommand({ Entries: [entry] }))
         .then((out) => {
           if ((out.FailedEntryCount ?? 0) > 0) {

@@ -1,7 +1,8 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from "@aws-sdk/client-s3";
 import { recordKey } from "../remediation/worker/decide";
 import type { RemediationRecord } from "../remediation/worker/record";
-import { s3Client } from "./clients";
+import { clientFor } from "./clients";
+import { service as s3Service } from "./services/s3";
 
 /**
  * Remediation records in the audit bucket, one JSON object per request at
@@ -37,7 +38,7 @@ export class S3RecordStore implements RecordStore {
       Body: JSON.stringify(record, null, 2),
       ContentType: "application/json",
     };
-    const s3 = s3Client(this.options.region);
+    const s3 = clientFor(s3Service, this.options.region);
     await s3.send(new PutObjectCommand({ Bucket: this.bucket, ...object }));
     const uri = this.uriOf(record.recordId);
     const central = this.options.centralBucket;
@@ -53,7 +54,7 @@ export class S3RecordStore implements RecordStore {
 
   async get(recordId: string): Promise<RemediationRecord | undefined> {
     try {
-      const out = await s3Client(this.options.region).send(
+      const out = await clientFor(s3Service, this.options.region).send(
         new GetObjectCommand({ Bucket: this.bucket, Key: recordKey(recordId) }),
       );
       const text = await out.Body?.transformToString("utf8");

@@ -52,24 +52,22 @@ const PSEUDO: Record<string, () => unknown> = {
   "AWS::URLSuffix": () => new UnknownValue("AWS::URLSuffix", "", [{ oneOf: ["amazonaws.com", "amazonaws.com.cn"] }]),
 };
 
-/** ARNs of resources in this template, by type: `Fn::GetAtt X.<attribute>` (and `Ref` for SNS topics). */
-const ARN_OF: Record<string, { service: string; getAtt?: string[]; ref?: boolean; global?: boolean }> = {
-  "AWS::SQS::Queue": { service: "sqs", getAtt: ["Arn"] },
-  "AWS::SNS::Topic": { service: "sns", getAtt: ["TopicArn"], ref: true },
-  "AWS::Lambda::Function": { service: "lambda", getAtt: ["Arn"] },
-  "AWS::DynamoDB::Table": { service: "dynamodb", getAtt: ["Arn"] },
-  "AWS::KMS::Key": { service: "kms", getAtt: ["Arn"] },
-  "AWS::WAFv2::WebACL": { service: "wafv2", getAtt: ["Arn"] },
-  "AWS::IAM::Role": { service: "iam", getAtt: ["Arn"], global: true },
-  "AWS::Logs::LogGroup": { service: "logs", getAtt: ["Arn"] },
-  "AWS::S3::Bucket": { service: "s3", getAtt: ["Arn"], global: true },
-  "AWS::CloudTrail::Trail": { service: "cloudtrail", getAtt: ["Arn"] },
-  "AWS::Events::Rule": { service: "events", getAtt: ["Arn"] },
-};
+/**
+ * What resolution needs to know of a resource type: its ARN's service, the `Fn::GetAtt` attributes holding its ARN,
+ * whether `Ref` gives the ARN (lib/resources/adapter.ts ResourceIdentity; the caller passes the registry's).
+ */
+export interface TemplateTypeIdentity {
+  service: string;
+  cloudFormation?: { arnAttributes?: readonly string[]; refIsArn?: boolean };
+}
 
 const anyText = (nonEmpty: boolean): ShapePart => ({ any: true, nonEmpty });
 
-export function resolveTemplate(parsed: ParsedTemplate, given: Record<string, string> = {}): ResolvedTemplate {
+export function resolveTemplate(
+  parsed: ParsedTemplate,
+  given: Record<string, string> = {},
+  types: ReadonlyMap<string, TemplateTypeIdentity> = new Map(),
+): ResolvedTemplate {
   const t = parsed.template;
   const params = isObject(t.Parameters) ? t.Parameters : {};
   const mappings = isObject(t.Mappings) ? t.Mappings : {};
@@ -118,8 +116,8 @@ export function resolveTemplate(parsed: ParsedTemplate, given: Record<string, st
     }
     const type = typeOf(name);
     if (type) {
-      const arn = ARN_OF[type];
-      const shape = arn?.ref ? arnShape(arn.service, arn.global) : [anyText(true)];
+      const identity = types.get(type);
+      const shape = identity?.cloudFormation?.refIsArn ? arnShape(identity.service) : [anyText(true)];
       return new UnknownValue(`Ref to resource ${name} (its physical id is known at deploy)`, at, shape);
     }
     return new UnknownValue(`Ref to ${name}, which the template does not declare`, at);
@@ -127,8 +125,8 @@ export function resolveTemplate(parsed: ParsedTemplate, given: Record<string, st
 
   const getAtt = (id: string, attr: string, at: string): unknown => {
     const type = typeOf(id);
-    const arn = type ? ARN_OF[type] : undefined;
-    const shape = arn?.getAtt?.includes(attr) ? arnShape(arn.service, arn.global) : undefined;
+    const identity = type ? types.get(type) : undefined;
+    const shape = identity?.cloudFormation?.arnAttributes?.includes(attr) ? arnShape(identity.service) : undefined;
     return new UnknownValue(`Fn::GetAtt ${id}.${attr} (known at deploy)`, at, shape);
   };
 
@@ -360,10 +358,8 @@ function splitOnce(s: string, sep: string): [string, string] {
   return i < 0 ? [s, ""] : [s.slice(0, i), s.slice(i + 1)];
 }
 
-function arnShape(service: string, global = false): ShapePart[] {
-  return global
-    ? ["arn:", { oneOf: PARTITIONS }, `:${service}:`, anyText(true)]
-    : ["arn:", { oneOf: PARTITIONS }, `:${service}:`, anyText(true)];
+function arnShape(service: string): ShapePart[] {
+  return ["arn:", { oneOf: PARTITIONS }, `:${service}:`, anyText(true)];
 }
 
 function containsMarker(v: unknown): boolean {

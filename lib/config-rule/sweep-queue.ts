@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
-import { sqsClient } from "../aws/clients";
+import { clientFor } from "../aws/clients";
+import { service as sqs } from "../aws/services/sqs";
 import { batchBodies, type SweepMessage } from "./sweep";
 
 const MAX_SEND_ROUNDS = 3;
@@ -13,7 +14,7 @@ export async function sendSweepMessages(
   messages: readonly SweepMessage[],
   log?: { warn(message: string, ...extra: Record<string, unknown>[]): void },
 ): Promise<{ calls: number }> {
-  const client = sqsClient();
+  const client = clientFor(sqs);
   let calls = 0;
   for (const group of batchBodies(messages.map((m) => JSON.stringify(m)))) {
     let entries: SendMessageBatchRequestEntry[] = group.map((body, i) => ({ Id: String(i), MessageBody: body }));

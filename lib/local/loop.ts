@@ -82,7 +82,6 @@ interface Handlers {
   approve: typeof import("../../remediations/approve").approveRemediation;
   recordStore: (bucket: string) => import("../aws/records").RecordStore;
   resetClients: () => void;
-  resetRemediationClients: () => void;
 }
 
 /** The deployed functions (serverless.yml's keys) and their timeouts (deploy/functions.js). */
@@ -260,7 +259,6 @@ export class LocalLoop {
     this.timeouts = FUNCTION_TIMEOUTS();
     this.handlers = await withHandlerConsole(loadHandlers);
     this.handlers.resetClients();
-    this.handlers.resetRemediationClients();
     this.handlers.configureWorker({
       now: () => this.clock.now(),
       sleep: (ms: number) => this.clock.sleep(ms),
@@ -768,7 +766,6 @@ export class LocalLoop {
     this.detach?.();
     this.handlers?.configureWorker({});
     this.handlers?.resetClients();
-    this.handlers?.resetRemediationClients();
     await this.closeLog?.();
     for (const [k, v] of Object.entries(this.savedEnv)) {
       if (v === undefined) delete process.env[k];
@@ -780,7 +777,7 @@ export class LocalLoop {
 }
 
 async function loadHandlers(): Promise<Handlers> {
-  const [events, config, worker, sweep, approve, records, clients, remediationClients] = await Promise.all([
+  const [events, config, worker, sweep, approve, records, clients] = await Promise.all([
     import("../../events/cloudtrail"),
     import("../../rules/config-rule"),
     import("../../remediations/worker"),
@@ -788,7 +785,6 @@ async function loadHandlers(): Promise<Handlers> {
     import("../../remediations/approve"),
     import("../aws/records"),
     import("../aws/clients"),
-    import("../aws/remediation-clients"),
   ]);
   return {
     events: (e, c) => events.handler(e, c),
@@ -799,7 +795,6 @@ async function loadHandlers(): Promise<Handlers> {
     approve: approve.approveRemediation,
     recordStore: (bucket) => new records.S3RecordStore(bucket),
     resetClients: clients.resetClients,
-    resetRemediationClients: remediationClients.resetRemediationClients,
   };
 }
 

@@ -5,7 +5,7 @@ import { isObject } from "../util/json";
 import { packageRoot } from "../util/package-root";
 import type { LocalAccountApi, Principal } from "./account/contract";
 import { principalCatalogue, type PrincipalName } from "./account/principals";
-import { SDK_PACKAGES, type SdkPackage } from "./sdk-packages";
+import { sdkPackages, type SdkPackage } from "./sdk-packages";
 
 /**
  * A scenario (`guardrail demo --changes FILE`; the default is lib/local/scenarios/day.json): a list of SDK calls,
@@ -33,9 +33,11 @@ export class ScenarioError extends Error {
 }
 
 /** The services a team's scenario may call (Config and EventBridge are Guardrail's own side of the account). */
-const SERVICES: Record<string, { pkg: SdkPackage; client: string }> = Object.fromEntries(
-  ["API Gateway", "SQS", "SNS", "S3", "DynamoDB", "Lambda", "CloudTrail"].map((id) => [id, SDK_PACKAGES[id] as { pkg: SdkPackage; client: string }]), // prettier-ignore
-);
+const SCENARIO_SERVICES = new Set(["API Gateway", "SQS", "SNS", "S3", "DynamoDB", "Lambda", "CloudTrail"]);
+
+function scenarioServices(): Record<string, { pkg: SdkPackage; client: string }> {
+  return Object.fromEntries(Object.entries(sdkPackages()).filter(([id]) => SCENARIO_SERVICES.has(id)));
+}
 
 const PRINCIPALS: readonly string[] = ["guardrail", "ci-deploy", "console", "root"];
 
@@ -55,8 +57,9 @@ export function loadScenario(file: string): ScenarioCall[] {
     if (typeof c.principal !== "string" || !PRINCIPALS.includes(c.principal)) {
       throw new ScenarioError(file, `${at}/principal`, `must be one of ${PRINCIPALS.join(", ")}`);
     }
-    const service = SERVICES[String(c.service)];
-    if (!service) throw new ScenarioError(file, `${at}/service`, `must be one of ${Object.keys(SERVICES).join(", ")}`);
+    const services = scenarioServices();
+    const service = Object.hasOwn(services, String(c.service)) ? services[String(c.service)] : undefined;
+    if (!service) throw new ScenarioError(file, `${at}/service`, `must be one of ${Object.keys(services).join(", ")}`);
     if (typeof c.operation !== "string" || typeof service.pkg[`${c.operation}Command`] !== "function") {
       throw new ScenarioError(file, `${at}/operation`, `${String(c.service)} has no operation ${String(c.operation)}`);
     }
@@ -140,7 +143,7 @@ const teamClients = new WeakMap<LocalAccountApi, Map<string, Sendable>>();
 
 /** Sends one prepared call through a real SDK client attached to the account (as its principal: see LocalLoop.play). */
 export async function sendCall(account: LocalAccountApi, p: PreparedCall): Promise<unknown> {
-  const service = SERVICES[p.call.service] as { pkg: SdkPackage; client: string };
+  const service = scenarioServices()[p.call.service] as { pkg: SdkPackage; client: string };
   const Command = service.pkg[`${p.call.operation}Command`] as new (input: object) => unknown;
   let clients = teamClients.get(account);
   if (!clients) teamClients.set(account, (clients = new Map()));

@@ -1,27 +1,22 @@
-import * as apigateway from "@aws-sdk/client-api-gateway";
-import * as cloudtrail from "@aws-sdk/client-cloudtrail";
-import * as configService from "@aws-sdk/client-config-service";
-import * as dynamodb from "@aws-sdk/client-dynamodb";
-import * as eventbridge from "@aws-sdk/client-eventbridge";
-import * as lambda from "@aws-sdk/client-lambda";
-import * as s3 from "@aws-sdk/client-s3";
-import * as sns from "@aws-sdk/client-sns";
-import * as sqs from "@aws-sdk/client-sqs";
+import { serviceModules } from "../aws/registry";
 
 /**
- * The SDK packages of the services the local account serves, by `client.config.serviceId`, with their client
- * class's name: where a scenario's calls and the loop bench's SDK floor find `<Operation>Command` and the client.
+ * The SDK package of every service module (lib/aws/services/), by `client.config.serviceId`, with its client
+ * class's name: where a scenario's calls, the loop bench's SDK floor and the local account's errors find
+ * `<Operation>Command`, the client and the modelled exceptions. Loaded here, by name, because only local mode needs
+ * a whole package.
  */
 export type SdkPackage = Record<string, unknown>;
 
-export const SDK_PACKAGES: Readonly<Record<string, { pkg: SdkPackage; client: string }>> = {
-  "API Gateway": { pkg: apigateway, client: "APIGatewayClient" },
-  CloudTrail: { pkg: cloudtrail, client: "CloudTrailClient" },
-  "Config Service": { pkg: configService, client: "ConfigServiceClient" },
-  DynamoDB: { pkg: dynamodb, client: "DynamoDBClient" },
-  EventBridge: { pkg: eventbridge, client: "EventBridgeClient" },
-  Lambda: { pkg: lambda, client: "LambdaClient" },
-  S3: { pkg: s3, client: "S3Client" },
-  SNS: { pkg: sns, client: "SNSClient" },
-  SQS: { pkg: sqs, client: "SQSClient" },
-};
+let packages: Record<string, { pkg: SdkPackage; client: string }> | undefined;
+
+export function sdkPackages(): Readonly<Record<string, { pkg: SdkPackage; client: string }>> {
+  if (!packages) {
+    packages = {};
+    for (const { service } of serviceModules().values()) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      packages[service.serviceId] = { pkg: require(service.package) as SdkPackage, client: service.client.name };
+    }
+  }
+  return packages;
+}

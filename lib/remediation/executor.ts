@@ -1,29 +1,13 @@
-import {
-  CreateDeploymentCommand,
-  UpdateDomainNameCommand,
-  UpdateRestApiCommand,
-  UpdateStageCommand,
-} from "@aws-sdk/client-api-gateway";
-import { UpdateContinuousBackupsCommand } from "@aws-sdk/client-dynamodb";
-import { UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
-import {
-  DeleteBucketEncryptionCommand,
-  DeleteBucketPolicyCommand,
-  DeletePublicAccessBlockCommand,
-  PutBucketEncryptionCommand,
-  PutBucketPolicyCommand,
-  PutBucketVersioningCommand,
-  PutPublicAccessBlockCommand,
-} from "@aws-sdk/client-s3";
-import { SetTopicAttributesCommand } from "@aws-sdk/client-sns";
-import { SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { remediationClient } from "../aws/remediation-clients";
+import { clientFor } from "../aws/clients";
+import type { CommandClass, ServiceDefinition } from "../aws/service";
+import { OPERATION_TABLES } from "../aws/services";
 import { isObject } from "../util/json";
-import type { AwsCall, AwsService, OperationInputs } from "./types";
+import type { AwsCall } from "./types";
 
 /**
  * The one place remediation calls are sent. Plans are data (AwsCall[]); this maps each call to its SDK command
- * class and sends it with the service's client, in order.
+ * class (the `write` operations of the service modules, lib/aws/services/) and sends it with the service's client
+ * (lib/aws/clients.ts), in order.
  *  - Dry run: nothing is sent; every call comes back as "planned".
  *  - The whole list is checked first (known service and operation, an input object), so a malformed plan sends
  *    nothing at all.
@@ -31,31 +15,41 @@ import type { AwsCall, AwsService, OperationInputs } from "./types";
  *    and what was not run: a partly applied fix is never reported as done (`ok` is false).
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type CommandClass = new (input: any) => object;
+interface Sendable {
+  command: CommandClass;
+  service: ServiceDefinition;
+}
 
-/** service -> operation -> SDK command class. The type makes it cover every operation plans may name. */
-export const COMMANDS: { [S in AwsService]: { [O in keyof OperationInputs[S]]: CommandClass } } = {
-  apigateway: {
-    UpdateDomainName: UpdateDomainNameCommand,
-    UpdateRestApi: UpdateRestApiCommand,
-    CreateDeployment: CreateDeploymentCommand,
-    UpdateStage: UpdateStageCommand,
-  },
-  sqs: { SetQueueAttributes: SetQueueAttributesCommand },
-  sns: { SetTopicAttributes: SetTopicAttributesCommand },
-  s3: {
-    PutPublicAccessBlock: PutPublicAccessBlockCommand,
-    DeletePublicAccessBlock: DeletePublicAccessBlockCommand,
-    PutBucketEncryption: PutBucketEncryptionCommand,
-    DeleteBucketEncryption: DeleteBucketEncryptionCommand,
-    PutBucketVersioning: PutBucketVersioningCommand,
-    PutBucketPolicy: PutBucketPolicyCommand,
-    DeleteBucketPolicy: DeleteBucketPolicyCommand,
-  },
-  dynamodb: { UpdateContinuousBackups: UpdateContinuousBackupsCommand },
-  lambda: { UpdateFunctionConfiguration: UpdateFunctionConfigurationCommand },
-};
+let sendable: Map<string, Map<string, Sendable>> | undefined;
+
+/**
+ * service name -> operation -> what the executor sends: every `write` operation of the service modules, with its
+ * command class and the service whose client sends it (read from the operation tables alone, so the worker's
+ * bundle carries the clients of the services it can fix, and no other).
+ */
+function writes(): Map<string, Map<string, Sendable>> {
+  if (!sendable) {
+    sendable = new Map();
+    for (const table of OPERATION_TABLES) {
+      for (const [operation, op] of Object.entries(table)) {
+        if (op.access !== "write" || !op.command || !op.service) continue;
+        let byOperation = sendable.get(op.service.name);
+        if (!byOperation) sendable.set(op.service.name, (byOperation = new Map()));
+        byOperation.set(operation, { command: op.command, service: op.service });
+      }
+    }
+  }
+  return sendable;
+}
+
+/** service -> operation -> SDK command class: every operation a plan may name. */
+export function executorCommands(): Record<string, Record<string, CommandClass>> {
+  const out: Record<string, Record<string, CommandClass>> = {};
+  for (const [name, byOperation] of writes()) {
+    out[name] = Object.fromEntries([...byOperation].map(([op, s]) => [op, s.command]));
+  }
+  return out;
+}
 
 export type CallStatus = "planned" | "done" | "failed" | "not-run";
 
@@ -101,19 +95,18 @@ export interface ExecuteOptions {
   dryRun?: boolean;
   /** Region of the clients (the resource's); omitted, the SDK's default. */
   region?: string;
-  /** Clients to use instead of lib/aws/remediation-clients (e.g. with assumed-role credentials). */
-  client?: (service: AwsService) => SendingClient;
+  /** Clients to use instead of lib/aws/clients.ts's (e.g. with assumed-role credentials). */
+  client?: (service: string) => SendingClient;
 }
 
-function commandClass(call: AwsCall): CommandClass | undefined {
-  const byOperation = (COMMANDS as Record<string, Record<string, CommandClass> | undefined>)[call.service];
-  return byOperation && Object.prototype.hasOwnProperty.call(byOperation, call.operation)
-    ? byOperation[call.operation]
+function sendableOf(call: AwsCall): Sendable | undefined {
+  return typeof call.service === "string" && typeof call.operation === "string"
+    ? writes().get(call.service)?.get(call.operation)
     : undefined;
 }
 
 function invalid(call: AwsCall): CallError | undefined {
-  if (!commandClass(call)) {
+  if (!sendableOf(call)) {
     return {
       name: "UnknownOperation",
       message: `${call.service}:${call.operation} is not an operation the executor sends`,
@@ -158,16 +151,15 @@ export async function execute(calls: readonly AwsCall[], options: ExecuteOptions
     return { dryRun, ok: true, results: calls.map((call) => ({ call, status: "planned" })), done: [] };
   }
 
-  const clientFor =
-    options.client ?? ((service: AwsService) => remediationClient(service, options.region) as SendingClient);
   const results: CallResult[] = [];
   const done: AwsCall[] = [];
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i] as AwsCall;
-    const Command = commandClass(call) as CommandClass;
+    const { command: Command, service } = sendableOf(call) as Sendable;
     const started = Date.now();
     try {
-      const response = await clientFor(call.service).send(new Command(call.input));
+      const client = options.client ? options.client(call.service) : clientFor(service, options.region);
+      const response = await client.send(new Command(call.input));
       const { $metadata, ...output } = (isObject(response) ? response : {}) as Record<string, unknown>;
       const requestId =
         isObject($metadata) && typeof $metadata.requestId === "string" ? $metadata.requestId : undefined;

@@ -1,21 +1,14 @@
-import { join } from "node:path";
 import { closest } from "fastest-levenshtein";
-import { discoverModules } from "../util/discover";
+import { ACTIONS } from "../../remediations/actions";
 import type { RemediationAction } from "./types";
-
-/**
- * remediations/actions/, from lib/remediation/ (ts-jest) and from dist/lib/remediation/ (the build) alike: the
- * build compiles remediations/ beside lib/, so the relative path holds in both.
- */
-export const ACTIONS_DIR = join(__dirname, "..", "..", "remediations", "actions");
 
 let actions: Map<string, RemediationAction> | undefined;
 
-/** Every action under remediations/actions/ (one file per action, `export const action`), keyed by id. */
+/** Every action of remediations/actions/ (one file per action, listed in its index.ts), keyed by id. */
 export function remediationActions(): Map<string, RemediationAction> {
   if (!actions) {
     const found = new Map<string, RemediationAction>();
-    for (const a of discoverModules<RemediationAction>(ACTIONS_DIR, "action")) {
+    for (const a of ACTIONS) {
       if (found.has(a.id)) throw new Error(`two remediation actions with id ${a.id}`);
       found.set(a.id, a);
     }

@@ -1,64 +1,33 @@
-import type {
-  CreateDeploymentCommandInput,
-  UpdateDomainNameCommandInput,
-  UpdateRestApiCommandInput,
-  UpdateStageCommandInput,
-} from "@aws-sdk/client-api-gateway";
-import type { UpdateContinuousBackupsCommandInput } from "@aws-sdk/client-dynamodb";
-import type { UpdateFunctionConfigurationCommandInput } from "@aws-sdk/client-lambda";
-import type {
-  DeleteBucketEncryptionCommandInput,
-  DeleteBucketPolicyCommandInput,
-  DeletePublicAccessBlockCommandInput,
-  PutBucketEncryptionCommandInput,
-  PutBucketPolicyCommandInput,
-  PutBucketVersioningCommandInput,
-  PutPublicAccessBlockCommandInput,
-} from "@aws-sdk/client-s3";
-import type { SetTopicAttributesCommandInput } from "@aws-sdk/client-sns";
-import type { SetQueueAttributesCommandInput } from "@aws-sdk/client-sqs";
+import type { WriteInputs } from "../aws/service";
+import type { SERVICES } from "../aws/services";
 import type { Resource } from "../resources/adapter";
 import type { JsonObject } from "../util/json";
 
-/** The AWS services remediation calls go to (SDK v3 client packages `@aws-sdk/client-<service>`, API Gateway v1). */
-export type AwsService = "apigateway" | "sqs" | "sns" | "s3" | "dynamodb" | "lambda";
+type ServiceModules = (typeof SERVICES)[number];
+
+/**
+ * Every operation a built-in action may plan, with its SDK input type, derived from the service modules
+ * (lib/aws/services/: the `write` operations of each). `awsCall` checks inputs against these types at compile time;
+ * the executor sends exactly these. Type-only imports: nothing of the SDK is loaded by the plans.
+ */
+export type OperationInputs = {
+  [M in ServiceModules as keyof WriteInputs<M["operations"]> extends never ? never : M["service"]["name"]]: WriteInputs<
+    M["operations"]
+  >;
+};
+
+/** The AWS services remediation calls go to: each service module's `service.name`. */
+export type AwsService = keyof OperationInputs;
 
 /**
  * One AWS API call a remediation plan asks for: the SDK command name without "Command" and exactly the input the
  * SDK command takes. Plain data, so that a dry run, an approval message and the remediation record show exactly
- * what is (or would be) sent.
+ * what is (or would be) sent. `service` is a service module's name (an extension pack's too).
  */
 export interface AwsCall {
-  service: AwsService;
+  service: string;
   operation: string;
   input: object;
-}
-
-/**
- * Every operation an action may plan, with its SDK input type. `awsCall` checks inputs against these types at
- * compile time; the executor's command map (executor.ts) must cover the same set (a test holds them together).
- * Type-only imports: nothing of the SDK is loaded by the plans.
- */
-export interface OperationInputs {
-  apigateway: {
-    UpdateDomainName: UpdateDomainNameCommandInput;
-    UpdateRestApi: UpdateRestApiCommandInput;
-    CreateDeployment: CreateDeploymentCommandInput;
-    UpdateStage: UpdateStageCommandInput;
-  };
-  sqs: { SetQueueAttributes: SetQueueAttributesCommandInput };
-  sns: { SetTopicAttributes: SetTopicAttributesCommandInput };
-  s3: {
-    PutPublicAccessBlock: PutPublicAccessBlockCommandInput;
-    DeletePublicAccessBlock: DeletePublicAccessBlockCommandInput;
-    PutBucketEncryption: PutBucketEncryptionCommandInput;
-    DeleteBucketEncryption: DeleteBucketEncryptionCommandInput;
-    PutBucketVersioning: PutBucketVersioningCommandInput;
-    PutBucketPolicy: PutBucketPolicyCommandInput;
-    DeleteBucketPolicy: DeleteBucketPolicyCommandInput;
-  };
-  dynamodb: { UpdateContinuousBackups: UpdateContinuousBackupsCommandInput };
-  lambda: { UpdateFunctionConfiguration: UpdateFunctionConfigurationCommandInput };
 }
 
 /** A typed AwsCall: the input must be the named SDK command's input. */
@@ -114,4 +83,15 @@ export class PlanError extends Error {
     super(`${actionId}: ${message}`);
     this.name = "PlanError";
   }
+}
+
+/**
+ * A typed call builder for one service module, for actions whose service is not built in (an extension pack's):
+ * `const ec2Call = callsTo<typeof import("../services/ec2")>("ec2"); ec2Call("RevokeSecurityGroupIngress", {...})`.
+ */
+export function callsTo<M extends { service: { name: string }; operations: object }>(name: M["service"]["name"]) {
+  return <O extends keyof WriteInputs<M["operations"]> & string>(
+    operation: O,
+    input: WriteInputs<M["operations"]>[O],
+  ): AwsCall => ({ service: name, operation, input: input as object });
 }

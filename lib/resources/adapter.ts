@@ -36,7 +36,7 @@ export interface ResourceRef {
 }
 
 /**
- * The SDK responses of one live describe (lib/aws/describe/), keyed by operation name (`GetStage`,
+ * The SDK responses of one live describe (./describe.ts), keyed by operation name (`GetStage`,
  * `GetQueueAttributes`, `ListQueueTags`, ...; each adapter's `fromDescribe` says which it reads), plus the
  * reference they describe. An optional sub-resource that does not exist (no bucket policy, no function policy) is
  * an absent key. Plain data: SDK output objects, or the same objects read back from JSON (dates as text).
@@ -46,11 +46,33 @@ export interface Described {
   [operation: string]: unknown;
 }
 
-export interface ResourceAdapter {
-  /** AWS Config resource type name, e.g. `AWS::ApiGateway::Stage`. */
+/**
+ * What names a resource of a type, wherever it is seen: declared by the type's adapter (./types/), or by a module
+ * of ./references/ for a type Guardrail does not judge but templates point at (a KMS key's ARN).
+ */
+export interface ResourceIdentity {
+  /** AWS Config / CloudFormation resource type name, e.g. `AWS::ApiGateway::Stage`. */
   type: string;
-  /** Folder under policies/ for this type's service, e.g. `apigateway`. */
+  /** The service's name in ARNs and IAM actions, also the folder under policies/ for the type, e.g. `apigateway`. */
   service: string;
+  /** The document property holding the resource's name (Config's resourceName). */
+  nameField?: string;
+  /** The resource's ARN when a reference does not carry one (a live describe from a CloudTrail record). */
+  arn?(ref: ResourceRef, document: Record<string, unknown>): string | undefined;
+  cloudFormation?: {
+    /** `Fn::GetAtt` attributes whose value is the resource's ARN. */
+    arnAttributes?: readonly string[];
+    /** `Ref` answers the ARN (SNS topics), not a name or an id. */
+    refIsArn?: boolean;
+    /**
+     * Types that attach to this one in a template and are judged with it (`AWS::SQS::QueuePolicy`): never reported
+     * as "not covered" on their own.
+     */
+    attachments?: readonly string[];
+  };
+}
+
+export interface ResourceAdapter extends ResourceIdentity {
   /**
    * JSON Schema (draft 2020-12) of the document policies see. `guardrail validate` checks every property a
    * policy names against it, and the tests check that every document an adapter builds satisfies it.
@@ -70,7 +92,7 @@ export interface ResourceAdapter {
   /** Builds the document from a normalised Config item (either naming; see config-item.ts). */
   fromConfigItem(item: ConfigItem): Record<string, unknown>;
   /**
-   * Builds the document from a live describe: the SDK responses lib/aws/describe/ fetched for `described.ref`.
+   * Builds the document from a live describe: the SDK responses its describe (./types/<type>.describe.ts) fetched.
    * Pure, and the SAME document `fromConfigItem` builds for the same resource (the tests hold the two together),
    * so a policy means the same thing seconds after an API call as in the Config rule. Optional: a type without it
    * is judged by the Config rule only.

@@ -1,7 +1,8 @@
 import { isObject, type JsonObject } from "../util/json";
 
 /**
- * AWS Config configuration items arrive in two namings (docs: ../shared/reference/aws-facts.md §1.3):
+ * AWS Config configuration items arrive in two namings (AWS Config Developer Guide, "Example events for AWS Config
+ * rules", and AWS Config API Reference, ConfigurationItem):
  *  - invocation/notification naming (Lambda rule events, EventBridge, SNS, snapshot files in S3):
  *    `ARN`, `awsAccountId`, `configurationStateMd5Hash`, `configuration` as an object, relationships with `name`;
  *  - API naming (GetResourceConfigHistory, BatchGetResourceConfig, SelectResourceConfig):

@@ -1,21 +1,38 @@
-import { join } from "node:path";
-import { discoverModules } from "../util/discover";
-import type { ResourceAdapter } from "./adapter";
+import type { ResourceAdapter, ResourceIdentity } from "./adapter";
+import { REFERENCES } from "./references";
+import { ADAPTERS } from "./types";
 
 let adapters: Map<string, ResourceAdapter> | undefined;
+let identities: Map<string, ResourceIdentity> | undefined;
 
-/** Every adapter under lib/resources/types/, keyed by AWS Config resource type. */
-export function resourceAdapters(): Map<string, ResourceAdapter> {
-  if (!adapters) {
-    adapters = new Map();
-    for (const a of discoverModules<ResourceAdapter>(join(__dirname, "types"), "adapter")) {
-      if (adapters.has(a.type)) throw new Error(`two resource adapters for ${a.type}`);
-      adapters.set(a.type, a);
-    }
+function byType<T extends { type: string }>(list: readonly T[], what: string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const x of list) {
+    if (map.has(x.type)) throw new Error(`two ${what} for ${x.type}`);
+    map.set(x.type, x);
   }
+  return map;
+}
+
+/** Every adapter of ./types/ (listed in ./types/index.ts), keyed by AWS Config resource type. */
+export function resourceAdapters(): Map<string, ResourceAdapter> {
+  adapters ??= byType(ADAPTERS, "resource adapters");
   return adapters;
 }
 
 export function adapterFor(type: string): ResourceAdapter | undefined {
   return resourceAdapters().get(type);
+}
+
+/** The identity of every type Guardrail knows: the adapters', and the referenced-only types of ./references/. */
+export function resourceIdentities(): ReadonlyMap<string, ResourceIdentity> {
+  identities ??= byType<ResourceIdentity>([...ADAPTERS, ...REFERENCES], "resource type identities");
+  return identities;
+}
+
+/** Attachment type → the type it attaches to in a template (`AWS::SQS::QueuePolicy` → `AWS::SQS::Queue`). */
+export function attachmentTypes(): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const a of resourceAdapters().values()) for (const t of a.cloudFormation?.attachments ?? []) out.set(t, a.type);
+  return out;
 }

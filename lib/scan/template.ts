@@ -5,7 +5,7 @@ import { resolveTemplate, type ResolvedTemplate, type TemplateResource } from ".
 import { TemplateError, looksLikeTemplate, parseTemplate, type ParsedTemplate } from "../cloudformation/template";
 import { markTemplateDocument, type AnyEvaluation, type Engine } from "../engine/evaluate";
 import type { Resource } from "../resources/adapter";
-import { resourceAdapters } from "../resources/registry";
+import { attachmentTypes, resourceAdapters, resourceIdentities } from "../resources/registry";
 import type { InputProblem, ReportWriter, ScanSummary } from "../report/types";
 import { ScanTally, emptyComplianceCounts } from "./tally";
 import type { ScanProgress } from "./index";
@@ -71,18 +71,6 @@ export function parseParameters(pairs: readonly string[] = []): Record<string, s
   return out;
 }
 
-/**
- * Types adapters read as part of another resource (a bucket's policy, a function's permissions, a stage's web ACL,
- * an API's domain mappings): judged through that resource, not reported as uncovered.
- */
-const JOINED_TYPES = new Set([
-  "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::Lambda::Permission",
-  "AWS::WAFv2::WebACLAssociation", "AWS::ApiGateway::BasePathMapping", "AWS::ApiGateway::BasePathMappingV2",
-]); // prettier-ignore
-
-/** Field names under which adapters keep a resource's name, in the order they are tried. */
-const NAME_FIELDS = ["QueueName", "TopicName", "name", "functionName", "tableName", "domainName", "stageName"];
-
 export interface TemplateResourceVerdicts {
   resource: TemplateResource;
   evaluations: AnyEvaluation[];
@@ -99,23 +87,25 @@ export function judgeTemplate(
   notCovered: (type: string, pointer: string) => void = () => undefined,
 ): TemplateResourceVerdicts[] {
   const adapters = resourceAdapters();
+  const attachments = attachmentTypes();
   const { parsed } = resolved;
   const out: TemplateResourceVerdicts[] = [];
   for (const tr of resolved.resources) {
     const adapter = adapters.get(tr.type);
     if (!adapter?.fromCloudFormation || !engine.coversType(tr.type)) {
-      if (!JOINED_TYPES.has(tr.type)) notCovered(tr.type, tr.pointer);
+      // An attachment (a bucket's policy, a function's permission) is judged with the resource it attaches to.
+      if (!attachments.has(tr.type)) notCovered(tr.type, tr.pointer);
       continue;
     }
     const origins: Origins = new Map([["", `${tr.pointer}/Properties`]]);
     const document = adapter.fromCloudFormation(cloudFormationSource(tr, resolved.resources, origins));
     markTemplateDocument(document);
-    const name = NAME_FIELDS.map((f) => document[f]).find((v): v is string => typeof v === "string");
+    const name = adapter.nameField === undefined ? undefined : document[adapter.nameField];
     const tags = document.tags;
     const resource: Resource = {
       type: tr.type,
       id: tr.logicalId,
-      name,
+      name: typeof name === "string" ? name : undefined,
       arn: undefined,
       accountId: parameters["AWS::AccountId"] ?? "",
       region: parameters["AWS::Region"] ?? "",
@@ -194,7 +184,7 @@ export async function scanTemplateFiles(opts: TemplateScanOptions): Promise<Scan
       continue;
     }
     t.filesRead++;
-    const resolved = resolveTemplate(parsed, parameters);
+    const resolved = resolveTemplate(parsed, parameters, resourceIdentities());
     declared++;
     for (const k of Object.keys(parameters)) if (!resolved.unusedParameters.includes(k)) used.add(k);
     for (const tr of resolved.resources) {

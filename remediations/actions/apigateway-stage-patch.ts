@@ -6,8 +6,10 @@ import { awsCall, type AwsCall, type RemediationAction, type RemediationParams }
 
 /**
  * Stage settings this action may change, and in which direction: it only ever turns protections on (more logging,
- * X-Ray, encrypted cache, no request/response bodies in logs), never off. Paths: aws-facts.md §3.2
- * ([APIGW-API-2023] MethodSetting patch paths, [CLI-ex update-stage] for a single method's path).
+ * X-Ray, encrypted cache, no request/response bodies in logs), never off. Paths: API Gateway API Reference,
+ * PatchOperation and MethodSetting (the `/{method_setting_key}/...` patch paths, as the API model documented them
+ * until August 2023), and the AWS CLI Command Reference's `aws apigateway update-stage` examples for a single
+ * method's path.
  */
 interface Setting {
   /** Document field: a key of a methodSettings entry, or of the stage document itself. */

@@ -1,7 +1,7 @@
 import { Engine, type Compliance } from "../../lib/engine/evaluate";
 import { loadPolicies } from "../../lib/policy/load";
 import type { PolicyFile } from "../../lib/policy/types";
-import { describeResource } from "../../lib/aws/describe";
+import { describeResource } from "../../lib/resources/describe";
 import { execute, type ExecutionReport } from "../../lib/remediation/executor";
 import { planRemediation } from "../../lib/remediation/plan";
 import type { RemediationParams } from "../../lib/remediation/types";

@@ -55,8 +55,8 @@ import {
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { apiGatewayClient, dynamoDbClient, lambdaClient, s3Client, snsClient, sqsClient } from "../../lib/aws/clients";
-import { describeResource } from "../../lib/aws/describe";
+import { describeResource } from "../../lib/resources/describe";
+import { apiGatewayClient, dynamoDbClient, lambdaClient, s3Client, snsClient, sqsClient } from "../helpers/clients";
 import { LocalAccount } from "../../lib/local/account";
 import type { ResourceRef } from "../../lib/resources/adapter";
 import type { ConfigItem } from "../../lib/resources/config-item";

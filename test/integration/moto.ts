@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { resetClients } from "../../lib/aws/clients";
-import { resetRemediationClients } from "../../lib/aws/remediation-clients";
 
 /**
  * A moto server (python3 -m moto.server) for one test file: started on 127.0.0.1 on a free port in beforeAll,
@@ -141,13 +140,11 @@ export function useMoto(): Moto {
     process.env.AWS_REGION = MOTO_REGION;
     process.env.AWS_DEFAULT_REGION = MOTO_REGION;
     resetClients();
-    resetRemediationClients();
     moto.endpoint = endpoint;
   }, START_TIMEOUT_MS + 5000);
 
   afterAll(async () => {
     resetClients();
-    resetRemediationClients();
     for (const k of ENV_KEYS) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];

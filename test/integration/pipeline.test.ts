@@ -30,7 +30,7 @@ import { MOTO_ACCOUNT, MOTO_REGION, useMoto } from "./moto";
  * remediations/approve.ts runs) releases it through the same topic, and the worker then fixes and verifies.
  *
  * The CloudTrail record is BUILT BY COPYING the recorded "AWS API Call via CloudTrail" record's shape
- * (shared/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json) with S3's own
+ * (test/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json) with S3's own
  * PutBucketVersioning parameters (CloudTrail User Guide, "Amazon S3 bucket-level actions tracked by CloudTrail
  * logging": bucketName, VersioningConfiguration). The EventBridge envelope is the one EventBridge wraps every
  * event in (EventBridge User Guide, "Amazon EventBridge events": version, id, detail-type, source, account, time,

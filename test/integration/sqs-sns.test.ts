@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { SnsSqsNotificationSchema } from "@aws-lambda-powertools/parser/schemas/sns";
-import { describeResource } from "../../lib/aws/describe";
+import { describeResource } from "../../lib/resources/describe";
 import { KIND_REQUEST, MESSAGE_KIND_ATTRIBUTE, parseWorkerMessage } from "../../lib/remediation/worker/message";
 import { resourceFromConfigItem } from "../../lib/resources/adapter";
 import { toConfigItem } from "../../lib/resources/config-item";

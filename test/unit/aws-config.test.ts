@@ -10,7 +10,8 @@ import {
 } from "@aws-sdk/client-config-service";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import { clientSettings, configClient, instrumentClients, resetClients } from "../../lib/aws/clients";
+import { clientSettings, instrumentClients, resetClients } from "../../lib/aws/clients";
+import { configClient } from "../helpers/clients";
 import {
   batchGet,
   FailedEvaluationsError,
@@ -21,8 +22,8 @@ import {
   UnprocessedKeysError,
 } from "../../lib/aws/config";
 
-// Request and response shapes: ../shared/reference/aws-facts.md §1.2 (PutEvaluations) and §1.3
-// (GetResourceConfigHistory, BatchGetResourceConfig, ListDiscoveredResources, API naming of items).
+// Request and response shapes: AWS Config API Reference, PutEvaluations, GetResourceConfigHistory,
+// BatchGetResourceConfig, ListDiscoveredResources and ConfigurationItem (the API naming of items).
 
 const config = mockClient(ConfigServiceClient);
 const noSleep = { retry: { sleep: async () => undefined } };

@@ -1,4 +1,5 @@
 import { resolveTemplate } from "../../lib/cloudformation/resolve";
+import { resourceIdentities } from "../../lib/resources/registry";
 import { TemplateError, parseTemplate } from "../../lib/cloudformation/template";
 import { ConditionalValue, UnknownValue } from "../../lib/cloudformation/unknown";
 
@@ -94,7 +95,7 @@ describe("parseTemplate", () => {
 });
 
 describe("resolveTemplate", () => {
-  const resolved = resolveTemplate(parseTemplate("t.yaml", YAML));
+  const resolved = resolveTemplate(parseTemplate("t.yaml", YAML), {}, resourceIdentities());
   const props = () =>
     (resolved.resources.find((r) => r.logicalId === "Queue") as { properties: Record<string, unknown> }).properties;
 

@@ -43,10 +43,9 @@ import {
 import { GetQueueAttributesCommand, ListQueueTagsCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import { describeResource } from "../../lib/aws/describe";
-import { UnsupportedDescribeError } from "../../lib/aws/describe/errors";
-import { camelKey, isoTime, plainJson } from "../../lib/aws/describe/item";
-import { canDescribe, describers } from "../../lib/aws/describe/registry";
+import { canDescribe, describeResource, UnsupportedDescribeError } from "../../lib/resources/describe";
+import { camelKey, isoTime, plainJson } from "../../lib/resources/described";
+import { DESCRIBERS } from "../../lib/resources/types/describers";
 import { createPolicyAjv } from "../../lib/policy/ajv";
 import type { Described, ResourceAdapter, ResourceRef } from "../../lib/resources/adapter";
 import { toConfigItem } from "../../lib/resources/config-item";
@@ -66,7 +65,7 @@ import { recorded } from "../helpers/recorded";
 /*
  * fromDescribe == fromConfigItem. Each case builds a configuration item in a real shape (invocation naming, as
  * Config delivers it to rules and EventBridge: the recorded SQS item of
- * shared/fixtures/aws-recorded/eventbridge-config-item-change-sqs-queue.json as it is, and items shaped like the
+ * test/fixtures/aws-recorded/eventbridge-config-item-change-sqs-queue.json as it is, and items shaped like the
  * recorded Stage items and the adapters' own test items for the other types) and, from the SAME values, the SDK
  * responses a live describe gets (the SDK v3 output shapes: PascalCase for SQS, SNS, S3, Lambda and DynamoDB, Date
  * objects for timestamps, tags as each API returns them), then requires the two documents to be equal.
@@ -680,7 +679,7 @@ describe("fromDescribe builds the document fromConfigItem builds for the same re
   });
 
   it("every adapter with a live describe has fromDescribe, and only the CloudTrail trail has none", () => {
-    for (const type of describers.keys()) expect(resourceAdapters().get(type)?.fromDescribe).toBeDefined();
+    for (const { type } of DESCRIBERS) expect(resourceAdapters().get(type)?.fromDescribe).toBeDefined();
     const without = [...resourceAdapters().values()].filter((a) => !a.fromDescribe).map((a) => a.type);
     expect(without).toEqual(["AWS::CloudTrail::Trail"]);
     expect(canDescribe("AWS::CloudTrail::Trail")).toBe(false);

@@ -35,19 +35,17 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
+import { instrumentClients, resetClients } from "../../lib/aws/clients";
+import { describeResource } from "../../lib/resources/describe";
 import {
   apiGatewayClient,
   configClient,
   dynamoDbClient,
-  instrumentClients,
   lambdaClient,
-  resetClients,
   s3Client,
   snsClient,
   sqsClient,
-} from "../../lib/aws/clients";
-import { remediationClient, resetRemediationClients } from "../../lib/aws/remediation-clients";
-import { describeResource } from "../../lib/aws/describe";
+} from "../helpers/clients";
 import { isTrailLogKey, parseTrailKey } from "../../lib/cloudtrail/layout";
 import { cloudTrailRecordSchema } from "../../lib/cloudtrail/record-schema";
 import { LocalAccount, consoleUser, ciDeployRole, guardrailRole, rootUser } from "../../lib/local/account";
@@ -88,7 +86,6 @@ beforeAll(async () => {
   delete process.env.GUARDRAIL_AWS_ENDPOINT;
   process.env.AWS_EC2_METADATA_DISABLED = "true";
   resetClients();
-  resetRemediationClients();
   account = await LocalAccount.open({ stateDir: dir, fleet: { services: 6, seed: 42, violationRate: 0 }, clock });
   detach = account.attach();
   account.onRecord((r) => records.push(r));
@@ -102,7 +99,6 @@ beforeEach(() => {
 afterAll(async () => {
   detach();
   resetClients();
-  resetRemediationClients();
   process.env = savedEnv;
   await rm(dir, { recursive: true, force: true });
 });
@@ -132,12 +128,12 @@ async function live(item: ConfigItem): Promise<Resource> {
 const restApiId = () => only("AWS::ApiGateway::RestApi").resourceId;
 
 describe("the seam", () => {
-  it("answers every client of lib/aws/clients.ts and lib/aws/remediation-clients.ts, and stops on detach", async () => {
+  it("answers every client of lib/aws/clients.ts, in any Region, and stops on detach", async () => {
     const stage = await apiGatewayClient().send(new GetStageCommand({ restApiId: restApiId(), stageName: "prod" }));
     expect(stage.stageName).toBe("prod");
     expect(stage.$metadata.httpStatusCode).toBe(200);
     expect(stage.createdDate).toBeInstanceOf(Date);
-    const viaRemediation = await remediationClient("apigateway", account.region).send(
+    const viaRemediation = await apiGatewayClient(account.region).send(
       new GetStageCommand({ restApiId: restApiId(), stageName: "prod" }),
     );
     expect(viaRemediation.deploymentId).toBe(stage.deploymentId);
@@ -520,9 +516,11 @@ describe("remediation actions against the account", () => {
     expect([out.securityPolicy, out.endpointAccessMode]).toEqual(["SecurityPolicy_TLS13_1_3_2025_09", "STRICT"]);
   });
 
-  it("the API Gateway patch examples of AWS's documentation (aws-facts.md §3.2)", async () => {
+  it("the API Gateway patch examples of AWS's documentation", async () => {
     const client = apiGatewayClient();
-    // [APIGW-DG set-up-logging, apigateway-enabling-xray]: the minimal SDK call of §3.2.
+    // Stage settings: log level (API Gateway Developer Guide, "Set up CloudWatch logging for REST APIs in API
+    // Gateway"), cache encryption (API Gateway API Reference, MethodSetting), X-Ray ("Set up AWS X-Ray with API
+    // Gateway REST APIs").
     const stage = await client.send(
       new UpdateStageCommand({
         restApiId: restApiId(),
@@ -536,7 +534,8 @@ describe("remediation actions against the account", () => {
     );
     expect(stage.methodSettings?.["*/*"]).toMatchObject({ loggingLevel: "ERROR", cacheDataEncrypted: true });
     expect(stage.tracingEnabled).toBe(true);
-    // [CLI-ex update-stage]: one method's data trace, resource path /pets escaped as ~1pets.
+    // AWS CLI Command Reference, `aws apigateway update-stage` examples: one method's data trace, resource path
+    // /pets escaped as ~1pets.
     const one = await client.send(
       new UpdateStageCommand({
         restApiId: restApiId(),
@@ -545,7 +544,8 @@ describe("remediation actions against the account", () => {
       }),
     );
     expect(one.methodSettings?.["~1pets/GET"]?.dataTraceEnabled).toBe(true);
-    // [APIGW-DG rest-api-disable-default-endpoint]: value "True"; [APIGW-DG]: /endpointConfiguration/types/EDGE.
+    // API Gateway Developer Guide: "Disable the default endpoint for REST APIs" (value "True"); "Change a public or
+    // private API endpoint type in API Gateway" (/endpointConfiguration/types/EDGE).
     const api = only("AWS::ApiGateway::RestApi").resourceId;
     const types = async (from: string, to: string) =>
       (
@@ -558,7 +558,7 @@ describe("remediation actions against the account", () => {
       ).endpointConfiguration?.types;
     expect(await types("REGIONAL", "EDGE")).toEqual(["EDGE"]);
     expect(await types("EDGE", "REGIONAL")).toEqual(["REGIONAL"]);
-    // [CLI-ex update-domain-name]: /certificateArn.
+    // AWS CLI Command Reference, `aws apigateway update-domain-name` examples: /certificateArn.
     const domain = only("AWS::ApiGateway::DomainName").resourceId;
     const cert = `arn:aws:acm:us-east-1:${account.accountId}:certificate/11111111-2222-3333-4444-555555555555`;
     const d = await client.send(

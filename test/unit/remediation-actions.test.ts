@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import {
   APIGatewayClient,
   CreateDeploymentCommand,
@@ -22,14 +22,14 @@ import { SetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import { resetRemediationClients } from "../../lib/aws/remediation-clients";
+import { resetClients } from "../../lib/aws/clients";
 import { Engine } from "../../lib/engine/evaluate";
 import { loadPolicies } from "../../lib/policy/load";
 import { resourceTypesOf, type PolicyFile } from "../../lib/policy/types";
 import { methodSettingPathKey } from "../../lib/remediation/apigateway";
-import { COMMANDS, execute } from "../../lib/remediation/executor";
+import { executorCommands, execute } from "../../lib/remediation/executor";
 import { planRemediation } from "../../lib/remediation/plan";
-import { ACTIONS_DIR, actionFor, remediationActions, requireAction } from "../../lib/remediation/registry";
+import { actionFor, remediationActions, requireAction } from "../../lib/remediation/registry";
 import { PlanError, type AwsCall, type AwsService, type RemediationParams } from "../../lib/remediation/types";
 import { resourceFromConfigItem, type Resource } from "../../lib/resources/adapter";
 import { normalisePolicyDocument } from "../../lib/resources/coerce";
@@ -124,7 +124,7 @@ function resetMocks(): void {
 beforeEach(resetMocks);
 afterAll(() => {
   for (const m of Object.values(mocks)) m.restore();
-  resetRemediationClients();
+  resetClients();
 });
 
 /** Executes the calls against the mocks and checks that exactly those commands, with exactly those inputs, went out. */
@@ -138,7 +138,7 @@ async function expectSentExactly(calls: AwsCall[], region = REGION): Promise<voi
     const expected = calls.filter((c) => c.service === service);
     expect(sent).toHaveLength(expected.length);
     expected.forEach((call, i) => {
-      const Command = (COMMANDS[service] as Record<string, new (input: unknown) => object>)[call.operation];
+      const Command = (executorCommands()[service] as Record<string, new (input: unknown) => object>)[call.operation];
       expect(sent[i]).toBeInstanceOf(Command as new (input: unknown) => object);
       expect(sent[i]?.input).toEqual(call.input);
     });
@@ -149,8 +149,8 @@ async function expectSentExactly(calls: AwsCall[], region = REGION): Promise<voi
 
 describe("registry and policies", () => {
   it("discovers one action per file, named by its id", () => {
-    const files = readdirSync(ACTIONS_DIR)
-      .filter((f) => f.endsWith(".ts"))
+    const files = readdirSync(join(__dirname, "..", "..", "remediations", "actions"))
+      .filter((f) => f.endsWith(".ts") && f !== "index.ts")
       .map((f) => basename(f, ".ts"))
       .sort();
     expect([...remediationActions().keys()].sort()).toEqual(files);
@@ -207,7 +207,7 @@ describe("registry and policies", () => {
     it.each(examples("noncompliant"))("plans a fix for the noncompliant example %s", (_name, item) => {
       const calls = planRemediation(r, resourceOf(item), runtime).calls;
       expect(calls.length).toBeGreaterThan(0);
-      for (const c of calls) expect(Object.keys(COMMANDS[c.service])).toContain(c.operation);
+      for (const c of calls) expect(Object.keys(executorCommands()[c.service] ?? {})).toContain(c.operation);
     });
 
     it.each(examples("compliant"))("plans nothing for the compliant example %s", (_name, item) => {

@@ -3,8 +3,11 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import { remediationClient, resetRemediationClients } from "../../lib/aws/remediation-clients";
-import { COMMANDS, execute, type SendingClient } from "../../lib/remediation/executor";
+import { clientFor, resetClients } from "../../lib/aws/clients";
+import { service as apigatewayService } from "../../lib/aws/services/apigateway";
+import { service as s3Service } from "../../lib/aws/services/s3";
+import { service as sqsService } from "../../lib/aws/services/sqs";
+import { executorCommands, execute, type SendingClient } from "../../lib/remediation/executor";
 import type { AwsCall } from "../../lib/remediation/types";
 
 const apigw = mockClient(APIGatewayClient);
@@ -17,7 +20,7 @@ beforeEach(() => {
 afterAll(() => {
   apigw.restore();
   sqs.restore();
-  resetRemediationClients();
+  resetClients();
 });
 
 const REST_API = "p4w7r2k9sd";
@@ -140,7 +143,7 @@ describe("execute", () => {
   });
 
   it("maps every operation to a command class named after it", () => {
-    for (const [service, operations] of Object.entries(COMMANDS)) {
+    for (const [service, operations] of Object.entries(executorCommands())) {
       for (const [operation, Command] of Object.entries(operations)) {
         expect({ service, operation, name: (Command as { name: string }).name }).toEqual({
           service,
@@ -152,30 +155,30 @@ describe("execute", () => {
   });
 });
 
-describe("remediation clients", () => {
+describe("the clients the executor sends with", () => {
   const saved = process.env.GUARDRAIL_AWS_ENDPOINT;
   afterEach(() => {
     if (saved === undefined) delete process.env.GUARDRAIL_AWS_ENDPOINT;
     else process.env.GUARDRAIL_AWS_ENDPOINT = saved;
-    resetRemediationClients();
+    resetClients();
   });
 
   it("creates one client per service and Region, on first use", async () => {
-    const a = remediationClient("sqs", "eu-west-1");
-    expect(remediationClient("sqs", "eu-west-1")).toBe(a);
-    expect(remediationClient("sqs", "us-east-1")).not.toBe(a);
+    const a = clientFor(sqsService, "eu-west-1");
+    expect(clientFor(sqsService, "eu-west-1")).toBe(a);
+    expect(clientFor(sqsService, "us-east-1")).not.toBe(a);
     expect(await a.config.region()).toBe("eu-west-1");
   });
 
   it("sends everything to GUARDRAIL_AWS_ENDPOINT when it is set, S3 path-style", async () => {
     process.env.GUARDRAIL_AWS_ENDPOINT = "http://127.0.0.1:5123";
-    resetRemediationClients();
-    const s3 = remediationClient("s3", "eu-west-1");
+    resetClients();
+    const s3 = clientFor(s3Service, "eu-west-1");
     expect(s3).toBeInstanceOf(S3Client);
     expect(s3.config.forcePathStyle).toBe(true);
     const endpoint = await (s3.config.endpoint as () => Promise<{ hostname: string; port?: number }>)();
     expect(endpoint).toMatchObject({ hostname: "127.0.0.1", port: 5123 });
-    const api = remediationClient("apigateway", "eu-west-1");
+    const api = clientFor(apigatewayService, "eu-west-1");
     expect(await (api.config.endpoint as () => Promise<{ hostname: string }>)()).toMatchObject({
       hostname: "127.0.0.1",
     });

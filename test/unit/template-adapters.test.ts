@@ -7,7 +7,7 @@ import { Engine, markTemplateDocument } from "../../lib/engine/evaluate";
 import type { Resource } from "../../lib/resources/adapter";
 import { createMetaAjv } from "../../lib/policy/ajv";
 import { loadPolicies } from "../../lib/policy/load";
-import { resourceAdapters } from "../../lib/resources/registry";
+import { resourceAdapters, resourceIdentities } from "../../lib/resources/registry";
 import { judgeTemplate } from "../../lib/scan/template";
 
 /*
@@ -117,7 +117,7 @@ Resources:
 
 const { policies } = loadPolicies();
 const engine = new Engine(policies);
-const resolved = resolveTemplate(parseTemplate("t.yaml", TEMPLATE));
+const resolved = resolveTemplate(parseTemplate("t.yaml", TEMPLATE), {}, resourceIdentities());
 const verdicts = judgeTemplate(resolved, engine);
 const verdict = (logicalId: string, policyId: string) =>
   verdicts.find((v) => v.resource.logicalId === logicalId)?.evaluations.find((e) => e.policyId === policyId);

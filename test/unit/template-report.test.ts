@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { resourceIdentities } from "../../lib/resources/registry";
 import { resolveTemplate } from "../../lib/cloudformation/resolve";
 import { parseTemplate } from "../../lib/cloudformation/template";
 import { Engine } from "../../lib/engine/evaluate";
@@ -21,9 +22,10 @@ Resources:
 `;
 
 const engine = new Engine(loadPolicies().policies);
-const evaluations = judgeTemplate(resolveTemplate(parseTemplate("stack.yaml", TEMPLATE)), engine).flatMap(
-  (v) => v.evaluations,
-);
+const evaluations = judgeTemplate(
+  resolveTemplate(parseTemplate("stack.yaml", TEMPLATE), {}, resourceIdentities()),
+  engine,
+).flatMap((v) => v.evaluations);
 const unknown = evaluations.find((e) => e.compliance === "UNKNOWN");
 
 function summary(): ScanSummary {

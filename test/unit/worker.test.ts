@@ -14,12 +14,11 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { resetClients } from "../../lib/aws/clients";
-import { resetRemediationClients } from "../../lib/aws/remediation-clients";
 import type { RemediationRequest } from "../../lib/detect/request";
 import { toConfigItem } from "../../lib/resources/config-item";
 import { resourceFromConfigItem, type Resource } from "../../lib/resources/adapter";
 import { adapterFor } from "../../lib/resources/registry";
-import { UnsupportedDescribeError } from "../../lib/aws/describe/errors";
+import { UnsupportedDescribeError } from "../../lib/resources/describe";
 import { describeResource } from "../../lib/remediation/worker-deps";
 import { approveRemediation, ApprovalError } from "../../remediations/approve";
 import { configureWorker, handler } from "../../remediations/worker";
@@ -36,9 +35,10 @@ import {
 
 /*
  * The remediation worker end to end, AWS behind aws-sdk-client-mock: SQS batches whose bodies are real SNS
- * envelopes (aws-facts.md §6), the live describe mocked (lib/remediation/worker-deps.ts), DynamoDB as a fake
- * table that honours conditional writes (Powertools idempotency, rate limit, circuit breaker), S3 as a map.
- * UpdateDomainName and the other remediation calls: aws-facts.md §3.2 and §7.
+ * envelopes (SNS Developer Guide, "Amazon SNS message and JSON formats"), the live describe mocked
+ * (lib/remediation/worker-deps.ts), DynamoDB as a fake table that honours conditional writes (Powertools
+ * idempotency, rate limit, circuit breaker), S3 as a map. UpdateDomainName and the other remediation calls: each
+ * service's API Reference (API Gateway PatchOperation and UpdateDomainName, SQS SetQueueAttributes, ...).
  */
 
 jest.mock("../../lib/remediation/worker-deps", () => ({ describeResource: jest.fn() }));
@@ -110,7 +110,6 @@ afterAll(() => {
     else process.env[k] = v;
   }
   resetClients();
-  resetRemediationClients();
 });
 
 // ---------------------------------------------------------------------------------------------------------------

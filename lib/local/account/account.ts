@@ -6,6 +6,7 @@ import { generateFleet } from "../../../fleet/generate";
 import { fleetAccounts } from "../../../fleet/resources";
 import { FLEET_REGIONS } from "../../../fleet/model";
 import { addRouting, currentRouter, routeClients, type CommandRouter, type RoutedCommand } from "../../aws/clients";
+import { serviceModules } from "../../aws/registry";
 import type { ConfigItem } from "../../resources/config-item";
 import type { JsonObject } from "../../util/json";
 import type { CallContext, CommandServer, ItemRef, LocalAccountApi, Principal } from "./contract";
@@ -26,27 +27,20 @@ import { FileWriter } from "../disk";
 import { cloudTrailRecord, stableIdSequence, stableUuid, trailFiles, uniqueString } from "./trail";
 
 /**
- * The local AWS account (issue 4): the sample fleet as Config items, answering the SDK calls Guardrail makes
+ * The local AWS account: the sample fleet as Config items, answering the SDK calls Guardrail makes
  * through the seam of lib/aws/clients.ts, each call recorded as CloudTrail would. See ./contract.ts for the API
  * and docs/local-account.md for what is served and how faithfully.
  */
 
 const MODULES: ServiceModule[] = [apigateway, sqs, sns, s3, lambda, dynamodb, config, cloudformation, cloudtrail];
 
-/** eventSource of the services the pipeline may serve itself (serve()), for their records. */
-const EVENT_SOURCES: Record<string, string> = {
-  "API Gateway": "apigateway.amazonaws.com",
-  SQS: "sqs.amazonaws.com",
-  SNS: "sns.amazonaws.com",
-  S3: "s3.amazonaws.com",
-  Lambda: "lambda.amazonaws.com",
-  DynamoDB: "dynamodb.amazonaws.com",
-  "Config Service": "config.amazonaws.com",
-  EventBridge: "events.amazonaws.com",
-  CloudTrail: "cloudtrail.amazonaws.com",
-  STS: "sts.amazonaws.com",
-  IAM: "iam.amazonaws.com",
-};
+/**
+ * CloudTrail eventSource of every service module's calls, by serviceId (lib/aws/services/); a service without a
+ * module (STS, IAM) records as `<service>.amazonaws.com`.
+ */
+const eventSources = once(
+  () => new Map([...serviceModules().values()].map(({ service }) => [service.serviceId, service.eventSource])),
+);
 
 /**
  * Operations CloudTrail logs as data events, which a management-events trail (the organisation trail audit reads)
@@ -83,18 +77,22 @@ const DATA_EVENTS = new Set([
 
 /**
  * Errors that mean "not in this account" (the resource is unknown here, or belongs to another account): outside
- * `as`, the call is tried in the next account.
+ * `as`, the call is tried in the next account. Each service module's not-found errors, and the refusals of a
+ * resource of another account (S3's AccessDenied, SNS's AuthorizationError).
  */
-const ELSEWHERE = new Set([
-  "NotFoundException",
-  "QueueDoesNotExist",
-  "NoSuchBucket",
-  "AccessDenied",
-  "AuthorizationErrorException",
-  "ResourceNotFoundException",
-  "TableNotFoundException",
-  "ResourceNotDiscoveredException",
-]);
+const elsewhere = once(
+  () =>
+    new Set([
+      ...[...serviceModules().values()].flatMap(({ service }) => service.notFound),
+      "AccessDenied",
+      "AuthorizationErrorException",
+    ]),
+);
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
 
 type Attempt = { output: Record<string, unknown>; record: () => void } | { error: Error; record: () => void };
 
@@ -395,7 +393,7 @@ export class LocalAccount implements LocalAccountApi {
         const pending = this.attempt(command, { custom, builtIn, accountId, principal, now, requestId });
         const attempt = pending instanceof Promise ? await pending : pending;
         first ??= attempt;
-        if (!("error" in attempt) || !ELSEWHERE.has(errorCodeOf(attempt.error))) {
+        if (!("error" in attempt) || !elsewhere().has(errorCodeOf(attempt.error))) {
           attempt.record();
           if ("error" in attempt) throw attempt.error;
           return attempt.output;
@@ -465,7 +463,7 @@ export class LocalAccount implements LocalAccountApi {
     };
     const eventSource =
       builtIn?.module.eventSource ??
-      EVENT_SOURCES[command.service] ??
+      eventSources().get(command.service) ??
       `${command.service.toLowerCase().replace(/\s+/g, "")}.amazonaws.com`;
     const eventName = (!custom && builtIn?.operation.eventName) || command.operation;
     const readOnly = custom

@@ -1,21 +1,4 @@
-import { APIGatewayServiceException } from "@aws-sdk/client-api-gateway";
-import { CloudFormationServiceException } from "@aws-sdk/client-cloudformation";
-import { CloudTrailServiceException } from "@aws-sdk/client-cloudtrail";
-import { ConfigServiceServiceException } from "@aws-sdk/client-config-service";
-import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
-import { LambdaServiceException } from "@aws-sdk/client-lambda";
-import { S3ServiceException } from "@aws-sdk/client-s3";
-import { SNSServiceException } from "@aws-sdk/client-sns";
-import { SQSServiceException } from "@aws-sdk/client-sqs";
-import * as apigateway from "@aws-sdk/client-api-gateway";
-import * as cloudformation from "@aws-sdk/client-cloudformation";
-import * as cloudtrail from "@aws-sdk/client-cloudtrail";
-import * as config from "@aws-sdk/client-config-service";
-import * as dynamodb from "@aws-sdk/client-dynamodb";
-import * as lambda from "@aws-sdk/client-lambda";
-import * as s3 from "@aws-sdk/client-s3";
-import * as sns from "@aws-sdk/client-sns";
-import * as sqs from "@aws-sdk/client-sqs";
+import { sdkPackages } from "../sdk-packages";
 
 /**
  * AWS errors as the SDK raises them: a modelled error is an instance of the service's own exception class
@@ -38,24 +21,23 @@ interface ServiceErrors {
   module: Record<string, unknown>;
 }
 
-const SERVICES: Record<string, ServiceErrors> = {
-  "API Gateway": { base: APIGatewayServiceException as unknown as ServiceExceptionClass, module: apigateway },
-  SQS: { base: SQSServiceException as unknown as ServiceExceptionClass, module: sqs },
-  SNS: { base: SNSServiceException as unknown as ServiceExceptionClass, module: sns },
-  S3: { base: S3ServiceException as unknown as ServiceExceptionClass, module: s3 },
-  Lambda: { base: LambdaServiceException as unknown as ServiceExceptionClass, module: lambda },
-  DynamoDB: { base: DynamoDBServiceException as unknown as ServiceExceptionClass, module: dynamodb },
-  "Config Service": { base: ConfigServiceServiceException as unknown as ServiceExceptionClass, module: config },
-  CloudFormation: {
-    base: CloudFormationServiceException as unknown as ServiceExceptionClass,
-    module: cloudformation,
-  },
-  CloudTrail: { base: CloudTrailServiceException as unknown as ServiceExceptionClass, module: cloudtrail },
-};
+let services: Map<string, ServiceErrors> | undefined;
+
+/** Each service's errors, by serviceId: its package's base exception (`<Client>ServiceException`) and exports. */
+function serviceErrors(serviceId: string): ServiceErrors | undefined {
+  if (!services) {
+    services = new Map();
+    for (const [id, { pkg, client }] of Object.entries(sdkPackages())) {
+      const base = pkg[client.replace(/Client$/, "ServiceException")];
+      if (typeof base === "function") services.set(id, { base: base as ServiceExceptionClass, module: pkg });
+    }
+  }
+  return services.get(serviceId);
+}
 
 /** An AWS error of `service` ("API Gateway", "SQS", ...), thrown by the operations; `status` is the HTTP status. */
 export function awsError(service: string, name: string, message: string, status = 400): Error {
-  const errors = SERVICES[service];
+  const errors = serviceErrors(service);
   const $metadata = { httpStatusCode: status, attempts: 1, totalRetryDelay: 0 };
   const $fault = status >= 500 ? "server" : "client";
   if (!errors) {

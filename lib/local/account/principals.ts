@@ -3,11 +3,11 @@ import type { Principal } from "./contract";
 
 /**
  * Who calls the local account: the principals a scripted day uses, each as CloudTrail writes its `userIdentity`
- * (CloudTrail User Guide, "CloudTrail userIdentity element"; ../shared/reference/aws-facts.md §4). The assumed-role
- * shape is the recorded one (shared/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json):
- * an `arn:aws:sts::<acct>:assumed-role/<role>/<session>` ARN, a principalId of `<role id>:<session>`, an ASIA
- * access key, and the role as sessionContext.sessionIssuer. Ids are fixed per account so that records are
- * reproducible; they have AWS's prefixes (AROA role ids, ASIA temporary keys, AIDA user ids, AKIA user keys).
+ * (CloudTrail User Guide, "CloudTrail userIdentity element"). The assumed-role shape is the recorded one
+ * (test/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json): an
+ * `arn:aws:sts::<acct>:assumed-role/<role>/<session>` ARN, a principalId of `<role id>:<session>`, an ASIA access key,
+ * and the role as sessionContext.sessionIssuer. Ids are fixed per account so that records are reproducible; they have
+ * AWS's prefixes (AROA role ids, ASIA temporary keys, AIDA user ids, AKIA user keys).
  */
 
 const SESSION_CREATED = "2026-01-01T00:00:00Z";

@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { snapshotKey } from "../../../fleet/generate";
 import { toConfigItem, type ConfigItem } from "../../resources/config-item";
 import { listItemFiles, readItemFile } from "../../sources/config-files";
-import { isoTime } from "../../aws/describe/item";
+import { isoTime } from "../../resources/described";
 import type { JsonObject } from "../../util/json";
 import { copy } from "./services/types";
 

@@ -6,10 +6,10 @@ import type { JsonObject } from "../../util/json";
 import type { Principal } from "./contract";
 
 /**
- * CloudTrail records of the calls the local account serves, and their delivery as log files in an organisation
- * trail's S3 layout (lib/cloudtrail/layout.ts). Record fields and their order: CloudTrail User Guide, "CloudTrail
- * record contents" (aws-facts.md §4), eventVersion 1.11; the shape of an assumed-role call follows the recorded
- * CreateStage (shared/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json).
+ * CloudTrail records of the calls the local account serves, and their delivery as log files in an organisation trail's
+ * S3 layout (lib/cloudtrail/layout.ts). Record fields and their order: CloudTrail User Guide, "CloudTrail record
+ * contents", eventVersion 1.11; the shape of an assumed-role call follows the recorded CreateStage
+ * (test/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json).
  */
 
 export const EVENT_VERSION = "1.11";

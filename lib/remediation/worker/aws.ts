@@ -1,7 +1,10 @@
 import { GetStagesCommand } from "@aws-sdk/client-api-gateway";
 import { CloudFormationServiceException, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { ChangeMessageVisibilityCommand } from "@aws-sdk/client-sqs";
-import { apiGatewayClient, cloudFormationClient, sqsClient } from "../../aws/clients";
+import { clientFor } from "../../aws/clients";
+import { service as apigateway } from "../../aws/services/apigateway";
+import { service as cloudformation } from "../../aws/services/cloudformation";
+import { service as sqs } from "../../aws/services/sqs";
 
 /**
  * The worker's small AWS reads and writes that are neither describe, record nor outcome.
@@ -20,7 +23,7 @@ export async function stackStatus(
   log?: { warn(message: string, fields: Record<string, unknown>): void },
 ): Promise<string | undefined> {
   try {
-    const out = await cloudFormationClient(region).send(new DescribeStacksCommand({ StackName: stackName }));
+    const out = await clientFor(cloudformation, region).send(new DescribeStacksCommand({ StackName: stackName }));
     return out.Stacks?.[0]?.StackStatus;
   } catch (e) {
     const missing = e instanceof CloudFormationServiceException && /does not exist/.test(e.message);
@@ -34,7 +37,7 @@ export async function stackStatus(
  * (lib/remediation/apigateway.ts stageNamesFor). IAM: apigateway:GET on arn:aws:apigateway:<region>::/restapis/*.
  */
 export async function restApiStageNames(restApiId: string, region: string): Promise<string[]> {
-  const out = await apiGatewayClient(region).send(new GetStagesCommand({ restApiId }));
+  const out = await clientFor(apigateway, region).send(new GetStagesCommand({ restApiId }));
   return (out.item ?? []).map((s) => s.stageName).filter((n): n is string => typeof n === "string" && n !== "");
 }
 
@@ -64,7 +67,7 @@ export async function deferMessage(
   const url = queueUrlOf(queueArn);
   if (!url) throw new Error(`not an SQS queue ARN: ${queueArn}`);
   const VisibilityTimeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
-  await sqsClient(region).send(
+  await clientFor(sqs, region).send(
     new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: receiptHandle, VisibilityTimeout }),
   );
 }

@@ -7,7 +7,7 @@ import type { OutcomePublisher } from "../../aws/outcomes";
 import type { RecordStore } from "../../aws/records";
 import { restApiIdOf } from "../apigateway";
 import { jsonEqual } from "../document";
-import { UnsupportedDescribeError } from "../../aws/describe/errors";
+import { UnsupportedDescribeError } from "../../resources/describe";
 import type { CallResult, ExecutionReport } from "../executor";
 import { planRemediation, type PlannedRemediation } from "../plan";
 import { actionFor } from "../registry";
@@ -50,7 +50,7 @@ import {
 import type { WorkerSettings } from "./settings";
 
 /**
- * One remediation request, start to end (issue 3 §3). The order of the steps:
+ * One remediation request, start to end. The order of the steps:
  *  1. describe the resource again and judge it again with the same policy: gone, compliant, exempt or not
  *     applicable now → recorded and skipped;
  *  2. everything after the describe runs once per idempotency key (policy, resource, hash of the document now,

@@ -7,7 +7,7 @@ import { shapeBySchema } from "../coerce";
 import { endpointConfigurationSchema } from "./aws-apigateway-restapi";
 import type { DomainName } from "@aws-sdk/client-api-gateway";
 import type { Described } from "../adapter";
-import { describedItem, plainObject } from "../../aws/describe/item";
+import { describedItem, plainObject } from "../described";
 import {
   baseEventName,
   eventSourceOf,
@@ -25,8 +25,8 @@ import {
  * the managed rule apigateway-domain-name-tls-check is triggered by it and reads `configuration.SecurityPolicy`,
  * which suggests CloudFormation property naming (DomainName, SecurityPolicy, EndpointConfiguration.Types,
  * RegionalCertificateArn, Tags as [{Key, Value}]). The API's GetDomainName naming (camelCase, tags as a map)
- * is accepted too [APIGW-API DomainName]; both give the same camelCase document. See
- * ../shared/reference/aws-facts.md §2.1 and §3.3.
+ * is accepted too (Amazon API Gateway API Reference, GetDomainName); both give the same camelCase document. See
+ * the AWS Config Developer Guide, "apigateway-domain-name-tls-check".
  */
 const configurationSchema = {
   type: "object",
@@ -67,6 +67,8 @@ const configurationSchema = {
 export const adapter: ResourceAdapter = {
   type: "AWS::ApiGateway::DomainName",
   service: "apigateway",
+  nameField: "domainName",
+  arn: (ref) => `arn:${partitionOf(ref.region)}:apigateway:${ref.region}::/domainnames/${ref.id}`,
   documentSchema: {
     type: "object",
     properties: { ...configurationSchema.properties, tags: tagsSchema },

@@ -5,7 +5,7 @@ import { isObject, type JsonObject, type JsonSchema } from "../../util/json";
 import { shapeBySchema } from "../coerce";
 import type { Method } from "@aws-sdk/client-api-gateway";
 import type { Described } from "../adapter";
-import { describedItem, plainObject } from "../../aws/describe/item";
+import { describedItem, plainObject } from "../described";
 import {
   baseEventName,
   eventSourceOf,
@@ -17,15 +17,15 @@ import {
 
 /**
  * REST API method (with its integration). AWS::ApiGateway::Method is in Config's ResourceType enum, but no
- * recorded item or advanced-query schema was available: the CI shape is UNCONFIRMED
- * (../shared/reference/aws-facts.md §2.1, "Unconfirmed items" 3 and 4).
+ * recorded item or advanced-query schema was available: the CI shape and resourceId format are UNCONFIRMED
+ * (awslabs/aws-config-resource-schema has no AWS::ApiGateway::Method file).
  *  - resourceId: assumed to be the ARN `arn:aws:apigateway:<region>::/restapis/<apiId>/resources/<resourceId>/methods/<HTTP_METHOD>`
  *    (the same scheme as the recorded Stage ARN); restApiId, resourceId and httpMethod are parsed from it when the
  *    configuration does not carry them.
- *  - configuration: the API's GetMethod shape, camelCase, integration under `methodIntegration` [APIGW-API Method,
- *    Integration]; or CloudFormation property naming (HttpMethod, AuthorizationType, RestApiId, ResourceId,
- *    Integration: {Type, Uri, IntegrationHttpMethod, ConnectionType, TlsConfig: {InsecureSkipVerification}, ...}),
- *    which is mapped to the same camelCase document.
+ *  - configuration: the API's GetMethod shape, camelCase, integration under `methodIntegration` (Amazon API
+ *    Gateway API Reference, GetMethod, Method and Integration); or CloudFormation property naming (HttpMethod,
+ *    AuthorizationType, RestApiId, ResourceId, Integration: {Type, Uri, IntegrationHttpMethod, ConnectionType,
+ *    TlsConfig: {InsecureSkipVerification}, ...}), which is mapped to the same camelCase document.
  * Methods have no tags in API Gateway; `tags` carries whatever the item has.
  */
 const METHOD_ARN = /\/restapis\/([^/]+)\/resources\/([^/]+)\/methods\/([^/]+)$/;
@@ -80,6 +80,8 @@ const configurationSchema = {
 export const adapter: ResourceAdapter = {
   type: "AWS::ApiGateway::Method",
   service: "apigateway",
+  nameField: "httpMethod",
+  arn: (ref) => ref.id,
   documentSchema: {
     type: "object",
     properties: { ...configurationSchema.properties, tags: tagsSchema },

@@ -6,7 +6,7 @@ import { policyDocumentSchema, tagsSchema } from "../schema-parts";
 import { isObject, type JsonObject, type JsonSchema } from "../../util/json";
 import type { BasePathMapping, RestApi } from "@aws-sdk/client-api-gateway";
 import type { Described } from "../adapter";
-import { describedItem, plainObject } from "../../aws/describe/item";
+import { describedItem, plainObject } from "../described";
 import {
   baseEventName,
   eventSourceOf,
@@ -35,9 +35,10 @@ export const endpointConfigurationSchema: JsonSchema = {
 
 /**
  * The fields read from `configuration`. Shape: the API's RestApi (GetRestApi), camelCase.
- * Sources (../shared/reference/aws-facts.md §2.3): id, name, description, createdDate, version, apiKeySource,
- * binaryMediaTypes, minimumCompressionSize, endpointConfiguration.types are in Config's advanced-query schema
- * for this type [CFG-RS]; the others are from the API model [APIGW-API RestApi] and UNCONFIRMED in Config items
+ * Sources: id, name, description, createdDate, version, apiKeySource, binaryMediaTypes, minimumCompressionSize,
+ * endpointConfiguration.types are in Config's advanced-query schema for this type (AWS Config resource schema,
+ * awslabs/aws-config-resource-schema, AWS::ApiGateway::RestApi.properties.json); the others are from the Amazon
+ * API Gateway API Reference (RestApi, GetRestApi) and UNCONFIRMED in Config items
  * (disableExecuteApiEndpoint, policy, securityPolicy, endpointAccessMode, apiStatus).
  */
 const configurationSchema = {
@@ -72,6 +73,9 @@ const configurationSchema = {
 export const adapter: ResourceAdapter = {
   type: "AWS::ApiGateway::RestApi",
   service: "apigateway",
+  nameField: "name",
+  arn: (ref) => `arn:${partitionOf(ref.region)}:apigateway:${ref.region}::/restapis/${ref.id}`,
+  cloudFormation: { attachments: ["AWS::ApiGateway::BasePathMapping", "AWS::ApiGateway::BasePathMappingV2"] },
   readsRelationships: true,
   documentSchema: {
     type: "object",

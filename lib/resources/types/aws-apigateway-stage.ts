@@ -7,7 +7,7 @@ import { escapePointerToken, isObject, type JsonObject, type JsonSchema } from "
 import { shapeBySchema } from "../coerce";
 import type { Stage } from "@aws-sdk/client-api-gateway";
 import type { Described, ResourceRef } from "../adapter";
-import { describedItem, plainObject } from "../../aws/describe/item";
+import { describedItem, plainObject } from "../described";
 import {
   baseEventName,
   eventSourceOf,
@@ -21,10 +21,11 @@ import {
 /**
  * REST API stage. Config's resourceId is the stage ARN `arn:aws:apigateway:<region>::/restapis/<apiId>/stages/<name>`
  * and `configuration` is the API's Stage shape, camelCase (RECORDED:
- * shared/fixtures/aws-recorded/config-select-resource-config-apigateway-stage.json). Unset method settings are
+ * test/fixtures/aws-recorded/config-select-resource-config-apigateway-stage.json). Unset method settings are
  * simply absent in the recorded items (no loggingLevel, no metricsEnabled), and numbers come as numbers
- * (5000.0). Property list: the recording, Config's advanced-query schema [CFG-RS] and the API model's Stage /
- * MethodSetting [APIGW-API]; see ../shared/reference/aws-facts.md §2.3.
+ * (5000.0). Property list: the recording, Config's advanced-query schema (AWS Config resource schema,
+ * awslabs/aws-config-resource-schema, AWS::ApiGateway::Stage.properties.json) and the Amazon API Gateway API
+ * Reference, Stage and MethodSetting.
  */
 const STAGE_ARN = /\/restapis\/([^/]+)\/stages\/([^/]+)$/;
 
@@ -96,6 +97,9 @@ const configurationSchema = {
 export const adapter: ResourceAdapter = {
   type: "AWS::ApiGateway::Stage",
   service: "apigateway",
+  nameField: "stageName",
+  arn: (ref) => ref.id,
+  cloudFormation: { attachments: ["AWS::WAFv2::WebACLAssociation"] },
   resourceIdPattern: /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+::\/restapis\/[^/]+\/stages\/[^/]+$/,
   documentSchema: {
     type: "object",

@@ -61,6 +61,8 @@ const strings = [
 export const adapter: ResourceAdapter = {
   type: "AWS::CloudTrail::Trail",
   service: "cloudtrail",
+  nameField: "name",
+  cloudFormation: { arnAttributes: ["Arn"] },
   documentSchema: {
     type: "object",
     properties: {

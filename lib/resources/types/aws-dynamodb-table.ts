@@ -10,7 +10,7 @@ import type {
   ListTagsOfResourceOutput,
 } from "@aws-sdk/client-dynamodb";
 import type { Described } from "../adapter";
-import { camelKeys, describedItem, plainObject } from "../../aws/describe/item";
+import { camelKeys, describedItem, plainObject } from "../described";
 import { tagMap } from "../config-item";
 import {
   baseEventName,
@@ -29,7 +29,7 @@ import {
  * `kmsmasterKeyArn` in the query schema; `sSEDescription`/`sSEType`/`kMSMasterKeyArn` in some exports): every
  * spelling is read and the document says `sseDescription {status, sseType, kmsMasterKeyArn}` (INFERRED).
  * `deletionProtectionEnabled` is absent on items recorded before the feature (2023): absent means false.
- * resourceId = table name is INFERRED (aws-facts §2.2).
+ * resourceId = table name is INFERRED.
  */
 
 function first(o: JsonObject, ...keys: string[]): unknown {
@@ -85,6 +85,9 @@ const keySchema = {
 export const adapter: ResourceAdapter = {
   type: "AWS::DynamoDB::Table",
   service: "dynamodb",
+  nameField: "tableName",
+  arn: (_ref, doc) => (typeof doc.tableArn === "string" && doc.tableArn !== "" ? doc.tableArn : undefined),
+  cloudFormation: { arnAttributes: ["Arn"] },
   documentSchema: {
     type: "object",
     properties: {

@@ -11,7 +11,7 @@ import type {
   ListTagsResponse,
 } from "@aws-sdk/client-lambda";
 import type { Described } from "../adapter";
-import { camelKeys, describedItem, plainObject } from "../../aws/describe/item";
+import { camelKeys, describedItem, plainObject } from "../described";
 import { tagMap } from "../config-item";
 import {
   baseEventName,
@@ -26,10 +26,10 @@ import {
  * Lambda function. Config's `configuration` is GetFunctionConfiguration in camelCase; numbers may be floats
  * (`"timeout": 60.0`) and `supplementaryConfiguration.Policy` is the resource-based policy as a JSON string
  * (absent when the function has none). Shape source: a recorded SelectResourceConfig response (Cloud Custodian
- * test data test_aws_lambda_config_source; aws-facts §2.3) and the Config resource schema
+ * test data test_aws_lambda_config_source) and the Config resource schema
  * (AWS::Lambda::Function.properties.json), which also shows Java-bean spellings: `kmskeyArn`, `state.value`.
  * Both those and the API spellings (`kmsKeyArn`, `state: "Active"`) are accepted (the bean forms INFERRED from the
- * query schema only). resourceId = function name is INFERRED (aws-facts §2.2). `packageType` is absent on items
+ * query schema only). resourceId = function name is INFERRED. `packageType` is absent on items
  * recorded before container images existed: absent means Zip.
  * Environment variables are deliberately not copied into the document (they may hold secrets and would surface
  * in annotations and reports).
@@ -83,6 +83,9 @@ const anyObject = { type: "object" };
 export const adapter: ResourceAdapter = {
   type: "AWS::Lambda::Function",
   service: "lambda",
+  nameField: "functionName",
+  arn: (_ref, doc) => (typeof doc.functionArn === "string" && doc.functionArn !== "" ? doc.functionArn : undefined),
+  cloudFormation: { arnAttributes: ["Arn"], attachments: ["AWS::Lambda::Permission"] },
   documentSchema: {
     type: "object",
     properties: {

@@ -13,7 +13,7 @@ import type {
   GetPublicAccessBlockOutput,
 } from "@aws-sdk/client-s3";
 import type { Described } from "../adapter";
-import { camelKeys, describedItem, plainObject } from "../../aws/describe/item";
+import { camelKeys, describedItem, plainObject } from "../described";
 import { tagMap } from "../config-item";
 import {
   baseEventName,
@@ -32,7 +32,7 @@ import {
  * Shape source: the Config advanced-query resource schema (awslabs/aws-config-resource-schema,
  * AWS::S3::Bucket.properties.json) for the property names, and Cloud Custodian's S3 Config source for the
  * "unset" spellings ({"policyText":null}, {"status":"Off","isMfaDeleteEnabled":null},
- * {"destinationBucketName":null,...}). resourceId = bucket name is INFERRED (third-party samples; aws-facts §2.2).
+ * {"destinationBucketName":null,...}). resourceId = bucket name is INFERRED (third-party samples only).
  * In API naming every supplementary value is a JSON string; toConfigItem parses them, and the literal "null"
  * some values may carry is treated as absent here. Null fields are dropped: absent means "not set".
  */
@@ -103,6 +103,9 @@ function logging(v: unknown): JsonObject | undefined {
 export const adapter: ResourceAdapter = {
   type: "AWS::S3::Bucket",
   service: "s3",
+  nameField: "name",
+  arn: (ref) => `arn:${partitionOf(ref.region)}:s3:::${ref.id}`,
+  cloudFormation: { arnAttributes: ["Arn"], attachments: ["AWS::S3::BucketPolicy"] },
   documentSchema: {
     type: "object",
     properties: {

@@ -6,7 +6,7 @@ import { policyDocumentSchema, tagsSchema } from "../schema-parts";
 import { isObject, parseEmbeddedJson, type JsonObject, type JsonSchema } from "../../util/json";
 import type { GetTopicAttributesResponse, ListTagsForResourceResponse } from "@aws-sdk/client-sns";
 import type { Described } from "../adapter";
-import { describedItem, plainObject } from "../../aws/describe/item";
+import { describedItem, plainObject } from "../described";
 import { tagMap } from "../config-item";
 import {
   arnParts,
@@ -19,8 +19,8 @@ import {
 
 /**
  * SNS topic. Config records the GetTopicAttributes map with its PascalCase names.
- * Shape source: a recorded SelectResourceConfig response (Cloud Custodian test data test_sns_config; see
- * shared/reference/aws-facts.md §2.2/§2.3): resourceId is the topic ARN, counters are numbers, Policy and
+ * Shape source: a recorded SelectResourceConfig response (Cloud Custodian test data test_sns_config):
+ * resourceId is the topic ARN, counters are numbers, Policy and
  * EffectiveDeliveryPolicy are JSON strings, tags sit in supplementaryConfiguration.Tags as [{key, value}].
  * GetTopicAttributes itself returns every value as a string, so both spellings are accepted and typed here.
  * Attribute names: SNS API model (GetTopicAttributes / SetTopicAttributes) and the Config resource schema.
@@ -65,6 +65,9 @@ const attributeSchemas: Record<string, JsonSchema> = Object.fromEntries(
 export const adapter: ResourceAdapter = {
   type: "AWS::SNS::Topic",
   service: "sns",
+  nameField: "TopicName",
+  arn: (ref) => ref.id,
+  cloudFormation: { arnAttributes: ["TopicArn"], refIsArn: true, attachments: ["AWS::SNS::TopicPolicy"] },
   resourceIdPattern: /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/,
   documentSchema: {
     type: "object",

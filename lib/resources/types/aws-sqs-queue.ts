@@ -6,7 +6,7 @@ import { typedAttributes } from "../coerce";
 import { policyDocumentSchema, tagsSchema } from "../schema-parts";
 import type { GetQueueAttributesResult, ListQueueTagsResult } from "@aws-sdk/client-sqs";
 import type { Described } from "../adapter";
-import { describedItem, plainObject } from "../../aws/describe/item";
+import { describedItem, plainObject } from "../described";
 import { tagMap } from "../config-item";
 import {
   baseEventName,
@@ -20,8 +20,8 @@ import {
 
 /**
  * SQS queue. Config records the GetQueueAttributes map: PascalCase names, every value a string, encryption
- * attributes absent when SSE is off (recorded: shared/fixtures/aws-recorded/eventbridge-config-item-change-sqs-queue.json).
- * Config's resourceId is the queue URL.
+ * attributes absent when SSE is off (recorded:
+ * test/fixtures/aws-recorded/eventbridge-config-item-change-sqs-queue.json). Config's resourceId is the queue URL.
  */
 const attributes = {
   QueueArn: "string",
@@ -47,6 +47,9 @@ const attributes = {
 export const adapter: ResourceAdapter = {
   type: "AWS::SQS::Queue",
   service: "sqs",
+  nameField: "QueueName",
+  arn: (_ref, doc) => (typeof doc.QueueArn === "string" && doc.QueueArn !== "" ? doc.QueueArn : undefined),
+  cloudFormation: { arnAttributes: ["Arn"], attachments: ["AWS::SQS::QueuePolicy"] },
   documentSchema: {
     type: "object",
     properties: {

@@ -1,7 +1,7 @@
 import { partitionOf } from "../../../detect/record";
 import type { ConfigItem } from "../../../resources/config-item";
 import { isObject, unescapePointerToken, type JsonObject } from "../../../util/json";
-import { isoTime } from "../../../aws/describe/item";
+import { isoTime } from "../../../resources/described";
 import {
   copy,
   cfg,
@@ -15,12 +15,12 @@ import {
 } from "./types";
 
 /**
- * API Gateway (REST, v1): the reads lib/aws/describe/apigateway.ts and the worker make, and the updates the
- * remediation actions send, with the API's patch semantics (aws-facts.md §3.2: JSON-pointer paths, "~1" for "/",
- * string values, booleans too). Unknown paths, bad values and unknown resources are refused with the API's
- * errors (BadRequestException, NotFoundException). Items: RestApi and Stage `configuration` is the API's shape
- * in camelCase (RECORDED for stages); DomainName items may use CloudFormation's PascalCase naming (the fleet's,
- * INFERRED from the managed rule) and are written back in the naming they came in.
+ * API Gateway (REST, v1): the reads lib/aws/describe/apigateway.ts and the worker make, and the updates the remediation
+ * actions send, with the API's patch semantics (API Gateway API Reference, PatchOperation: JSON-pointer paths, "~1" for
+ * "/", string values, booleans too). Unknown paths, bad values and unknown resources are refused with the API's errors
+ * (BadRequestException, NotFoundException). Items: RestApi and Stage `configuration` is the API's shape in camelCase
+ * (RECORDED for stages); DomainName items may use CloudFormation's PascalCase naming (the fleet's, INFERRED from the
+ * managed rule) and are written back in the naming they came in.
  */
 
 const SERVICE = "API Gateway";
@@ -284,7 +284,10 @@ function endpointTypeRule(): PathRule {
   };
 }
 
-/** An enhanced policy needs an endpoint access mode (aws-facts.md §3.1). */
+/**
+ * An enhanced policy needs an endpoint access mode (API Gateway Developer Guide, "Security policies for REST APIs
+ * in API Gateway").
+ */
 function checkAccessMode(doc: JsonObject): void {
   const policy = str(doc.securityPolicy);
   if (policy?.startsWith("SecurityPolicy_") && str(doc.endpointAccessMode) === undefined) {

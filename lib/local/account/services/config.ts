@@ -4,10 +4,10 @@ import { fail, type Operation, type OperationContext, type ServiceModule } from 
 
 /**
  * AWS Config's read API over the account's own items (the periodic sweep's ListDiscoveredResources and
- * BatchGetResourceConfig, the oversized-notification path's GetResourceConfigHistory: lib/aws/config.ts), in the
- * API naming (`configuration` and every supplementary value as JSON text, relationships with `relationshipName`;
- * aws-facts.md §1.3). The account keeps the current version of each item only: GetResourceConfigHistory answers
- * with it when it was captured at or before `laterTime`, and with an empty page otherwise. Writes to Config
+ * BatchGetResourceConfig, the oversized-notification path's GetResourceConfigHistory: lib/aws/config.ts), in the API
+ * naming (`configuration` and every supplementary value as JSON text, relationships with `relationshipName`; AWS Config
+ * API Reference, ConfigurationItem). The account keeps the current version of each item only: GetResourceConfigHistory
+ * answers with it when it was captured at or before `laterTime`, and with an empty page otherwise. Writes to Config
  * (PutEvaluations) are the local pipeline's (serve()).
  */
 

@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import { isObject, type JsonObject } from "../../../util/json";
-import { isoTime } from "../../../aws/describe/item";
+import { isoTime } from "../../../resources/described";
 import { fail, lowerDeep, type Operation, type OperationContext, type ServiceModule } from "./types";
 
 /**

@@ -5,8 +5,8 @@ import { fail, queryOperation, required, type OperationContext, type ServiceModu
 /**
  * SQS queue attributes (the JSON protocol's errors, as @aws-sdk/client-sqs raises them). A queue's Config item
  * holds GetQueueAttributes(All)'s string map as its `configuration` (RECORDED:
- * shared/fixtures/aws-recorded/eventbridge-config-item-change-sqs-queue.json), so reads return it and writes
- * change it. Value ranges: SQS API Reference, SetQueueAttributes; the SSE options are exclusive (aws-facts.md §7).
+ * test/fixtures/aws-recorded/eventbridge-config-item-change-sqs-queue.json), so reads return it and writes
+ * change it. Value ranges, and the SSE options being exclusive: SQS API Reference, SetQueueAttributes.
  */
 
 const SERVICE = "SQS";

@@ -18,11 +18,3 @@ export async function unlessAbsent<T>(call: Promise<T>, absent: readonly string[
     throw e;
   }
 }
-
-/** A live describe was asked for a type Guardrail cannot describe (no adapter `fromDescribe`, or no SDK client). */
-export class UnsupportedDescribeError extends Error {
-  constructor(readonly resourceType: string) {
-    super(`no live describe for ${resourceType} (the Config rule judges it)`);
-    this.name = "UnsupportedDescribeError";
-  }
-}

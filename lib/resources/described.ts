@@ -1,9 +1,9 @@
-import type { ResourceRef } from "../../resources/adapter";
-import type { ConfigItem, Relationship } from "../../resources/config-item";
-import { isObject, type JsonObject } from "../../util/json";
+import type { ResourceRef } from "./adapter";
+import type { ConfigItem, Relationship } from "./config-item";
+import { isObject, type JsonObject } from "../util/json";
 
 /**
- * Pure helpers for the adapters' `fromDescribe` (lib/resources/types/*.ts): they turn SDK describe responses into
+ * Pure helpers for the adapters' `fromDescribe` (./types/*.ts): they turn SDK describe responses into
  * the configuration item AWS Config would have recorded for the same resource, so that the one `fromConfigItem`
  * builds the document from either source. No SDK import here (the adapters are loaded by scans too).
  */
@@ -99,4 +99,11 @@ export function describedItem(ref: ResourceRef, parts: DescribedParts): ConfigIt
     tags: parts.tags ?? {},
     relationships: parts.relationships ?? [],
   };
+}
+
+/** The parts `pattern` captures from a reference's id (URI-decoded); an id of another shape is an error naming it. */
+export function idParts(pattern: RegExp, ref: ResourceRef): string[] {
+  const m = pattern.exec(ref.id);
+  if (!m) throw new Error(`${ref.type} id is not the ARN Config uses: ${ref.id}`);
+  return m.slice(1).map((s) => decodeURIComponent(s));
 }

@@ -6,9 +6,11 @@ import {
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
 } from "@aws-sdk/client-s3";
-import type { Described, ResourceRef } from "../../resources/adapter";
-import { s3Client } from "../clients";
-import { unlessAbsent } from "./errors";
+import { clientFor } from "../../aws/clients";
+import { unlessAbsent } from "../../aws/errors";
+import { service as s3 } from "../../aws/services/s3";
+import type { Described, ResourceRef } from "../adapter";
+import type { Describer } from "../describe";
 
 /**
  * S3 bucket by name (Config's resourceId), in its Region (the reference's: CloudTrail records S3 calls in the
@@ -18,15 +20,17 @@ import { unlessAbsent } from "./errors";
  *   GetBucketEncryption (ServerSideEncryptionConfigurationNotFoundError, buckets from before default SSE-S3),
  *   GetBucketTagging (NoSuchTagSet), GetBucketLogging (always answers).
  * ExpectedBucketOwner is the reference's account: bucket names are global, and a bucket of another account by
- * the same name is refused (403), never judged. IAM: s3:GetBucketVersioning, s3:GetBucketPolicy,
- * s3:GetBucketPublicAccessBlock, s3:GetEncryptionConfiguration, s3:GetBucketTagging, s3:GetBucketLogging.
+ * the same name is refused (403), never judged.
  */
-const GONE = ["NoSuchBucket"];
+export const describer: Describer = {
+  type: "AWS::S3::Bucket",
+  describe: describeBucket,
+};
 
-export async function describeBucket(ref: ResourceRef): Promise<Described | undefined> {
-  const client = s3Client(ref.region);
+async function describeBucket(ref: ResourceRef): Promise<Described | undefined> {
+  const client = clientFor(s3, ref.region);
   const input = { Bucket: ref.id, ...(/^\d{12}$/.test(ref.accountId) ? { ExpectedBucketOwner: ref.accountId } : {}) };
-  const versioning = await unlessAbsent(client.send(new GetBucketVersioningCommand(input)), GONE);
+  const versioning = await unlessAbsent(client.send(new GetBucketVersioningCommand(input)), s3.notFound);
   if (!versioning) return undefined;
   let gone = false;
   const part = async <T>(call: Promise<T>, absent?: string): Promise<T | undefined> => {

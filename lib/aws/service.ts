@@ -1,0 +1,99 @@
+/**
+ * What Guardrail knows of one AWS service, declared once in its own module under ./services/ and read by
+ * everything that needs it: the client factory (./clients.ts), the remediation executor's command map, the IAM
+ * statements of every deployed function (deploy/iam.js), the local account's routing and the EventBridge patterns.
+ *
+ * A service module exports:
+ *  - `service`: a ServiceDefinition (the SDK client class and the service's identity);
+ *  - `operations`: an OperationTable, every operation Guardrail sends to the service with the IAM action it needs.
+ * Both are plain object literals (no spreads, no helper calls), so a bundle that imports `service` alone (to build
+ * a client) carries none of the operations' command classes: esbuild drops the unused export.
+ */
+
+/** The settings every client is built with (./clients.ts clientSettings). */
+export interface ClientSettings {
+  region?: string;
+  endpoint?: string;
+  maxAttempts: number;
+  retryMode: "adaptive";
+}
+
+/** An AWS SDK v3 client as the factory and the local-account seam use it. */
+export interface SdkClient {
+  send(command: object): Promise<unknown>;
+  middlewareStack: unknown;
+  config: unknown;
+  destroy(): void;
+}
+
+export interface ServiceDefinition<C extends SdkClient = SdkClient> {
+  /**
+   * Guardrail's name of the service: the `service` of a remediation plan's calls, the prefix of its IAM actions
+   * (`sqs`, `apigateway`, `events`), the key of the registry.
+   */
+  name: string;
+  /** `client.config.serviceId` of the SDK client (`SQS`, `API Gateway`, `Config Service`): how the local account routes. */
+  serviceId: string;
+  /** The SDK v3 package (`@aws-sdk/client-sqs`), where tools look a command up by name (local scenarios, benches). */
+  package: string;
+  client: new (config: ClientSettings & Record<string, unknown>) => C;
+  /** Client settings the service needs beyond the common ones (S3: path-style addressing on an emulator). */
+  clientConfig?(settings: ClientSettings): Record<string, unknown>;
+  /** CloudTrail `eventSource` of the service's calls (`sqs.amazonaws.com`). */
+  eventSource: string;
+  /** Error names meaning "the resource does not exist" (a describe answers undefined; the local account tries another account). */
+  notFound: readonly string[];
+}
+
+/**
+ * - `read`: a describe of a governed resource (the detector's and the worker's roles);
+ * - `write`: a fix a remediation plan may send (the worker's role, the executor's command map);
+ * - `own`: a call on Guardrail's own infrastructure (its queues, topic, table, bucket, Config rule results), granted
+ *   by each role on the resources it owns, so the operation declares its IAM action only.
+ */
+export type Access = "read" | "write" | "own";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CommandClass = new (input: any) => object;
+
+export interface OperationDefinition {
+  /** The IAM action the call needs (`s3:GetBucketPolicy` is `s3:GetBucketPolicy`; S3 GetPublicAccessBlock is `s3:GetBucketPublicAccessBlock`). */
+  action: string;
+  access: Access;
+  /**
+   * The resources it may touch, as `Fn::Sub` strings over this account and Region (`arn:${AWS::Partition}:sqs:...`);
+   * required for read and write, absent for own.
+   */
+  resources?: readonly string[];
+  /** Resource ARNs carry no account (S3): statements add an `aws:ResourceAccount` condition. */
+  resourceAccount?: boolean;
+  /** The SDK command class of a `write` operation: what the executor sends for a plan's call of this name. */
+  command?: CommandClass;
+  /**
+   * The service a `write` operation is sent to (the module's own `service`): the executor finds the client through
+   * it, so a bundle that sends fixes carries the clients of the services that have some, and no other.
+   */
+  service?: ServiceDefinition;
+}
+
+export type OperationTable = Readonly<Record<string, OperationDefinition>>;
+
+/** A service module's exports, as the registry (./services/index.ts) lists them. */
+export interface ServiceModule {
+  service: ServiceDefinition;
+  operations: OperationTable;
+}
+
+/** The input type of a command class. */
+export type CommandInput<C> = C extends new (input: infer I) => object ? I : never;
+
+/** The `write` operations of a table that carry a command class, with their SDK input types. */
+export type WriteInputs<T> = {
+  [
+    O in keyof T as T[O] extends { access: "write"; command: CommandClass; service: ServiceDefinition } ? O : never
+  ]: T[O] extends {
+    command: infer C;
+  }
+    ? CommandInput<C>
+    : never;
+};
