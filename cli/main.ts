@@ -1,7 +1,7 @@
 // First: drops the AWS SDK's NodeVersionSupportWarning before any command can construct an SDK client.
 import "./aws-warnings";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { VERSION } from "../lib/version";
+import { VERSION } from "../lib/util/version";
 import { REPORT_FORMATS } from "../lib/report/types";
 import { SEVERITIES } from "../lib/policy/types";
 import { EXIT, REMEDIATION_EXIT_HELP, UsageError } from "./exit";

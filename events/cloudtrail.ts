@@ -8,7 +8,7 @@ import { RulePack } from "../lib/config-rule/pack";
 import { createTelemetry, instrumented } from "../lib/config-rule/telemetry";
 import { detectCloudTrail, detectComplianceChange, judgeResources, type DetectOptions } from "../lib/detect/detect";
 import { correlationIdOf, parseDetectEvent } from "../lib/detect/event";
-import { arnParts } from "../lib/detect/record";
+import { arnParts } from "../lib/cloudtrail/record";
 import { alertMessage, requestMessage, type TopicMessage } from "../lib/detect/request";
 import type { Resource } from "../lib/resources/adapter";
 import { resourceAdapters } from "../lib/resources/registry";

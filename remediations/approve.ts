@@ -2,7 +2,7 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import { clientFor } from "../lib/aws/clients";
 import { service as dynamodb } from "../lib/aws/services/dynamodb";
 import { service as sns } from "../lib/aws/services/sns";
-import { S3RecordStore, type RecordStore } from "../lib/aws/records";
+import { S3RecordStore, type RecordStore } from "../lib/remediation/worker/s3-records";
 import { parseRecordId, recordKey } from "../lib/remediation/worker/decide";
 import { DynamoAccountGuard } from "../lib/remediation/worker/guard";
 import {

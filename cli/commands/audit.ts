@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { loadRemediationRecords } from "../../lib/audit/records";
 import { resourceAdapters } from "../../lib/resources/registry";
-import { VERSION } from "../../lib/version";
+import { VERSION } from "../../lib/util/version";
 import type { AuditFilters, AuditReport } from "../../lib/audit/model";
 import { renderAudit, type AuditFormat } from "../../lib/audit/render";
 import { runAudit, startAuditPool } from "../../lib/audit/run";

@@ -224,7 +224,7 @@ export async function remediationApproveCommand(recordId: string, opts: ApproveC
   if (!who.approvedBy) return fail("who approves? pass --approved-by (no STS client, no $USER)", EXIT.usage);
 
   const { approveRemediation, ApprovalError } = await import("../../remediations/approve");
-  const { S3RecordStore } = await import("../../lib/aws/records");
+  const { S3RecordStore } = await import("../../lib/remediation/worker/s3-records");
   try {
     const result = await approveRemediation(recordId, {
       approvedBy: who.approvedBy,
@@ -298,7 +298,7 @@ async function readRecord(
   }
   const bucket = opts.bucket ?? process.env.AUDIT_BUCKET;
   if (!bucket) return { code: fail("no audit bucket: pass --bucket or set AUDIT_BUCKET", EXIT.usage) };
-  const { S3RecordStore } = await import("../../lib/aws/records");
+  const { S3RecordStore } = await import("../../lib/remediation/worker/s3-records");
   const store = new S3RecordStore(bucket, opts.region ? { region: opts.region } : {});
   try {
     const record = await store.get(ref);

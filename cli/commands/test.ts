@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { runExamples } from "../../lib/policy/examples";
+import { runExamples } from "../../lib/engine/examples";
 import { defaultPolicyDir, formatProblem, loadPolicies } from "../../lib/policy/load";
 import { EXIT } from "../exit";
 import { UsageError } from "../pack";

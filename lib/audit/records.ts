@@ -6,7 +6,7 @@ import { listing, mapLimit, parseLocation } from "./source";
 /**
  * Remediation records (lib/remediation/worker/record.ts) from a local directory or the audit bucket, where the
  * worker writes them at `records/account=<acct>/region=<region>/date=<yyyy-mm-dd>/<recordId>.json`
- * (lib/aws/records.ts). The partitions prune accounts and regions before reading; `date=` is the day the worker
+ * (lib/remediation/worker/s3-records.ts). The partitions prune accounts and regions before reading; `date=` is the day the worker
  * handled the request, which is on or after the change, so only dates before --from are pruned (a day's margin).
  */
 

@@ -1,7 +1,7 @@
 import type { Engine } from "../engine/evaluate";
 import type { PackSpec } from "../pack";
 import { resourceAdapters } from "../resources/registry";
-import { VERSION } from "../version";
+import { VERSION } from "../util/version";
 import { DEFAULT_CI_ROLE_PATTERN } from "./facts";
 import { AuditAccumulator, type AuditFilters, type AuditReport, type FileFacts } from "./model";
 import { AuditPool } from "./pool";

@@ -8,7 +8,7 @@ import {
   type Node as YamlNode,
   type ScalarTag,
 } from "yaml";
-import { JsonSourceMap, type Location } from "../policy/source-map";
+import { JsonSourceMap, type Location } from "../util/source-map";
 import { escapePointerToken, isObject, unescapePointerToken, type JsonObject } from "../util/json";
 
 /**

@@ -5,7 +5,7 @@ import { isCloudTrailPolicy, resourceTypesOf } from "../policy/types";
 import type { Resource, ResourceAdapter, ResourceRef } from "../resources/adapter";
 import { isObject } from "../util/json";
 import type { ComplianceChangeEvent } from "./event";
-import { eventSourceOf, recordAccount, recordRegion, type CloudTrailRecord } from "./record";
+import { eventSourceOf, recordAccount, recordRegion, type CloudTrailRecord } from "../cloudtrail/record";
 import {
   ALERT_TYPE,
   REQUEST_VERSION,

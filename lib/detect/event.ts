@@ -1,6 +1,6 @@
 import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
 import { z } from "zod";
-import type { CloudTrailRecord } from "./record";
+import type { CloudTrailRecord } from "../cloudtrail/record";
 
 /**
  * The events the detection Lambda takes from EventBridge (EventBridge User Guide, "AWS service events delivered via

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Resource } from "../resources/adapter";
 import { createMetaAjv } from "../policy/ajv";
 import { precompiledValidator } from "../policy/precompiled";
-import { JsonSourceMap } from "../policy/source-map";
+import { JsonSourceMap } from "../util/source-map";
 import type { PolicyProblem } from "../policy/load";
 import type { JsonSchema } from "../util/json";
 

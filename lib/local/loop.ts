@@ -80,7 +80,7 @@ interface Handlers {
   sweep: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   configureWorker: (replace: Record<string, unknown>) => void;
   approve: typeof import("../../remediations/approve").approveRemediation;
-  recordStore: (bucket: string) => import("../aws/records").RecordStore;
+  recordStore: (bucket: string) => import("../remediation/worker/s3-records").RecordStore;
   resetClients: () => void;
 }
 
@@ -783,7 +783,7 @@ async function loadHandlers(): Promise<Handlers> {
     import("../../remediations/worker"),
     import("../../rules/sweep-worker"),
     import("../../remediations/approve"),
-    import("../aws/records"),
+    import("../remediation/worker/s3-records"),
     import("../aws/clients"),
   ]);
   return {

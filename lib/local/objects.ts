@@ -8,7 +8,7 @@ import { FileWriter } from "./disk";
 /**
  * Guardrail's audit bucket, locally: PutObject and GetObject on AUDIT_BUCKET, each object a file under the state
  * directory at its key (`<state>/records/account=…/region=…/date=…/<recordId>.json`, the layout of
- * lib/aws/records.ts), so the records can be read with any tool and survive the run. Files are written by a
+ * lib/remediation/worker/s3-records.ts), so the records can be read with any tool and survive the run. Files are written by a
  * FileWriter (./disk.ts) off the loop's thread; until an object's file is written, GetObject answers from memory.
  * `flush` (the loop's flush points and close) waits until every object put so far is on disk.
  */

@@ -9,7 +9,7 @@ import type { JsonSchema } from "../util/json";
 import { createMetaAjv, createPolicyAjv, type ValidateFunction } from "./ajv";
 import { lintPolicySchema } from "./lint-schema";
 import { precompiledValidator } from "./precompiled";
-import { JsonSourceMap } from "./source-map";
+import { JsonSourceMap } from "../util/source-map";
 import { isCloudTrailPolicy, resourceTypesOf, type PolicyFile } from "./types";
 
 /** A problem in a policy file, located for `file:line:col  /pointer  message` output. */

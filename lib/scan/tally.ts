@@ -2,7 +2,7 @@ import type { AnyEvaluation as Evaluation, Verdict } from "../engine/evaluate";
 import type { Engine } from "../engine/evaluate";
 import type { InputProblem, ScanSummary } from "../report/types";
 import { resourceTypesOf, SEVERITIES, type Severity } from "../policy/types";
-import { VERSION } from "../version";
+import { VERSION } from "../util/version";
 
 function emptyCounts(): Record<Verdict, number> {
   return { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, EXEMPT: 0, UNKNOWN: 0 };

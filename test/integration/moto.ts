@@ -6,7 +6,7 @@ import { resetClients } from "../../lib/aws/clients";
  * A moto server (python3 -m moto.server) for one test file: started on 127.0.0.1 on a free port in beforeAll,
  * stopped in afterAll (its whole process group, so no werkzeug child outlives the suite). While it runs, the
  * environment points Guardrail's clients at it (GUARDRAIL_AWS_ENDPOINT) with moto's fake credentials and a
- * Region, and the client caches of lib/aws/clients.ts and lib/aws/remediation-clients.ts are reset on both
+ * Region, and the client cache of lib/aws/clients.ts is reset on both
  * sides, so no client built for another endpoint is reused.
  *
  * `npm test`'s pretest installs moto[server]; when python3 or moto is missing, beforeAll fails at once saying so.

@@ -24,7 +24,7 @@ import { recorded } from "../helpers/recorded";
  * "AWS API Call via CloudTrail" event) is used as it is. The other records are BUILT BY COPYING THAT RECORDED
  * RECORD'S SHAPE (same userIdentity, eventVersion, eventType, readOnly, recipientAccountId, ...) and replacing
  * eventSource, eventName, requestParameters and responseElements with the call's own (parameter names from the API
- * models; where a service puts a parameter in CloudTrail is INFERRED for those, see lib/detect/record.ts). The
+ * models; where a service puts a parameter in CloudTrail is INFERRED for those, see lib/cloudtrail/record.ts). The
  * Config Rules Compliance Change event's `detail` has the fields of AWS Config Developer Guide, "Example Compliance
  * Change Notification".
  */

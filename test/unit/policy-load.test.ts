@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatProblem, loadPolicies } from "../../lib/policy/load";
-import { runExamples } from "../../lib/policy/examples";
+import { runExamples } from "../../lib/engine/examples";
 
 const GOOD = JSON.parse(readFileSync(join(__dirname, "../../policies/sqs/sqs-queue-encrypted.json"), "utf8")) as Record<
   string,

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
-import { runExamples } from "../../lib/policy/examples";
+import { runExamples } from "../../lib/engine/examples";
 import { loadPolicies, type CompiledPolicy } from "../../lib/policy/load";
 import { precompiledKey } from "../../lib/policy/precompiled";
 import { standaloneValidators } from "../../lib/policy/standalone";

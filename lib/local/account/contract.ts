@@ -50,7 +50,7 @@ export interface LocalAccountApi {
   readonly region: string;
 
   /**
-   * Routes every SDK client Guardrail builds (lib/aws/clients.ts, lib/aws/remediation-clients.ts, and any client
+   * Routes every SDK client Guardrail builds (lib/aws/clients.ts, and any client
    * passed through `attachClient`) to this account instead of the network. Returns the function that detaches.
    */
   attach(): () => void;

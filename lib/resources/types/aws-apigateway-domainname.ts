@@ -15,7 +15,7 @@ import {
   recordRegion,
   refFromRecord,
   requestValue,
-} from "../../detect/record";
+} from "../../cloudtrail/record";
 
 /**
  * REST API custom domain name. Config's resourceId is the domain name; the ARN is

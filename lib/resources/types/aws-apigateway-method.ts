@@ -13,7 +13,7 @@ import {
   recordRegion,
   refFromRecord,
   requestValue,
-} from "../../detect/record";
+} from "../../cloudtrail/record";
 
 /**
  * REST API method (with its integration). AWS::ApiGateway::Method is in Config's ResourceType enum, but no

@@ -15,7 +15,7 @@ import {
   refFromRecord,
   requestValue,
   responseValue,
-} from "../../detect/record";
+} from "../../cloudtrail/record";
 
 const stringList: JsonSchema = { type: "array", items: { type: "string" } };
 const timestamp: JsonSchema = {

@@ -16,7 +16,7 @@ import {
   refFromRecord,
   requestValue,
   type CloudTrailRecord,
-} from "../../detect/record";
+} from "../../cloudtrail/record";
 
 /**
  * REST API stage. Config's resourceId is the stage ARN `arn:aws:apigateway:<region>::/restapis/<apiId>/stages/<name>`

@@ -14,7 +14,7 @@ import {
   recordRegion,
   refFromRecord,
   requestValue,
-} from "../../detect/record";
+} from "../../cloudtrail/record";
 
 /**
  * CloudTrail trail. Config's `configuration` is DescribeTrails' Trail in camelCase (name, trailARN, s3BucketName,

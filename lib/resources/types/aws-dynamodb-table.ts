@@ -19,7 +19,7 @@ import {
   partitionOf,
   refFromRecord,
   requestValue,
-} from "../../detect/record";
+} from "../../cloudtrail/record";
 
 /**
  * DynamoDB table. Config's `configuration` is DescribeTable's TableDescription in camelCase;

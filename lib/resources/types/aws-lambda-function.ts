@@ -20,7 +20,7 @@ import {
   partitionOf,
   refFromRecord,
   requestValue,
-} from "../../detect/record";
+} from "../../cloudtrail/record";
 
 /**
  * Lambda function. Config's `configuration` is GetFunctionConfiguration in camelCase; numbers may be floats

@@ -22,7 +22,7 @@ import {
   recordRegion,
   refFromRecord,
   requestValue,
-} from "../../detect/record";
+} from "../../cloudtrail/record";
 
 /**
  * S3 bucket. Config's `configuration` is only {name, owner, creationDate}; the settings policies care about are

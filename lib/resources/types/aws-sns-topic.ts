@@ -15,7 +15,7 @@ import {
   refFromRecord,
   requestValue,
   responseValue,
-} from "../../detect/record";
+} from "../../cloudtrail/record";
 
 /**
  * SNS topic. Config records the GetTopicAttributes map with its PascalCase names.

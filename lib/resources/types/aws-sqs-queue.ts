@@ -16,7 +16,7 @@ import {
   refFromRecord,
   requestValue,
   responseValue,
-} from "../../detect/record";
+} from "../../cloudtrail/record";
 
 /**
  * SQS queue. Config records the GetQueueAttributes map: PascalCase names, every value a string, encryption

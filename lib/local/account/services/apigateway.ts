@@ -1,4 +1,4 @@
-import { partitionOf } from "../../../detect/record";
+import { partitionOf } from "../../../cloudtrail/record";
 import type { ConfigItem } from "../../../resources/config-item";
 import { isObject, unescapePointerToken, type JsonObject } from "../../../util/json";
 import { isoTime } from "../../../resources/described";
@@ -15,7 +15,7 @@ import {
 } from "./types";
 
 /**
- * API Gateway (REST, v1): the reads lib/aws/describe/apigateway.ts and the worker make, and the updates the remediation
+ * API Gateway (REST, v1): the reads the API Gateway describes (lib/resources/types/aws-apigateway-*.describe.ts) and the worker make, and the updates the remediation
  * actions send, with the API's patch semantics (API Gateway API Reference, PatchOperation: JSON-pointer paths, "~1" for
  * "/", string values, booleans too). Unknown paths, bad values and unknown resources are refused with the API's errors
  * (BadRequestException, NotFoundException). Items: RestApi and Stage `configuration` is the API's shape in camelCase

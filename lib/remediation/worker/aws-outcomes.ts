@@ -1,6 +1,6 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { PublishCommand, type MessageAttributeValue } from "@aws-sdk/client-sns";
-import { KIND_ALERT, KIND_OUTCOME, MESSAGE_KIND_ATTRIBUTE } from "../remediation/worker/message";
+import { KIND_ALERT, KIND_OUTCOME, MESSAGE_KIND_ATTRIBUTE } from "./message";
 import {
   BREAKER_DETAIL_TYPE,
   EVENT_SOURCE,
@@ -10,10 +10,10 @@ import {
   snsSubject,
   type BreakerAlert,
   type OutcomeMessage,
-} from "../remediation/worker/outcome";
-import { clientFor } from "./clients";
-import { service as eventbridge } from "./services/eventbridge";
-import { service as sns } from "./services/sns";
+} from "./outcome";
+import { clientFor } from "../../aws/clients";
+import { service as eventbridge } from "../../aws/services/eventbridge";
+import { service as sns } from "../../aws/services/sns";
 
 /**
  * Publishing remediation outcomes and circuit-breaker alerts:

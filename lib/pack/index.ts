@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { Engine } from "./engine/evaluate";
-import { Exemptions } from "./engine/exemptions";
-import { defaultPolicyDir, loadPolicies, type CompiledPolicy, type PolicyProblem } from "./policy/load";
+import { Engine } from "../engine/evaluate";
+import { Exemptions } from "../engine/exemptions";
+import { defaultPolicyDir, loadPolicies, type CompiledPolicy, type PolicyProblem } from "../policy/load";
 
 /**
  * Everything needed to build the same engine again: plain data, so that scan workers (other threads) build

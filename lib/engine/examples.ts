@@ -1,9 +1,9 @@
 import { resourceFromConfigItem } from "../resources/adapter";
 import { toConfigItem } from "../resources/config-item";
 import { adapterFor } from "../resources/registry";
-import { Engine, type Compliance } from "../engine/evaluate";
-import type { CompiledPolicy } from "./load";
-import type { PolicyExample } from "./types";
+import { Engine, type Compliance } from "./evaluate";
+import type { CompiledPolicy } from "../policy/load";
+import type { PolicyExample } from "../policy/types";
 
 export interface ExampleOutcome {
   policyId: string;

@@ -1,8 +1,8 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from "@aws-sdk/client-s3";
-import { recordKey } from "../remediation/worker/decide";
-import type { RemediationRecord } from "../remediation/worker/record";
-import { clientFor } from "./clients";
-import { service as s3Service } from "./services/s3";
+import { recordKey } from "./decide";
+import type { RemediationRecord } from "./record";
+import { clientFor } from "../../aws/clients";
+import { service as s3Service } from "../../aws/services/s3";
 
 /**
  * Remediation records in the audit bucket, one JSON object per request at

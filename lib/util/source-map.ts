@@ -1,5 +1,5 @@
 import { parseTree, type Node, type ParseError, printParseErrorCode } from "jsonc-parser";
-import { unescapePointerToken } from "../util/json";
+import { unescapePointerToken } from "./json";
 
 export interface Location {
   line: number;

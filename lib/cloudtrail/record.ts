@@ -1,4 +1,3 @@
-import type { ResourceRef } from "../resources/adapter";
 import { isObject, type JsonObject } from "../util/json";
 
 /**
@@ -95,13 +94,22 @@ export function namedResource(
   };
 }
 
+/** A resource a record names, as Config names it (the shape of lib/resources/adapter.ts ResourceRef). */
+export interface RecordResourceRef {
+  type: string;
+  id: string;
+  region: string;
+  accountId: string;
+  arn?: string;
+}
+
 export function refFromRecord(
   record: CloudTrailRecord,
   type: string,
   id: string,
   arn?: string,
   where: { region?: string; accountId?: string } = {},
-): ResourceRef {
+): RecordResourceRef {
   return {
     type,
     id,
