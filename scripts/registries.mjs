@@ -80,6 +80,16 @@ export const REGISTRIES = [
     elementType: "ResourceIdentity",
   },
   {
+    dir: "lib/local/account/services",
+    index: "index.ts",
+    member: (f) => ts(f) && notIndex(f) && f !== "types.ts",
+    exports: ["emulation"],
+    list: "EMULATIONS",
+    what: "every service the local account serves (./<service>.ts)",
+    type: 'import type { ServiceEmulation } from "./types";',
+    elementType: "ServiceEmulation",
+  },
+  {
     dir: "remediations/actions",
     index: "index.ts",
     member: (f) => ts(f) && notIndex(f),

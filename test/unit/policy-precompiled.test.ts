@@ -91,7 +91,7 @@ describe("the CLI's precompiled validators (scripts/precompile.mjs, run by npm r
         const original = ajv[make];
         ajv[make] = (...a) => { const i = original(...a); const c = i.compile.bind(i); i.compile = (s) => (compiled++, c(s)); return i; };
       }
-      const { loadPack } = require(${JSON.stringify(join(ROOT, "dist", "lib", "pack.js"))});
+      const { loadPack } = require(${JSON.stringify(join(ROOT, "dist", "lib", "pack", "index.js"))});
       const p = loadPack({});
       process.stdout.write(JSON.stringify({ compiled, problems: p.problems.length, policies: p.policies.length }));`;
     const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" })) as Record<string, number>; // prettier-ignore

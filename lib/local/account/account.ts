@@ -12,16 +12,8 @@ import type { JsonObject } from "../../util/json";
 import type { CallContext, CommandServer, ItemRef, LocalAccountApi, Principal } from "./contract";
 import { errorCodeOf, isAwsError } from "./errors";
 import { guardrailRole } from "./principals";
-import { apigateway } from "./services/apigateway";
-import { cloudformation } from "./services/cloudformation";
-import { cloudtrail } from "./services/cloudtrail";
-import { config } from "./services/config";
-import { dynamodb } from "./services/dynamodb";
-import { lambda } from "./services/lambda";
-import { s3 } from "./services/s3";
-import { sns } from "./services/sns";
-import { sqs } from "./services/sqs";
-import { copy, lowerTop, type Operation, type OperationContext, type ServiceModule } from "./services/types";
+import { EMULATIONS } from "./services";
+import { copy, lowerTop, type Operation, type OperationContext, type ServiceEmulation } from "./services/types";
 import { ItemStore, revised } from "./store";
 import { FileWriter } from "../disk";
 import { cloudTrailRecord, stableIdSequence, stableUuid, trailFiles, uniqueString } from "./trail";
@@ -32,7 +24,8 @@ import { cloudTrailRecord, stableIdSequence, stableUuid, trailFiles, uniqueStrin
  * and docs/local-account.md for what is served and how faithfully.
  */
 
-const MODULES: ServiceModule[] = [apigateway, sqs, sns, s3, lambda, dynamodb, config, cloudformation, cloudtrail];
+/** Every service the account serves (./services/, listed in its index.ts). */
+const MODULES: readonly ServiceEmulation[] = EMULATIONS;
 
 /**
  * CloudTrail eventSource of every service module's calls, by serviceId (lib/aws/services/); a service without a
@@ -139,7 +132,7 @@ export class LocalAccount implements LocalAccountApi {
   private readonly idSeed: string;
   private counter: number;
   private readonly ids: (n: number, kind: string) => string;
-  private readonly operations = new Map<string, { module: ServiceModule; operation: Operation }>();
+  private readonly operations = new Map<string, { module: ServiceEmulation; operation: Operation }>();
   private readonly custom = new Map<string, CommandServer>();
   private readonly principal = new AsyncLocalStorage<Principal>();
   private readonly listeners = new Set<(record: JsonObject) => void>();
@@ -416,7 +409,7 @@ export class LocalAccount implements LocalAccountApi {
     command: RoutedCommand,
     o: {
       custom?: CommandServer;
-      builtIn?: { module: ServiceModule; operation: Operation };
+      builtIn?: { module: ServiceEmulation; operation: Operation };
       accountId: string;
       principal: Principal;
       now: Date;

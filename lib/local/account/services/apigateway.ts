@@ -11,7 +11,7 @@ import {
   str,
   type Operation,
   type OperationContext,
-  type ServiceModule,
+  type ServiceEmulation,
 } from "./types";
 
 /**
@@ -529,7 +529,7 @@ function page<T>(all: T[], input: JsonObject): { items: T[]; position?: string }
   return start + limit < all.length ? { items, position: String(start + limit) } : { items };
 }
 
-export const apigateway: ServiceModule = {
+export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
   eventSource: "apigateway.amazonaws.com",
   operations: {

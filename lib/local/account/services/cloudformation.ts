@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import type { JsonObject } from "../../../util/json";
-import { date, fail, queryOperation, type ServiceModule } from "./types";
+import { date, fail, queryOperation, type ServiceEmulation } from "./types";
 
 /**
  * CloudFormation's DescribeStacks, which the remediation worker reads for the grace period of a resource tagged
@@ -33,7 +33,7 @@ function stackOut(item: ConfigItem): JsonObject {
   };
 }
 
-export const cloudformation: ServiceModule = {
+export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
   eventSource: "cloudformation.amazonaws.com",
   operations: {

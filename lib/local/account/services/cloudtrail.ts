@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import type { JsonObject } from "../../../util/json";
-import { fail, required, type Operation, type OperationContext, type ServiceModule } from "./types";
+import { fail, required, type Operation, type OperationContext, type ServiceEmulation } from "./types";
 
 /**
  * CloudTrail StopLogging and StartLogging on the account's trails (the fleet has one per account and Region), so a
@@ -39,7 +39,7 @@ const logging: Operation = {
   response: () => null,
 };
 
-export const cloudtrail: ServiceModule = {
+export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
   eventSource: "cloudtrail.amazonaws.com",
   operations: { StopLogging: logging, StartLogging: logging },

@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import type { JsonObject } from "../../../util/json";
-import { fail, type Operation, type OperationContext, type ServiceModule } from "./types";
+import { fail, type Operation, type OperationContext, type ServiceEmulation } from "./types";
 
 /**
  * AWS Config's read API over the account's own items (the periodic sweep's ListDiscoveredResources and
@@ -69,7 +69,7 @@ const read = (serve: Operation["serve"]): Operation => ({
   response: () => null,
 });
 
-export const config: ServiceModule = {
+export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
   eventSource: "config.amazonaws.com",
   operations: {

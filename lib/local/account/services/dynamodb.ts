@@ -1,7 +1,7 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import { isObject, type JsonObject } from "../../../util/json";
 import { isoTime } from "../../../resources/described";
-import { fail, lowerDeep, type Operation, type OperationContext, type ServiceModule } from "./types";
+import { fail, lowerDeep, type Operation, type OperationContext, type ServiceEmulation } from "./types";
 
 /**
  * DynamoDB tables. Config records DescribeTable's `Table` with the first letter of every member lower-cased
@@ -78,7 +78,7 @@ const op = (readOnly: boolean, serve: Operation["serve"], response = false): Ope
   response: (output) => (response ? (lowerDeep(output) as JsonObject) : null),
 });
 
-export const dynamodb: ServiceModule = {
+export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
   eventSource: "dynamodb.amazonaws.com",
   operations: {

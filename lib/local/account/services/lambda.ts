@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import { isObject, type JsonObject } from "../../../util/json";
-import { copy, fail, lowerDeep, type Operation, type OperationContext, type ServiceModule } from "./types";
+import { copy, fail, lowerDeep, type Operation, type OperationContext, type ServiceEmulation } from "./types";
 
 /**
  * Lambda function configuration. Config records GetFunctionConfiguration in camelCase (`functionName`,
@@ -103,7 +103,7 @@ const op = (readOnly: boolean, eventName: string, serve: Operation["serve"], res
   response: (output) => (response ? (lowerDeep(output, new Set(["Variables"])) as JsonObject) : null),
 });
 
-export const lambda: ServiceModule = {
+export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
   eventSource: "lambda.amazonaws.com",
   operations: {

@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import { isObject, type JsonObject } from "../../../util/json";
-import { fail, type Operation, type OperationContext, type ServiceModule } from "./types";
+import { fail, type Operation, type OperationContext, type ServiceEmulation } from "./types";
 
 /**
  * S3 bucket sub-resources. A bucket's Config item keeps them in `supplementaryConfiguration` (BucketPolicy,
@@ -119,7 +119,7 @@ function withXmlns(v: unknown): JsonObject {
   return { xmlns: XMLNS, ...(isObject(v) ? v : {}) };
 }
 
-export const s3: ServiceModule = {
+export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
   eventSource: "s3.amazonaws.com",
   operations: {

@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import type { JsonObject } from "../../../util/json";
-import { fail, queryOperation, required, type OperationContext, type ServiceModule } from "./types";
+import { fail, queryOperation, required, type OperationContext, type ServiceEmulation } from "./types";
 
 /**
  * SNS topic attributes. A topic's Config item holds GetTopicAttributes' map as its `configuration` (numbers as
@@ -63,7 +63,7 @@ function attributesOf(item: ConfigItem): Record<string, string> {
 
 const op = queryOperation;
 
-export const sns: ServiceModule = {
+export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
   eventSource: "sns.amazonaws.com",
   operations: {

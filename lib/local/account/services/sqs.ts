@@ -1,6 +1,6 @@
 import type { ConfigItem } from "../../../resources/config-item";
 import { isObject, type JsonObject } from "../../../util/json";
-import { fail, queryOperation, required, type OperationContext, type ServiceModule } from "./types";
+import { fail, queryOperation, required, type OperationContext, type ServiceEmulation } from "./types";
 
 /**
  * SQS queue attributes (the JSON protocol's errors, as @aws-sdk/client-sqs raises them). A queue's Config item
@@ -115,7 +115,7 @@ function checkRedrive(ctx: OperationContext, item: ConfigItem, text: string): vo
 
 const op = queryOperation;
 
-export const sqs: ServiceModule = {
+export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
   eventSource: "sqs.amazonaws.com",
   operations: {

@@ -8,7 +8,7 @@ import type { ItemStore } from "../store";
  * the caller's account and Region. A module per service under this folder; the dispatcher (../account.ts) keys them
  * by (serviceId, operation).
  */
-export interface ServiceModule {
+export interface ServiceEmulation {
   /** `client.config.serviceId`. */
   serviceId: string;
   /** CloudTrail eventSource. */
