@@ -16,16 +16,14 @@ const ROOMS = [
   [["policy", ["lib/policy"]]],
   [["engine", ["lib/engine"]]],
   [
-    ["pack", ["lib/pack"]],
     ["detect", ["lib/detect"]],
     ["sources", ["lib/sources"]],
     ["report", ["lib/report"]],
   ],
+  [["remediation", ["lib/remediation", "remediations/actions"]]],
+  [["pack", ["lib/pack"]]],
   [
-    ["remediation", ["lib/remediation", "remediations/actions"]],
     ["config-rule", ["lib/config-rule"]],
-  ],
-  [
     ["scan", ["lib/scan"]],
     ["audit", ["lib/audit"]],
     ["fleet", ["fleet"]],

@@ -72,10 +72,15 @@ Start here:
 ${EXIT_HELP}`,
     );
 
+  // The options that say which policies a command judges with: the built-in pack, plus or instead of others.
   const policiesOption = () =>
-    new Option("--policies <dir>", "policy directory or file (repeatable; default: the built-in pack)").argParser(
-      collect,
-    );
+    new Option("--policies <path>", "policy file or folder added to the built-in pack (repeatable)").argParser(collect);
+  const packOption = () =>
+    new Option(
+      "--pack <folder|package>",
+      "extension pack: its policies, resource types and actions (repeatable; docs/extending.md)",
+    ).argParser(collect);
+  const noBuiltinOption = () => new Option("--no-builtin", "leave the built-in policies out (only --policies, --pack)");
 
   program
     .command("validate")
@@ -92,12 +97,19 @@ Examples:
   $ guardrail validate
   $ guardrail validate policies/apigateway
   $ guardrail validate my-policies/ --exemptions exemptions.json
+  $ guardrail validate --pack ./platform-pack          the built-in pack and an extension pack
 ${EXIT_HELP}`,
     )
     .option("--exemptions <file>", "also validate an exemptions file")
+    .addOption(policiesOption())
+    .addOption(packOption())
+    .addOption(noBuiltinOption())
     .action(
-      run(async (paths: string[], opts: { exemptions?: string }) =>
-        (await import("./commands/validate")).validateCommand(paths, opts),
+      run(
+        async (
+          paths: string[],
+          opts: { exemptions?: string; policies?: string[]; pack?: string[]; builtin?: boolean },
+        ) => (await import("./commands/validate")).validateCommand(paths, opts),
       ),
     );
 
@@ -116,11 +128,16 @@ Prints a line per failing example and closes with "N passed, N failed".
 Examples:
   $ guardrail test
   $ guardrail test policies/s3/s3-bucket-tls-only.json --verbose
+  $ guardrail test --pack ./platform-pack --no-builtin
 ${EXIT_HELP}`,
     )
+    .addOption(policiesOption())
+    .addOption(packOption())
+    .addOption(noBuiltinOption())
     .action(
-      run(async (paths: string[], opts: { verbose?: boolean }) =>
-        (await import("./commands/test")).testCommand(paths, opts),
+      run(
+        async (paths: string[], opts: { verbose?: boolean; policies?: string[]; pack?: string[]; builtin?: boolean }) =>
+          (await import("./commands/test")).testCommand(paths, opts),
       ),
     );
 
@@ -139,6 +156,8 @@ ${EXIT_HELP}`,
     .addOption(new Option("--format <format>", "output format").choices(REPORT_FORMATS as string[]).default("table"))
     .option("--out <file>", "write the report to a file instead of stdout")
     .addOption(policiesOption())
+    .addOption(packOption())
+    .addOption(noBuiltinOption())
     .option("--policy <id>", "only this policy (repeatable)", collect)
     .option("--exemptions <file>", "exemptions file (default: ./exemptions.json when present)")
     .addOption(
@@ -181,6 +200,8 @@ ${EXIT_HELP}`,
     )
     .argument("[id]", "policy id")
     .addOption(policiesOption())
+    .addOption(packOption())
+    .addOption(noBuiltinOption())
     .option("--json", "the policy file as JSON")
     .addHelpText("after", `\nExamples:\n  $ guardrail explain\n  $ guardrail explain apigateway-domain-tls-1-2\n`)
     .action(run(lazy(() => import("./commands/explain"), "explainCommand")));
@@ -285,6 +306,8 @@ ${EXIT_HELP}`,
     )
     .option("--out <file>", "write the report to a file instead of stdout")
     .addOption(policiesOption())
+    .addOption(packOption())
+    .addOption(noBuiltinOption())
     .option("--exemptions <file>", "exemptions file (default: ./exemptions.json when present)")
     .option(
       "--ci-roles <regex>",
@@ -359,6 +382,8 @@ ${EXIT_HELP}`,
     )
     .option("--param <key=value>", 'runtime param, JSON or text (repeatable), e.g. stageNames=["prod"]', collect)
     .addOption(policiesOption())
+    .addOption(packOption())
+    .addOption(noBuiltinOption())
     .option("--exemptions <file>", "exemptions file (default: ./exemptions.json when present)")
     .addHelpText(
       "after",

@@ -1,9 +1,16 @@
 import { existsSync } from "node:fs";
 import { formatProblem } from "../lib/policy/load";
-import { loadPack as loadPackSpec, PackError, type Pack, type PackSpec } from "../lib/pack";
+import { PackError, type Pack, type PackSpec } from "../lib/pack";
+import { loadPackWithExtensions as loadPackSpec, policyPathsWithExtensions } from "../lib/pack/load";
+import { ExtensionPackError, resolvePackDir } from "../lib/pack/extensions";
 
 export interface PackOptions {
+  /** `--policies`: policy files or folders added to the built-in pack. */
   policies?: string[];
+  /** `--pack`: extension pack folders or npm packages. */
+  pack?: string[];
+  /** `--no-builtin` sets it false. */
+  builtin?: boolean;
   policy?: string[];
   exemptions?: string;
 }
@@ -15,8 +22,17 @@ export { UsageError };
 /** The pack the command-line options describe; `./exemptions.json` is used when present and none is named. */
 export function packSpec(opts: PackOptions): PackSpec {
   const exemptionsFile = opts.exemptions ?? (existsSync("exemptions.json") ? "exemptions.json" : undefined);
+  let extensionPacks: string[] = [];
+  try {
+    extensionPacks = (opts.pack ?? []).map((p) => resolvePackDir(p));
+  } catch (e) {
+    if (e instanceof ExtensionPackError) throw new UsageError(e.message);
+    throw e;
+  }
   return {
     ...(opts.policies && opts.policies.length > 0 ? { policyPaths: opts.policies } : {}),
+    ...(extensionPacks.length > 0 ? { extensionPacks } : {}),
+    ...(opts.builtin === false ? { builtin: false } : {}),
     ...(opts.policy && opts.policy.length > 0 ? { policyIds: opts.policy } : {}),
     ...(exemptionsFile ? { exemptionsFile } : {}),
     now: new Date().toISOString(),
@@ -41,4 +57,14 @@ export function loadPack(opts: PackOptions | PackSpec, err: (line: string) => vo
 
 function isSpec(o: PackOptions | PackSpec): o is PackSpec {
   return "now" in o;
+}
+
+/** The policy paths the options name (extension packs' modules registered), for the commands that load files themselves. */
+export function policyPaths(opts: PackOptions): string[] {
+  try {
+    return policyPathsWithExtensions(packSpec(opts));
+  } catch (e) {
+    if (e instanceof PackError) throw new UsageError(e.message);
+    throw e;
+  }
 }

@@ -18,21 +18,26 @@ function buildDir() {
 const functions = {
   configRule: {
     entry: "rules/config-rule.ts",
+    // What of an extension pack the bundle registers beyond its resource types (scripts/bundle.mjs).
+    packParts: [],
     description: "Guardrail custom AWS Config rule: judges the policy its InputParameters name",
     timeout: 300,
   },
   sweepWorker: {
     entry: "rules/sweep-worker.ts",
+    packParts: [],
     description: "Guardrail Config rule sweep batches (fan-out of large scheduled evaluations)",
     timeout: 120,
   },
   cloudTrailEvents: {
     entry: "events/cloudtrail.ts",
+    packParts: ["describes"],
     description: "Guardrail detection: CloudTrail API calls and Config compliance changes from EventBridge",
     timeout: 60,
   },
   remediationWorker: {
     entry: "remediations/worker.ts",
+    packParts: ["describes", "actions", "services"],
     description: "Guardrail remediation worker: one remediation request per SQS message",
     timeout: 60,
   },

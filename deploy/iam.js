@@ -102,7 +102,7 @@ function operationStatements(sid, keys) {
     Sid: `${sid}${i + 1}`,
     Effect: "Allow",
     Action: [...actions].sort(),
-    Resource: op.resources.map(sub),
+    Resource: op.resources.map((r) => (r === "*" ? "*" : sub(r))),
     ...(op.s3 ? { Condition: inAccount } : {}),
   }));
 }
@@ -268,3 +268,4 @@ module.exports.SDK_ACTIONS = SDK_ACTIONS;
 module.exports.PLATFORM_ACTIONS = PLATFORM_ACTIONS;
 module.exports.STAR_ONLY = STAR_ONLY;
 module.exports.ROLE_IDS = ROLE_IDS;
+module.exports.statements = statements;

@@ -6,13 +6,14 @@
  * The service modules (lib/aws/services/, TypeScript) as the deployment's generators read them: each service's
  * name, CloudTrail event source and operations with their IAM actions, as plain data. The registry is compiled with
  * esbuild (the SDK packages left to Node) and evaluated here, so the IAM statements and EventBridge patterns are
- * derived from the same modules the code sends its calls with.
+ * derived from the same modules the code sends its calls with: the built-in ones and the extension packs'
+ * (./packs.js).
  */
 
 const path = require("node:path");
+const { createRequire } = require("node:module");
 const esbuild = require("esbuild");
-
-const ROOT = path.resolve(__dirname, "..");
+const { packDirs, packModules, ROOT } = require("./packs");
 
 /**
  * @typedef {{ action: string, access: "read" | "write" | "own", resources?: string[], resourceAccount?: boolean }} Operation
@@ -25,24 +26,43 @@ let cached;
 /** @returns {Service[]} every service module of the registry, in its order. */
 function serviceTable() {
   if (cached) return cached;
+  const packs = packDirs();
+  const packFiles = packs.flatMap((dir) => packModules(dir, "services"));
+  const contents =
+    `import { SERVICES } from ${JSON.stringify(path.join(ROOT, "lib", "aws", "services", "index.ts"))};\n` +
+    packFiles.map((f, i) => `import * as p${i} from ${JSON.stringify(f)};`).join("\n") +
+    `\nexport const ALL = [...SERVICES${packFiles.map((_, i) => `, p${i}`).join("")}];\n`;
   const built = esbuild.buildSync({
-    stdin: {
-      contents: `export { SERVICES } from ${JSON.stringify(path.join(ROOT, "lib", "aws", "services", "index.ts"))};`,
-      resolveDir: ROOT,
-      loader: "ts",
-    },
+    stdin: { contents, resolveDir: ROOT, loader: "ts" },
     bundle: true,
     platform: "node",
     format: "cjs",
-    packages: "external",
     write: false,
     logLevel: "warning",
+    // A pack's `"guardrail"` is this Guardrail's pack API (its `service` objects name SDK clients, left to Node).
+    alias: { guardrail: path.join(ROOT, "lib", "pack", "api.ts") },
+    packages: "external",
   });
+  // The packages the modules import: from a pack's own folder first, else Guardrail's (the SDK clients it ships).
+  const requirers = [...packs.map((dir) => createRequire(path.join(dir, "package.json"))), require];
+  /** @param {string} id */
+  const load = (id) => {
+    let last;
+    for (const r of requirers) {
+      try {
+        return r(id);
+      } catch (e) {
+        if (/** @type {{ code?: string }} */ (e).code !== "MODULE_NOT_FOUND") throw e;
+        last = e;
+      }
+    }
+    throw last;
+  };
   const mod = { exports: /** @type {Record<string, unknown>} */ ({}) };
-  new Function("module", "exports", "require", built.outputFiles[0].text)(mod, mod.exports, require);
+  new Function("module", "exports", "require", built.outputFiles[0].text)(mod, mod.exports, load);
   const services =
     /** @type {{ service: Service, operations: Record<string, Operation & { command?: unknown }> }[]} */ (
-      mod.exports.SERVICES
+      mod.exports.ALL
     );
   cached = services.map(({ service, operations }) => ({
     name: service.name,

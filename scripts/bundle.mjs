@@ -12,6 +12,9 @@
 //   find them where they look, with no files beside index.js and no change to the loader.
 // - Registries are ordinary modules (each folder's generated index, scripts/registries.mjs), so esbuild bundles
 //   what a function's code imports and tree-shakes the rest, with nothing rewritten here.
+// - Extension packs the deployment names (deploy/packs.js) are bundled too: their policies beside the built-in
+//   ones, and the modules of the parts each function uses (deploy/functions.js `packParts`), registered by a
+//   generated module the entry imports first. With no pack, the bundles are what they would be without this.
 // - Each bundle also exports `guardrailSelfCheck()`: the policies it loads, for the deploy tests to check a bundle
 //   in a fresh Node process; the manifest `<fn>.json` lists the source files it holds.
 // - Zips are deterministic (fixed timestamps), so an unchanged function keeps its code hash across deploys.
@@ -22,7 +25,7 @@
 // Guardrail's (the bench's one-client baseline), into `<out>/NAME/index.js`.
 
 import { Buffer } from "node:buffer";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,8 +36,7 @@ import yazl from "yazl";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const { functions, buildDir } = require("../deploy/functions.js");
-
-const posix = (p) => p.split(sep).join("/");
+const { packDirs, packModules, isDescribe, packResolution } = require("../deploy/packs.js");
 
 // ---------------------------------------------------------------------------------------------------------------
 // Arguments
@@ -76,14 +78,14 @@ function parseArgs(argv) {
 // The bundled policy pack: a read-only overlay of node:fs under the bundle's directory
 
 /** Every file the overlay serves, keyed by its path relative to the bundle's directory. */
-function packFiles() {
+function packFiles(packs) {
   const files = {};
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   files["package.json"] = JSON.stringify({ name: pkg.name, version: pkg.version, private: true });
-  const walk = (dir) => {
+  const walk = (dir, key) => {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
+      if (statSync(path).isDirectory()) walk(path, `${key}/${name}`);
       else if (name.endsWith(".json")) {
         const json = JSON.parse(readFileSync(path, "utf8"));
         if (name.endsWith(".schema.json")) {
@@ -92,11 +94,14 @@ function packFiles() {
         } else {
           delete json.examples;
         }
-        files[posix(relative(ROOT, path))] = JSON.stringify(json);
+        files[`${key}/${name}`] = JSON.stringify(json);
       }
     }
   };
-  walk(join(ROOT, "policies"));
+  walk(join(ROOT, "policies"), "policies");
+  packs.forEach((dir, i) => {
+    if (existsSync(join(dir, "policies"))) walk(join(dir, "policies"), `packs/${i}/policies`);
+  });
   return files;
 }
 
@@ -318,7 +323,7 @@ async function precompiledValidators(files) {
   const { standaloneValidators, exemptionsFileSchema } = tool.exports;
   const schemas = [{ flavour: "meta", schema: exemptionsFileSchema, name: "exemptions file schema" }];
   for (const [path, text] of Object.entries(files)) {
-    if (!path.startsWith("policies/") || path.endsWith(".schema.json")) continue;
+    if (!/^(packs\/\d+\/)?policies\//.test(path) || path.endsWith(".schema.json")) continue;
     const policy = JSON.parse(text);
     for (const key of ["applies", "compliant"]) {
       if (policy[key] !== undefined) schemas.push({ flavour: "policy", schema: policy[key], name: `${path} /${key}` });
@@ -345,7 +350,54 @@ export const createPolicyAjv = noCompiler;
 export const createMetaAjv = noCompiler;
 `;
 
-function guardrailPlugin(files, precompiled) {
+/**
+ * The module that registers the extension packs' parts a function uses, imported before its handler (whose module
+ * scope loads the policy pack). Empty without packs.
+ */
+function packsModule(name, packs) {
+  if (packs.length === 0) return "";
+  const parts = new Set(functions[name].packParts ?? []);
+  const imports = [];
+  const lists = { adapters: [], references: [], describers: [], actions: [], services: [] };
+  const add = (list, file, names) => {
+    const i = imports.length;
+    imports.push(`import { ${names.map((n) => `${n} as m${i}_${n}`).join(", ")} } from ${JSON.stringify(file)};`);
+    lists[list].push(
+      names.length === 1 ? `m${i}_${names[0]}` : `{ ${names.map((n) => `${n}: m${i}_${n}`).join(", ")} }`,
+    );
+  };
+  for (const dir of packs) {
+    for (const f of packModules(dir, "types", (x) => !isDescribe(x))) add("adapters", f, ["adapter"]);
+    for (const f of packModules(dir, "references")) add("references", f, ["identity"]);
+    if (parts.has("describes"))
+      for (const f of packModules(dir, "types", isDescribe)) add("describers", f, ["describer"]);
+    if (parts.has("actions")) for (const f of packModules(dir, "actions")) add("actions", f, ["action"]);
+    if (parts.has("services"))
+      for (const f of packModules(dir, "services")) add("services", f, ["service", "operations"]);
+  }
+  const lib = (...p) => JSON.stringify(join(ROOT, "lib", ...p));
+  const dirs = packs.flatMap((dir, i) =>
+    existsSync(join(dir, "policies")) ? [`join(__dirname, "packs", ${JSON.stringify(String(i))}, "policies")`] : [],
+  );
+  return `
+import { join } from "node:path";
+import { addPolicyDirs } from ${lib("policy", "load.ts")};
+import { addResourceTypes } from ${lib("resources", "registry.ts")};
+${lists.describers.length > 0 ? `import { addDescribers } from ${lib("resources", "describe.ts")};` : ""}
+${lists.actions.length > 0 ? `import { addActions } from ${lib("remediation", "registry.ts")};` : ""}
+${lists.services.length > 0 ? `import { addServiceModules } from ${lib("aws", "added.ts")};` : ""}
+${imports.join("\n")}
+
+// Generated by scripts/bundle.mjs: the extension packs this function carries.
+addResourceTypes({ adapters: [${lists.adapters.join(", ")}], references: [${lists.references.join(", ")}] });
+addPolicyDirs([${dirs.join(", ")}]);
+${lists.describers.length > 0 ? `addDescribers([${lists.describers.join(", ")}]);` : ""}
+${lists.actions.length > 0 ? `addActions([${lists.actions.join(", ")}]);` : ""}
+${lists.services.length > 0 ? `addServiceModules([${lists.services.join(", ")}]);` : ""}
+`;
+}
+
+function guardrailPlugin(files, precompiled, packs) {
   const inProject = (p) => p.startsWith(ROOT + sep) && !p.includes(`${sep}node_modules${sep}`);
   return {
     name: "guardrail",
@@ -356,8 +408,19 @@ function guardrailPlugin(files, precompiled) {
       }));
       build.onLoad({ filter: /.*/, namespace: "guardrail-entry" }, (args) => ({
         contents:
+          (packs.length > 0 ? `import "guardrail:packs:${args.path}";\n` : "") +
           `export * from ${JSON.stringify(join(ROOT, functions[args.path].entry))};\n` +
           `export { guardrailSelfCheck } from "guardrail:self-check";\n`,
+        resolveDir: ROOT,
+        loader: "js",
+      }));
+
+      build.onResolve({ filter: /^guardrail:packs:/ }, (args) => ({
+        path: args.path.slice("guardrail:packs:".length),
+        namespace: "guardrail-packs",
+      }));
+      build.onLoad({ filter: /.*/, namespace: "guardrail-packs" }, (args) => ({
+        contents: packsModule(args.path, packs),
         resolveDir: ROOT,
         loader: "js",
       }));
@@ -445,6 +508,8 @@ const BUNDLE_OPTIONS = {
   format: "cjs",
   // ESM builds of the SDK and Powertools, so unused clients and commands are shaken out.
   mainFields: ["module", "main"],
+  // An extension pack outside the project imports the SDK clients Guardrail installs.
+  nodePaths: [join(ROOT, "node_modules")],
   minify: true,
   // Not only for readable stack traces: Powertools batch tells its processors apart by
   // `this.constructor.name === "BatchProcessor"`, and the deploy test finds the SDK commands a bundle can send by
@@ -559,7 +624,8 @@ async function main() {
     process.exit(1);
   }
 
-  const files = packFiles();
+  const packs = packDirs();
+  const files = packFiles(packs);
   const precompiled = await precompiledValidators(files);
   mkdirSync(args.out, { recursive: true });
   const results = await Promise.all(
@@ -571,7 +637,7 @@ async function main() {
         ...BUNDLE_OPTIONS,
         entryPoints: [`guardrail-entry:${name}`],
         outfile,
-        plugins: [guardrailPlugin(files, precompiled), ...LIBRARY_PLUGINS()],
+        plugins: [guardrailPlugin(files, precompiled, packs), packResolution(), ...LIBRARY_PLUGINS()],
       });
       if (result.errors.length > 0) throw new Error(`bundle ${name} failed`);
       if (args.withLibraries) await librariesOnly(name, result.metafile, args.out);

@@ -23,6 +23,8 @@ export interface AuditCommandOptions {
   format: AuditFormat;
   out?: string;
   policies?: string[];
+  pack?: string[];
+  builtin?: boolean;
   exemptions?: string;
   workers?: number;
   progress?: boolean;
@@ -172,6 +174,8 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
 function auditPackSpec(opts: AuditCommandOptions): PackSpec {
   return packSpec({
     ...(opts.policies ? { policies: opts.policies } : {}),
+    ...(opts.pack ? { pack: opts.pack } : {}),
+    ...(opts.builtin === false ? { builtin: false } : {}),
     ...(opts.exemptions ? { exemptions: opts.exemptions } : {}),
   });
 }

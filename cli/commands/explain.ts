@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { loadPack } from "../pack";
+import { loadPack, type PackOptions } from "../pack";
 import { EXIT } from "../exit";
 import { isCloudTrailPolicy, resourceTypesOf, type PolicyFile } from "../../lib/policy/types";
 import { SEVERITIES } from "../../lib/policy/types";
@@ -15,9 +15,14 @@ const MODE_WORDS = {
   notify: "reported only (no automatic fix)",
 };
 
-export function explainCommand(id: string | undefined, opts: { policies?: string[]; json?: boolean }): number {
-  const { policies, problems } = loadPack({ ...(opts.policies ? { policies: opts.policies } : {}) }, (l) =>
-    process.stderr.write(l + "\n"),
+export function explainCommand(id: string | undefined, opts: PackOptions & { json?: boolean }): number {
+  const { policies, problems } = loadPack(
+    {
+      ...(opts.policies ? { policies: opts.policies } : {}),
+      ...(opts.pack ? { pack: opts.pack } : {}),
+      ...(opts.builtin === false ? { builtin: false } : {}),
+    },
+    (l) => process.stderr.write(l + "\n"),
   );
   if (!id) {
     const sorted = [...policies].sort(

@@ -2,7 +2,7 @@
 import "../aws-warnings";
 import { existsSync, readFileSync } from "node:fs";
 import { EXIT } from "../exit";
-import { loadPack } from "../pack";
+import { loadPack, type PackOptions } from "../pack";
 import { resourceFromConfigItem, type Resource, type ResourceRef } from "../../lib/resources/adapter";
 import { ConfigItemError, toConfigItem } from "../../lib/resources/config-item";
 import { adapterFor } from "../../lib/resources/registry";
@@ -78,9 +78,8 @@ function itemOf(raw: unknown): unknown {
 // ---------------------------------------------------------------------------------------------------------------
 // plan
 
-export interface PlanOptions {
+export interface PlanOptions extends PackOptions {
   item: string;
-  policies?: string[];
   exemptions?: string;
   param?: string[];
 }
@@ -91,6 +90,8 @@ export function remediationPlanCommand(policyId: string, opts: PlanOptions): num
     {
       policy: [policyId],
       ...(opts.policies ? { policies: opts.policies } : {}),
+      ...(opts.pack ? { pack: opts.pack } : {}),
+      ...(opts.builtin === false ? { builtin: false } : {}),
       ...(opts.exemptions ? { exemptions: opts.exemptions } : {}),
     },
     (l) => process.stderr.write(l + "\n"),

@@ -18,6 +18,8 @@ export interface ScanCommandOptions {
   format: ReportFormat;
   out?: string;
   policies?: string[];
+  pack?: string[];
+  builtin?: boolean;
   policy?: string[];
   exemptions?: string;
   failOn?: Severity;

@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
 import { runExamples } from "../../lib/engine/examples";
-import { defaultPolicyDir, formatProblem, loadPolicies } from "../../lib/policy/load";
+import { formatProblem, loadPolicies } from "../../lib/policy/load";
 import { EXIT } from "../exit";
-import { UsageError } from "../pack";
+import { policyPaths, UsageError, type PackOptions } from "../pack";
 
-export function testCommand(paths: string[], opts: { verbose?: boolean }): number {
-  const targets = paths.length > 0 ? paths : [defaultPolicyDir()];
+export function testCommand(paths: string[], opts: { verbose?: boolean } & PackOptions): number {
+  const pack = policyPaths(opts);
+  const targets = paths.length > 0 ? paths : pack;
   for (const p of targets) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
   const { policies, problems } = loadPolicies(targets);
   for (const p of problems) process.stderr.write(formatProblem(p) + "\n");

@@ -1,11 +1,13 @@
 import { existsSync } from "node:fs";
 import { Exemptions } from "../../lib/engine/exemptions";
-import { defaultPolicyDir, formatProblem, loadPolicies } from "../../lib/policy/load";
+import { formatProblem, loadPolicies } from "../../lib/policy/load";
 import { EXIT } from "../exit";
-import { packSpec, UsageError } from "../pack";
+import { packSpec, policyPaths, UsageError, type PackOptions } from "../pack";
 
-export function validateCommand(paths: string[], opts: { exemptions?: string }): number {
-  const targets = paths.length > 0 ? paths : [defaultPolicyDir()];
+export function validateCommand(paths: string[], opts: { exemptions?: string } & PackOptions): number {
+  // Named files alone, or the pack the options describe; extension packs' types and actions are registered either way.
+  const pack = policyPaths(opts);
+  const targets = paths.length > 0 ? paths : pack;
   for (const p of targets) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
   const { policies, problems } = loadPolicies(targets);
   // The same exemptions file scan and demo would use (./exemptions.json when present and none is named).

@@ -1,6 +1,7 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import { movableBuffers } from "../util/thread";
-import { loadPack, type PackSpec } from "../pack";
+import type { PackSpec } from "../pack";
+import { loadPackWithExtensions as loadPack } from "../pack/load";
 import { resourceAdapters } from "../resources/registry";
 import { FileReader, readTrailFile } from "./read";
 import { eventIdsOf, type AuditFilters, type FileCounts, type FileFacts } from "./model";

@@ -48,10 +48,12 @@ export interface ServiceDefinition<C extends SdkClient = SdkClient> {
 /**
  * - `read`: a describe of a governed resource (the detector's and the worker's roles);
  * - `write`: a fix a remediation plan may send (the worker's role, the executor's command map);
+ * - `restore`: a call only an action's `restore` sends (`guardrail remediation undo`, run with the operator's
+ *   credentials): the executor sends it, no deployed role is granted it;
  * - `own`: a call on Guardrail's own infrastructure (its queues, topic, table, bucket, Config rule results), granted
  *   by each role on the resources it owns, so the operation declares its IAM action only.
  */
-export type Access = "read" | "write" | "own";
+export type Access = "read" | "write" | "restore" | "own";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandClass = new (input: any) => object;
@@ -62,15 +64,15 @@ export interface OperationDefinition {
   access: Access;
   /**
    * The resources it may touch, as `Fn::Sub` strings over this account and Region (`arn:${AWS::Partition}:sqs:...`);
-   * required for read and write, absent for own.
+   * required for read, write and restore, absent for own.
    */
   resources?: readonly string[];
   /** Resource ARNs carry no account (S3): statements add an `aws:ResourceAccount` condition. */
   resourceAccount?: boolean;
-  /** The SDK command class of a `write` operation: what the executor sends for a plan's call of this name. */
+  /** The SDK command class of a `write` or `restore` operation: what the executor sends for a call of this name. */
   command?: CommandClass;
   /**
-   * The service a `write` operation is sent to (the module's own `service`): the executor finds the client through
+   * The service a `write` or `restore` operation is sent to (the module's own `service`): the executor finds the client through
    * it, so a bundle that sends fixes carries the clients of the services that have some, and no other.
    */
   service?: ServiceDefinition;
@@ -85,15 +87,12 @@ export interface ServiceModule {
 }
 
 /** The input type of a command class. */
-export type CommandInput<C> = C extends new (input: infer I) => object ? I : never;
+// A command whose input members are all optional has the overloads `new ()` and `new (input)`: the input is the first argument either way.
+export type CommandInput<C> = C extends new (...args: infer A) => object ? NonNullable<A[0]> : never;
 
-/** The `write` operations of a table that carry a command class, with their SDK input types. */
+/** The operations of a table the executor can send (`write`, `restore`), with their SDK input types. */
 export type WriteInputs<T> = {
-  [
-    O in keyof T as T[O] extends { access: "write"; command: CommandClass; service: ServiceDefinition } ? O : never
-  ]: T[O] extends {
-    command: infer C;
-  }
-    ? CommandInput<C>
-    : never;
+  [O in keyof T as T[O] extends Sendable ? O : never]: T[O] extends { command: infer C } ? CommandInput<C> : never;
 };
+
+type Sendable = { access: "write" | "restore"; command: CommandClass; service: ServiceDefinition };

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { Engine } from "../engine/evaluate";
 import { Exemptions } from "../engine/exemptions";
 import { defaultPolicyDir, loadPolicies, type CompiledPolicy, type PolicyProblem } from "../policy/load";
@@ -8,8 +9,12 @@ import { defaultPolicyDir, loadPolicies, type CompiledPolicy, type PolicyProblem
  * exactly the engine the main thread built.
  */
 export interface PackSpec {
-  /** Policy files or directories; default: the built-in pack. */
+  /** Policy files or directories, added to the built-in pack's (unless `builtin` is false). */
   policyPaths?: string[];
+  /** Leave the built-in policies out (default: in). */
+  builtin?: boolean;
+  /** Extension packs' folders (./extensions.ts): their policies are added; ./load.ts registers their modules. */
+  extensionPacks?: string[];
   /** Only these policy ids. */
   policyIds?: string[];
   exemptionsFile?: string;
@@ -21,6 +26,23 @@ export interface PackSpec {
 
 export class PackError extends Error {}
 
+/**
+ * The policy files and folders a spec names: the built-in pack's (unless `builtin` is false), `policyPaths`, and each
+ * extension pack's `policies/`. The packs' modules are registered by ./load.ts (a Lambda bundle registers its
+ * packs itself, and carries no compiler for them).
+ */
+export function packPolicyPaths(spec: PackSpec): string[] {
+  const named = spec.policyPaths ?? [];
+  for (const d of named) if (!existsSync(d)) throw new PackError(`policies: ${d}: no such file or directory`);
+  const paths = [
+    ...(spec.builtin === false ? [] : [defaultPolicyDir()]),
+    ...named,
+    ...(spec.extensionPacks ?? []).map((dir) => join(dir, "policies")).filter((d) => existsSync(d)),
+  ];
+  if (paths.length === 0) throw new PackError("no policies: --no-builtin, and neither --policies nor --pack");
+  return paths;
+}
+
 export interface Pack {
   engine: Engine;
   policies: CompiledPolicy[];
@@ -28,10 +50,13 @@ export interface Pack {
   spec: PackSpec;
 }
 
-/** Loads policies and exemptions; unknown policy ids and missing files are PackErrors, bad content is `problems`. */
+/**
+ * Loads policies and exemptions: the built-in pack's, those of `policyPaths` and of the extension packs (whose
+ * modules must be registered: ./load.ts). Unknown policy ids and missing files are PackErrors, bad policy content
+ * is `problems`.
+ */
 export function loadPack(spec: PackSpec): Pack {
-  const paths = spec.policyPaths && spec.policyPaths.length > 0 ? spec.policyPaths : [defaultPolicyDir()];
-  for (const d of paths) if (!existsSync(d)) throw new PackError(`policies: ${d}: no such file or directory`);
+  const paths = packPolicyPaths(spec);
   const loaded = loadPolicies(paths, process.cwd(), spec.compile ? { compile: spec.compile } : {});
   const problems = [...loaded.problems];
   let policies = loaded.policies;

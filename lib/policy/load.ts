@@ -38,6 +38,18 @@ export function defaultPolicyDir(): string {
   return join(packageRoot(), "policies");
 }
 
+const addedPolicyDirs: string[] = [];
+
+/** The policy folders of extension packs a bundled handler carries (docs/extending.md), loaded with the built-in ones. */
+export function addPolicyDirs(dirs: readonly string[]): void {
+  addedPolicyDirs.push(...dirs);
+}
+
+/** The built-in pack's folder and the extension packs' added with addPolicyDirs. */
+export function defaultPolicyDirs(): string[] {
+  return [defaultPolicyDir(), ...addedPolicyDirs];
+}
+
 /** Policy files under the given files or directories (recursively); meta-schemas (`*.schema.json`) are not policies. */
 export function findPolicyFiles(paths: string[]): string[] {
   const out: string[] = [];
@@ -91,7 +103,7 @@ export interface LoadOptions {
 }
 
 export function loadPolicies(
-  paths: string[] = [defaultPolicyDir()],
+  paths: string[] = defaultPolicyDirs(),
   cwd = process.cwd(),
   opts: LoadOptions = {},
 ): LoadResult {

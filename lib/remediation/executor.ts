@@ -1,5 +1,6 @@
 import { clientFor } from "../aws/clients";
 import type { CommandClass, ServiceDefinition } from "../aws/service";
+import { addedGeneration, addedServiceModules } from "../aws/added";
 import { OPERATION_TABLES } from "../aws/services";
 import { isObject } from "../util/json";
 import type { AwsCall } from "./types";
@@ -20,7 +21,7 @@ interface Sendable {
   service: ServiceDefinition;
 }
 
-let sendable: Map<string, Map<string, Sendable>> | undefined;
+let sendable: { map: Map<string, Map<string, Sendable>>; generation: number } | undefined;
 
 /**
  * service name -> operation -> what the executor sends: every `write` operation of the service modules, with its
@@ -28,18 +29,19 @@ let sendable: Map<string, Map<string, Sendable>> | undefined;
  * bundle carries the clients of the services it can fix, and no other).
  */
 function writes(): Map<string, Map<string, Sendable>> {
-  if (!sendable) {
-    sendable = new Map();
-    for (const table of OPERATION_TABLES) {
+  if (!sendable || sendable.generation !== addedGeneration()) {
+    const map = new Map<string, Map<string, Sendable>>();
+    for (const table of [...OPERATION_TABLES, ...addedServiceModules().map((m) => m.operations)]) {
       for (const [operation, op] of Object.entries(table)) {
-        if (op.access !== "write" || !op.command || !op.service) continue;
-        let byOperation = sendable.get(op.service.name);
-        if (!byOperation) sendable.set(op.service.name, (byOperation = new Map()));
+        if ((op.access !== "write" && op.access !== "restore") || !op.command || !op.service) continue;
+        let byOperation = map.get(op.service.name);
+        if (!byOperation) map.set(op.service.name, (byOperation = new Map()));
         byOperation.set(operation, { command: op.command, service: op.service });
       }
     }
+    sendable = { map, generation: addedGeneration() };
   }
-  return sendable;
+  return sendable.map;
 }
 
 /** service -> operation -> SDK command class: every operation a plan may name. */

@@ -3,12 +3,19 @@ import { ACTIONS } from "../../remediations/actions";
 import type { RemediationAction } from "./types";
 
 let actions: Map<string, RemediationAction> | undefined;
+const added: RemediationAction[] = [];
+
+/** Remediation actions of an extension pack (docs/extending.md). */
+export function addActions(list: readonly RemediationAction[]): void {
+  added.push(...list);
+  actions = undefined;
+}
 
 /** Every action of remediations/actions/ (one file per action, listed in its index.ts), keyed by id. */
 export function remediationActions(): Map<string, RemediationAction> {
   if (!actions) {
     const found = new Map<string, RemediationAction>();
-    for (const a of ACTIONS) {
+    for (const a of [...ACTIONS, ...added]) {
       if (found.has(a.id)) throw new Error(`two remediation actions with id ${a.id}`);
       found.set(a.id, a);
     }

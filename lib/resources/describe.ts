@@ -20,11 +20,18 @@ export interface Describer {
 }
 
 let byType: Map<string, Describer> | undefined;
+const added: Describer[] = [];
+
+/** Live describes of an extension pack's types (docs/extending.md). */
+export function addDescribers(list: readonly Describer[]): void {
+  added.push(...list);
+  byType = undefined;
+}
 
 function describers(): Map<string, Describer> {
   if (!byType) {
     byType = new Map();
-    for (const d of DESCRIBERS) {
+    for (const d of [...DESCRIBERS, ...added]) {
       if (byType.has(d.type)) throw new Error(`two live describes for ${d.type}`);
       byType.set(d.type, d);
     }

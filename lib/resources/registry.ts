@@ -4,6 +4,18 @@ import { ADAPTERS } from "./types";
 
 let adapters: Map<string, ResourceAdapter> | undefined;
 let identities: Map<string, ResourceIdentity> | undefined;
+const added: { adapters: ResourceAdapter[]; references: ResourceIdentity[] } = { adapters: [], references: [] };
+
+/** Resource types of an extension pack (docs/extending.md), added to the built-in ones of ./types/ and ./references/. */
+export function addResourceTypes(types: {
+  adapters?: readonly ResourceAdapter[];
+  references?: readonly ResourceIdentity[];
+}): void {
+  added.adapters.push(...(types.adapters ?? []));
+  added.references.push(...(types.references ?? []));
+  adapters = undefined;
+  identities = undefined;
+}
 
 function byType<T extends { type: string }>(list: readonly T[], what: string): Map<string, T> {
   const map = new Map<string, T>();
@@ -14,9 +26,9 @@ function byType<T extends { type: string }>(list: readonly T[], what: string): M
   return map;
 }
 
-/** Every adapter of ./types/ (listed in ./types/index.ts), keyed by AWS Config resource type. */
+/** Every adapter of ./types/ (listed in ./types/index.ts) and of extension packs, keyed by AWS Config resource type. */
 export function resourceAdapters(): Map<string, ResourceAdapter> {
-  adapters ??= byType(ADAPTERS, "resource adapters");
+  adapters ??= byType([...ADAPTERS, ...added.adapters], "resource adapters");
   return adapters;
 }
 
@@ -26,7 +38,10 @@ export function adapterFor(type: string): ResourceAdapter | undefined {
 
 /** The identity of every type Guardrail knows: the adapters', and the referenced-only types of ./references/. */
 export function resourceIdentities(): ReadonlyMap<string, ResourceIdentity> {
-  identities ??= byType<ResourceIdentity>([...ADAPTERS, ...REFERENCES], "resource type identities");
+  identities ??= byType<ResourceIdentity>(
+    [...ADAPTERS, ...added.adapters, ...REFERENCES, ...added.references],
+    "resource type identities",
+  );
   return identities;
 }
 

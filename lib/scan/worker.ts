@@ -1,6 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
-import { loadPack, type PackSpec } from "../pack";
+import type { PackSpec } from "../pack";
+import { loadPackWithExtensions as loadPack } from "../pack/load";
 import { recordEncoder } from "../report";
 import type { ReportFormat } from "../report/types";
 import { resourceAdapters } from "../resources/registry";
