@@ -3,6 +3,8 @@ import { formatProblem } from "../lib/policy/load";
 import { PackError, type Pack, type PackSpec } from "../lib/pack";
 import { loadPackWithExtensions as loadPackSpec, policyPathsWithExtensions } from "../lib/pack/load";
 import { ExtensionPackError, resolvePackDir } from "../lib/pack/extensions";
+import { findProjectConfig } from "./config";
+import { UsageError } from "./exit";
 
 export interface PackOptions {
   /** `--policies`: policy files or folders added to the built-in pack. */
@@ -15,22 +17,26 @@ export interface PackOptions {
   exemptions?: string;
 }
 
-import { UsageError } from "./exit";
-
 export { UsageError };
 
-/** The pack the command-line options describe; `./exemptions.json` is used when present and none is named. */
+/**
+ * The pack the command-line options and the project's guardrail.config.json (./config.ts) describe; the options add
+ * to the file's packs and policies. `./exemptions.json` is used when present and none is named.
+ */
 export function packSpec(opts: PackOptions): PackSpec {
-  const exemptionsFile = opts.exemptions ?? (existsSync("exemptions.json") ? "exemptions.json" : undefined);
+  const config = findProjectConfig();
+  const exemptionsFile =
+    opts.exemptions ?? config?.exemptions ?? (existsSync("exemptions.json") ? "exemptions.json" : undefined);
+  const policies = [...(config?.policies ?? []), ...(opts.policies ?? [])];
   let extensionPacks: string[] = [];
   try {
-    extensionPacks = (opts.pack ?? []).map((p) => resolvePackDir(p));
+    extensionPacks = [...new Set([...(config?.packs ?? []), ...(opts.pack ?? [])].map((p) => resolvePackDir(p)))];
   } catch (e) {
     if (e instanceof ExtensionPackError) throw new UsageError(e.message);
     throw e;
   }
   return {
-    ...(opts.policies && opts.policies.length > 0 ? { policyPaths: opts.policies } : {}),
+    ...(policies.length > 0 ? { policyPaths: policies } : {}),
     ...(extensionPacks.length > 0 ? { extensionPacks } : {}),
     ...(opts.builtin === false ? { builtin: false } : {}),
     ...(opts.policy && opts.policy.length > 0 ? { policyIds: opts.policy } : {}),

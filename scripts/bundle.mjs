@@ -264,9 +264,11 @@ function zodEnglishOnlyPlugin() {
  * refers to. Nothing else changes: the kept schemas are the same values, built at the same point; errors stay
  * registered (`registerError` calls are statements, kept); and the only effect a dropped literal could have had,
  * converting its computed keys (string constants) to property keys, is not observable. Parsed with the TypeScript
- * compiler's parser, not patterns, so a change in the generated layout cannot produce wrong code.
+ * compiler's parser, not patterns, so a change in the generated layout cannot produce wrong code; and it fails the
+ * build, loudly, if the layout moves: a schema module with no literal to mark is an error, and so is a bundle holding
+ * an SDK client none of whose schema modules was seen (`checkSchemasPruned`, with the packages this records).
  */
-function sdkSchemasTreeShakingPlugin() {
+function sdkSchemasTreeShakingPlugin(pruned = new Set()) {
   return {
     name: "sdk-schemas-tree-shaking",
     setup(build) {
@@ -280,6 +282,10 @@ function sdkSchemasTreeShakingPlugin() {
           .flatMap((statement) => statement.declarationList.declarations)
           .map((declaration) => declaration.initializer)
           .filter((init) => init && (ts.isArrayLiteralExpression(init) || ts.isObjectLiteralExpression(init)));
+        if (literals.length === 0) {
+          throw new Error(`${args.path}: no top-level schema literal to mark pure: has the AWS SDK's layout changed?`);
+        }
+        pruned.add(/node_modules[\\/](@aws-sdk[\\/][^\\/]+)/.exec(args.path)[1].replace("\\", "/"));
         let contents = "";
         let at = 0;
         for (const literal of literals) {
@@ -497,7 +503,25 @@ function zip(entries) {
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`.padStart(9);
 
 /** The plugins every bundle gets for the libraries it carries (the functions add Guardrail's own). */
-const LIBRARY_PLUGINS = () => [zodEnglishOnlyPlugin(), sdkSchemasTreeShakingPlugin()];
+const LIBRARY_PLUGINS = (pruned) => [zodEnglishOnlyPlugin(), sdkSchemasTreeShakingPlugin(pruned)];
+
+/** Every SDK client a bundle holds had its schema modules pruned; else the SDK's layout moved: fail the build. */
+function checkSchemasPruned(name, metafile, pruned) {
+  const clients = new Set(
+    Object.values(metafile.outputs).flatMap((o) =>
+      Object.keys(o.inputs)
+        .map((p) => /node_modules\/(@aws-sdk\/client-[^/]+)\//.exec(p)?.[1])
+        .filter(Boolean),
+    ),
+  );
+  const missed = [...clients].filter((c) => !pruned.has(c));
+  if (missed.length > 0) {
+    throw new Error(
+      `${name}: no schemas/schemas_N.js module of ${missed.join(", ")} was pruned: has the AWS SDK's layout changed? ` +
+        "(sdkSchemasTreeShakingPlugin in scripts/bundle.mjs)",
+    );
+  }
+}
 
 /** esbuild options of every function bundle. */
 const BUNDLE_OPTIONS = {
@@ -633,13 +657,15 @@ async function main() {
       const dir = join(args.out, name);
       rmSync(dir, { recursive: true, force: true });
       const outfile = join(dir, "index.js");
+      const pruned = new Set();
       const result = await esbuild.build({
         ...BUNDLE_OPTIONS,
         entryPoints: [`guardrail-entry:${name}`],
         outfile,
-        plugins: [guardrailPlugin(files, precompiled, packs), packResolution(), ...LIBRARY_PLUGINS()],
+        plugins: [guardrailPlugin(files, precompiled, packs), packResolution(), ...LIBRARY_PLUGINS(pruned)],
       });
       if (result.errors.length > 0) throw new Error(`bundle ${name} failed`);
+      checkSchemasPruned(name, result.metafile, pruned);
       if (args.withLibraries) await librariesOnly(name, result.metafile, args.out);
       // Everything but Node's own modules is in the bundle: no package is left to the runtime's copy.
       const externals = [

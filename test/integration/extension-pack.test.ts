@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -33,9 +33,9 @@ let gitBefore: string;
 
 const gitStatus = () => spawnSync("git", ["status", "--porcelain"], { cwd: ROOT, encoding: "utf8" }).stdout;
 
-function cli(args: string[]) {
+function cli(args: string[], cwd = dir) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
+    cwd,
     encoding: "utf8",
     env: { ...process.env, CI: "true", NO_COLOR: "1" },
   });
@@ -164,6 +164,20 @@ describe("an extension pack, through the CLI", () => {
         },
       },
     ]);
+  });
+
+  test("guardrail.config.json names the pack once for every command, from any folder below it", () => {
+    const project = join(dir, "project");
+    mkdirSync(join(project, "infra"), { recursive: true });
+    cpSync(pack, join(project, "platform-pack"), { recursive: true });
+    writeFileSync(join(project, "guardrail.config.json"), JSON.stringify({ packs: ["./platform-pack"] }));
+    const builtIn = Number(cli(["validate"]).stdout.match(/^(\d+) policies valid/)?.[1]);
+    const v = cli(["validate"], join(project, "infra"));
+    expect({ code: v.code, stdout: v.stdout }).toEqual({ code: 0, stdout: `${builtIn + 1} policies valid\n` });
+    writeFileSync(join(project, "guardrail.config.json"), JSON.stringify({ packs: "./platform-pack" }));
+    const bad = cli(["validate"], join(project, "infra"));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${join(project, "guardrail.config.json")}: /packs must be an array of paths`);
   });
 
   test("a pack module that does not export what its folder holds is a usage error naming the file", () => {
