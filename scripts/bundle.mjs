@@ -389,7 +389,7 @@ function packsModule(name, packs) {
 import { join } from "node:path";
 import { addPolicyDirs } from ${lib("policy", "load.ts")};
 import { addResourceTypes } from ${lib("resources", "registry.ts")};
-${lists.describers.length > 0 ? `import { addDescribers } from ${lib("resources", "describe.ts")};` : ""}
+${lists.describers.length > 0 ? `import { addDescribers } from ${lib("resources", "added.ts")};` : ""}
 ${lists.actions.length > 0 ? `import { addActions } from ${lib("remediation", "registry.ts")};` : ""}
 ${lists.services.length > 0 ? `import { addServiceModules } from ${lib("aws", "added.ts")};` : ""}
 ${imports.join("\n")}

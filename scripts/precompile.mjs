@@ -17,6 +17,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist", "lib", "policy");
 const { standaloneValidators } = require(join(DIST, "standalone.js"));
 const { exemptionsFileSchema } = require(join(ROOT, "dist", "lib", "engine", "exemptions.js"));
+const { remediationActions } = require(join(ROOT, "dist", "lib", "remediation", "registry.js"));
 
 function policyFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -31,6 +32,10 @@ const schemas = [
   { flavour: "meta", schema: JSON.parse(readFileSync(join(policiesDir, "policy.schema.json"), "utf8")), name: "policies/policy.schema.json" }, // prettier-ignore
   { flavour: "meta", schema: exemptionsFileSchema, name: "exemptions file schema" },
 ];
+// Each action's params schema, which validate and every CLI command check a policy's params with (lib/pack/checks.ts).
+for (const action of remediationActions().values()) {
+  schemas.push({ flavour: "meta", schema: action.params ?? { type: "object", additionalProperties: false }, name: `remediations/actions/${action.id} params` }); // prettier-ignore
+}
 for (const file of policyFiles(policiesDir).sort()) {
   let policy;
   try {

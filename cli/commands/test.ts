@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { runExamples } from "../../lib/engine/examples";
+import { remediationProblems } from "../../lib/pack/checks";
 import { formatProblem, loadPolicies } from "../../lib/policy/load";
 import { EXIT } from "../exit";
 import { policyPaths, UsageError, type PackOptions } from "../pack";
@@ -8,7 +9,7 @@ export function testCommand(paths: string[], opts: { verbose?: boolean } & PackO
   const pack = policyPaths(opts);
   const targets = paths.length > 0 ? paths : pack;
   for (const p of targets) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
-  const { policies, problems } = loadPolicies(targets);
+  const { policies, problems } = loadPolicies(targets, process.cwd(), { check: remediationProblems });
   for (const p of problems) process.stderr.write(formatProblem(p) + "\n");
   const outcomes = runExamples(policies);
   let passed = 0;

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { Exemptions } from "../../lib/engine/exemptions";
+import { remediationProblems } from "../../lib/pack/checks";
 import { formatProblem, loadPolicies } from "../../lib/policy/load";
 import { EXIT } from "../exit";
 import { packSpec, policyPaths, UsageError, type PackOptions } from "../pack";
@@ -9,7 +10,7 @@ export function validateCommand(paths: string[], opts: { exemptions?: string } &
   const pack = policyPaths(opts);
   const targets = paths.length > 0 ? paths : pack;
   for (const p of targets) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
-  const { policies, problems } = loadPolicies(targets);
+  const { policies, problems } = loadPolicies(targets, process.cwd(), { check: remediationProblems });
   // The same exemptions file scan and demo would use (./exemptions.json when present and none is named).
   const exemptions = packSpec({ ...(opts.exemptions ? { exemptions: opts.exemptions } : {}) }).exemptionsFile;
   if (exemptions) {

@@ -1,4 +1,4 @@
-import { buildSync, type Message } from "esbuild";
+import type { Message } from "esbuild";
 import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
@@ -7,7 +7,8 @@ import type { ServiceModule } from "../aws/service";
 import type { RemediationAction } from "../remediation/types";
 import { addActions } from "../remediation/registry";
 import type { ResourceAdapter, ResourceIdentity } from "../resources/adapter";
-import { addDescribers, type Describer } from "../resources/describe";
+import { addDescribers } from "../resources/added";
+import type { Describer } from "../resources/describe";
 import { addResourceTypes } from "../resources/registry";
 
 /**
@@ -73,6 +74,9 @@ function evaluate(dir: string, files: string[]): Map<string, Record<string, unkn
     `\nexport const modules = [${files.map((_, i) => `m${i}`).join(", ")}];\n`;
   let code: string;
   try {
+    // Loaded only when a pack is: a command without one does not pay for esbuild.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildSync } = require("esbuild") as typeof import("esbuild");
     const built = buildSync({
       stdin: { contents: entry, resolveDir: dir, loader: "js", sourcefile: "guardrail-pack-entry.js" },
       bundle: true,

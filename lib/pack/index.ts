@@ -2,7 +2,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../engine/evaluate";
 import { Exemptions } from "../engine/exemptions";
-import { defaultPolicyDir, loadPolicies, type CompiledPolicy, type PolicyProblem } from "../policy/load";
+import {
+  defaultPolicyDir,
+  loadPolicies,
+  type CompiledPolicy,
+  type LoadOptions,
+  type PolicyProblem,
+} from "../policy/load";
 
 /**
  * Everything needed to build the same engine again: plain data, so that scan workers (other threads) build
@@ -55,9 +61,9 @@ export interface Pack {
  * modules must be registered: ./load.ts). Unknown policy ids and missing files are PackErrors, bad policy content
  * is `problems`.
  */
-export function loadPack(spec: PackSpec): Pack {
+export function loadPack(spec: PackSpec, checks: Pick<LoadOptions, "check"> = {}): Pack {
   const paths = packPolicyPaths(spec);
-  const loaded = loadPolicies(paths, process.cwd(), spec.compile ? { compile: spec.compile } : {});
+  const loaded = loadPolicies(paths, process.cwd(), { ...(spec.compile ? { compile: spec.compile } : {}), ...checks });
   const problems = [...loaded.problems];
   let policies = loaded.policies;
   if (spec.policyIds && spec.policyIds.length > 0) {

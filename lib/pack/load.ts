@@ -1,13 +1,15 @@
+import { remediationProblems } from "./checks";
 import { ExtensionPackError, loadExtensionPack } from "./extensions";
 import { loadPack, PackError, packPolicyPaths, type Pack, type PackSpec } from "./index";
 
 /**
  * A pack for the CLI and its worker threads: the spec's extension packs' modules registered (compiled from their
- * source), then ./index.ts loadPack. Lambda handlers use loadPack alone: their bundles register their packs.
+ * source), then ./index.ts loadPack with the policies' remediations checked against the actions (./checks.ts).
+ * Lambda handlers use loadPack alone: their bundles register their packs, and the pack was checked before deploy.
  */
 export function loadPackWithExtensions(spec: PackSpec): Pack {
   registerExtensions(spec);
-  return loadPack(spec);
+  return loadPack(spec, { check: remediationProblems });
 }
 
 /** packPolicyPaths, with the extension packs' modules registered first (their policies name their types). */

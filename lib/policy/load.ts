@@ -74,7 +74,8 @@ function metaSchema(): ValidateFunction {
   return metaValidator;
 }
 
-function metaMessage(e: ErrorObject): string {
+/** An ajv error in words, for a policy author. */
+export function metaMessage(e: ErrorObject): string {
   switch (e.keyword) {
     case "required":
       return `missing required property "${String(e.params.missingProperty)}"`;
@@ -100,6 +101,12 @@ export interface LoadOptions {
    * does not compile would fail at first use.
    */
   compile?: "eager" | "lazy";
+  /**
+   * Checks of a policy that need more than its file and the resource types (its remediation against the actions:
+   * lib/pack/checks.ts), each problem placed at a pointer from the policy's root. Run once the policy has passed
+   * the meta-schema, like the property lint; not in lazy mode.
+   */
+  check?(policy: PolicyFile): { pointer: string; message: string; key?: boolean }[];
 }
 
 export function loadPolicies(
@@ -186,6 +193,9 @@ export function loadPolicies(
           reported.add(id);
         }
       }
+    }
+    if (opts.check && opts.compile !== "lazy") {
+      for (const p of opts.check(policy)) report(p.pointer, p.message, p.key === true);
     }
     if (problems.length > before) continue;
 

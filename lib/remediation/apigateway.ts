@@ -1,6 +1,6 @@
 import type { PatchOperation } from "@aws-sdk/client-api-gateway";
 import type { Resource } from "../resources/adapter";
-import { isObject } from "../util/json";
+import { isObject, type JsonSchema } from "../util/json";
 import { str } from "./document";
 import { awsCall, PlanError, type AwsCall, type RemediationParams } from "./types";
 
@@ -19,6 +19,32 @@ export function isEnhancedPolicy(policy: string): boolean {
 }
 
 /** The patch operations a policy's params give, validated: [] when there are none. */
+/**
+ * The params schema of the actions that take API Gateway patch operations (`{ "patchOperations": [...] }`): only
+ * `replace`, on the paths given; values are strings, as in every API Gateway patch ("true" too).
+ */
+export function patchOperationsParams(paths?: readonly string[]): JsonSchema {
+  return {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      patchOperations: {
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["op", "path"],
+          properties: {
+            op: { const: "replace" },
+            path: paths ? { enum: [...paths] } : { type: "string" },
+            value: { type: "string" },
+          },
+        },
+      },
+    },
+  };
+}
+
 export function patchOperationsOf(params: RemediationParams): { ops: PatchOperation[]; problems: string[] } {
   const raw = params.patchOperations;
   if (raw === undefined) return { ops: [], problems: [] };

@@ -12,6 +12,8 @@ export function notifyOnlyAction(spec: {
   return {
     ...spec,
     notifyOnly: true,
+    // What the owners should set, carried in the notification and never applied: any settings the policy names.
+    params: { type: "object" },
     plan: () => [],
     restore: () => [],
   };

@@ -39,6 +39,11 @@ export function tlsOnlyPolicyAction(spec: TlsOnlySpec): RemediationAction {
     id: spec.id,
     resourceTypes: [spec.resourceType],
     description: spec.description,
+    params: {
+      type: "object",
+      additionalProperties: false,
+      properties: { Sid: { type: "string", pattern: "^[A-Za-z0-9]+$" } },
+    },
     checkParams(params) {
       const sid = params.Sid;
       if (sid === undefined) return [];

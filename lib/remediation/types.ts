@@ -1,7 +1,7 @@
 import type { WriteInputs } from "../aws/service";
 import type { SERVICES } from "../aws/services";
 import type { Resource } from "../resources/adapter";
-import type { JsonObject } from "../util/json";
+import type { JsonObject, JsonSchema } from "../util/json";
 
 type ServiceModules = (typeof SERVICES)[number];
 
@@ -62,7 +62,12 @@ export interface RemediationAction {
    * The stages are runtime params: `stageNames` (see lib/remediation/apigateway.ts).
    */
   needsRedeploy?: boolean;
-  /** Problems with params, as messages (empty when valid). Lets `guardrail validate` and tests check policy params. */
+  /**
+   * The JSON Schema (2020-12) of the params a policy may give (`remediation.params`): `guardrail validate` checks
+   * them against it, and the policy meta-schema offers it to editors. Omitted: the action takes none.
+   */
+  params?: JsonSchema;
+  /** Problems with params beyond their schema, as messages (empty when valid): checked with it. */
   checkParams?(params: RemediationParams): string[];
   /** The calls that make the resource comply, from its current document. */
   plan(resource: Resource, params: RemediationParams): AwsCall[];

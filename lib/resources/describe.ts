@@ -1,5 +1,6 @@
 import type { Described, Resource, ResourceRef } from "./adapter";
 import { adapterFor } from "./registry";
+import { addedDescribers, addedDescribersGeneration } from "./added";
 import { DESCRIBERS } from "./types/describers";
 import { isObject } from "../util/json";
 
@@ -20,18 +21,13 @@ export interface Describer {
 }
 
 let byType: Map<string, Describer> | undefined;
-const added: Describer[] = [];
-
-/** Live describes of an extension pack's types (docs/extending.md). */
-export function addDescribers(list: readonly Describer[]): void {
-  added.push(...list);
-  byType = undefined;
-}
+let generation = -1;
 
 function describers(): Map<string, Describer> {
-  if (!byType) {
+  if (!byType || generation !== addedDescribersGeneration()) {
+    generation = addedDescribersGeneration();
     byType = new Map();
-    for (const d of [...DESCRIBERS, ...added]) {
+    for (const d of [...DESCRIBERS, ...addedDescribers()]) {
       if (byType.has(d.type)) throw new Error(`two live describes for ${d.type}`);
       byType.set(d.type, d);
     }

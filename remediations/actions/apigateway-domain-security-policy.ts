@@ -1,6 +1,7 @@
 import type { Resource } from "../../lib/resources/adapter";
 import {
   isTls12OrBetter,
+  patchOperationsParams,
   securityPolicyPatch,
   securityPolicyRestorePatch,
   securityPolicyTarget,
@@ -20,6 +21,7 @@ export const action: RemediationAction = {
   resourceTypes: ["AWS::ApiGateway::DomainName"],
   description:
     "Sets the custom domain's security policy to TLS_1_2 (or the enhanced policy the params name, with its endpoint access mode, BASIC unless given) with UpdateDomainName, patch /securityPolicy. A domain that already has TLS_1_2 or an enhanced TLS 1.2/1.3 policy is left alone, so an enhanced policy is never replaced by a legacy one. AWS allows up to 60 minutes for the update. Restore puts the previous policy back (absent means the legacy TLS_1_0 default). /endpointAccessMode on domains follows the API's patch convention but is UNCONFIRMED in AWS documentation.",
+  params: patchOperationsParams(["/securityPolicy", "/endpointAccessMode"]),
   checkParams: (params) => securityPolicyTarget(params).problems,
   plan(resource, params) {
     assertParams(action, params);

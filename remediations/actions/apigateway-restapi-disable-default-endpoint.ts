@@ -1,4 +1,10 @@
-import { patchOperationsOf, redeployCalls, restApiIdOf, stageNamesFor } from "../../lib/remediation/apigateway";
+import {
+  patchOperationsOf,
+  patchOperationsParams,
+  redeployCalls,
+  restApiIdOf,
+  stageNamesFor,
+} from "../../lib/remediation/apigateway";
 import { assertParams } from "../../lib/remediation/document";
 import { awsCall, type AwsCall, type RemediationAction } from "../../lib/remediation/types";
 
@@ -10,6 +16,7 @@ export const action: RemediationAction = {
   description:
     'Turns off the REST API\'s default execute-api endpoint (UpdateRestApi, patch /disableExecuteApiEndpoint "True"), so clients can reach it only through its custom domain, then redeploys every stage (CreateDeployment per stage; the stage names are the runtime param stageNames): the setting takes effect only after a redeploy. Clients still calling the execute-api URL break, and a redeploy also publishes any undeployed change to the API\'s methods, hence approve mode. Restore sets "False" and redeploys again.',
   needsRedeploy: true,
+  params: patchOperationsParams([PATH]),
   checkParams(params) {
     const { ops, problems } = patchOperationsOf(params);
     for (const op of ops) {

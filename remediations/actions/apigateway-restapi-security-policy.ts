@@ -1,5 +1,6 @@
 import {
   isTls12OrBetter,
+  patchOperationsParams,
   redeployCalls,
   restApiIdOf,
   securityPolicyPatch,
@@ -16,6 +17,7 @@ export const action: RemediationAction = {
   description:
     "Sets the REST API's own security policy to TLS_1_2 (or the enhanced policy the params name, with /endpointAccessMode in the same UpdateRestApi call, BASIC unless given), then redeploys every stage (CreateDeployment per stage; the stage names are the runtime param stageNames), because the API's policy takes effect only after a redeploy. An API that already has TLS_1_2 or an enhanced TLS 1.2/1.3 policy is left alone. The change takes about 15 minutes (apiStatus UPDATING, the API stays invocable). A redeploy also publishes any undeployed change to the API's methods, hence approve mode. Restore puts the previous policy back (absent means TLS_1_0) and redeploys again.",
   needsRedeploy: true,
+  params: patchOperationsParams(["/securityPolicy", "/endpointAccessMode"]),
   checkParams: (params) => securityPolicyTarget(params).problems,
   plan(resource, params) {
     assertParams(action, params);

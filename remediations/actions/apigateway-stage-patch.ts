@@ -1,6 +1,6 @@
 import type { PatchOperation } from "@aws-sdk/client-api-gateway";
 import type { Resource } from "../../lib/resources/adapter";
-import { methodSettingPathKey, patchOperationsOf } from "../../lib/remediation/apigateway";
+import { methodSettingPathKey, patchOperationsOf, patchOperationsParams } from "../../lib/remediation/apigateway";
 import { assertParams, obj, requireString } from "../../lib/remediation/document";
 import { awsCall, type AwsCall, type RemediationAction, type RemediationParams } from "../../lib/remediation/types";
 
@@ -116,6 +116,7 @@ export const action: RemediationAction = {
   resourceTypes: ["AWS::ApiGateway::Stage"],
   description:
     'Applies the policy\'s UpdateStage patch operations to the stage: execution logging (/*/*/logging/loglevel ERROR or INFO), no data trace (/*/*/logging/dataTrace "false"), cache encryption (/*/*/caching/dataEncrypted "true", on entries that cache), detailed metrics (/*/*/metrics/enabled "true"), X-Ray (/tracingEnabled "true"). A method setting is applied to the stage-wide */* entry and to every per-method override found in the document\'s methodSettings (path /~1orders/POST/...; a recorded key orders/POST is escaped the same way), so an override cannot keep the violation; settings that already meet the target are not touched (INFO logging is never lowered to ERROR). Stage settings apply without a redeploy. Other paths, and values that would turn a protection off, are refused. Without patch operations (access logging, which needs a log group only its owner can choose) there is nothing to do. Restore puts back each of these settings that differs between the before and after documents; a */* entry that did not exist before keeps existing, with the settings at their defaults (OFF, "false"), since removing a method-settings entry is not documented.',
+  params: patchOperationsParams(),
   checkParams: (params) => parseOps(params).problems,
   plan(resource, params) {
     assertParams(action, params);

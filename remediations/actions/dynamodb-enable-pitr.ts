@@ -13,6 +13,14 @@ export const action: RemediationAction = {
   resourceTypes: ["AWS::DynamoDB::Table"],
   description:
     "Turns on point-in-time recovery (UpdateContinuousBackups PointInTimeRecoveryEnabled true, RecoveryPeriodInDays from params, else DynamoDB's default of 35). A table with PITR on is left alone. Backup storage is billed by table size. Restore turns PITR off again, which deletes the continuous backups taken since.",
+  params: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      PointInTimeRecoveryEnabled: { const: true },
+      RecoveryPeriodInDays: { type: "integer", minimum: 1, maximum: 35 },
+    },
+  },
   checkParams(params) {
     const problems: string[] = [];
     if (params.PointInTimeRecoveryEnabled !== undefined && params.PointInTimeRecoveryEnabled !== true) {

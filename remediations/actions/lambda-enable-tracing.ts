@@ -12,6 +12,7 @@ export const action: RemediationAction = {
   resourceTypes: ["AWS::Lambda::Function"],
   description:
     "Turns on X-Ray active tracing (UpdateFunctionConfiguration TracingConfig Mode Active), guarded by the document's revisionId so that a function changed since it was described is not overwritten (the call fails instead). The function's execution role needs xray:PutTraceSegments and xray:PutTelemetryRecords or traces are dropped (the function keeps working). The update is asynchronous (LastUpdateStatus), and a function deployed by CloudFormation drifts until its template says the same. Restore sets the previous mode (PassThrough when none was recorded).",
+  params: { type: "object", additionalProperties: false, properties: { Mode: { const: "Active" } } },
   checkParams(params) {
     return params.Mode === undefined || params.Mode === "Active" ? [] : ['Mode may only be "Active"'];
   },

@@ -70,6 +70,15 @@ export const action: RemediationAction = {
   resourceTypes: ["AWS::S3::Bucket"],
   description:
     "Sets the bucket's default encryption with PutBucketEncryption: SSE-S3 (AES256) unless the params give a KMS key ARN (KMSMasterKeyID, then aws:kms or the SSEAlgorithm given; an alias is refused because it resolves in the caller's account, and S3 does not check the key). A bucket that already has an AES256, aws:kms or aws:kms:dsse default keeps it: KMS is never replaced by SSE-S3. Affects new objects only. Restore puts the recorded rules back, or deletes the configuration (DeleteBucketEncryption, after which S3 applies its SSE-S3 default) when none was recorded.",
+  params: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      SSEAlgorithm: { enum: [...ALGORITHMS] },
+      KMSMasterKeyID: { type: "string", pattern: "^arn:aws[a-z-]*:kms:" },
+      BucketKeyEnabled: { type: "boolean" },
+    },
+  },
   checkParams: problemsOf,
   plan(resource, params) {
     assertParams(action, params);

@@ -30,6 +30,16 @@ export const action: RemediationAction = {
   resourceTypes: ["AWS::S3::Bucket"],
   description:
     "Turns on the bucket's Block Public Access settings the params name (default all four: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets) with PutPublicAccessBlock; a setting already on stays on, none is ever turned off. RestrictPublicBuckets and IgnorePublicAcls take effect at once: a bucket deliberately serving public content (a website without CloudFront) stops serving it, hence approve mode. Restore puts the recorded configuration back, or deletes the bucket-level configuration (DeletePublicAccessBlock) when the bucket had none.",
+  params: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      BlockPublicAcls: { const: true },
+      IgnorePublicAcls: { const: true },
+      BlockPublicPolicy: { const: true },
+      RestrictPublicBuckets: { const: true },
+    },
+  },
   checkParams(params) {
     return Object.entries(params).flatMap(([k, v]) =>
       !(NAMES as string[]).includes(k)

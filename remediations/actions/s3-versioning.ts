@@ -19,6 +19,7 @@ export const action: RemediationAction = {
   resourceTypes: ["AWS::S3::Bucket"],
   description:
     "Turns versioning on (PutBucketVersioning Status Enabled). Every later overwrite and delete keeps the old version, which costs storage until a lifecycle rule expires noncurrent versions, hence approve mode. A bucket with MFA delete needs the owner's MFA code for any versioning change, so the plan refuses it. AWS cannot return a bucket to unversioned: restore of a bucket that was never versioned (Off) sets Suspended, the closest state (new objects get no versions, existing versions stay); a bucket that was Suspended goes back to Suspended.",
+  params: { type: "object", additionalProperties: false, properties: { Status: { const: "Enabled" } } },
   checkParams(params) {
     return params.Status === undefined || params.Status === "Enabled" ? [] : ['Status may only be "Enabled"'];
   },

@@ -8,6 +8,11 @@ export const action: RemediationAction = {
   resourceTypes: ["AWS::SNS::Topic"],
   description:
     'Turns on server-side encryption (SetTopicAttributes KmsMasterKeyId) with the key the params name, default the AWS managed alias/aws/sns. A topic that already has a key keeps it. Publishers then need kms:GenerateDataKey and kms:Decrypt on the key, and AWS services that publish to the topic (CloudWatch alarms, S3 events, EventBridge) cannot use the AWS managed key: they need a customer managed key whose policy allows them, hence approve mode. Restore clears the key (KmsMasterKeyId "": INFERRED, UNCONFIRMED in AWS documentation) or sets the previous one.',
+  params: {
+    type: "object",
+    additionalProperties: false,
+    properties: { KmsMasterKeyId: { type: "string", minLength: 1 } },
+  },
   checkParams(params) {
     const key = params.KmsMasterKeyId;
     return key === undefined || (typeof key === "string" && key !== "")

@@ -40,6 +40,15 @@ export const action: RemediationAction = {
   resourceTypes: ["AWS::SQS::Queue"],
   description:
     'Turns on server-side encryption with SQS-owned keys (SetQueueAttributes SqsManagedSseEnabled "true"), or SSE-KMS when the params name KmsMasterKeyId. A queue that is already encrypted either way is left alone: an existing KMS configuration is never replaced by SSE-SQS. Restore turns SSE off again (SqsManagedSseEnabled "false"; a KMS key the queue did not have is cleared with KmsMasterKeyId "", INFERRED from the API and moto, UNCONFIRMED in AWS documentation).',
+  params: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      SqsManagedSseEnabled: { enum: [true, "true"] },
+      KmsMasterKeyId: { type: "string", minLength: 1 },
+      KmsDataKeyReusePeriodSeconds: { type: ["integer", "string"] },
+    },
+  },
   checkParams: (params) => target(params).problems,
   plan(resource, params) {
     assertParams(action, params);

@@ -42,6 +42,15 @@ export const action: RemediationAction = {
   resourceTypes: ["AWS::SQS::Queue"],
   description:
     'Gives a queue without a redrive policy a dead-letter queue (SetQueueAttributes RedrivePolicy {deadLetterTargetArn, maxReceiveCount}): the DLQ is params.deadLetterTargetArn, or the queue\'s own name plus params.deadLetterQueueSuffix (default -dlq, before .fifo for FIFO queues), in the same account and Region; maxReceiveCount from params (default 5). The DLQ must already exist: the action does not create queues, and SQS rejects a redrive policy naming a queue that does not exist (so nothing changes). An existing redrive policy is never replaced. Restore sets the recorded policy back, or removes it (RedrivePolicy "") when the queue had none.',
+  params: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      maxReceiveCount: { type: ["integer", "string"] },
+      deadLetterQueueSuffix: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
+      deadLetterTargetArn: { type: "string", pattern: "^arn:aws[a-z-]*:sqs:" },
+    },
+  },
   checkParams: problemsOf,
   plan(resource, params) {
     assertParams(action, params);
