@@ -7,9 +7,10 @@
 // - One minified CommonJS file per function for Node 22, with the AWS SDK bundled in: the code runs against the
 //   SDK version it was tested with, not whatever copy the Lambda runtime carries.
 // - The policy pack is bundled: policies/**/*.json (without their examples, which `guardrail test` runs at build
-//   time and the Lambdas never read) and a minimal package.json are served from a generated module by a small
-//   read-only overlay of `node:fs` under the bundle's directory, so lib/policy/load.ts and lib/util/package-root.ts
-//   find them where they look, with no files beside index.js and no change to the loader.
+//   time and the Lambdas never read, nor the meta-schema, which `guardrail validate` applies before the build) and
+//   a minimal package.json are served from a generated module by a small read-only overlay of `node:fs` under the
+//   bundle's directory, so lib/policy/load.ts and lib/util/package-root.ts find them where they look, with no files
+//   beside index.js and no change to the loader.
 // - Registries are ordinary modules (each folder's generated index, scripts/registries.mjs), so esbuild bundles
 //   what a function's code imports and tree-shakes the rest, with nothing rewritten here.
 // - Extension packs the deployment names (deploy/packs.js) are bundled too: their policies beside the built-in
@@ -86,14 +87,11 @@ function packFiles(packs) {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path, `${key}/${name}`);
-      else if (name.endsWith(".json")) {
+      else if (name.endsWith(".json") && !name.endsWith(".schema.json")) {
+        // Handlers load policies without the meta-schema (compile: "lazy"; `guardrail validate` checked them before
+        // the build), and never read examples (`guardrail test` ran them).
         const json = JSON.parse(readFileSync(path, "utf8"));
-        if (name.endsWith(".schema.json")) {
-          // The meta-schema requires examples; the bundled policies carry none (checked by `guardrail test`).
-          if (Array.isArray(json.required)) json.required = json.required.filter((k) => k !== "examples");
-        } else {
-          delete json.examples;
-        }
+        delete json.examples;
         files[`${key}/${name}`] = JSON.stringify(json);
       }
     }

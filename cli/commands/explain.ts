@@ -3,11 +3,7 @@ import { loadPack, type PackOptions } from "../pack";
 import { EXIT } from "../exit";
 import { isCloudTrailPolicy, resourceTypesOf, type PolicyFile } from "../../lib/policy/types";
 import { SEVERITIES } from "../../lib/policy/types";
-
-const FRAMEWORK_NAMES: Record<string, string> = {
-  "aws-foundational-security-best-practices": "AWS Foundational Security Best Practices",
-  "cis-aws-foundations-benchmark-3.0.0": "CIS AWS Foundations Benchmark 3.0.0",
-};
+import { FRAMEWORKS } from "../../lib/policy/frameworks";
 
 const MODE_WORDS = {
   auto: "fixed automatically",
@@ -73,7 +69,7 @@ export function explainText(p: PolicyFile, file: string, color: boolean): string
   }
   if (p.frameworks) {
     lines.push(`${c.bold("Frameworks")}`);
-    for (const [k, ids] of Object.entries(p.frameworks)) lines.push(`  ${FRAMEWORK_NAMES[k] ?? k}: ${ids.join(", ")}`);
+    for (const [k, ids] of Object.entries(p.frameworks)) lines.push(`  ${FRAMEWORKS[k] ?? k}: ${ids.join(", ")}`);
   }
   const n = p.examples.compliant.length + p.examples.noncompliant.length + (p.examples.notApplicable?.length ?? 0);
   lines.push(`${c.bold("Examples")}        ${n} (run them: guardrail test ${file})`);

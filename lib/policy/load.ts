@@ -155,8 +155,10 @@ export function loadPolicies(
 
     const validate = opts.compile === "lazy" ? undefined : metaSchema();
     if (validate && !validate(policy)) {
-      // oneOf failures repeat every branch's complaint; keep the most specific ones.
-      const errs = (validate.errors ?? []).filter((e) => e.keyword !== "oneOf" || (validate.errors ?? []).length === 1);
+      // oneOf failures repeat every branch's complaint, and an `if` the failing `then` it guards: keep the most
+      // specific ones.
+      const all = validate.errors ?? [];
+      const errs = all.filter((e) => e.keyword !== "if" && (e.keyword !== "oneOf" || all.length === 1));
       for (const e of errs) report(e.instancePath, metaMessage(e), e.keyword === "additionalProperties");
       continue;
     }
