@@ -22,6 +22,7 @@ const ROOMS = [
   ],
   [["remediation", ["lib/remediation", "remediations/actions"]]],
   [["pack", ["lib/pack"]]],
+  [["lambda", ["lib/lambda"]]],
   [
     ["config-rule", ["lib/config-rule"]],
     ["scan", ["lib/scan"]],

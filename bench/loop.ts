@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { join } from "node:path";
-import { loadPack } from "../cli/pack";
+import { loadPack } from "../cli/pack-options";
 import { addRouting, clientSettings } from "../lib/aws/clients";
 import { Engine } from "../lib/engine/evaluate";
 import { LocalAccount } from "../lib/local/account";

@@ -3,7 +3,7 @@ import { rename, rm } from "node:fs/promises";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import { basename, dirname, join } from "node:path";
-import { UsageError } from "./pack";
+import { UsageError } from "./pack-options";
 
 /**
  * A report file. It is opened before any work, so a bad path is a usage error rather than a crash after the

@@ -4,8 +4,8 @@ import type { Context } from "aws-lambda";
 import { clientFor } from "../lib/aws/clients";
 import { service as sns } from "../lib/aws/services/sns";
 import { canDescribe, describeResource } from "../lib/resources/describe";
-import { RulePack } from "../lib/config-rule/pack";
-import { createTelemetry, instrumented } from "../lib/config-rule/telemetry";
+import { HandlerPack } from "../lib/lambda/handler-pack";
+import { createTelemetry, instrumented } from "../lib/lambda/telemetry";
 import { detectCloudTrail, detectComplianceChange, judgeResources, type DetectOptions } from "../lib/detect/detect";
 import { correlationIdOf, parseDetectEvent } from "../lib/detect/event";
 import { arnParts } from "../lib/cloudtrail/record";
@@ -31,7 +31,7 @@ const telemetry = createTelemetry("guardrail-events");
 const { logger, metrics } = telemetry;
 
 // Compiled once per container.
-const pack = RulePack.load();
+const pack = HandlerPack.load();
 for (const problem of pack.problems) logger.error("policy left out of the pack", { ...problem });
 const adapters = [...resourceAdapters().values()];
 

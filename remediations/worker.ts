@@ -5,8 +5,8 @@ import { clientFor } from "../lib/aws/clients";
 import { service as dynamodbService } from "../lib/aws/services/dynamodb";
 import { AwsOutcomePublisher } from "../lib/remediation/worker/aws-outcomes";
 import { S3RecordStore } from "../lib/remediation/worker/s3-records";
-import { RulePack } from "../lib/config-rule/pack";
-import { createTelemetry, errorFields, instrumented } from "../lib/config-rule/telemetry";
+import { HandlerPack } from "../lib/lambda/handler-pack";
+import { createTelemetry, errorFields, instrumented } from "../lib/lambda/telemetry";
 import { execute } from "../lib/remediation/executor";
 import { describeResource } from "../lib/remediation/worker-deps";
 import { deferMessage, restApiStageNames, stackStatus } from "../lib/remediation/worker/aws";
@@ -31,7 +31,7 @@ const telemetry = createTelemetry("guardrail-remediation-worker");
 const { logger, metrics, tracer } = telemetry;
 
 // Compiled once per container.
-const pack = RulePack.load();
+const pack = HandlerPack.load();
 for (const problem of pack.problems) logger.error("policy left out of the pack", { ...problem });
 
 const processor = new BatchProcessor(EventType.SQS);

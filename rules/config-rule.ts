@@ -1,8 +1,9 @@
 import type { Context } from "aws-lambda";
 import { correlationIdFor, parseRuleEvent } from "../lib/config-rule/event";
-import { RulePack } from "../lib/config-rule/pack";
+import { HandlerPack } from "../lib/lambda/handler-pack";
 import { runRule, sweepSettings, type RuleOutcome } from "../lib/config-rule/run";
-import { createTelemetry, instrumented, recordOutcome } from "../lib/config-rule/telemetry";
+import { recordOutcome } from "../lib/config-rule/metrics";
+import { createTelemetry, instrumented } from "../lib/lambda/telemetry";
 
 /**
  * The custom AWS Config rule: one Lambda for every policy, the rule's InputParameters `{"policyId": "…"}` naming
@@ -15,7 +16,7 @@ const telemetry = createTelemetry("guardrail-config-rule");
 const { logger } = telemetry;
 
 // Compiled once per container.
-const pack = RulePack.load();
+const pack = HandlerPack.load();
 for (const problem of pack.problems) logger.error("policy left out of the pack", { ...problem });
 
 export async function handler(event: unknown, context?: Context): Promise<RuleOutcome> {

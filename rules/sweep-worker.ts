@@ -1,9 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { RulePack } from "../lib/config-rule/pack";
+import { HandlerPack } from "../lib/lambda/handler-pack";
 import { runSweepMessage, type RuleOutcome } from "../lib/config-rule/run";
 import { parseSweepMessage } from "../lib/config-rule/sweep";
-import { createTelemetry, errorFields, instrumented, recordOutcome } from "../lib/config-rule/telemetry";
+import { recordOutcome } from "../lib/config-rule/metrics";
+import { createTelemetry, errorFields, instrumented } from "../lib/lambda/telemetry";
 
 /**
  * The sweep queue's worker: each message is one batch (≤100 keys) of a Config rule sweep too large for one
@@ -16,7 +17,7 @@ const telemetry = createTelemetry("guardrail-sweep-worker");
 const { logger } = telemetry;
 
 // Compiled once per container.
-const pack = RulePack.load();
+const pack = HandlerPack.load();
 for (const problem of pack.problems) logger.error("policy left out of the pack", { ...problem });
 
 const processor = new BatchProcessor(EventType.SQS);

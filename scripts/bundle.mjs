@@ -546,7 +546,7 @@ const BUNDLE_OPTIONS = {
  * `<out>/<fn>-libraries/index.js` from the function's own build graph (esbuild's metafile): every value each of
  * Guardrail's modules imports from a package the bundle keeps, imported the same way (same names, same resolved
  * files, so package-internal lazy imports stay lazy) and kept alive, plus the Powertools logger, metrics and
- * tracer built at module scope as every handler builds them (lib/config-rule/telemetry.ts). No Guardrail module,
+ * tracer built at module scope as every handler builds them (lib/lambda/telemetry.ts). No Guardrail module,
  * no policy pack. A package that tree-shaking removed from the function (an Athena client no handler uses) is left
  * out here too.
  */

@@ -7,7 +7,7 @@ import { renderAudit, type AuditFormat } from "../../lib/audit/render";
 import { runAudit, startAuditPool } from "../../lib/audit/run";
 import { AuditInputError } from "../../lib/audit/source";
 import { EXIT } from "../exit";
-import { loadPack, packSpec, UsageError } from "../pack";
+import { loadPack, packSpec, UsageError } from "../pack-options";
 import type { Engine } from "../../lib/engine/evaluate";
 import type { Pack, PackSpec } from "../../lib/pack";
 import { OutputFile } from "../output";

@@ -15,7 +15,7 @@ import type { Activity } from "../../lib/local/loop";
 import { DEFAULT_SCENARIO, loadScenario, ScenarioError, type PreparedCall } from "../../lib/local/scenario";
 import type { JsonObject } from "../../lib/util/json";
 import { EXIT } from "../exit";
-import { loadPack, packSpec, UsageError } from "../pack";
+import { loadPack, packSpec, UsageError } from "../pack-options";
 import { OutputFile } from "../output";
 import { Progress } from "../progress";
 

@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { loadPack, type PackOptions } from "../pack";
+import { loadPack, type PackOptions } from "../pack-options";
 import { EXIT } from "../exit";
 import { isCloudTrailPolicy, resourceTypesOf, type PolicyFile } from "../../lib/policy/types";
 import { SEVERITIES } from "../../lib/policy/types";

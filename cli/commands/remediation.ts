@@ -2,7 +2,7 @@
 import "../aws-warnings";
 import { existsSync, readFileSync } from "node:fs";
 import { EXIT } from "../exit";
-import { loadPack, type PackOptions } from "../pack";
+import { loadPack, type PackOptions } from "../pack-options";
 import { resourceFromConfigItem, type Resource, type ResourceRef } from "../../lib/resources/adapter";
 import { ConfigItemError, toConfigItem } from "../../lib/resources/config-item";
 import { adapterFor } from "../../lib/resources/registry";
@@ -224,7 +224,7 @@ export async function remediationApproveCommand(recordId: string, opts: ApproveC
   const who = await callerIdentity(opts);
   if (!who.approvedBy) return fail("who approves? pass --approved-by (no STS client, no $USER)", EXIT.usage);
 
-  const { approveRemediation, ApprovalError } = await import("../../remediations/approve");
+  const { approveRemediation, ApprovalError } = await import("../../lib/remediation/approve");
   const { S3RecordStore } = await import("../../lib/remediation/worker/s3-records");
   try {
     const result = await approveRemediation(recordId, {

@@ -1,7 +1,7 @@
 import type { RemediationMode } from "../../lib/policy/types";
 import { replay, ReplayInputError, type ReplayReport } from "../../lib/local/replay";
 import { EXIT } from "../exit";
-import { UsageError } from "../pack";
+import { UsageError } from "../pack-options";
 
 export interface ReplayOptions {
   state: string;

@@ -5,7 +5,7 @@ import { ScanPool, scanConfigFiles } from "../../lib/scan";
 import { parseParameters, scanTemplateFiles } from "../../lib/scan/template";
 import { SEVERITIES, type Severity } from "../../lib/policy/types";
 import { EXIT } from "../exit";
-import { UsageError, loadPack, packSpec } from "../pack";
+import { UsageError, loadPack, packSpec } from "../pack-options";
 import { OutputFile } from "../output";
 import { Progress, formatBytes } from "../progress";
 

@@ -3,7 +3,7 @@ import { runExamples } from "../../lib/engine/examples";
 import { remediationProblems } from "../../lib/pack/checks";
 import { formatProblem, loadPolicies } from "../../lib/policy/load";
 import { EXIT } from "../exit";
-import { policyPaths, UsageError, type PackOptions } from "../pack";
+import { policyPaths, UsageError, type PackOptions } from "../pack-options";
 
 export function testCommand(paths: string[], opts: { verbose?: boolean } & PackOptions): number {
   const pack = policyPaths(opts);

@@ -3,7 +3,7 @@ import { Exemptions } from "../../lib/engine/exemptions";
 import { remediationProblems } from "../../lib/pack/checks";
 import { formatProblem, loadPolicies } from "../../lib/policy/load";
 import { EXIT } from "../exit";
-import { packSpec, policyPaths, UsageError, type PackOptions } from "../pack";
+import { packSpec, policyPaths, UsageError, type PackOptions } from "../pack-options";
 
 export function validateCommand(paths: string[], opts: { exemptions?: string } & PackOptions): number {
   // Named files alone, or the pack the options describe; extension packs' types and actions are registered either way.

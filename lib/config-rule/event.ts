@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ConfigItemError, toConfigItem, type ConfigItem, type ConfigurationItemStatus } from "../resources/config-item";
-import { RuleInputError, UnknownPolicyError } from "./errors";
+import { HandlerInputError, UnknownPolicyError } from "../lambda/errors";
 import {
   object,
   optionalBoolean,
@@ -15,10 +15,10 @@ import {
  * The custom Config rule's invocation event (AWS Config Developer Guide, "Example events for AWS Config rules"; a real
  * one: test/fixtures/aws-recorded/config-rule-invocation-change.json). `invokingEvent` and `ruleParameters` are JSON
  * text. Unknown keys are ignored (the recorded event carries a `debug` key; `version` grows when AWS adds attributes).
- * Everything wrong is a RuleInputError naming the field, e.g. `invokingEvent.messageType`.
+ * Everything wrong is a HandlerInputError naming the field, e.g. `invokingEvent.messageType`.
  */
 
-export { RuleInputError, UnknownPolicyError };
+export { HandlerInputError, UnknownPolicyError };
 
 export const CHANGE = "ConfigurationItemChangeNotification";
 export const OVERSIZED = "OversizedConfigurationItemChangeNotification";
@@ -68,7 +68,7 @@ export function parseRuleEvent(event: unknown): RuleInvocation {
   const e = object(event, "event");
   const invokingText = e.invokingEvent;
   if (typeof invokingText !== "string") {
-    throw new RuleInputError(
+    throw new HandlerInputError(
       "invokingEvent",
       `must be the invoking event as JSON text (is ${invokingText === undefined ? "missing" : typeof invokingText})`,
     );
@@ -94,7 +94,7 @@ export function parseRuleEvent(event: unknown): RuleInvocation {
       item = toConfigItem(raw);
     } catch (err) {
       if (err instanceof ConfigItemError) {
-        throw new RuleInputError(`invokingEvent.configurationItem${err.path.replace(/\//g, ".")}`, err.message);
+        throw new HandlerInputError(`invokingEvent.configurationItem${err.path.replace(/\//g, ".")}`, err.message);
       }
       throw err;
     }
@@ -123,7 +123,7 @@ export function parseRuleEvent(event: unknown): RuleInvocation {
       accountId: optionalString(inv, "awsAccountId", "invokingEvent"),
     };
   } else {
-    throw new RuleInputError(
+    throw new HandlerInputError(
       "invokingEvent.messageType",
       `must be one of ${MESSAGE_TYPES.join(", ")} (is ${JSON.stringify(messageType)})`,
     );

@@ -11,7 +11,7 @@ import type { CompiledPolicy } from "../policy/load";
 import { isCloudTrailPolicy, resourceTypesOf } from "../policy/types";
 import { ConfigItemError, toConfigItem } from "../resources/config-item";
 import { resourceAdapters } from "../resources/registry";
-import { CHANGE, OVERSIZED, RuleInputError, type RuleInvocation } from "./event";
+import { CHANGE, OVERSIZED, HandlerInputError, type RuleInvocation } from "./event";
 import {
   countCompliance,
   judgeItem,
@@ -20,7 +20,7 @@ import {
   type ComplianceCounts,
   type ConfigEvaluation,
 } from "./evaluation";
-import type { RulePack } from "./pack";
+import type { HandlerPack } from "../lambda/handler-pack";
 import { planSweepMessages, SWEEP_KEYS_PER_MESSAGE, type SweepMessage } from "./sweep";
 import { sendSweepMessages } from "./sweep-queue";
 
@@ -58,7 +58,7 @@ export function sweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSettin
 }
 
 export interface RuleContext {
-  pack: RulePack;
+  pack: HandlerPack;
   log: Log;
   correlationId: string;
   sweep?: SweepSettings;
@@ -84,7 +84,7 @@ export interface RuleOutcome {
 function policyFor(ctx: RuleContext, policyId: string): CompiledPolicy {
   const policy = ctx.pack.policy(policyId);
   if (isCloudTrailPolicy(policy.policy)) {
-    throw new RuleInputError(
+    throw new HandlerInputError(
       "ruleParameters.policyId",
       `policy "${policyId}" judges CloudTrail records, not configuration items, so no Config rule can run it`,
     );
@@ -95,7 +95,7 @@ function policyFor(ctx: RuleContext, policyId: string): CompiledPolicy {
 function timestamp(field: string, ...candidates: (string | undefined)[]): Date {
   const value = candidates.find((c) => c !== undefined && c !== "");
   const t = value === undefined ? NaN : Date.parse(value);
-  if (Number.isNaN(t)) throw new RuleInputError(field, `missing or not a timestamp (${String(value)})`);
+  if (Number.isNaN(t)) throw new HandlerInputError(field, `missing or not a timestamp (${String(value)})`);
   return new Date(t);
 }
 

@@ -1,5 +1,5 @@
 import type { ResourceKey } from "../aws/config";
-import { RuleInputError } from "./errors";
+import { HandlerInputError } from "../lambda/errors";
 import { object, parseJsonText, requiredInteger, requiredString, requiredTimestamp } from "./fields";
 
 /**
@@ -26,14 +26,14 @@ export interface SweepMessage {
 
 export const SWEEP_KEYS_PER_MESSAGE = 100;
 
-/** An SQS record body as a SweepMessage; anything else is a RuleInputError naming the field (`body.keys.3.resourceId`). */
+/** An SQS record body as a SweepMessage; anything else is a HandlerInputError naming the field (`body.keys.3.resourceId`). */
 export function parseSweepMessage(body: string): SweepMessage {
   const m = object(parseJsonText("body", body), "body");
-  if (m.version !== 1) throw new RuleInputError("body.version", `must be 1 (is ${JSON.stringify(m.version)})`);
+  if (m.version !== 1) throw new HandlerInputError("body.version", `must be 1 (is ${JSON.stringify(m.version)})`);
   const rawKeys = m.keys;
   if (!Array.isArray(rawKeys) || rawKeys.length === 0 || rawKeys.length > SWEEP_KEYS_PER_MESSAGE) {
     const is = Array.isArray(rawKeys) ? `${rawKeys.length} keys` : typeof rawKeys;
-    throw new RuleInputError("body.keys", `must hold 1 to ${SWEEP_KEYS_PER_MESSAGE} resource keys (is ${is})`);
+    throw new HandlerInputError("body.keys", `must hold 1 to ${SWEEP_KEYS_PER_MESSAGE} resource keys (is ${is})`);
   }
   const keys = rawKeys.map((k: unknown, i) => {
     const key = object(k, `body.keys.${i}`);

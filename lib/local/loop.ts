@@ -79,7 +79,7 @@ interface Handlers {
   worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   sweep: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   configureWorker: (replace: Record<string, unknown>) => void;
-  approve: typeof import("../../remediations/approve").approveRemediation;
+  approve: typeof import("../remediation/approve").approveRemediation;
   recordStore: (bucket: string) => import("../remediation/worker/s3-records").RecordStore;
   resetClients: () => void;
 }
@@ -782,7 +782,7 @@ async function loadHandlers(): Promise<Handlers> {
     import("../../rules/config-rule"),
     import("../../remediations/worker"),
     import("../../rules/sweep-worker"),
-    import("../../remediations/approve"),
+    import("../remediation/approve"),
     import("../remediation/worker/s3-records"),
     import("../aws/clients"),
   ]);

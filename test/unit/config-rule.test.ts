@@ -14,7 +14,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import { FailedEvaluationsError } from "../../lib/aws/config";
 import type { Evaluation } from "../../lib/engine/evaluate";
-import { correlationIdFor, parseRuleEvent, RuleInputError, UnknownPolicyError } from "../../lib/config-rule/event";
+import { correlationIdFor, parseRuleEvent, HandlerInputError, UnknownPolicyError } from "../../lib/config-rule/event";
 import { toConfigEvaluation } from "../../lib/config-rule/evaluation";
 import { parseSweepMessage, type SweepMessage } from "../../lib/config-rule/sweep";
 import { handler } from "../../rules/config-rule";
@@ -196,7 +196,7 @@ describe("parseRuleEvent", () => {
     });
   });
 
-  test("malformed input is a RuleInputError naming the field", () => {
+  test("malformed input is a HandlerInputError naming the field", () => {
     const bad = (event: unknown, field: string, text: RegExp) => {
       const err = (() => {
         try {
@@ -206,8 +206,8 @@ describe("parseRuleEvent", () => {
         }
         return undefined;
       })();
-      expect(err).toBeInstanceOf(RuleInputError);
-      expect((err as RuleInputError).field).toBe(field);
+      expect(err).toBeInstanceOf(HandlerInputError);
+      expect((err as HandlerInputError).field).toBe(field);
       expect((err as Error).message).toMatch(text);
     };
     const ok = ruleEvent(change(sqsItem()), "sqs-queue-encrypted");

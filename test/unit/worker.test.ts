@@ -20,7 +20,7 @@ import { resourceFromConfigItem, type Resource } from "../../lib/resources/adapt
 import { adapterFor } from "../../lib/resources/registry";
 import { UnsupportedDescribeError } from "../../lib/resources/describe";
 import { describeResource } from "../../lib/remediation/worker-deps";
-import { approveRemediation, ApprovalError } from "../../remediations/approve";
+import { approveRemediation, ApprovalError } from "../../lib/remediation/approve";
 import { configureWorker, handler } from "../../remediations/worker";
 import {
   ACCOUNT,

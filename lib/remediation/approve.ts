@@ -1,18 +1,13 @@
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { clientFor } from "../lib/aws/clients";
-import { service as dynamodb } from "../lib/aws/services/dynamodb";
-import { service as sns } from "../lib/aws/services/sns";
-import { S3RecordStore, type RecordStore } from "../lib/remediation/worker/s3-records";
-import { parseRecordId, recordKey } from "../lib/remediation/worker/decide";
-import { DynamoAccountGuard } from "../lib/remediation/worker/guard";
-import {
-  KIND_REQUEST,
-  MESSAGE_KIND_ATTRIBUTE,
-  RELEASE_TYPE,
-  type ApprovalRelease,
-} from "../lib/remediation/worker/message";
-import type { RemediationRecord } from "../lib/remediation/worker/record";
-import type { AwsCall } from "../lib/remediation/types";
+import { clientFor } from "../aws/clients";
+import { service as dynamodb } from "../aws/services/dynamodb";
+import { service as sns } from "../aws/services/sns";
+import { S3RecordStore, type RecordStore } from "./worker/s3-records";
+import { parseRecordId, recordKey } from "./worker/decide";
+import { DynamoAccountGuard } from "./worker/guard";
+import { KIND_REQUEST, MESSAGE_KIND_ATTRIBUTE, RELEASE_TYPE, type ApprovalRelease } from "./worker/message";
+import type { RemediationRecord } from "./worker/record";
+import type { AwsCall } from "./types";
 
 /**
  * Releasing a fix that waits for approval: what `guardrail remediation approve <record-id>` runs (the command the

@@ -2,10 +2,11 @@ import { Engine } from "../engine/evaluate";
 import { Exemptions } from "../engine/exemptions";
 import { loadPack, type Pack } from "../pack";
 import type { CompiledPolicy, PolicyProblem } from "../policy/load";
-import { UnknownPolicyError } from "./event";
+import { UnknownPolicyError } from "./errors";
 
 /**
- * The policy pack as a Config rule Lambda holds it: loaded and compiled once per container (module scope of the
+ * The policy pack as a Lambda handler holds it (the Config rule, the sweep worker, the detector, the remediation
+ * worker): loaded and compiled once per container (module scope of the
  * handler), from the bundled policies directory or GUARDRAIL_POLICY_DIR, with the exemptions file named by
  * GUARDRAIL_EXEMPTIONS_FILE if any (tag exemptions need no file).
  *
@@ -13,7 +14,7 @@ import { UnknownPolicyError } from "./event";
  * builds the engine again when the UTC day changes (expiry dates are inclusive UTC days, so a day's engine
  * judges every exemption right). Building it is cheap: the compiled policies are shared.
  */
-export class RulePack {
+export class HandlerPack {
   private readonly byId = new Map<string, CompiledPolicy>();
   private cached: { day: string; engine: Engine } | undefined;
 
@@ -24,7 +25,7 @@ export class RulePack {
     for (const p of pack.policies) this.byId.set(p.policy.id, p);
   }
 
-  static load(env: NodeJS.ProcessEnv = process.env): RulePack {
+  static load(env: NodeJS.ProcessEnv = process.env): HandlerPack {
     const exemptionsFile = env.GUARDRAIL_EXEMPTIONS_FILE || undefined;
     const pack = loadPack({
       // A handler judges one or a few policies per invocation: compile each on first use (cold start).
@@ -32,7 +33,7 @@ export class RulePack {
       ...(env.GUARDRAIL_POLICY_DIR ? { policyPaths: [env.GUARDRAIL_POLICY_DIR] } : {}),
       ...(exemptionsFile ? { exemptionsFile } : {}),
     });
-    return new RulePack(pack, exemptionsFile);
+    return new HandlerPack(pack, exemptionsFile);
   }
 
   /** Broken policy files and exemption entries: left out of the pack, to be logged once at start. */

@@ -1,14 +1,13 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import type { Context } from "aws-lambda";
 import { instrumentClients } from "../aws/clients";
-import { RuleInputError, UnknownPolicyError } from "./event";
-import type { RuleOutcome } from "./run";
+import { HandlerInputError, UnknownPolicyError } from "./errors";
 
 /**
- * Powertools wiring of the Config rule's Lambda handlers: structured JSON logs with the invocation's correlation id on
- * every line, EMF metrics, X-Ray tracing of the handler and of every AWS call. Namespace: POWERTOOLS_METRICS_NAMESPACE,
+ * Powertools wiring of every Lambda handler (rules/, events/, remediations/): structured JSON logs with the
+ * invocation's correlation id on every line, EMF metrics, X-Ray tracing of the handler and of every AWS call. Namespace: POWERTOOLS_METRICS_NAMESPACE,
  * default "Guardrail".
  */
 export interface Telemetry {
@@ -29,7 +28,7 @@ export function createTelemetry(serviceName: string): Telemetry {
 /** Error fields for a log line; input errors say which field or policy id is wrong. */
 export function errorFields(e: unknown): Record<string, unknown> {
   const fields: Record<string, unknown> = { error: e };
-  if (e instanceof RuleInputError) fields.field = e.field;
+  if (e instanceof HandlerInputError) fields.field = e.field;
   if (e instanceof UnknownPolicyError) fields.policyId = e.policyId;
   return fields;
 }
@@ -67,19 +66,5 @@ export async function instrumented<T>(
     if (segment) t.tracer.setSegment(segment);
     if (t.metrics.hasStoredMetrics()) t.metrics.publishStoredMetrics();
     t.logger.resetKeys();
-  }
-}
-
-/** EMF: `Evaluations` per policy and compliance (EXEMPT as EXEMPT), and `SweepBatchesQueued` per policy. */
-export function recordOutcome(t: Telemetry, outcome: RuleOutcome): void {
-  for (const [compliance, count] of Object.entries(outcome.counts)) {
-    const m = t.metrics.singleMetric();
-    m.addDimensions({ policyId: outcome.policyId, compliance });
-    m.addMetric("Evaluations", MetricUnit.Count, count);
-  }
-  if (outcome.fannedOut) {
-    const m = t.metrics.singleMetric();
-    m.addDimensions({ policyId: outcome.policyId });
-    m.addMetric("SweepBatchesQueued", MetricUnit.Count, outcome.fannedOut.messages);
   }
 }
