@@ -1,0 +1,24 @@
+import { type Command, Option } from "commander";
+import { type CommandContext, lazy } from "../options";
+
+/** `guardrail replay`: its options, help and action (the implementation, ./replay.ts, is loaded when it runs). */
+export function define(program: Command, { run }: CommandContext): void {
+  program
+    .command("replay")
+    .description(
+      "Feed one recorded CloudTrail record, EventBridge event or Config rule invocation to the local pipeline: what Guardrail decides and which AWS calls it makes. Runs on a scratch copy of the local account (guardrail demo makes one).",
+    )
+    .argument("<event.json>", "a CloudTrail record or log file, an EventBridge event, or a Config rule invocation")
+    .option("--state <dir>", "the local account to replay against", ".guardrail")
+    .addOption(
+      new Option("--mode <mode>", "remediation mode to decide with")
+        .choices(["notify", "approve", "auto"])
+        .default("auto"),
+    )
+    .option("--json", "print the decisions and calls as JSON")
+    .addHelpText(
+      "after",
+      `\nExamples:\n  $ guardrail demo && guardrail replay config-item-change.json\n  $ guardrail replay cloudtrail-record.json --mode notify --json\n\nExit codes: 0 Guardrail would do nothing, 1 it would act (a violation, a fix, an alert), 2 unreadable input.\n`,
+    )
+    .action(run(lazy(() => import("./replay"), "replayCommand")));
+}
