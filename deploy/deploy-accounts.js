@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /* eslint-disable @typescript-eslint/no-require-imports */
 "use strict";
 

@@ -1,58 +1,49 @@
+// @ts-check
 /* eslint-disable @typescript-eslint/no-require-imports */
 "use strict";
 
 /**
- * The policy pack as the deployment sees it: plain Node over policies/**\/*.json (no TypeScript, no ajv), for the
- * generators serverless.yml reads. Only what the CloudFormation resources need: id, subject, triggers.
- * Whether a policy is valid is `guardrail validate`'s job (npm test); here a file that cannot be read as a
- * policy at all fails the package step, naming the file.
+ * The policy pack as the deployment sees it: the built-in policies and the deployment's extension packs'
+ * (./packs.js), read by Guardrail's one loader (lib/pack/load.ts, through ./load-ts.js): the same checks as
+ * `guardrail validate` (meta-schema, resource types, remediations against the actions), so a pack that would not
+ * validate does not package, every problem named with its file and place. Only what the CloudFormation resources
+ * need is returned: id, title, file, subject, triggers.
  */
 
-const fs = require("node:fs");
 const path = require("node:path");
+const { loadTs, ROOT } = require("./load-ts");
+const { packDirs } = require("./packs");
 
-const POLICY_DIR = path.resolve(__dirname, "..", "policies");
+/**
+ * @typedef {{ eventSource: string, eventNames: string[] }} Trigger
+ * @typedef {{ id: string, title: string, file: string, resourceTypes: string[], cloudtrail: boolean, triggers: Trigger[] }} DeployedPolicy
+ */
 
-function policyFiles(dir = POLICY_DIR) {
-  const out = [];
-  for (const name of fs.readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (fs.statSync(p).isDirectory()) out.push(...policyFiles(p));
-    else if (name.endsWith(".json") && !name.endsWith(".schema.json")) out.push(p);
+/** @type {DeployedPolicy[] | undefined} */
+let cached;
+
+/** @returns {DeployedPolicy[]} */
+function loadPolicies() {
+  if (cached) return cached;
+  const { loadPackWithExtensions, formatProblem } = loadTs(
+    `export { loadPackWithExtensions } from "./lib/pack/load.ts";\nexport { formatProblem } from "./lib/policy/load.ts";`,
+  );
+  const { policies, problems } = loadPackWithExtensions({ extensionPacks: packDirs() });
+  if (problems.length > 0) {
+    throw new Error(`the policy pack does not validate:\n${problems.map(formatProblem).join("\n")}`);
   }
-  return out;
+  cached = policies.map((/** @type {{ policy: any, file: string }} */ { policy, file }) => ({
+    id: policy.id,
+    title: policy.title,
+    file: path.relative(ROOT, path.resolve(file)),
+    resourceTypes: policy.subject.resourceTypes ?? [],
+    cloudtrail: policy.subject.cloudtrail === true,
+    triggers: policy.triggers ?? [],
+  }));
+  return cached;
 }
 
-/** @returns {{id: string, title: string, file: string, resourceTypes: string[], cloudtrail: boolean, triggers: {eventSource: string, eventNames: string[]}[]}[]} */
-function loadPolicies(dir = POLICY_DIR) {
-  return policyFiles(dir).map((file) => {
-    const where = path.relative(path.resolve(__dirname, ".."), file);
-    let p;
-    try {
-      p = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new Error(`${where}: ${e.message}`);
-    }
-    if (typeof p.id !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(p.id)) throw new Error(`${where}: bad or missing id`);
-    const subject = p.subject || {};
-    const triggers = Array.isArray(p.triggers) ? p.triggers : [];
-    for (const t of triggers) {
-      if (typeof t.eventSource !== "string" || !Array.isArray(t.eventNames)) {
-        throw new Error(`${where}: triggers need eventSource and eventNames`);
-      }
-    }
-    return {
-      id: p.id,
-      title: typeof p.title === "string" ? p.title : p.id,
-      file: where,
-      resourceTypes: Array.isArray(subject.resourceTypes) ? subject.resourceTypes : [],
-      cloudtrail: subject.cloudtrail === true,
-      triggers,
-    };
-  });
-}
-
-/** `sqs-queue-encrypted` → `SqsQueueEncrypted` (CloudFormation logical ids are alphanumeric). */
+/** `sqs-queue-encrypted` → `SqsQueueEncrypted` (CloudFormation logical ids are alphanumeric). @param {string} id */
 function pascal(id) {
   return id
     .split(/[^A-Za-z0-9]+/)
@@ -61,4 +52,4 @@ function pascal(id) {
     .join("");
 }
 
-module.exports = { loadPolicies, pascal, POLICY_DIR };
+module.exports = { loadPolicies, pascal };

@@ -12,8 +12,8 @@
 
 const path = require("node:path");
 const { createRequire } = require("node:module");
-const esbuild = require("esbuild");
-const { packDirs, packModules, ROOT } = require("./packs");
+const { loadTs, ROOT } = require("./load-ts");
+const { packDirs, packModules } = require("./packs");
 
 /**
  * @typedef {{ action: string, access: "read" | "write" | "own", resources?: string[], resourceAccount?: boolean }} Operation
@@ -32,17 +32,6 @@ function serviceTable() {
     `import { SERVICES } from ${JSON.stringify(path.join(ROOT, "lib", "aws", "services", "index.ts"))};\n` +
     packFiles.map((f, i) => `import * as p${i} from ${JSON.stringify(f)};`).join("\n") +
     `\nexport const ALL = [...SERVICES${packFiles.map((_, i) => `, p${i}`).join("")}];\n`;
-  const built = esbuild.buildSync({
-    stdin: { contents, resolveDir: ROOT, loader: "ts" },
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    write: false,
-    logLevel: "warning",
-    // A pack's `"guardrail"` is this Guardrail's pack API (its `service` objects name SDK clients, left to Node).
-    alias: { guardrail: path.join(ROOT, "lib", "pack", "api.ts") },
-    packages: "external",
-  });
   // The packages the modules import: from a pack's own folder first, else Guardrail's (the SDK clients it ships).
   const requirers = [...packs.map((dir) => createRequire(path.join(dir, "package.json"))), require];
   /** @param {string} id */
@@ -58,8 +47,10 @@ function serviceTable() {
     }
     throw last;
   };
-  const mod = { exports: /** @type {Record<string, unknown>} */ ({}) };
-  new Function("module", "exports", "require", built.outputFiles[0].text)(mod, mod.exports, load);
+  // A pack's `"guardrail"` is this Guardrail's pack API (its `service` objects name SDK clients, left to Node).
+  const mod = {
+    exports: loadTs(contents, { alias: { guardrail: path.join(ROOT, "lib", "pack", "api.ts") }, require: load }),
+  };
   const services =
     /** @type {{ service: Service, operations: Record<string, Operation & { command?: unknown }> }[]} */ (
       mod.exports.ALL

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Bundles each Lambda function (deploy/functions.js) with esbuild into `<out>/<fn>/index.js` and zips it into
 // `<out>/<fn>.zip`, the artifact serverless.yml deploys.
 //
@@ -521,7 +522,10 @@ function checkSchemasPruned(name, metafile, pruned) {
   }
 }
 
-/** esbuild options of every function bundle. */
+/**
+ * esbuild options of every function bundle.
+ * @type {import("esbuild").BuildOptions}
+ */
 const BUNDLE_OPTIONS = {
   absWorkingDir: ROOT,
   bundle: true,

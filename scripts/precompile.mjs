@@ -1,3 +1,4 @@
+// @ts-check
 // After `tsc` (npm run build): ajv standalone code for the built-in pack's schemas, for the CLI in dist/, as
 // scripts/bundle.mjs does for each Lambda bundle. Every command that loads the built-in pack checks it in full
 // (meta-schema, compilation); compiling its ~70 schemas with ajv cost ~0.2 s of every start. With this table the
