@@ -22,7 +22,10 @@ const ROOMS = [
     ["sources", ["lib/sources"]],
     ["report", ["lib/report"]],
   ],
-  [["remediation", ["lib/remediation", "remediations/actions"]]],
+  [["remediation", ["lib/remediation"]]],
+  [["actions", ["remediations/actions"]]],
+  [["planning", ["lib/remediation/planning"]]],
+  [["remediation-worker", ["lib/remediation/worker"]]],
   [["pack", ["lib/pack"]]],
   [["lambda", ["lib/lambda"]]],
   [
@@ -36,8 +39,11 @@ const ROOMS = [
   [["cli", ["cli", "bin"]]],
 ];
 
-// A pattern names a folder: the files under it.
-const elements = ROOMS.flat().flatMap(([type, patterns]) => patterns.map((pattern) => ({ type, pattern })));
+// A pattern names a folder: the files under it. The deepest folder is tried first (lib/remediation/worker is a
+// room of its own inside lib/remediation's).
+const elements = ROOMS.flat()
+  .flatMap(([type, patterns]) => patterns.map((pattern) => ({ type, pattern })))
+  .sort((a, b) => b.pattern.length - a.pattern.length);
 const policies = ROOMS.flatMap((level, i) =>
   level.map(([type]) => ({
     from: { element: { type } },

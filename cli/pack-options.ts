@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { formatProblem } from "../lib/policy/load";
 import { PackError, type Pack, type PackSpec } from "../lib/pack";
 import { loadPackWithExtensions as loadPackSpec, policyPathsWithExtensions } from "../lib/pack/load";
-import { ExtensionPackError, resolvePackDir } from "../lib/pack/extensions";
-import { findProjectConfig } from "./config";
+import { findProjectConfig, ProjectConfigError } from "../lib/pack/config";
+import { PackLayoutError, resolvePackDir } from "../lib/pack/layout";
 import { UsageError } from "./exit";
 
 export interface PackOptions {
@@ -24,7 +24,13 @@ export { UsageError };
  * to the file's packs and policies. `./exemptions.json` is used when present and none is named.
  */
 export function packSpec(opts: PackOptions): PackSpec {
-  const config = findProjectConfig();
+  let config;
+  try {
+    config = findProjectConfig();
+  } catch (e) {
+    if (e instanceof ProjectConfigError) throw new UsageError(e.message);
+    throw e;
+  }
   const exemptionsFile =
     opts.exemptions ?? config?.exemptions ?? (existsSync("exemptions.json") ? "exemptions.json" : undefined);
   const policies = [...(config?.policies ?? []), ...(opts.policies ?? [])];
@@ -32,7 +38,7 @@ export function packSpec(opts: PackOptions): PackSpec {
   try {
     extensionPacks = [...new Set([...(config?.packs ?? []), ...(opts.pack ?? [])].map((p) => resolvePackDir(p)))];
   } catch (e) {
-    if (e instanceof ExtensionPackError) throw new UsageError(e.message);
+    if (e instanceof PackLayoutError) throw new UsageError(e.message);
     throw e;
   }
   return {

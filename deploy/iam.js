@@ -8,7 +8,7 @@
  * - No `*` action and no `service:*` anywhere. Resources are this account's and Region's ARNs wherever the
  *   service supports resource-level permissions; S3 bucket ARNs carry no account, so S3 statements add an
  *   aws:ResourceAccount condition.
- * - Resource "*" only where AWS allows nothing else (RESOURCE_STAR_ONLY): X-Ray's PutTraceSegments and
+ * - Resource "*" only where AWS allows nothing else (STAR_ONLY and the service modules' reads that take no resource, which lib/aws/service.ts serviceModuleProblems allows for reads alone): X-Ray's PutTraceSegments and
  *   PutTelemetryRecords, and Config's PutEvaluations, GetResourceConfigHistory, BatchGetResourceConfig and
  *   ListDiscoveredResources (Config has no resource types for them).
  * - osls adds nothing to these roles (it only extends its default role, which no function uses), so logs,

@@ -3,8 +3,8 @@
 "use strict";
 
 /**
- * The policy pack as the deployment sees it: the built-in policies and the deployment's extension packs'
- * (./packs.js), read by Guardrail's one loader (lib/pack/load.ts, through ./load-ts.js): the same checks as
+ * The policy pack as the deployment sees it: the built-in policies, the project's (guardrail.config.json
+ * `policies`) and the deployment's extension packs' (./packs.js), read by Guardrail's one loader (lib/pack/load.ts, through ./load-ts.js): the same checks as
  * `guardrail validate` (meta-schema, resource types, remediations against the actions), so a pack that would not
  * validate does not package, every problem named with its file and place. Only what the CloudFormation resources
  * need is returned: id, title, file, subject, triggers.
@@ -12,7 +12,7 @@
 
 const path = require("node:path");
 const { loadTs, ROOT } = require("./load-ts");
-const { packDirs } = require("./packs");
+const { packDirs, projectConfig } = require("./packs");
 
 /**
  * @typedef {{ eventSource: string, eventNames: string[] }} Trigger
@@ -28,7 +28,11 @@ function loadPolicies() {
   const { loadPackWithExtensions, formatProblem } = loadTs(
     `export { loadPackWithExtensions } from "./lib/pack/load.ts";\nexport { formatProblem } from "./lib/policy/load.ts";`,
   );
-  const { policies, problems } = loadPackWithExtensions({ extensionPacks: packDirs() });
+  const config = projectConfig();
+  const { policies, problems } = loadPackWithExtensions({
+    extensionPacks: packDirs(),
+    ...(config && config.policies.length > 0 ? { policyPaths: config.policies } : {}),
+  });
   if (problems.length > 0) {
     throw new Error(`the policy pack does not validate:\n${problems.map(formatProblem).join("\n")}`);
   }

@@ -16,7 +16,7 @@ const { loadTs, ROOT } = require("./load-ts");
 const { packDirs, packModules } = require("./packs");
 
 /**
- * @typedef {{ action: string, access: "read" | "write" | "own", resources?: string[], resourceAccount?: boolean }} Operation
+ * @typedef {{ action: string, access: "read" | "write" | "restore" | "own", resources?: string[], resourceAccount?: boolean }} Operation
  * @typedef {{ name: string, serviceId: string, eventSource: string, operations: Record<string, Operation> }} Service
  */
 
@@ -30,6 +30,7 @@ function serviceTable() {
   const packFiles = packs.flatMap((dir) => packModules(dir, "services"));
   const contents =
     `import { SERVICES } from ${JSON.stringify(path.join(ROOT, "lib", "aws", "services", "index.ts"))};\n` +
+    `export { serviceModuleProblems } from ${JSON.stringify(path.join(ROOT, "lib", "aws", "service.ts"))};\n` +
     packFiles.map((f, i) => `import * as p${i} from ${JSON.stringify(f)};`).join("\n") +
     `\nexport const ALL = [...SERVICES${packFiles.map((_, i) => `, p${i}`).join("")}];\n`;
   // The packages the modules import: from a pack's own folder first, else Guardrail's (the SDK clients it ships).
@@ -55,6 +56,18 @@ function serviceTable() {
     /** @type {{ service: Service, operations: Record<string, Operation & { command?: unknown }> }[]} */ (
       mod.exports.ALL
     );
+  // The roles grant what the modules declare: a declaration that would widen them stops the package step.
+  const names = new Set();
+  services.forEach((m, i) => {
+    const where =
+      i < services.length - packFiles.length
+        ? `lib/aws/services (${m.service?.name})`
+        : packFiles[i - (services.length - packFiles.length)];
+    const problems = mod.exports.serviceModuleProblems(m);
+    if (problems.length > 0) throw new Error(`${where}: ${problems.join("; ")}`);
+    if (names.has(m.service.name)) throw new Error(`${where}: a service "${m.service.name}" is already known`);
+    names.add(m.service.name);
+  });
   cached = services.map(({ service, operations }) => ({
     name: service.name,
     serviceId: service.serviceId,

@@ -8,7 +8,7 @@ import { S3RecordStore } from "../lib/remediation/worker/s3-records";
 import { HandlerPack } from "../lib/lambda/handler-pack";
 import { createTelemetry, errorFields, instrumented } from "../lib/lambda/telemetry";
 import { execute } from "../lib/remediation/executor";
-import { describeResource } from "../lib/remediation/worker-deps";
+import { describeResource } from "../lib/remediation/worker/deps";
 import { deferMessage, restApiStageNames, stackStatus } from "../lib/remediation/worker/aws";
 import { DynamoAccountGuard } from "../lib/remediation/worker/guard";
 import { powertoolsIdempotency, type IdempotencyRunner } from "../lib/remediation/worker/idempotency";

@@ -218,7 +218,7 @@ export default { ...fs, existsSync, readFileSync, readdirSync, statSync, lstatSy
 }
 
 const SELF_CHECK_MODULE = `
-import { loadPolicies } from ${JSON.stringify(join(ROOT, "lib", "policy", "load.ts"))};
+import { HandlerPack } from ${JSON.stringify(join(ROOT, "lib", "lambda", "handler-pack.ts"))};
 import { precompiledValidator } from ${JSON.stringify(join(ROOT, "lib", "policy", "precompiled.ts"))};
 
 /**
@@ -226,7 +226,8 @@ import { precompiledValidator } from ${JSON.stringify(join(ROOT, "lib", "policy"
  * have to compile at run time (none: it has no compiler).
  */
 export function guardrailSelfCheck() {
-  const { policies, problems } = loadPolicies(undefined, undefined, { compile: "lazy" });
+  // The pack as every handler loads it (HandlerPack.load: the built-in policies and the bundled extension packs').
+  const { policies, problems } = HandlerPack.load().pack;
   const notPrecompiled = policies
     .filter((p) => ["applies", "compliant"].some((k) => p.policy[k] && !precompiledValidator("policy", p.policy[k])))
     .map((p) => p.policy.id);
@@ -389,7 +390,7 @@ import { join } from "node:path";
 import { addPolicyDirs } from ${lib("policy", "load.ts")};
 import { addResourceTypes } from ${lib("resources", "registry.ts")};
 ${lists.describers.length > 0 ? `import { addDescribers } from ${lib("resources", "added.ts")};` : ""}
-${lists.actions.length > 0 ? `import { addActions } from ${lib("remediation", "registry.ts")};` : ""}
+${lists.actions.length > 0 ? `import { addActions } from ${lib("remediation", "planning", "registry.ts")};` : ""}
 ${lists.services.length > 0 ? `import { addServiceModules } from ${lib("aws", "added.ts")};` : ""}
 ${imports.join("\n")}
 

@@ -18,7 +18,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist", "lib", "policy");
 const { standaloneValidators } = require(join(DIST, "standalone.js"));
 const { exemptionsFileSchema } = require(join(ROOT, "dist", "lib", "engine", "exemptions.js"));
-const { remediationActions } = require(join(ROOT, "dist", "lib", "remediation", "registry.js"));
+const { remediationActions } = require(join(ROOT, "dist", "lib", "remediation", "planning", "registry.js"));
 
 function policyFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

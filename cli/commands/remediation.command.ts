@@ -67,6 +67,7 @@ ${REMEDIATION_EXIT_HELP}`,
     .option("--force", "skip the check that the live resource still matches the record's after state")
     .option("--region <region>", "region of the bucket and the resource (default: the record's)")
     .option("--bucket <name>", "audit bucket (default: AUDIT_BUCKET)")
+    .addOption(packOption())
     .addHelpText(
       "after",
       `

@@ -2,12 +2,12 @@
 import "../aws-warnings";
 import { existsSync, readFileSync } from "node:fs";
 import { EXIT } from "../exit";
-import { loadPack, type PackOptions } from "../pack-options";
+import { loadPack, packSpec, type PackOptions } from "../pack-options";
 import { resourceFromConfigItem, type Resource, type ResourceRef } from "../../lib/resources/adapter";
 import { ConfigItemError, toConfigItem } from "../../lib/resources/config-item";
 import { adapterFor } from "../../lib/resources/registry";
-import { planRemediation } from "../../lib/remediation/plan";
-import { requireAction } from "../../lib/remediation/registry";
+import { planRemediation } from "../../lib/remediation/planning/plan";
+import { requireAction } from "../../lib/remediation/planning/registry";
 import { PlanError, type AwsCall, type RemediationParams } from "../../lib/remediation/types";
 import type { RemediationRecord } from "../../lib/remediation/worker/record";
 import { isObject } from "../../lib/util/json";
@@ -224,7 +224,7 @@ export async function remediationApproveCommand(recordId: string, opts: ApproveC
   const who = await callerIdentity(opts);
   if (!who.approvedBy) return fail("who approves? pass --approved-by (no STS client, no $USER)", EXIT.usage);
 
-  const { approveRemediation, ApprovalError } = await import("../../lib/remediation/approve");
+  const { approveRemediation, ApprovalError } = await import("../../lib/remediation/worker/approve");
   const { S3RecordStore } = await import("../../lib/remediation/worker/s3-records");
   try {
     const result = await approveRemediation(recordId, {
@@ -258,6 +258,8 @@ export interface UndoOptions {
   force?: boolean;
   region?: string;
   bucket?: string;
+  /** Extension packs whose action, describe and service the record may name (with guardrail.config.json's). */
+  pack?: string[];
 }
 
 /** Key-order-insensitive JSON equality. */
@@ -312,6 +314,17 @@ async function readRecord(
 
 /** Puts a remediated resource back to the record's `before` state (only what the fix changed). */
 export async function remediationUndoCommand(ref: string, opts: UndoOptions): Promise<number> {
+  // A pack's fix is undone with its own action, describe and SDK client: registered in full.
+  const { extensionPacks = [] } = packSpec({ ...(opts.pack ? { pack: opts.pack } : {}) });
+  if (extensionPacks.length > 0) {
+    const { loadExtensionPack, ExtensionPackError } = await import("../../lib/pack/extensions");
+    try {
+      for (const dir of extensionPacks) loadExtensionPack(dir, { aws: true });
+    } catch (e) {
+      if (e instanceof ExtensionPackError) return fail(e.message, EXIT.usage);
+      throw e;
+    }
+  }
   const read = await readRecord(ref, opts);
   if (!read.record) return read.code ?? EXIT.incomplete;
   const record = read.record;

@@ -1,7 +1,7 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import { movableBuffers } from "../util/thread";
 import type { PackSpec } from "../pack";
-import { loadPackWithExtensions as loadPack } from "../pack/load";
+import { loadPackWithExtensions } from "../pack/load";
 import { resourceAdapters } from "../resources/registry";
 import { FileReader, readTrailFile } from "./read";
 import { eventIdsOf, type AuditFilters, type FileCounts, type FileFacts } from "./model";
@@ -95,7 +95,7 @@ function start(setup: AuditWorkerSetup): void {
   const reader = new FileReader();
   const port = parentPort;
   if (!port) throw new Error("lib/audit/worker.js must run as a worker thread");
-  const { engine } = loadPack(setup.pack);
+  const { engine } = loadPackWithExtensions(setup.pack);
   const adapters = [...resourceAdapters().values()];
   const opts = {
     engine,

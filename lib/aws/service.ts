@@ -96,3 +96,61 @@ export type WriteInputs<T> = {
 };
 
 type Sendable = { access: "write" | "restore"; command: CommandClass; service: ServiceDefinition };
+
+const ACCESS: readonly string[] = ["read", "write", "restore", "own"];
+
+/**
+ * What is wrong with a service module (an extension pack's above all), as messages; [] when nothing. The deployment
+ * grants exactly what a module declares, so a declaration may not widen it: an action is one of the service's own
+ * (`<name>:<Action>`, no wildcard), its resources are the service's ARNs over this account and Region, `"*"` only
+ * for a read (AWS's describes that take no resource), and a call the executor sends names its command and service.
+ */
+export function serviceModuleProblems(module: { service?: unknown; operations?: unknown }): string[] {
+  const s = module.service as Partial<ServiceDefinition> | undefined;
+  if (typeof s !== "object" || s === null) return ["exports no `service`"];
+  const problems: string[] = [];
+  const name = typeof s.name === "string" && /^[a-z0-9-]+$/.test(s.name) ? s.name : undefined;
+  if (!name) problems.push("service.name must be a lower-case service prefix (sqs, ec2)");
+  for (const key of ["serviceId", "package", "eventSource"] as const) {
+    if (typeof s[key] !== "string" || s[key] === "") problems.push(`service.${key} must be a string`);
+  }
+  if (typeof s.client !== "function") problems.push("service.client must be the SDK client class");
+  if (!Array.isArray(s.notFound)) problems.push("service.notFound must be a list of error names");
+  const operations = module.operations;
+  if (typeof operations !== "object" || operations === null) return [...problems, "exports no `operations`"];
+  for (const [op, raw] of Object.entries(operations as Record<string, Partial<OperationDefinition>>)) {
+    const at = `operations.${op}`;
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(op))
+      problems.push(`${at}: an operation is the SDK command's name without "Command"`);
+    if (typeof raw !== "object" || raw === null) {
+      problems.push(`${at} must be an object`);
+      continue;
+    }
+    if (!ACCESS.includes(raw.access as string)) problems.push(`${at}.access must be one of ${ACCESS.join(", ")}`);
+    if (name && (typeof raw.action !== "string" || !new RegExp(`^${name}:[A-Za-z0-9]+$`).test(raw.action))) {
+      problems.push(
+        `${at}.action must be one of ${name}'s own IAM actions (${name}:Action), not ${String(raw.action)}`,
+      );
+    }
+    if (raw.access === "own") continue;
+    const resources = raw.resources;
+    if (!Array.isArray(resources) || resources.length === 0) {
+      problems.push(`${at}.resources must list the ARNs it may touch`);
+    } else {
+      for (const r of resources) {
+        const own = typeof r === "string" && name !== undefined && r.startsWith(`arn:\${AWS::Partition}:${name}:`);
+        if (r === "*" ? raw.access !== "read" : !own) {
+          problems.push(
+            `${at}.resources: ${String(r)} is not an ARN of ${name ?? "the service"} ("arn:\${AWS::Partition}:${name ?? "…"}:…")` +
+              (r === "*" ? '; "*" only for a read that takes no resource' : ""),
+          );
+        }
+      }
+    }
+    if (raw.access === "write" || raw.access === "restore") {
+      if (typeof raw.command !== "function") problems.push(`${at}.command must be the SDK command class`);
+      if (raw.service !== module.service) problems.push(`${at}.service must be the module's own \`service\``);
+    }
+  }
+  return problems;
+}

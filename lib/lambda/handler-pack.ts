@@ -30,7 +30,8 @@ export class HandlerPack {
     const pack = loadPack({
       // A handler judges one or a few policies per invocation: compile each on first use (cold start).
       compile: "lazy",
-      ...(env.GUARDRAIL_POLICY_DIR ? { policyPaths: [env.GUARDRAIL_POLICY_DIR] } : {}),
+      // A folder of its own replaces the bundled policies, as it always has.
+      ...(env.GUARDRAIL_POLICY_DIR ? { policyPaths: [env.GUARDRAIL_POLICY_DIR], builtin: false } : {}),
       ...(exemptionsFile ? { exemptionsFile } : {}),
     });
     return new HandlerPack(pack, exemptionsFile);

@@ -1,3 +1,5 @@
+import { serviceModules } from "../aws/registry";
+import { resourceAdapters } from "../resources/registry";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
@@ -79,7 +81,7 @@ interface Handlers {
   worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   sweep: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   configureWorker: (replace: Record<string, unknown>) => void;
-  approve: typeof import("../remediation/approve").approveRemediation;
+  approve: typeof import("../remediation/worker/approve").approveRemediation;
   recordStore: (bucket: string) => import("../remediation/worker/s3-records").RecordStore;
   resetClients: () => void;
 }
@@ -110,15 +112,24 @@ export interface LoopCounts {
   configInvocations: number;
 }
 
-const SOURCE_TYPE_PREFIX: Record<string, string> = {
-  "apigateway.amazonaws.com": "AWS::ApiGateway::",
-  "sqs.amazonaws.com": "AWS::SQS::",
-  "sns.amazonaws.com": "AWS::SNS::",
-  "s3.amazonaws.com": "AWS::S3::",
-  "dynamodb.amazonaws.com": "AWS::DynamoDB::",
-  "lambda.amazonaws.com": "AWS::Lambda::",
-  "cloudtrail.amazonaws.com": "AWS::CloudTrail::",
-};
+/**
+ * CloudTrail eventSource → the resource type prefix of that service (`AWS::SQS::`), from the adapters (their
+ * `service` is the service module's name, whose eventSource the record carries).
+ */
+let prefixBySource: Map<string, Set<string>> | undefined;
+function typePrefixesOf(eventSource: string): Set<string> | undefined {
+  if (!prefixBySource) {
+    prefixBySource = new Map();
+    const modules = serviceModules();
+    for (const a of resourceAdapters().values()) {
+      const source = modules.get(a.service)?.service.eventSource;
+      if (!source) continue;
+      if (!prefixBySource.has(source)) prefixBySource.set(source, new Set());
+      prefixBySource.get(source)?.add(a.type.slice(0, a.type.lastIndexOf("::") + 2));
+    }
+  }
+  return prefixBySource.get(eventSource);
+}
 
 export class LocalLoop {
   readonly clock: VirtualClock;
@@ -452,11 +463,11 @@ export class LocalLoop {
    * notifications. Only the items the account reported written are looked at, not every item of the service.
    */
   private changedItems(record: JsonObject) {
-    const prefix = SOURCE_TYPE_PREFIX[String(record.eventSource)];
-    if (!prefix) return [];
+    const prefixes = typePrefixesOf(String(record.eventSource));
+    if (!prefixes) return [];
     const changed = [];
     for (const [key, ref] of this.written) {
-      if (!ref.resourceType.startsWith(prefix)) continue;
+      if (![...prefixes].some((p) => ref.resourceType.startsWith(p))) continue;
       this.written.delete(key);
       const item = this.opts.account.configItem(ref.resourceType, ref.resourceId, ref);
       if (!item) continue; // deleted: Config's deletion notifications are not modelled
@@ -782,7 +793,7 @@ async function loadHandlers(): Promise<Handlers> {
     import("../../rules/config-rule"),
     import("../../remediations/worker"),
     import("../../rules/sweep-worker"),
-    import("../remediation/approve"),
+    import("../remediation/worker/approve"),
     import("../remediation/worker/s3-records"),
     import("../aws/clients"),
   ]);

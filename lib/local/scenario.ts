@@ -5,6 +5,7 @@ import { isObject } from "../util/json";
 import { packageRoot } from "../util/package-root";
 import type { LocalAccountApi, Principal } from "./account/contract";
 import { principalCatalogue, type PrincipalName } from "./account/principals";
+import { EMULATIONS } from "./account/services";
 import { sdkPackages, type SdkPackage } from "./sdk-packages";
 
 /**
@@ -33,7 +34,7 @@ export class ScenarioError extends Error {
 }
 
 /** The services a team's scenario may call (Config and EventBridge are Guardrail's own side of the account). */
-const SCENARIO_SERVICES = new Set(["API Gateway", "SQS", "SNS", "S3", "DynamoDB", "Lambda", "CloudTrail"]);
+const SCENARIO_SERVICES = new Set(EMULATIONS.filter((e) => e.scenarios).map((e) => e.serviceId));
 
 function scenarioServices(): Record<string, { pkg: SdkPackage; client: string }> {
   return Object.fromEntries(Object.entries(sdkPackages()).filter(([id]) => SCENARIO_SERVICES.has(id)));

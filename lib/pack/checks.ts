@@ -3,7 +3,7 @@ import { createMetaAjv, type ValidateFunction } from "../policy/ajv";
 import { metaMessage } from "../policy/load";
 import { precompiledValidator } from "../policy/precompiled";
 import { isCloudTrailPolicy, resourceTypesOf, type PolicyFile } from "../policy/types";
-import { actionFor, remediationActions } from "../remediation/registry";
+import { actionFor, remediationActions } from "../remediation/planning/registry";
 import type { RemediationAction } from "../remediation/types";
 
 /**
@@ -36,7 +36,13 @@ export function remediationProblems(policy: PolicyFile): { pointer: string; mess
     problems.push({ pointer: "/remediation/mode", message: `"${action.id}" makes no fix: the mode must be notify` });
   }
   const params = r.params ?? {};
-  const validate = paramsValidator(action);
+  let validate: ValidateFunction;
+  try {
+    validate = paramsValidator(action);
+  } catch (e) {
+    const message = `"${action.id}"'s params schema does not compile: ${(e as Error).message}`;
+    return [...problems, { pointer: "/remediation/action", message }];
+  }
   if (!validate(params)) {
     for (const e of validate.errors ?? []) {
       problems.push({ pointer: `/remediation/params${e.instancePath}`, message: metaMessage(e) });

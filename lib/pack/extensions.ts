@@ -1,101 +1,58 @@
 import type { Message } from "esbuild";
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { addServiceModules } from "../aws/added";
-import type { ServiceModule } from "../aws/service";
+import { serviceModuleProblems, type ServiceModule } from "../aws/service";
+import { actionFor, addActions } from "../remediation/planning/registry";
 import type { RemediationAction } from "../remediation/types";
-import { addActions } from "../remediation/registry";
-import type { ResourceAdapter, ResourceIdentity } from "../resources/adapter";
 import { addDescribers } from "../resources/added";
+import type { ResourceAdapter, ResourceIdentity } from "../resources/adapter";
 import type { Describer } from "../resources/describe";
-import { addResourceTypes } from "../resources/registry";
+import { addResourceTypes, resourceIdentities } from "../resources/registry";
+import { isObject } from "../util/json";
+import { isDescribe, packModuleFiles } from "./layout";
 
 /**
  * Extension packs (docs/extending.md): a folder, or an npm package, holding a team's policies and, optionally,
- * resource types, service modules and remediation actions in the shape of the built-in folders:
+ * resource types, service modules and remediation actions in the shape of the built-in folders (./layout.ts).
  *
- *   policies/<service>/<id>.json     types/<type>.ts (`adapter`), types/<type>.describe.ts (`describer`)
- *   services/<name>.ts (`service`, `operations`)     references/<type>.ts (`identity`)     actions/<id>.ts (`action`)
- *
- * Modules are TypeScript or JavaScript, compiled here with esbuild (their packages left to Node) and registered
- * beside the built-in ones. `"guardrail"` in a pack's imports is this Guardrail's ./api.ts, so its clients share
- * the one client factory. Describes and services, which load SDK clients, are loaded only when asked (`aws`), as
- * the built-in ones are: a scan loads no SDK.
+ * Modules are TypeScript or JavaScript, each compiled here with esbuild (their packages left to Node), checked for
+ * the export its folder asks and registered beside the built-in ones. `"guardrail"` in a pack's imports is this
+ * Guardrail's ./api.ts, so its clients share the one client factory. Describes and services, which load SDK
+ * clients, are loaded only when asked (`aws`), as the built-in ones are: a scan loads no SDK. Every problem is an
+ * ExtensionPackError naming the file (and, for a compile error, the line and column).
  */
 
 export class ExtensionPackError extends Error {}
 
-export interface ExtensionPack {
-  /** The pack's folder, absolute. */
-  dir: string;
-  /** Its `policies/` folder, when it has one. */
-  policies?: string;
-  adapters: ResourceAdapter[];
-  references: ResourceIdentity[];
-  actions: RemediationAction[];
-  /** Loaded with `aws`. */
-  services: ServiceModule[];
-  describers: Describer[];
-}
+const shown = (file: string) => relative(process.cwd(), file) || file;
 
-/** The folder a `--pack` value names: a folder, or an npm package resolvable from `cwd`. */
-export function resolvePackDir(spec: string, cwd = process.cwd()): string {
-  const asPath = resolve(cwd, spec);
-  if (existsSync(asPath)) {
-    if (!statSync(asPath).isDirectory()) throw new ExtensionPackError(`--pack ${spec}: not a folder`);
-    return realpathSync(asPath);
-  }
-  try {
-    return realpathSync(dirname(createRequire(join(cwd, "package.json")).resolve(`${spec}/package.json`)));
-  } catch {
-    throw new ExtensionPackError(`--pack ${spec}: no such folder, nor an npm package installed here`);
-  }
-}
-
-const MODULE_FILE = /^[^.][^/]*\.(ts|js|mts|mjs|cts|cjs)$/;
-
-function moduleFiles(dir: string, sub: string, keep: (f: string) => boolean): string[] {
-  const at = join(dir, sub);
-  if (!existsSync(at)) return [];
-  return readdirSync(at)
-    .filter((f) => MODULE_FILE.test(f) && !/\.d\.[mc]?ts$/.test(f) && !f.includes(".test.") && keep(f))
-    .sort()
-    .map((f) => join(at, f));
-}
-
-const isDescribe = (f: string) => /\.describe\.[mc]?[jt]s$/.test(f);
-
-/** The modules of a pack, compiled in one esbuild run and evaluated; each file's exports by path. */
-function evaluate(dir: string, files: string[]): Map<string, Record<string, unknown>> {
-  if (files.length === 0) return new Map();
-  const entry =
-    files.map((f, i) => `import * as m${i} from ${JSON.stringify(f)};`).join("\n") +
-    `\nexport const modules = [${files.map((_, i) => `m${i}`).join(", ")}];\n`;
+/** One module of a pack, compiled and evaluated on its own, so that whatever fails names its file. */
+function evaluate(dir: string, file: string): Record<string, unknown> {
   let code: string;
   try {
     // Loaded only when a pack is: a command without one does not pay for esbuild.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { buildSync } = require("esbuild") as typeof import("esbuild");
-    const built = buildSync({
-      stdin: { contents: entry, resolveDir: dir, loader: "js", sourcefile: "guardrail-pack-entry.js" },
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      target: "node20",
-      packages: "external",
-      write: false,
-      logLevel: "silent",
-    });
-    code = built.outputFiles[0]?.text ?? "";
+    code =
+      buildSync({
+        entryPoints: [file],
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        packages: "external",
+        write: false,
+        logLevel: "silent",
+      }).outputFiles[0]?.text ?? "";
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors ?? [];
     const where = (m: Message) =>
-      m.location
-        ? `${relative(process.cwd(), resolve(dir, m.location.file))}:${m.location.line}:${m.location.column + 1}  `
-        : "";
+      m.location ? `${shown(resolve(dir, m.location.file))}:${m.location.line}:${m.location.column + 1}  ` : "";
     throw new ExtensionPackError(
-      errors.length > 0 ? errors.map((m) => `${where(m)}${m.text}`).join("\n") : `${dir}: ${(e as Error).message}`,
+      errors.length > 0
+        ? errors.map((m) => `${where(m)}${m.text}`).join("\n")
+        : `${shown(file)}: ${(e as Error).message}`,
     );
   }
   const fromPack = createRequire(join(dir, "package.json"));
@@ -111,82 +68,101 @@ function evaluate(dir: string, files: string[]): Map<string, Record<string, unkn
       return require(id);
     }
   };
-  const mod = { exports: {} as { modules?: Record<string, unknown>[] } };
+  const mod = { exports: {} as Record<string, unknown> };
   try {
-    new Function("module", "exports", "require", code)(mod, mod.exports, packRequire);
+    new Function("module", "exports", "require", "__filename", "__dirname", code)(
+      mod,
+      mod.exports,
+      packRequire,
+      file,
+      dirname(file),
+    );
   } catch (e) {
-    throw new ExtensionPackError(`${dir}: loading its modules failed: ${(e as Error).message}`);
+    throw new ExtensionPackError(`${shown(file)}: loading it failed: ${(e as Error).message}`);
   }
-  return new Map(files.map((f, i) => [f, mod.exports.modules?.[i] ?? {}]));
+  return mod.exports;
 }
 
-function exported<T>(modules: Map<string, Record<string, unknown>>, name: string, check: (v: T) => boolean): T[] {
-  return [...modules].map(([file, m]) => {
-    const v = m[name] as T;
-    if (v === undefined || v === null || !check(v)) {
-      throw new ExtensionPackError(
-        `${relative(process.cwd(), file)}: does not export \`${name}\` as a pack module must`,
-      );
-    }
-    return v;
-  });
+/** The export a pack module of this folder must have, checked; a problem names the file and says what is wrong. */
+function exported<T>(dir: string, file: string, name: string, problemsOf: (v: Record<string, unknown>) => string[]): T {
+  const v = evaluate(dir, file)[name];
+  if (!isObject(v)) throw new ExtensionPackError(`${shown(file)}: does not export \`${name}\` as a pack module must`);
+  const problems = problemsOf(v);
+  if (problems.length > 0) throw new ExtensionPackError(`${shown(file)}: \`${name}\`: ${problems.join("; ")}`);
+  return v as T;
 }
 
-const loaded = new Map<string, ExtensionPack>();
+const fn = (v: Record<string, unknown>, key: string) =>
+  typeof v[key] === "function" ? [] : [`${key} must be a function`];
+const typeName = (v: Record<string, unknown>) =>
+  typeof v.type === "string" && /^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(v.type)
+    ? []
+    : ["type must be an AWS resource type (AWS::Service::Resource)"];
+
+const adapterProblems = (a: Record<string, unknown>) => [
+  ...typeName(a),
+  ...(typeof a.service === "string" ? [] : ["service must be a string"]),
+  ...(isObject(a.documentSchema) ? [] : ["documentSchema must be a JSON Schema"]),
+  ...fn(a, "fromConfigItem"),
+];
+const actionProblems = (a: Record<string, unknown>) => [
+  ...(typeof a.id === "string" && /^[a-z][a-z0-9-]+$/.test(a.id) ? [] : ["id must be lower-case words joined by -"]),
+  ...(Array.isArray(a.resourceTypes) && a.resourceTypes.every((t) => typeof t === "string")
+    ? []
+    : ["resourceTypes must be a list of resource types"]),
+  ...(typeof a.description === "string" ? [] : ["description must be a string"]),
+  ...(a.params === undefined || isObject(a.params) ? [] : ["params must be a JSON Schema"]),
+  ...fn(a, "plan"),
+  ...fn(a, "restore"),
+];
+
+const loaded = new Set<string>();
 const loadedAws = new Set<string>();
 
 /**
- * Loads a pack's modules once per process and registers them; with `aws`, its services and describes too.
- * Problems are ExtensionPackErrors naming the file and place.
+ * Loads a pack's modules once per process and registers them; with `aws`, its services and describes too. A type,
+ * action or service that is already known (built in, or from another pack) is an error: a pack adds, it never
+ * replaces.
  */
-export function loadExtensionPack(dir: string, opts: { aws?: boolean } = {}): ExtensionPack {
-  let pack = loaded.get(dir);
-  if (!pack) {
-    const typeFiles = moduleFiles(dir, "types", (f) => !isDescribe(f));
-    const refFiles = moduleFiles(dir, "references", () => true);
-    const actionFiles = moduleFiles(dir, "actions", () => true);
-    const modules = evaluate(dir, [...typeFiles, ...refFiles, ...actionFiles]);
-    const pick = (files: string[]) => new Map(files.map((f) => [f, modules.get(f) ?? {}]));
-    const isTyped = (v: { type?: unknown }) => typeof v.type === "string";
-    pack = {
-      dir,
-      ...(existsSync(join(dir, "policies")) ? { policies: join(dir, "policies") } : {}),
-      adapters: exported<ResourceAdapter>(
-        pick(typeFiles),
-        "adapter",
-        (a) => isTyped(a) && typeof a.fromConfigItem === "function",
-      ),
-      references: exported<ResourceIdentity>(pick(refFiles), "identity", isTyped),
-      actions: exported<RemediationAction>(
-        pick(actionFiles),
-        "action",
-        (a) => typeof a.id === "string" && typeof a.plan === "function",
-      ),
-      services: [],
-      describers: [],
-    };
-    addResourceTypes({ adapters: pack.adapters, references: pack.references });
-    addActions(pack.actions);
-    loaded.set(dir, pack);
+export function loadExtensionPack(dir: string, opts: { aws?: boolean } = {}): void {
+  if (!loaded.has(dir)) {
+    const adapters = packModuleFiles(dir, "types", (f) => !isDescribe(f)).map((f) => {
+      const a = exported<ResourceAdapter>(dir, f, "adapter", adapterProblems);
+      if (resourceIdentities().has(a.type)) throw new ExtensionPackError(`${shown(f)}: ${a.type} is already known`);
+      return a;
+    });
+    const references = packModuleFiles(dir, "references").map((f) => {
+      const r = exported<ResourceIdentity>(dir, f, "identity", typeName);
+      if (resourceIdentities().has(r.type)) throw new ExtensionPackError(`${shown(f)}: ${r.type} is already known`);
+      return r;
+    });
+    const actions = packModuleFiles(dir, "actions").map((f) => {
+      const a = exported<RemediationAction>(dir, f, "action", actionProblems);
+      if (actionFor(a.id)) throw new ExtensionPackError(`${shown(f)}: an action "${a.id}" is already known`);
+      return a;
+    });
+    addResourceTypes({ adapters, references });
+    addActions(actions);
+    loaded.add(dir);
   }
   if (opts.aws && !loadedAws.has(dir)) {
-    const serviceFiles = moduleFiles(dir, "services", () => true);
-    const describeFiles = moduleFiles(dir, "types", isDescribe);
-    const modules = evaluate(dir, [...serviceFiles, ...describeFiles]);
-    const pick = (files: string[]) => new Map(files.map((f) => [f, modules.get(f) ?? {}]));
-    const services = exported<ServiceDefinitionLike>(pick(serviceFiles), "service", (s) => typeof s.name === "string");
-    const operations = exported<ServiceModule["operations"]>(
-      pick(serviceFiles),
-      "operations",
-      (o) => typeof o === "object",
+    // The built-in services, to refuse a pack's that is already known: loaded here, where the SDK is wanted anyway.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { serviceModules } = require("../aws/registry") as typeof import("../aws/registry");
+    const services = packModuleFiles(dir, "services").map((f) => {
+      const m = evaluate(dir, f) as unknown as ServiceModule;
+      const problems = serviceModuleProblems(m);
+      if (problems.length > 0) throw new ExtensionPackError(`${shown(f)}: ${problems.join("; ")}`);
+      if (serviceModules().has(m.service.name)) {
+        throw new ExtensionPackError(`${shown(f)}: a service "${m.service.name}" is already known`);
+      }
+      return { service: m.service, operations: m.operations };
+    });
+    const describers = packModuleFiles(dir, "types", isDescribe).map((f) =>
+      exported<Describer>(dir, f, "describer", (d) => [...typeName(d), ...fn(d, "describe")]),
     );
-    pack.services = services.map((service, i) => ({ service, operations: operations[i] ?? {} }) as ServiceModule);
-    pack.describers = exported<Describer>(pick(describeFiles), "describer", (d) => typeof d.describe === "function");
-    addServiceModules(pack.services);
-    addDescribers(pack.describers);
+    addServiceModules(services);
+    addDescribers(describers);
     loadedAws.add(dir);
   }
-  return pack;
 }
-
-type ServiceDefinitionLike = ServiceModule["service"];

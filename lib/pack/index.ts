@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Engine } from "../engine/evaluate";
 import { Exemptions } from "../engine/exemptions";
 import {
-  defaultPolicyDir,
+  defaultPolicyDirs,
   loadPolicies,
   type CompiledPolicy,
   type LoadOptions,
@@ -41,7 +41,8 @@ export function packPolicyPaths(spec: PackSpec): string[] {
   const named = spec.policyPaths ?? [];
   for (const d of named) if (!existsSync(d)) throw new PackError(`policies: ${d}: no such file or directory`);
   const paths = [
-    ...(spec.builtin === false ? [] : [defaultPolicyDir()]),
+    // The built-in pack's folder, and those of the extension packs a bundled handler registered (addPolicyDirs).
+    ...(spec.builtin === false ? [] : defaultPolicyDirs()),
     ...named,
     ...(spec.extensionPacks ?? []).map((dir) => join(dir, "policies")).filter((d) => existsSync(d)),
   ];

@@ -36,6 +36,7 @@ function writes(): Map<string, Map<string, Sendable>> {
         if ((op.access !== "write" && op.access !== "restore") || !op.command || !op.service) continue;
         let byOperation = map.get(op.service.name);
         if (!byOperation) map.set(op.service.name, (byOperation = new Map()));
+        if (byOperation.has(operation)) throw new Error(`two service modules send ${op.service.name}:${operation}`);
         byOperation.set(operation, { command: op.command, service: op.service });
       }
     }

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
 import type { PackSpec } from "../pack";
-import { loadPackWithExtensions as loadPack } from "../pack/load";
+import { loadPackWithExtensions } from "../pack/load";
 import { recordEncoder } from "../report";
 import type { ReportFormat } from "../report/types";
 import { resourceAdapters } from "../resources/registry";
@@ -39,7 +39,7 @@ export interface FileResult {
 function start(setup: WorkerSetup): void {
   const port = parentPort;
   if (!port) throw new Error("lib/scan/worker.js must run as a worker thread");
-  const { engine } = loadPack(setup.pack);
+  const { engine } = loadPackWithExtensions(setup.pack);
   const adapters = resourceAdapters();
   const encoder = setup.encode ? recordEncoder(setup.encode) : undefined;
   let queue = Promise.resolve();

@@ -11,7 +11,7 @@ import {
 import { resetClients } from "../../lib/aws/clients";
 import { loadExtensionPack } from "../../lib/pack/extensions";
 import { loadPackWithExtensions } from "../../lib/pack/load";
-import { planRemediation } from "../../lib/remediation/plan";
+import { planRemediation } from "../../lib/remediation/planning/plan";
 import { execute } from "../../lib/remediation/executor";
 import { describeResource } from "../../lib/resources/describe";
 import { useMoto, MOTO_ACCOUNT, MOTO_REGION } from "./moto";
@@ -180,6 +180,18 @@ describe("an extension pack, through the CLI", () => {
     expect(bad.stderr).toContain(`${join(project, "guardrail.config.json")}: /packs must be an array of paths`);
   });
 
+  test("a pack never replaces what is known: a type or an action already built in is a named usage error", () => {
+    const clash = join(dir, "clash-pack");
+    cpSync(pack, clash, { recursive: true });
+    const file = join(clash, "actions", "ec2-revoke-public-ssh.ts");
+    writeFileSync(file, readFileSync(file, "utf8").replace('id: "ec2-revoke-public-ssh"', 'id: "sqs-enable-sse"'));
+    const r = cli(["validate", "--pack", "./clash-pack"]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2,
+      stderr: `guardrail: clash-pack/actions/ec2-revoke-public-ssh.ts: an action "sqs-enable-sse" is already known\n`,
+    });
+  });
+
   test("a pack module that does not export what its folder holds is a usage error naming the file", () => {
     const broken = join(dir, "broken-pack");
     cpSync(pack, broken, { recursive: true });
@@ -255,6 +267,25 @@ describe("an extension pack, deployed", () => {
         },
       ],
     });
+  });
+
+  test("a pack whose service module would widen a role does not package: the generator names the file", () => {
+    const wide = join(dir, "wide-pack");
+    cpSync(pack, wide, { recursive: true });
+    const file = join(wide, "services", "ec2.ts");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace('action: "ec2:RevokeSecurityGroupIngress"', 'action: "ec2:*"'),
+    );
+    const r = spawnSync(process.execPath, ["-e", 'require("./deploy/iam.js")'], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, GUARDRAIL_PACKS: wide },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(
+      `${file}: operations.RevokeSecurityGroupIngress.action must be one of ec2's own IAM actions (ec2:Action), not ec2:*`,
+    );
   });
 
   test("no file of the repository changed", () => {

@@ -3,7 +3,7 @@ import { loadPolicies } from "../../lib/policy/load";
 import type { PolicyFile } from "../../lib/policy/types";
 import { describeResource } from "../../lib/resources/describe";
 import { execute, type ExecutionReport } from "../../lib/remediation/executor";
-import { planRemediation } from "../../lib/remediation/plan";
+import { planRemediation } from "../../lib/remediation/planning/plan";
 import type { RemediationParams } from "../../lib/remediation/types";
 import type { Resource, ResourceRef } from "../../lib/resources/adapter";
 import { MOTO_ACCOUNT, MOTO_REGION } from "./moto";

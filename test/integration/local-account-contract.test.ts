@@ -89,7 +89,7 @@ import { MOTO_ACCOUNT, MOTO_REGION, useMoto } from "./moto";
  * and /disableExecuteApiEndpoint "False" (moto reads any non-empty text as true); UpdateStage of a stage that does
  * not exist (moto creates it); CreateDeployment to an existing stage (moto resets the stage's settings); SetQueueAttributes with unknown attributes or out-of-range values (moto accepts
  * them) and with a missing dead-letter queue (moto: NonExistentQueue; AWS: InvalidParameterValue "Dead letter target
- * does not exist", as quoted in serverless/serverless#5215); SetTopicAttributes with unknown names; bucket policies
+ * does not exist", as users of the Serverless Framework have quoted it); SetTopicAttributes with unknown names; bucket policies
  * S3 refuses (MalformedPolicy, BlockPublicPolicy) and DeleteBucketEncryption's SSE-S3 default; Lambda's
  * UpdateFunctionConfiguration TracingConfig (moto ignores it) and RevisionId preconditions; GetMethod.
  *

@@ -27,7 +27,7 @@ import { MOTO_ACCOUNT, MOTO_REGION, useMoto } from "./moto";
  * request to the SNS topic; the topic delivers it to the remediation queue (the subscription and filter policy of
  * serverless.yml); the worker (remediations/worker.ts) takes the SQS batch. s3-bucket-versioning's mode is
  * `approve`, so the worker records an approval request and fixes nothing; `guardrail remediation approve` (what
- * lib/remediation/approve.ts runs) releases it through the same topic, and the worker then fixes and verifies.
+ * lib/remediation/worker/approve.ts runs) releases it through the same topic, and the worker then fixes and verifies.
  *
  * The CloudTrail record is BUILT BY COPYING the recorded "AWS API Call via CloudTrail" record's shape
  * (test/fixtures/aws-recorded/eventbridge-cloudtrail-apigateway-create-stage.json) with S3's own
@@ -232,7 +232,7 @@ describe("CloudTrail event → detection → SNS → SQS → worker → approval
     // The handlers read their environment when first used; load them after beforeAll set it.
     const events = await import("../../events/cloudtrail");
     const worker = await import("../../remediations/worker");
-    const approve = await import("../../lib/remediation/approve");
+    const approve = await import("../../lib/remediation/worker/approve");
 
     const detected = await events.handler(suspendVersioningEvent(), lambdaContext("guardrail-events"));
     expect(detected).toMatchObject({ correlationId: "6f1c1c52-7b1a-4d4e-9a3c-2f8b3e0c9d11", requests: 1 });

@@ -50,7 +50,7 @@ import { isTrailLogKey, parseTrailKey } from "../../lib/cloudtrail/layout";
 import { cloudTrailRecordSchema } from "../../lib/cloudtrail/record-schema";
 import { LocalAccount, consoleUser, ciDeployRole, guardrailRole, rootUser } from "../../lib/local/account";
 import { execute } from "../../lib/remediation/executor";
-import { requireAction } from "../../lib/remediation/registry";
+import { requireAction } from "../../lib/remediation/planning/registry";
 import type { RemediationParams } from "../../lib/remediation/types";
 import type { Resource, ResourceRef } from "../../lib/resources/adapter";
 import { resourceFromConfigItem } from "../../lib/resources/adapter";

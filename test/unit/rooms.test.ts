@@ -46,6 +46,18 @@ describe("the rooms' boundary rule", () => {
       "remediation",
       "handlers",
     ],
+    [
+      "remediations/actions/zz.ts",
+      'import { actionFor } from "../../lib/remediation/planning/registry";\nexport const a = actionFor;\n',
+      "actions",
+      "planning",
+    ],
+    [
+      "lib/remediation/zz.ts",
+      'import { approveRemediation } from "./worker/approve";\nexport const a = approveRemediation;\n',
+      "remediation",
+      "remediation-worker",
+    ],
   ])("fails %s importing a room above it", async (file, code, from, to) => {
     expect(await boundaryErrors(file, code)).toEqual([
       expect.stringContaining(`from elements of type "${from}" to elements of type "${to}"`),

@@ -19,8 +19,8 @@ import { toConfigItem } from "../../lib/resources/config-item";
 import { resourceFromConfigItem, type Resource } from "../../lib/resources/adapter";
 import { adapterFor } from "../../lib/resources/registry";
 import { UnsupportedDescribeError } from "../../lib/resources/describe";
-import { describeResource } from "../../lib/remediation/worker-deps";
-import { approveRemediation, ApprovalError } from "../../lib/remediation/approve";
+import { describeResource } from "../../lib/remediation/worker/deps";
+import { approveRemediation, ApprovalError } from "../../lib/remediation/worker/approve";
 import { configureWorker, handler } from "../../remediations/worker";
 import {
   ACCOUNT,
@@ -36,12 +36,12 @@ import {
 /*
  * The remediation worker end to end, AWS behind aws-sdk-client-mock: SQS batches whose bodies are real SNS
  * envelopes (SNS Developer Guide, "Amazon SNS message and JSON formats"), the live describe mocked
- * (lib/remediation/worker-deps.ts), DynamoDB as a fake table that honours conditional writes (Powertools
+ * (lib/remediation/worker/deps.ts), DynamoDB as a fake table that honours conditional writes (Powertools
  * idempotency, rate limit, circuit breaker), S3 as a map. UpdateDomainName and the other remediation calls: each
  * service's API Reference (API Gateway PatchOperation and UpdateDomainName, SQS SetQueueAttributes, ...).
  */
 
-jest.mock("../../lib/remediation/worker-deps", () => ({ describeResource: jest.fn() }));
+jest.mock("../../lib/remediation/worker/deps", () => ({ describeResource: jest.fn() }));
 const describeMock = describeResource as jest.MockedFunction<typeof describeResource>;
 
 const apigw = mockClient(APIGatewayClient);

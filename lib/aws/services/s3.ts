@@ -29,6 +29,7 @@ export const service = {
 const BUCKETS = ["arn:${AWS::Partition}:s3:::*"];
 
 // Object literals only, no spreads or helper calls: a bundle that imports `service` alone drops this whole table.
+// The Delete* calls put a bucket back as it was (an action's restore, `guardrail remediation undo`): no role sends them.
 
 export const operations = {
   GetBucketEncryption: {
@@ -57,7 +58,7 @@ export const operations = {
   },
   DeletePublicAccessBlock: {
     action: "s3:PutBucketPublicAccessBlock",
-    access: "write",
+    access: "restore",
     resources: BUCKETS,
     resourceAccount: true,
     command: DeletePublicAccessBlockCommand,
@@ -73,7 +74,7 @@ export const operations = {
   },
   DeleteBucketEncryption: {
     action: "s3:PutEncryptionConfiguration",
-    access: "write",
+    access: "restore",
     resources: BUCKETS,
     resourceAccount: true,
     command: DeleteBucketEncryptionCommand,
@@ -97,7 +98,7 @@ export const operations = {
   },
   DeleteBucketPolicy: {
     action: "s3:DeleteBucketPolicy",
-    access: "write",
+    access: "restore",
     resources: BUCKETS,
     resourceAccount: true,
     command: DeleteBucketPolicyCommand,

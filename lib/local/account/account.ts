@@ -455,9 +455,7 @@ export class LocalAccount implements LocalAccountApi {
       },
     };
     const eventSource =
-      builtIn?.module.eventSource ??
-      eventSources().get(command.service) ??
-      `${command.service.toLowerCase().replace(/\s+/g, "")}.amazonaws.com`;
+      eventSources().get(command.service) ?? `${command.service.toLowerCase().replace(/\s+/g, "")}.amazonaws.com`;
     const eventName = (!custom && builtIn?.operation.eventName) || command.operation;
     const readOnly = custom
       ? READ_PREFIX.test(command.operation)

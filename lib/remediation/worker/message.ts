@@ -1,7 +1,7 @@
 import { SnsSqsNotificationSchema } from "@aws-lambda-powertools/parser/schemas/sns";
 import { z } from "zod";
 import { ALERT_TYPE as DETECTION_ALERT_TYPE } from "../../detect/request";
-import type { RemediationRequest as PublishedRequest } from "../worker-deps";
+import type { RemediationRequest as PublishedRequest } from "./deps";
 
 /**
  * What arrives on the remediation queue. The queue is subscribed to the SNS topic without raw delivery, so every
@@ -9,7 +9,7 @@ import type { RemediationRequest as PublishedRequest } from "../worker-deps";
  * TopicArn, Message as a JSON string, Timestamp, signature fields), parsed with Powertools'
  * SnsSqsNotificationSchema; its Message is one of:
  *  - a remediation request (version 1) as the detection side publishes it;
- *  - an approval release (lib/remediation/approve.ts), naming the approval record whose fix a person released;
+ *  - an approval release (lib/remediation/worker/approve.ts), naming the approval record whose fix a person released;
  *  - one of Guardrail's own notifications (a detection alert, a remediation outcome, a circuit-breaker alert),
  *    when the topic that carries requests also carries those and the queue's subscription has no filter policy:
  *    recognised by their `type` and ignored, never an error. (With the filter policy

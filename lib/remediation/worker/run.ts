@@ -9,8 +9,8 @@ import { restApiIdOf } from "../apigateway";
 import { jsonEqual } from "../document";
 import { UnsupportedDescribeError } from "../../resources/describe";
 import type { CallResult, ExecutionReport } from "../executor";
-import { planRemediation, type PlannedRemediation } from "../plan";
-import { actionFor } from "../registry";
+import { planRemediation, type PlannedRemediation } from "../planning/plan";
+import { actionFor } from "../planning/registry";
 import { PlanError, type AwsCall, type RemediationAction, type RemediationParams } from "../types";
 import {
   approvalCommand,

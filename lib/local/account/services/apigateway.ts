@@ -531,7 +531,7 @@ function page<T>(all: T[], input: JsonObject): { items: T[]; position?: string }
 
 export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
-  eventSource: "apigateway.amazonaws.com",
+  scenarios: true,
   operations: {
     GetRestApi: read((input, ctx) =>
       restApiOut(restApiItem(ctx, required(SERVICE, input, "restApiId", "BadRequestException"))),

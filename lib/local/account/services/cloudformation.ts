@@ -35,7 +35,6 @@ function stackOut(item: ConfigItem): JsonObject {
 
 export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
-  eventSource: "cloudformation.amazonaws.com",
   operations: {
     DescribeStacks: queryOperation(true, (input, ctx) => {
       const stacks = ctx.store.list({ resourceType: STACK, accountId: ctx.accountId, region: ctx.region });

@@ -41,6 +41,6 @@ const logging: Operation = {
 
 export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
-  eventSource: "cloudtrail.amazonaws.com",
+  scenarios: true,
   operations: { StopLogging: logging, StartLogging: logging },
 };

@@ -71,7 +71,6 @@ const read = (serve: Operation["serve"]): Operation => ({
 
 export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
-  eventSource: "config.amazonaws.com",
   operations: {
     ListDiscoveredResources: read((input, ctx) => {
       const type = typeof input.resourceType === "string" ? input.resourceType : "";

@@ -80,7 +80,7 @@ const op = (readOnly: boolean, serve: Operation["serve"], response = false): Ope
 
 export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
-  eventSource: "dynamodb.amazonaws.com",
+  scenarios: true,
   operations: {
     DescribeTable: op(true, (input, ctx) => ({
       Table: toApi(tableItem(ctx, input, "ResourceNotFoundException").configuration ?? {}),

@@ -105,7 +105,7 @@ const op = (readOnly: boolean, eventName: string, serve: Operation["serve"], res
 
 export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
-  eventSource: "lambda.amazonaws.com",
+  scenarios: true,
   operations: {
     GetFunctionConfiguration: op(true, "GetFunctionConfiguration20150331v2", (input, ctx) =>
       configurationOut(functionItem(ctx, input)),

@@ -121,7 +121,7 @@ function withXmlns(v: unknown): JsonObject {
 
 export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
-  eventSource: "s3.amazonaws.com",
+  scenarios: true,
   operations: {
     GetBucketVersioning: op(true, "versioning", (input, ctx) => {
       const v = supp(bucketItem(ctx, input), "BucketVersioningConfiguration") ?? {};

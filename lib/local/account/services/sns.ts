@@ -65,7 +65,7 @@ const op = queryOperation;
 
 export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
-  eventSource: "sns.amazonaws.com",
+  scenarios: true,
   operations: {
     GetTopicAttributes: op(true, (input, ctx) => ({
       Attributes: attributesOf(topicItem(ctx, required(SERVICE, input, "TopicArn", "InvalidParameterException"))),

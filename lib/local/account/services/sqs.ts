@@ -117,7 +117,7 @@ const op = queryOperation;
 
 export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
-  eventSource: "sqs.amazonaws.com",
+  scenarios: true,
   operations: {
     GetQueueAttributes: op(true, (input, ctx) => {
       const item = queueItem(ctx, input);

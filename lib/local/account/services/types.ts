@@ -11,8 +11,11 @@ import type { ItemStore } from "../store";
 export interface ServiceEmulation {
   /** `client.config.serviceId`. */
   serviceId: string;
-  /** CloudTrail eventSource. */
-  eventSource: string;
+  /**
+   * A scenario (a team's day of API calls, lib/local/scenario.ts) may call it; Guardrail's own side of the account
+   * (Config, its stacks' status) it may not. The CloudTrail eventSource is the service module's (lib/aws/services/).
+   */
+  scenarios?: boolean;
   operations: Record<string, Operation>;
 }
 

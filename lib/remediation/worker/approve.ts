@@ -1,13 +1,13 @@
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { clientFor } from "../aws/clients";
-import { service as dynamodb } from "../aws/services/dynamodb";
-import { service as sns } from "../aws/services/sns";
-import { S3RecordStore, type RecordStore } from "./worker/s3-records";
-import { parseRecordId, recordKey } from "./worker/decide";
-import { DynamoAccountGuard } from "./worker/guard";
-import { KIND_REQUEST, MESSAGE_KIND_ATTRIBUTE, RELEASE_TYPE, type ApprovalRelease } from "./worker/message";
-import type { RemediationRecord } from "./worker/record";
-import type { AwsCall } from "./types";
+import { clientFor } from "../../aws/clients";
+import { service as dynamodb } from "../../aws/services/dynamodb";
+import { service as sns } from "../../aws/services/sns";
+import { S3RecordStore, type RecordStore } from "./s3-records";
+import { parseRecordId, recordKey } from "./decide";
+import { DynamoAccountGuard } from "./guard";
+import { KIND_REQUEST, MESSAGE_KIND_ATTRIBUTE, RELEASE_TYPE, type ApprovalRelease } from "./message";
+import type { RemediationRecord } from "./record";
+import type { AwsCall } from "../types";
 
 /**
  * Releasing a fix that waits for approval: what `guardrail remediation approve <record-id>` runs (the command the

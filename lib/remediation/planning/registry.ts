@@ -1,6 +1,6 @@
 import { closest } from "fastest-levenshtein";
-import { ACTIONS } from "../../remediations/actions";
-import type { RemediationAction } from "./types";
+import { ACTIONS } from "../../../remediations/actions";
+import type { RemediationAction } from "../types";
 
 let actions: Map<string, RemediationAction> | undefined;
 const added: RemediationAction[] = [];

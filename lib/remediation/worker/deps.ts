@@ -4,6 +4,6 @@
  * and the remediation request the detection side publishes. The worker imports these names from here only, so
  * tests replace them with one `jest.mock` of this module.
  */
-export { describeResource } from "../resources/describe";
-export type { ResourceRef } from "../resources/adapter";
-export type { RemediationRequest } from "../detect/request";
+export { describeResource } from "../../resources/describe";
+export type { ResourceRef } from "../../resources/adapter";
+export type { RemediationRequest } from "../../detect/request";

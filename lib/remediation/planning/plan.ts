@@ -1,7 +1,7 @@
-import type { PolicyFile } from "../policy/types";
-import type { Resource } from "../resources/adapter";
+import type { PolicyFile } from "../../policy/types";
+import type { Resource } from "../../resources/adapter";
 import { requireAction } from "./registry";
-import { PlanError, type AwsCall, type RemediationAction, type RemediationParams } from "./types";
+import { PlanError, type AwsCall, type RemediationAction, type RemediationParams } from "../types";
 
 export interface PlannedRemediation {
   action: RemediationAction;
