@@ -23,8 +23,9 @@ export function testCommand(paths: string[], opts: { verbose?: boolean } & PackO
       process.stdout.write(`FAIL  ${o.file}  ${o.policyId}  "${o.example}": ${o.reason ?? ""}\n`);
     }
   }
-  // An invalid policy file counts as one failure: its examples could not run (its problems are on stderr).
+  // An invalid policy file counts as one failure: its examples could not run (its problems are on stderr). The
+  // exit code is the README's for invalid policies (2), before that of failing examples (1).
   const invalid = new Set(problems.map((p) => p.file)).size;
   process.stdout.write(`${passed} passed, ${failed + invalid} failed\n`);
-  return failed + invalid > 0 ? EXIT.findings : EXIT.ok;
+  return invalid > 0 ? EXIT.usage : failed > 0 ? EXIT.findings : EXIT.ok;
 }

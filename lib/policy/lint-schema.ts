@@ -45,7 +45,8 @@ function branches(doc: Record<string, unknown>): Record<string, unknown>[] {
 function propertySchema(doc: DocSchema, name: string): DocSchema | null {
   if (!isObject(doc)) return undefined;
   const props = doc.properties;
-  if (isObject(props) && name in props) return props[name] as JsonSchema;
+  // Own properties only: "constructor" is in every object, not in every document.
+  if (isObject(props) && Object.hasOwn(props, name)) return props[name] as JsonSchema;
   if (isObject(doc.patternProperties)) {
     for (const [re, s] of Object.entries(doc.patternProperties))
       if (new RegExp(re, "u").test(name)) return s as JsonSchema;
@@ -73,9 +74,76 @@ function itemSchema(doc: DocSchema): DocSchema {
   return isObject(doc.items) ? doc.items : undefined;
 }
 
+/** Deeper than this, a schema is refused: no control needs it, and ajv and the evaluation recurse as deep. */
+export const MAX_SCHEMA_DEPTH = 64;
+
+const typesOf = (s: unknown): string[] | undefined =>
+  isObject(s)
+    ? Array.isArray(s.type)
+      ? (s.type as string[])
+      : typeof s.type === "string"
+        ? [s.type]
+        : undefined
+    : undefined;
+
+/** Whether a value of one of `wanted` can be of one of `has` (an integer is a number). */
+function typesMeet(wanted: string[], has: string[]): boolean {
+  return wanted.some((w) =>
+    has.some((h) => w === h || (w === "integer" && h === "number") || (w === "number" && h === "integer")),
+  );
+}
+
+/**
+ * Local `$ref`s that lead back to themselves without reaching a value (`a` → `b` → `a` through `$ref`, `allOf`,
+ * `anyOf`, `oneOf`, `not`, `if`/`then`/`else`): ajv cannot compile them, and nothing can satisfy them.
+ */
+function refCycles(schema: unknown): string[][] {
+  if (!isObject(schema)) return [];
+  const target = (ref: unknown): string | undefined =>
+    typeof ref === "string" && ref.startsWith("#") ? decodeURIComponent(ref.slice(1)) : undefined;
+  const resolve = (pointer: string): unknown => {
+    let at: unknown = schema;
+    for (const t of pointer.split("/").slice(1)) {
+      if (!isObject(at) && !Array.isArray(at)) return undefined;
+      at = (at as Record<string, unknown>)[t.replace(/~1/g, "/").replace(/~0/g, "~")];
+    }
+    return at;
+  };
+  // The refs a schema applies to the same value (not through properties or items); iteratively, so that a deep
+  // schema cannot overflow the stack here.
+  const sameValueRefs = (start: unknown): string[] => {
+    const out: string[] = [];
+    const todo: unknown[] = [start];
+    while (todo.length > 0) {
+      const s = todo.pop();
+      if (!isObject(s)) continue;
+      const r = target(s.$ref);
+      if (r !== undefined) out.push(r);
+      for (const k of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(s[k])) todo.push(...(s[k] as unknown[]));
+      for (const k of ["not", "if", "then", "else"]) if (s[k] !== undefined) todo.push(s[k]);
+    }
+    return out;
+  };
+  const cycles: string[][] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (pointer: string, trail: string[]): void => {
+    if (state.get(pointer) === "done") return;
+    if (state.get(pointer) === "visiting") {
+      cycles.push([...trail.slice(trail.indexOf(pointer)), pointer]);
+      return;
+    }
+    state.set(pointer, "visiting");
+    for (const next of sameValueRefs(resolve(pointer))) visit(next, [...trail, pointer]);
+    state.set(pointer, "done");
+  };
+  visit("", []);
+  return cycles;
+}
+
 /**
  * Checks a policy's `applies`/`compliant` schema: unknown keywords (a typo such as `requird` would otherwise be
- * ignored and the policy silently pass everything) and property names the resource document does not have.
+ * ignored and the policy silently pass everything), property names the resource document does not have, a type the
+ * document's property can never have, nesting deeper than MAX_SCHEMA_DEPTH and `$ref` cycles.
  */
 export function lintPolicySchema(schema: JsonSchema, doc: DocSchema, docName: string): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
@@ -89,11 +157,23 @@ export function lintPolicySchema(schema: JsonSchema, doc: DocSchema, docName: st
     }
   };
 
-  const walk = (s: unknown, d: DocSchema, at: string): void => {
+  const walk = (s: unknown, d: DocSchema, at: string, depth = 0): void => {
     if (typeof s === "boolean") return;
     if (!isObject(s)) {
       problems.push({ pointer: at, message: "a schema must be an object or a boolean" });
       return;
+    }
+    if (depth > MAX_SCHEMA_DEPTH) {
+      problems.push({ pointer: at, message: `schemas nest deeper than ${MAX_SCHEMA_DEPTH} levels here` });
+      return;
+    }
+    const wanted = typesOf(s);
+    const has = typesOf(d);
+    if (wanted && has && at !== "" && !typesMeet(wanted, has)) {
+      problems.push({
+        pointer: `${at}/type`,
+        message: `${wanted.join(" or ")} can never match: the ${docName} document has ${has.join(" or ")} here`,
+      });
     }
     for (const key of Object.keys(s)) {
       if (!KEYWORDS.has(key)) {
@@ -108,7 +188,7 @@ export function lintPolicySchema(schema: JsonSchema, doc: DocSchema, docName: st
         const ptr = `${at}/properties/${esc(name)}`;
         const child = propertySchema(d, name);
         if (child === null) checkName(name, d, ptr);
-        walk(sub, child ?? undefined, ptr);
+        walk(sub, child ?? undefined, ptr, depth + 1);
       }
     }
     if (Array.isArray(s.required)) {
@@ -125,7 +205,7 @@ export function lintPolicySchema(schema: JsonSchema, doc: DocSchema, docName: st
     if (isObject(s.dependentSchemas)) {
       for (const [name, sub] of Object.entries(s.dependentSchemas)) {
         checkName(name, d, `${at}/dependentSchemas/${esc(name)}`);
-        walk(sub, d, `${at}/dependentSchemas/${esc(name)}`);
+        walk(sub, d, `${at}/dependentSchemas/${esc(name)}`, depth + 1);
       }
     }
     if (isObject(s.patternProperties)) {
@@ -134,28 +214,40 @@ export function lintPolicySchema(schema: JsonSchema, doc: DocSchema, docName: st
           sub,
           isObject(d) && isObject(d.additionalProperties) ? d.additionalProperties : undefined,
           `${at}/patternProperties/${esc(re)}`,
+          depth + 1,
         );
       }
     }
     for (const k of ["additionalProperties", "unevaluatedProperties"]) {
       if (s[k] !== undefined)
-        walk(s[k], isObject(d) && isObject(d.additionalProperties) ? d.additionalProperties : undefined, `${at}/${k}`);
+        walk(
+          s[k],
+          isObject(d) && isObject(d.additionalProperties) ? d.additionalProperties : undefined,
+          `${at}/${k}`,
+          depth + 1,
+        );
     }
-    if (s.propertyNames !== undefined) walk(s.propertyNames, undefined, `${at}/propertyNames`);
+    if (s.propertyNames !== undefined) walk(s.propertyNames, undefined, `${at}/propertyNames`, depth + 1);
     for (const k of ["items", "contains", "unevaluatedItems"]) {
-      if (s[k] !== undefined) walk(s[k], itemSchema(d), `${at}/${k}`);
+      if (s[k] !== undefined) walk(s[k], itemSchema(d), `${at}/${k}`, depth + 1);
     }
     if (Array.isArray(s.prefixItems))
-      s.prefixItems.forEach((sub, i) => walk(sub, itemSchema(d), `${at}/prefixItems/${i}`));
+      s.prefixItems.forEach((sub, i) => walk(sub, itemSchema(d), `${at}/prefixItems/${i}`, depth + 1));
     for (const k of ["allOf", "anyOf", "oneOf"]) {
       const list = s[k];
-      if (Array.isArray(list)) list.forEach((sub, i) => walk(sub, d, `${at}/${k}/${i}`));
+      if (Array.isArray(list)) list.forEach((sub, i) => walk(sub, d, `${at}/${k}/${i}`, depth + 1));
     }
-    for (const k of ["not", "if", "then", "else"]) if (s[k] !== undefined) walk(s[k], d, `${at}/${k}`);
+    for (const k of ["not", "if", "then", "else"]) if (s[k] !== undefined) walk(s[k], d, `${at}/${k}`, depth + 1);
     if (isObject(s.$defs))
-      for (const [n, sub] of Object.entries(s.$defs)) walk(sub, undefined, `${at}/$defs/${esc(n)}`);
+      for (const [n, sub] of Object.entries(s.$defs)) walk(sub, undefined, `${at}/$defs/${esc(n)}`, depth + 1);
   };
 
   walk(schema, doc, "");
+  for (const cycle of refCycles(schema)) {
+    problems.push({
+      pointer: cycle[0] ?? "",
+      message: `$ref cycle ${cycle.map((p) => `#${p}`).join(" → ")}: it never reaches a value to check`,
+    });
+  }
   return problems;
 }

@@ -1,3 +1,4 @@
+import { duplicateKeys, invalidUtf8 } from "./text-checks";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { ErrorObject } from "ajv";
@@ -5,7 +6,7 @@ import { closest } from "fastest-levenshtein";
 import { resourceAdapters } from "../resources/registry";
 import { cloudTrailRecordSchema } from "../cloudtrail/record-schema";
 import { packageRoot } from "../util/package-root";
-import type { JsonSchema } from "../util/json";
+import { escapePointerToken, type JsonSchema } from "../util/json";
 import { createMetaAjv, createPolicyAjv, type ValidateFunction } from "./ajv";
 import { lintPolicySchema } from "./lint-schema";
 import { precompiledValidator } from "./precompiled";
@@ -126,7 +127,18 @@ export function loadPolicies(
     const file = relative(cwd, path) || path;
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      if (opts.compile === "lazy") {
+        text = readFileSync(path, "utf8");
+      } else {
+        // Checked as bytes first: Node would replace what is not UTF-8 without a word.
+        const bytes = readFileSync(path);
+        const bad = invalidUtf8(bytes);
+        if (bad) {
+          problems.push({ file, ...bad, pointer: "", message: "not UTF-8: a policy file must be UTF-8 text" });
+          continue;
+        }
+        text = bytes.toString("utf8");
+      }
     } catch (e) {
       problems.push({ file, line: 1, column: 1, pointer: "", message: `cannot read: ${(e as Error).message}` });
       continue;
@@ -147,11 +159,30 @@ export function loadPolicies(
     }
     let map: JsonSourceMap | undefined;
     const report = (pointer: string, message: string, key = false) => {
-      map ??= JsonSourceMap.parse(text).map;
-      const loc = map.locate(pointer, { key });
+      let loc = { line: 1, column: 1 };
+      try {
+        map ??= JsonSourceMap.parse(text).map;
+        loc = map.locate(pointer, { key });
+      } catch (e) {
+        // A document nested deeper than the source map's parser can follow: placed by its pointer alone.
+        if (!(e instanceof RangeError)) throw e;
+      }
       problems.push({ file, line: loc.line, column: loc.column, pointer, message });
     };
     const before = problems.length;
+    if (opts.compile !== "lazy") {
+      // JSON.parse keeps the last of two equal keys: a second "severity" would change the policy unseen.
+      for (const d of duplicateKeys(text)) {
+        problems.push({
+          file,
+          line: d.line,
+          column: d.column,
+          pointer: d.pointer,
+          message: "duplicate key: a key may appear once in an object",
+        });
+      }
+      if (problems.length > before) continue;
+    }
 
     const validate = opts.compile === "lazy" ? undefined : metaSchema();
     if (validate && !validate(policy)) {
@@ -159,7 +190,15 @@ export function loadPolicies(
       // specific ones.
       const all = validate.errors ?? [];
       const errs = all.filter((e) => e.keyword !== "if" && (e.keyword !== "oneOf" || all.length === 1));
-      for (const e of errs) report(e.instancePath, metaMessage(e), e.keyword === "additionalProperties");
+      for (const e of errs) {
+        // An unknown key is placed at the key itself, not at the object that holds it.
+        const extra = e.keyword === "additionalProperties" ? String(e.params.additionalProperty) : undefined;
+        report(
+          extra === undefined ? e.instancePath : `${e.instancePath}/${escapePointerToken(extra)}`,
+          metaMessage(e),
+          extra !== undefined,
+        );
+      }
       continue;
     }
 
@@ -210,7 +249,9 @@ export function loadPolicies(
         // Precompiled for the built-in pack (scripts/precompile.mjs, bundles): only schemas that compiled there.
         return precompiledValidator("policy", schema) ?? policyAjv().compile(schema);
       } catch (e) {
-        report(`/${key}`, `does not compile: ${(e as Error).message}`);
+        const why =
+          e instanceof RangeError ? "it nests or refers to itself too deeply to compile" : (e as Error).message;
+        report(`/${key}`, `does not compile: ${why}`);
         return undefined;
       }
     };

@@ -50,7 +50,7 @@ describe("a policy's remediation, checked against the actions", () => {
 
   it("checks params against the action's schema, pointing at the property", () => {
     expect(problemsOf({ action: "lambda-enable-tracing", mode: "auto", params: { TracingMode: "Active" } })).toEqual([
-      expect.stringMatching(/^\d+:\d+ \/remediation\/params unknown property "TracingMode"$/),
+      expect.stringMatching(/^\d+:\d+ \/remediation\/params\/TracingMode unknown property "TracingMode"$/),
     ]);
     expect(problemsOf({ action: "lambda-enable-tracing", mode: "auto", params: { Mode: "PassThrough" } })).toEqual([
       expect.stringContaining("/remediation/params/Mode must be equal to constant"),
