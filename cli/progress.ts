@@ -21,7 +21,9 @@ export class Progress {
     if (!force && now - this.last < 100) return;
     this.last = now;
     const text = typeof line === "function" ? line() : line;
-    const width = this.stream.columns ?? 100;
+    // A pseudo-terminal may report 0 columns (`script`, `docker run -t`, some CI runners): take a usual width then.
+    const columns = this.stream.columns;
+    const width = typeof columns === "number" && columns > 1 ? columns : 100;
     this.stream.write(`\r${text.slice(0, width - 1).padEnd(Math.min(width - 1, this.lastLength))}`);
     this.lastLength = Math.min(text.length, width - 1);
     this.shown = true;

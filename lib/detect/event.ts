@@ -33,7 +33,8 @@ const cloudTrailRecordSchema = z.looseObject({
   eventID: text,
   eventName: text,
   eventSource: text,
-  eventTime: text,
+  // A time, as CloudTrail writes it ("2022-07-11T19:37:49Z"): the grace period and the audit order by it.
+  eventTime: z.iso.datetime({ offset: true }),
   awsRegion: text,
   userIdentity: z.looseObject({}).optional(),
   errorCode: z.string().optional(),
@@ -81,6 +82,10 @@ export function parseDetectEvent(event: unknown): DetectEvent {
   const envelope = EventBridgeSchema.safeParse(event);
   if (!envelope.success) throw new DetectInputError(`not an EventBridge event: ${issues(envelope.error, "")}`);
   const { id, "detail-type": detailType, detail } = envelope.data;
+  // The envelope schema lets these be empty; an event from AWS never has them so.
+  for (const field of ["source", "region"] as const) {
+    if (envelope.data[field] === "") throw new DetectInputError(`EventBridge event ${id}: ${field}: must not be empty`);
+  }
   if (detailType === CONFIG_COMPLIANCE_CHANGE) {
     const parsed = complianceChangeSchema.safeParse(detail);
     if (!parsed.success) {

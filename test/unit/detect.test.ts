@@ -575,6 +575,23 @@ describe("parseDetectEvent", () => {
         { ...envelope, "detail-type": "EC2 Instance State-change Notification", detail: {} },
         'EventBridge event ev-1: unsupported detail-type "EC2 Instance State-change Notification"',
       ],
+      // Hostile envelopes and records: an empty region or source, an eventTime that is not a time.
+      [
+        { ...envelope, region: "", "detail-type": "AWS API Call via CloudTrail", detail: RECORDED },
+        "EventBridge event ev-1: region: must not be empty",
+      ],
+      [
+        { ...envelope, source: "", "detail-type": "AWS API Call via CloudTrail", detail: RECORDED },
+        "EventBridge event ev-1: source: must not be empty",
+      ],
+      [
+        {
+          ...envelope,
+          "detail-type": "AWS API Call via CloudTrail",
+          detail: { ...RECORDED, eventTime: "yesterday, around noon" },
+        },
+        "EventBridge event ev-1 (AWS API Call via CloudTrail): detail.eventTime: Invalid ISO datetime",
+      ],
     ];
     for (const [event, message] of bad) {
       expect(() => parseDetectEvent(event)).toThrow(DetectInputError);
