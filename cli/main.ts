@@ -2,6 +2,7 @@
 import "./aws-warnings";
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../lib/util/version";
+import { fsErrorInWords, systemError } from "../lib/util/fs-errors";
 import { EXIT, UsageError } from "./exit";
 import { EXIT_HELP, type CommandContext } from "./options";
 
@@ -80,6 +81,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof UsageError) {
       process.stderr.write(`guardrail: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    // A file system error that escaped a command (an --out under a file, a folder without permission) is about
+    // the path the user gave, not a bug of Guardrail's: one line, the path and the reason, exit 2.
+    const sys = systemError(e);
+    if (sys) {
+      process.stderr.write(`guardrail: ${sys.path ? `${sys.path}: ` : ""}${fsErrorInWords(e)}\n`);
       return EXIT.usage;
     }
     throw e;

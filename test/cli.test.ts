@@ -181,6 +181,20 @@ describe("guardrail CLI", () => {
     expect(r.stderr).toBe("guardrail: cannot write /nonexistent-dir/report.json: ENOENT\n");
   });
 
+  test("a path error is one line in words, naming the path: never a stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "guardrail-paths-"));
+    writeFileSync(join(dir, "a-file"), "");
+    const out = run(["fleet", "generate", "--services", "1", "--out", join(dir, "a-file", "fleet")]);
+    expect({ code: out.code, stderr: out.stderr }).toEqual({
+      code: 2,
+      stderr: `guardrail: ${join(dir, "a-file", "fleet")}: a part of the path is a file, not a folder (ENOTDIR)\n`,
+    });
+    const missing = run(["scan", "--template", join(dir, "missing.yaml")]);
+    expect(missing.code).toBe(3);
+    expect(missing.stdout).toContain(`${join(dir, "missing.yaml")}: cannot read: no such file or folder (ENOENT)`);
+    expect(missing.stdout + missing.stderr + out.stderr).not.toMatch(/\n\s+at /);
+  });
+
   test("--policy limits the scan; an unknown id is a usage error", () => {
     const unknown = run(["scan", "--snapshot", ".", "--policy", "sqs-nope"]);
     expect(unknown.code).toBe(2);

@@ -1,3 +1,4 @@
+import { fsErrorInWords } from "../util/fs-errors";
 import { duplicateKeys, invalidUtf8 } from "./text-checks";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
@@ -140,7 +141,7 @@ export function loadPolicies(
         text = bytes.toString("utf8");
       }
     } catch (e) {
-      problems.push({ file, line: 1, column: 1, pointer: "", message: `cannot read: ${(e as Error).message}` });
+      problems.push({ file, line: 1, column: 1, pointer: "", message: `cannot read: ${fsErrorInWords(e)}` });
       continue;
     }
     // JSON.parse first; the source map (a full syntax tree, ~2 ms a policy) is built only to place a problem, so a

@@ -1,3 +1,4 @@
+import { fsErrorInWords } from "../util/fs-errors";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { cloudFormationSource, type Origins } from "../cloudformation/document";
@@ -43,7 +44,7 @@ export async function listTemplateFiles(
     try {
       st = await stat(p);
     } catch (e) {
-      problems.push({ level: "error", file: p, message: `cannot read: ${(e as Error).message}` });
+      problems.push({ level: "error", file: p, message: `cannot read: ${fsErrorInWords(e)}` });
       return;
     }
     if (st.isDirectory()) {

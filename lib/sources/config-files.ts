@@ -1,3 +1,4 @@
+import { fsErrorInWords } from "../util/fs-errors";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -133,7 +134,7 @@ export async function readItemFile(file: string): Promise<ItemFile> {
   try {
     buf = await readFile(file);
   } catch (e) {
-    throw new InputFileError(file, `cannot read: ${(e as Error).message}`);
+    throw new InputFileError(file, `cannot read: ${fsErrorInWords(e)}`);
   }
   const bytes = buf.length;
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
