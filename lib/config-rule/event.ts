@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ConfigItemError, toConfigItem, type ConfigItem, type ConfigurationItemStatus } from "../resources/config-item";
 import { HandlerInputError, UnknownPolicyError } from "../lambda/errors";
+import type { JsonObject } from "../util/json";
 import {
   object,
   optionalBoolean,
@@ -64,6 +65,30 @@ export interface RuleInvocation {
 
 const MESSAGE_TYPES = [CHANGE, OVERSIZED, SCHEDULED] as const;
 
+/** Config's configurationItemStatus values (AWS Config API Reference, ConfigurationItem). */
+const STATUSES: readonly ConfigurationItemStatus[] = [
+  "OK",
+  "ResourceDiscovered",
+  "ResourceNotRecorded",
+  "ResourceDeleted",
+  "ResourceDeletedNotRecorded",
+];
+
+function itemStatus(o: JsonObject, at: string, required: true): ConfigurationItemStatus;
+function itemStatus(o: JsonObject, at: string, required: false): ConfigurationItemStatus | undefined;
+function itemStatus(o: JsonObject, at: string, required: boolean): ConfigurationItemStatus | undefined {
+  const v = required
+    ? requiredString(o, "configurationItemStatus", at)
+    : optionalString(o, "configurationItemStatus", at);
+  if (v !== undefined && !(STATUSES as readonly string[]).includes(v)) {
+    throw new HandlerInputError(
+      `${at}.configurationItemStatus`,
+      `must be one of ${STATUSES.join(", ")} (is ${JSON.stringify(v)})`,
+    );
+  }
+  return v as ConfigurationItemStatus | undefined;
+}
+
 export function parseRuleEvent(event: unknown): RuleInvocation {
   const e = object(event, "event");
   const invokingText = e.invokingEvent;
@@ -88,7 +113,13 @@ export function parseRuleEvent(event: unknown): RuleInvocation {
   const messageType = inv.messageType;
   let message: RuleInvocation["message"];
   if (messageType === CHANGE) {
-    const raw = object(inv.configurationItem, "invokingEvent.configurationItem");
+    const at = "invokingEvent.configurationItem";
+    const raw = object(inv.configurationItem, at);
+    // What Config always sends in a change notification; an item without them is not one to judge.
+    requiredString(raw, "resourceType", at);
+    requiredString(raw, "resourceId", at);
+    itemStatus(raw, at, true);
+    requiredTimestamp(raw, "configurationItemCaptureTime", at);
     let item: ConfigItem;
     try {
       item = toConfigItem(raw);
@@ -113,7 +144,7 @@ export function parseRuleEvent(event: unknown): RuleInvocation {
         resourceType: requiredString(s, "resourceType", at),
         resourceId: requiredString(s, "resourceId", at),
         captureTime: requiredTimestamp(s, "configurationItemCaptureTime", at),
-        status: (optionalString(s, "configurationItemStatus", at) ?? "OK") as ConfigurationItemStatus,
+        status: itemStatus(s, at, false) ?? "OK",
       },
     };
   } else if (messageType === SCHEDULED) {

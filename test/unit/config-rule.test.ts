@@ -235,7 +235,30 @@ describe("parseRuleEvent", () => {
     bad(
       { ...ok, invokingEvent: JSON.stringify(change(noId)) },
       "invokingEvent.configurationItem.resourceId",
-      /no resourceId/,
+      /^invokingEvent.configurationItem.resourceId: missing$/,
+    );
+    // Hostile items: what Config always sends in a change notification is required, and of its type.
+    bad(
+      { ...ok, invokingEvent: JSON.stringify(change({ ...sqsItem(), resourceId: 42 })) },
+      "invokingEvent.configurationItem.resourceId",
+      /: must be a string \(is number\)$/,
+    );
+    const { configurationItemStatus: _status, ...noStatus } = sqsItem() as Record<string, unknown>;
+    bad(
+      { ...ok, invokingEvent: JSON.stringify(change(noStatus)) },
+      "invokingEvent.configurationItem.configurationItemStatus",
+      /: missing$/,
+    );
+    bad(
+      { ...ok, invokingEvent: JSON.stringify(change({ ...sqsItem(), configurationItemStatus: "Fine" })) },
+      "invokingEvent.configurationItem.configurationItemStatus",
+      /: must be one of OK, ResourceDiscovered, ResourceNotRecorded, ResourceDeleted, ResourceDeletedNotRecorded \(is "Fine"\)$/,
+    );
+    const { configurationItemCaptureTime: _time, ...noTime } = sqsItem() as Record<string, unknown>;
+    bad(
+      { ...ok, invokingEvent: JSON.stringify(change(noTime)) },
+      "invokingEvent.configurationItem.configurationItemCaptureTime",
+      /: missing$/,
     );
     bad(
       {
