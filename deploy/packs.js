@@ -32,15 +32,6 @@ function packDirs(env = process.env) {
 }
 
 /**
- * A pack's module files of one folder (`services`, `types`, `references`, `actions`), sorted.
- * @param {string} dir @param {"services" | "types" | "references" | "actions"} sub @param {(f: string) => boolean} [keep]
- * @returns {string[]}
- */
-function packModules(dir, sub, keep) {
-  return packModuleFiles(dir, sub, keep);
-}
-
-/**
  * esbuild plugin for the bundles: `"guardrail"` in a pack's imports is this Guardrail's lib/pack/api.ts (the same
  * module the built-in code imports, so a pack's clients share the one client factory).
  */
@@ -54,4 +45,4 @@ function packResolution() {
   };
 }
 
-module.exports = { packDirs, packModules, isDescribe, packResolution, projectConfig, ROOT };
+module.exports = { packDirs, packModules: packModuleFiles, isDescribe, packResolution, projectConfig, ROOT };

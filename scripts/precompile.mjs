@@ -19,6 +19,7 @@ const DIST = join(ROOT, "dist", "lib", "policy");
 const { standaloneValidators } = require(join(DIST, "standalone.js"));
 const { exemptionsFileSchema } = require(join(ROOT, "dist", "lib", "engine", "exemptions.js"));
 const { remediationActions } = require(join(ROOT, "dist", "lib", "remediation", "planning", "registry.js"));
+const { paramsSchemaOf } = require(join(ROOT, "dist", "lib", "remediation", "types.js"));
 
 function policyFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -35,7 +36,7 @@ const schemas = [
 ];
 // Each action's params schema, which validate and every CLI command check a policy's params with (lib/pack/checks.ts).
 for (const action of remediationActions().values()) {
-  schemas.push({ flavour: "meta", schema: action.params ?? { type: "object", additionalProperties: false }, name: `remediations/actions/${action.id} params` }); // prettier-ignore
+  schemas.push({ flavour: "meta", schema: paramsSchemaOf(action), name: `remediations/actions/${action.id} params` }); // prettier-ignore
 }
 for (const file of policyFiles(policiesDir).sort()) {
   let policy;

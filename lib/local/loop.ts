@@ -467,7 +467,9 @@ export class LocalLoop {
     if (!prefixes) return [];
     const changed = [];
     for (const [key, ref] of this.written) {
-      if (![...prefixes].some((p) => ref.resourceType.startsWith(p))) continue;
+      let ours = false;
+      for (const p of prefixes) if (ref.resourceType.startsWith(p)) ours = true;
+      if (!ours) continue;
       this.written.delete(key);
       const item = this.opts.account.configItem(ref.resourceType, ref.resourceId, ref);
       if (!item) continue; // deleted: Config's deletion notifications are not modelled

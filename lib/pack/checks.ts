@@ -4,7 +4,7 @@ import { metaMessage } from "../policy/load";
 import { precompiledValidator } from "../policy/precompiled";
 import { isCloudTrailPolicy, resourceTypesOf, type PolicyFile } from "../policy/types";
 import { actionFor, remediationActions } from "../remediation/planning/registry";
-import type { RemediationAction } from "../remediation/types";
+import { paramsSchemaOf, type RemediationAction } from "../remediation/types";
 
 /**
  * A policy's remediation, checked against the actions (built-in and extension packs'): the action exists, fixes the
@@ -54,16 +54,13 @@ export function remediationProblems(policy: PolicyFile): { pointer: string; mess
   return problems;
 }
 
-/** An action that declares no params takes none (the same schema scripts/precompile.mjs compiles for it). */
-const NO_PARAMS = { type: "object", additionalProperties: false } as const;
-
 const validators = new WeakMap<RemediationAction, ValidateFunction>();
 let ajv: ReturnType<typeof createMetaAjv> | undefined;
 
 function paramsValidator(action: RemediationAction): ValidateFunction {
   let v = validators.get(action);
   if (!v) {
-    const schema = (action.params ?? NO_PARAMS) as object;
+    const schema = paramsSchemaOf(action) as object;
     v = precompiledValidator("meta", schema) ?? (ajv ??= createMetaAjv()).compile(schema);
     validators.set(action, v);
   }

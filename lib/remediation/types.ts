@@ -79,6 +79,11 @@ export interface RemediationAction {
   restore(before: Resource, after: Resource, params?: RemediationParams): AwsCall[];
 }
 
+/** The schema of an action's params: its own, or, when it declares none, that it takes none. */
+export function paramsSchemaOf(action: Pick<RemediationAction, "params">): JsonSchema {
+  return action.params ?? { type: "object", additionalProperties: false };
+}
+
 /** A plan (or restore) that cannot be made safely; the message says why, naming the action. */
 export class PlanError extends Error {
   constructor(
