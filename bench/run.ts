@@ -3,12 +3,13 @@ import { AUDIT_DEFAULTS, runAuditBench } from "./audit";
 import { ENGINE_DEFAULTS, runEngineBench } from "./engine";
 import { HANDLER_DEFAULTS, runHandlerBench } from "./handlers";
 import { LOOP_DEFAULTS, runLoopBench } from "./loop";
+import { PATTERN_DEFAULTS, runPatternBench } from "./patterns";
 import { runScanBench, SCAN_DEFAULTS } from "./scan";
 import { BenchAbort, fmtMs, machineInfo, misses, now } from "./util";
 
 /**
  * `npm run bench`: the issue's figures, each beside its baseline and target.
- *   node dist/bench/run.js [engine] [scan] [handlers] [audit] [loop]     (all by default)
+ *   node dist/bench/run.js [engine] [patterns] [scan] [handlers] [audit] [loop]     (all by default)
  * Exit code 0 whatever the figures (a measurement, not a test); 1 only when a benchmark could not be run
  * faithfully (the evaluators disagree, a scan fails), which is never a figure.
  */
@@ -20,6 +21,7 @@ async function main(): Promise<number> {
   for (const line of machineInfo()) console.log(`  ${line}`);
   try {
     if (want("engine")) await runEngineBench(ENGINE_DEFAULTS);
+    if (want("patterns")) await runPatternBench(PATTERN_DEFAULTS);
     if (want("scan")) await runScanBench(SCAN_DEFAULTS);
     if (want("handlers")) await runHandlerBench(HANDLER_DEFAULTS);
     if (want("audit")) await runAuditBench(AUDIT_DEFAULTS);

@@ -4,6 +4,8 @@
  * verdict does not depend on it (see depends.ts) or answers UNKNOWN naming the property.
  */
 
+import { linearRegExp, type LinearRegExp } from "../util/linear-regexp";
+
 /**
  * What is known about an unknown string, as a sequence of parts: literal text, one of a finite set of texts
  * (`AWS::Partition`), or any text (`AWS::AccountId`, a parameter without a default, a resource's physical id).
@@ -116,8 +118,11 @@ export function minLength(shape: readonly ShapePart[]): number {
   return n;
 }
 
-/** A regular expression matching exactly the members of the shape. */
-export function shapeRegExp(shape: readonly ShapePart[]): RegExp {
+/**
+ * A regular expression matching exactly the members of the shape. Linear-time: a template's `!Sub` with many
+ * unknown parts would otherwise be `[\s\S]*` many times over, polynomial in V8 on a value that does not match.
+ */
+export function shapeRegExp(shape: readonly ShapePart[]): LinearRegExp {
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   const body = shape
     .map((p) =>
@@ -130,7 +135,7 @@ export function shapeRegExp(shape: readonly ShapePart[]): RegExp {
             : "[\\s\\S]*",
     )
     .join("");
-  return new RegExp(`^${body}$`, "u");
+  return linearRegExp(`^${body}$`);
 }
 
 /** How the shape reads in a message: `https://…/hook`. */

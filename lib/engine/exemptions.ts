@@ -5,6 +5,7 @@ import { precompiledValidator } from "../policy/precompiled";
 import { JsonSourceMap } from "../util/source-map";
 import type { PolicyProblem } from "../policy/load";
 import type { JsonSchema } from "../util/json";
+import { linearRegExp, type LinearRegExp } from "../util/linear-regexp";
 
 /**
  * Two ways to exempt a resource from a policy, both honoured by detection and remediation:
@@ -66,9 +67,10 @@ export const exemptionsFileSchema: JsonSchema = {
   },
 };
 
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, ".*");
-  return new RegExp(`^${escaped}$`);
+/** Linear-time: `*a*a*a…` is polynomial in V8 against a long resource id, and anyone can name a resource. */
+function globToRegExp(glob: string): LinearRegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, "(?s:.*)");
+  return linearRegExp(`^${escaped}$`);
 }
 
 /** YYYY-MM-DD naming a day that exists. */
@@ -86,7 +88,7 @@ function isActive(expires: string | undefined, now: Date): boolean {
 }
 
 export class Exemptions {
-  private readonly entries: { entry: ExemptionEntry; pattern: RegExp }[];
+  private readonly entries: { entry: ExemptionEntry; pattern: LinearRegExp }[];
   /** The file the entries were read from, to locate problems. */
   private source: { file: string; map: JsonSourceMap } | undefined;
 

@@ -1,5 +1,6 @@
 import { closest, distance } from "fastest-levenshtein";
 import { escapePointerToken as esc, isObject, type JsonSchema } from "../util/json";
+import { linearPatternProblem } from "../util/linear-regexp";
 
 /** Every keyword of JSON Schema draft 2020-12 (core, applicator, validation, meta-data, format, content). */
 const KEYWORDS = new Set([
@@ -143,7 +144,8 @@ function refCycles(schema: unknown): string[][] {
 /**
  * Checks a policy's `applies`/`compliant` schema: unknown keywords (a typo such as `requird` would otherwise be
  * ignored and the policy silently pass everything), property names the resource document does not have, a type the
- * document's property can never have, nesting deeper than MAX_SCHEMA_DEPTH and `$ref` cycles.
+ * document's property can never have, patterns that are not linear-time, nesting deeper than MAX_SCHEMA_DEPTH and
+ * `$ref` cycles.
  */
 export function lintPolicySchema(schema: JsonSchema, doc: DocSchema, docName: string): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
@@ -182,6 +184,14 @@ export function lintPolicySchema(schema: JsonSchema, doc: DocSchema, docName: st
           message: `unknown JSON Schema keyword "${key}"${suggestion(key, KEYWORDS)}`,
         });
       }
+    }
+    const checkPattern = (pattern: string, pointer: string) => {
+      const problem = linearPatternProblem(pattern);
+      if (problem) problems.push({ pointer, message: `pattern ${JSON.stringify(pattern)} ${problem}` });
+    };
+    if (typeof s.pattern === "string") checkPattern(s.pattern, `${at}/pattern`);
+    if (isObject(s.patternProperties)) {
+      for (const re of Object.keys(s.patternProperties)) checkPattern(re, `${at}/patternProperties/${esc(re)}`);
     }
     if (isObject(s.properties)) {
       for (const [name, sub] of Object.entries(s.properties)) {

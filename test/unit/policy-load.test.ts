@@ -142,13 +142,27 @@ describe("loadPolicies", () => {
   });
 
   test("a schema ajv cannot compile is reported at its pointer", () => {
+    const text = policyText("sqs-bad-ref", (p) => {
+      p.compliant = { properties: { QueueName: { $ref: "#/$defs/missing" } } };
+    });
+    const dir = packWith({ "sqs-bad-ref.json": text });
+    const { problems } = loadPolicies([dir], dir);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.pointer).toBe("/compliant");
+    expect(problems[0]?.message).toMatch(/does not compile/);
+  });
+
+  test("a pattern that is not a regular expression is named at its own pointer", () => {
     const text = policyText("sqs-bad-regex", (p) => {
       p.compliant = { properties: { QueueName: { pattern: "([a-z" } } };
     });
     const dir = packWith({ "sqs-bad-regex.json": text });
     const { problems } = loadPolicies([dir], dir);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]?.pointer).toBe("/compliant");
-    expect(problems[0]?.message).toMatch(/does not compile/);
+    expect(problems.map((p) => [p.pointer, p.message])).toEqual([
+      [
+        "/compliant/properties/QueueName/pattern",
+        expect.stringMatching(/^pattern "\(\[a-z" not an ECMA-262 regular expression: /),
+      ],
+    ]);
   });
 });
