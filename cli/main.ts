@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { VERSION } from "../lib/util/version";
 import { fsErrorInWords, systemError } from "../lib/util/fs-errors";
 import { EXIT, UsageError } from "./exit";
+import { OutputFile } from "./output";
 import { EXIT_HELP, type CommandContext } from "./options";
 
 import { define as validateCommand } from "./commands/validate.command";
@@ -64,8 +65,27 @@ ${EXIT_HELP}`,
   return program;
 }
 
+/**
+ * Ctrl-C (SIGINT) or SIGTERM: every unfinished report's temporary file is removed and the run says what it left,
+ * then exits 128 + the signal number, as a shell reports a process killed by it. Files written whole-or-nothing
+ * (lib/util/atomic-file.ts) remove their own temporary files on exit.
+ */
+function stopOnSignals(): void {
+  const numbers = { SIGINT: 2, SIGTERM: 15 } as const;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      const reports = OutputFile.abandonAll();
+      const kept =
+        reports.length > 0 ? `; not written: ${reports.join(", ")} (a previous file there is unchanged)` : "";
+      process.stderr.write(`\nguardrail: interrupted by ${signal}${kept}\n`);
+      process.exit(128 + numbers[signal]);
+    });
+  }
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  stopOnSignals();
   let code: number = EXIT.ok;
   const program = buildProgram((c) => {
     code = c;

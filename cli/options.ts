@@ -39,7 +39,8 @@ Exit codes:
   0  everything passed
   1  findings: violations at or above --fail-on, or failing policy examples
   2  usage error or invalid policies / exemptions
-  3  some input could not be read (the report is incomplete)`;
+  3  some input could not be read (the report is incomplete)
+  130 interrupted (Ctrl-C; 143 for SIGTERM): no report is left half-written`;
 
 // The options that say which policies a command judges with: the built-in pack, plus or instead of others.
 export const policiesOption = () =>

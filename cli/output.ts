@@ -1,4 +1,4 @@
-import { createWriteStream, statSync, type WriteStream } from "node:fs";
+import { createWriteStream, rmSync, statSync, type WriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
@@ -12,6 +12,9 @@ import { UsageError } from "./pack-options";
  * (`/dev/null`, `/dev/stdout`) are written directly.
  */
 export class OutputFile {
+  /** Reports being written, so that an interrupted run can remove their temporary files (`abandonAll`). */
+  private static readonly unfinished = new Set<OutputFile>();
+
   private constructor(
     readonly path: string,
     readonly stream: WriteStream,
@@ -32,7 +35,9 @@ export class OutputFile {
     } catch (e) {
       throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    return new OutputFile(path, stream, temp);
+    const file = new OutputFile(path, stream, temp);
+    OutputFile.unfinished.add(file);
+    return file;
   }
 
   /** Flushes and moves the finished report into place. */
@@ -40,11 +45,25 @@ export class OutputFile {
     this.stream.end();
     await finished(this.stream);
     if (this.temp) await rename(this.temp, this.path);
+    OutputFile.unfinished.delete(this);
   }
 
   /** Drops an unfinished report; the previous file at `path`, if any, is left as it was. */
   async abort(): Promise<void> {
+    OutputFile.unfinished.delete(this);
     this.stream.destroy();
     if (this.temp) await rm(this.temp, { force: true });
+  }
+
+  /** On an interrupt, synchronously: every unfinished report's temporary file goes; the paths they name are untouched. */
+  static abandonAll(): string[] {
+    const paths: string[] = [];
+    for (const file of OutputFile.unfinished) {
+      file.stream.destroy();
+      if (file.temp) rmSync(file.temp, { force: true });
+      paths.push(file.path);
+    }
+    OutputFile.unfinished.clear();
+    return paths;
   }
 }

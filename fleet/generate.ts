@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -306,7 +306,7 @@ export async function generateFleet(opts: GenerateFleetOptions): Promise<FleetMa
   await prepareOutDir(outDir);
   const snapshotIso = new Date(p.snapshotMs).toISOString();
   const groundTruthFile = join(outDir, GROUND_TRUTH_FILE);
-  const gt = await open(groundTruthFile, "w");
+  const gt = await open(`${groundTruthFile}.partial`, "w");
   const snapshotFiles: string[] = [];
   let done = 0;
   let violations = 0;
@@ -329,11 +329,13 @@ export async function generateFleet(opts: GenerateFleetOptions): Promise<FleetMa
         done = base + n;
         opts.onProgress?.(done, p.totalResources);
       });
+      // Written beside its name and renamed when complete: an interrupted run leaves no half snapshot to scan.
       await pipeline(
         Readable.from(text),
         createGzip({ level: GZIP_LEVEL, chunkSize: 256 * 1024 }),
-        createWriteStream(file),
+        createWriteStream(`${file}.partial`),
       );
+      await rename(`${file}.partial`, file);
       snapshotFiles.push(file);
       if (tally.expected.length > 0) {
         const lines = tally.expected.map((e, j) => (violations + j === 0 ? "\n    " : ",\n    ") + JSON.stringify(e));
@@ -347,6 +349,7 @@ export async function generateFleet(opts: GenerateFleetOptions): Promise<FleetMa
   } finally {
     await gt.close();
   }
+  await rename(`${groundTruthFile}.partial`, groundTruthFile);
   return {
     outDir,
     snapshotFiles,

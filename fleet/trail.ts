@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { trailLogKey } from "../lib/cloudtrail/layout";
@@ -8,6 +8,7 @@ import type { AwsCall } from "../lib/remediation/types";
 import { FLEET_REGIONS, type FleetAccount } from "./model";
 import { deriveSeed, Prng } from "./prng";
 import { fleetAccounts, serviceName } from "./resources";
+import { writeFileAtomic } from "../lib/util/atomic-file";
 
 /**
  * A deterministic sample organisation trail for the audit's tests and bench: CloudTrail log files in the
@@ -586,7 +587,7 @@ export async function generateTrail(opts: TrailOptions): Promise<TrailManifest> 
           truth.files++;
           const path = join(outDir, key);
           await mkdir(dirname(path), { recursive: true });
-          await writeFile(path, gzipSync(body));
+          await writeFileAtomic(path, gzipSync(body));
           opts.onProgress?.(++filesDone, filesTotal);
         }
       }
@@ -596,7 +597,7 @@ export async function generateTrail(opts: TrailOptions): Promise<TrailManifest> 
     for (const rec of remediation) {
       const path = join(outDir, recordKey(rec.recordId));
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, JSON.stringify(rec, null, 2));
+      await writeFileAtomic(path, JSON.stringify(rec, null, 2));
     }
   }
   truth.remediationRecords = remediation.length;

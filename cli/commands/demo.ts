@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { createReportWriter } from "../../lib/report";
 import type { ReportWriter, ScanSummary } from "../../lib/report/types";
@@ -18,6 +18,7 @@ import { EXIT } from "../exit";
 import { loadPack, packSpec, UsageError } from "../pack-options";
 import { OutputFile } from "../output";
 import { Progress } from "../progress";
+import { writeFileAtomic } from "../../lib/util/atomic-file";
 
 export interface DemoOptions {
   services: number;
@@ -166,7 +167,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       engine,
       workers: 1,
     });
-    await writeFile(auditPath, renderAudit(audit, "html"));
+    await writeFileAtomic(auditPath, renderAudit(audit, "html"), { durable: true });
   } catch (e) {
     auditError = (e as Error).message;
   }

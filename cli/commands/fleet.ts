@@ -1,8 +1,8 @@
-import { writeFile } from "node:fs/promises";
 import { generateFleet } from "../../fleet/generate";
 import { sampleFleetTemplate } from "../../fleet/template";
 import { EXIT } from "../exit";
 import { Progress } from "../progress";
+import { writeFileAtomic } from "../../lib/util/atomic-file";
 
 export interface FleetGenerateOptions {
   services: number;
@@ -46,7 +46,7 @@ export async function fleetTemplateCommand(opts: FleetTemplateOptions): Promise<
     violations: opts.violations === true,
     violationRate: opts.violationRate,
   });
-  await writeFile(opts.out, JSON.stringify(template, null, 2) + "\n");
+  await writeFileAtomic(opts.out, JSON.stringify(template, null, 2) + "\n", { durable: true });
   const resources = Object.keys(template.Resources).length;
   const exempt = expected.filter((e) => e.compliance === "EXEMPT").length;
   process.stdout.write(

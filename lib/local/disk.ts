@@ -13,7 +13,7 @@ import { Worker } from "node:worker_threads";
 // Plain JavaScript evaluated as the worker (no file to resolve from dist/ or from ts-jest's sources).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-const { mkdirSync, writeFileSync } = require("node:fs");
+const { mkdirSync, renameSync, writeFileSync } = require("node:fs");
 const { dirname } = require("node:path");
 const { gzipSync } = require("node:zlib");
 const done = new Int32Array(workerData.shared);
@@ -25,7 +25,10 @@ parentPort.on("message", (m) => {
       mkdirSync(parent, { recursive: true });
       dirs.add(parent);
     }
-    writeFileSync(m.file, m.gzip ? gzipSync(m.data) : m.data);
+    // Whole or nothing: a run stopped mid-write leaves a temporary name, never half a file under the real one.
+    const temp = m.file + ".partial";
+    writeFileSync(temp, m.gzip ? gzipSync(m.data) : m.data);
+    renameSync(temp, m.file);
   } catch (e) {
     parentPort.postMessage({ seq: m.seq, file: m.file, error: String((e && e.message) || e) });
   }

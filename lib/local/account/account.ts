@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { generateFleet } from "../../../fleet/generate";
@@ -17,6 +17,7 @@ import { copy, lowerTop, type Operation, type OperationContext, type ServiceEmul
 import { ItemStore, revised } from "./store";
 import { FileWriter } from "../disk";
 import { cloudTrailRecord, stableIdSequence, stableUuid, trailFiles, uniqueString } from "./trail";
+import { writeFileAtomic } from "../../util/atomic-file";
 
 /**
  * The local AWS account: the sample fleet as Config items, answering the SDK calls Guardrail makes
@@ -563,7 +564,7 @@ export class LocalAccount implements LocalAccountApi {
       counter: this.counter,
       files: this.filesWritten,
     };
-    await writeFile(join(this.stateDir, "account.json"), `${JSON.stringify(file, null, 2)}\n`);
+    await writeFileAtomic(join(this.stateDir, "account.json"), `${JSON.stringify(file, null, 2)}\n`, { durable: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { snapshotKey } from "../../../fleet/generate";
@@ -8,6 +8,7 @@ import { listItemFiles, readItemFile } from "../../sources/config-files";
 import { isoTime } from "../../resources/described";
 import type { JsonObject } from "../../util/json";
 import { copy } from "./services/types";
+import { writeFileAtomic } from "../../util/atomic-file";
 
 /**
  * The local account's state: one Config item per resource (normalised, `configuration` parsed), every account
@@ -125,7 +126,7 @@ export class ItemStore {
       const file = join(dir, snapshotKey(accountId, region, now.getTime(), id));
       await mkdir(dirname(file), { recursive: true });
       const body = { fileVersion: "1.0", configSnapshotId: id, configurationItems: items.map(snapshotItem) };
-      await writeFile(file, gzipSync(JSON.stringify(body)));
+      await writeFileAtomic(file, gzipSync(JSON.stringify(body)));
       written.push(file);
     }
     return written;
