@@ -8,7 +8,7 @@
  * - No `*` action and no `service:*` anywhere. Resources are this account's and Region's ARNs wherever the
  *   service supports resource-level permissions; S3 bucket ARNs carry no account, so S3 statements add an
  *   aws:ResourceAccount condition.
- * - Resource "*" only where AWS allows nothing else (STAR_ONLY and the service modules' reads that take no resource, which lib/aws/service.ts serviceModuleProblems allows for reads alone): X-Ray's PutTraceSegments and
+ * - Resource "*" in an Allow only where AWS allows nothing else (STAR_ONLY and the service modules' reads that take no resource, which lib/aws/service.ts serviceModuleProblems allows for reads alone): X-Ray's PutTraceSegments and
  *   PutTelemetryRecords, and Config's PutEvaluations, GetResourceConfigHistory, BatchGetResourceConfig and
  *   ListDiscoveredResources (Config has no resource types for them).
  * - osls adds nothing to these roles (it only extends its default role, which no function uses), so logs,
@@ -18,10 +18,20 @@
  * describes' `read` operations and the fixes' `write` operations with the resources they may touch, and the
  * actions of the calls on Guardrail's own resources (`own`), which each role grants on what it owns.
  * test/deploy.test.ts checks that every operation a bundle can send has its IAM action, allowed by its role.
+ *
+ * The fixes are granted on every resource of their type in the account, Guardrail's own included, so each role
+ * carries a second inline policy of explicit Deny statements (selfProtection): every action a fix or a restore sends
+ * (derived from the same service modules), denied on the stack's own resources by ARN, and on any resource tagged
+ * `guardrail:protected = true` (a team's break-glass resources; serverless.yml's stack tags put it on the stack's
+ * own). An explicit Deny wins over any Allow (IAM User Guide, "Policy evaluation logic"), so no request, forged or
+ * buggy, can make a Guardrail function change its own audit bucket, functions, queues, topic, table or a protected
+ * resource.
  */
 
 const checkedParams = require("./params");
 const { serviceTable } = require("./services");
+const { functions } = require("./functions");
+const { QUEUES, DEAD_LETTER_QUEUES } = require("./queues");
 
 const STAR_ONLY = [
   "xray:PutTraceSegments",
@@ -88,6 +98,21 @@ const PLATFORM_ACTIONS = [
 
 const DESCRIBES = Object.keys(OPERATIONS).filter((k) => OPERATIONS[k].access === "read");
 const REMEDIATION_WRITES = Object.keys(OPERATIONS).filter((k) => OPERATIONS[k].access === "write");
+/** Every IAM action a fix (`write`) or a restore sends: what no Guardrail role may do to a protected resource. */
+const CHANGE_ACTIONS = [
+  ...new Set(
+    Object.values(OPERATIONS)
+      .filter((op) => op.access === "write" || op.access === "restore")
+      .map((op) => op.action),
+  ),
+].sort();
+
+/**
+ * The tag that puts a resource out of every Guardrail role's reach. Honoured where the service evaluates
+ * aws:ResourceTag for the action (SQS, SNS, Lambda, DynamoDB, API Gateway; S3 general purpose buckets only once
+ * ABAC is enabled on the bucket, PutBucketAbac): see deploy/README.md.
+ */
+const PROTECTED_TAG = { key: "guardrail:protected", value: "true" };
 
 /** Statements for operations, merged by (resources, condition) so each reads as "these actions on these ARNs". */
 function operationStatements(sid, keys) {
@@ -232,7 +257,71 @@ function statements(stage, fn, centralAuditBucket) {
   }
 }
 
-function roles(stage, centralAuditBucket) {
+/**
+ * The stack's own resources, by the service prefix of the IAM actions that act on them. Functions and EventBridge
+ * rules are named, not referenced: they depend on the roles (a function on its role, a rule on its target), so a
+ * role that referenced them would be a circular dependency. Config rules are left to the tag: their ARNs carry an
+ * id AWS assigns, and no Guardrail role holds a Config write.
+ */
+function ownResources(stage, centralAuditBucket, deploymentBucket) {
+  const prefix = `guardrail-${stage}-`;
+  return {
+    s3: [
+      arnOf("AuditBucket"),
+      deploymentBucket ? sub(`arn:\${AWS::Partition}:s3:::${deploymentBucket}`) : arnOf("ServerlessDeploymentBucket"),
+      ...(centralAuditBucket ? [sub(`arn:\${AWS::Partition}:s3:::${centralAuditBucket}`)] : []),
+    ],
+    lambda: Object.keys(functions).map((fn) =>
+      sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${prefix}${fn}`),
+    ),
+    sqs: [...Object.keys(QUEUES), ...Object.keys(DEAD_LETTER_QUEUES)].map(arnOf),
+    sns: [{ Ref: "GuardrailTopic" }],
+    dynamodb: [arnOf("IdempotencyTable")],
+    kms: [arnOf("GuardrailTopicKey")],
+    events: [sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${prefix}*`)],
+    logs: [sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${prefix}*`)],
+  };
+}
+
+/**
+ * The Deny statements every role carries (an inline policy of their own): each change action denied on the stack's
+ * own resources of its service, and on every resource carrying the protected tag. A change action of a service
+ * Guardrail deploys nothing of (API Gateway, an extension pack's EC2) has no ARN statement, only the tag's.
+ * aws:ResourceTag is absent from the request context where a service does not evaluate it, so the tag statement
+ * then never matches: it cannot deny more than it says.
+ */
+function selfProtection(stage, centralAuditBucket, deploymentBucket) {
+  const own = ownResources(stage, centralAuditBucket, deploymentBucket);
+  const byService = new Map();
+  for (const action of CHANGE_ACTIONS) {
+    const service = action.split(":")[0];
+    if (!own[service]) continue;
+    if (!byService.has(service)) byService.set(service, []);
+    byService.get(service).push(action);
+  }
+  const pascal = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+  return [
+    ...[...byService].map(([service, actions]) => ({
+      Sid: `DenyOwn${pascal(service)}`,
+      Effect: "Deny",
+      Action: actions,
+      Resource: own[service],
+    })),
+    ...(CHANGE_ACTIONS.length > 0
+      ? [
+          {
+            Sid: "DenyProtectedTag",
+            Effect: "Deny",
+            Action: CHANGE_ACTIONS,
+            Resource: "*",
+            Condition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${PROTECTED_TAG.key}`]: PROTECTED_TAG.value } },
+          },
+        ]
+      : []),
+  ];
+}
+
+function roles(stage, centralAuditBucket, deploymentBucket) {
   const Resources = {};
   for (const [fn, id] of Object.entries(ROLE_IDS)) {
     Resources[id] = {
@@ -248,6 +337,13 @@ function roles(stage, centralAuditBucket) {
             PolicyName: `guardrail-${fn}`,
             PolicyDocument: { Version: "2012-10-17", Statement: statements(stage, fn, centralAuditBucket) },
           },
+          {
+            PolicyName: `guardrail-${fn}-self-protection`,
+            PolicyDocument: {
+              Version: "2012-10-17",
+              Statement: selfProtection(stage, centralAuditBucket, deploymentBucket),
+            },
+          },
         ],
         Tags: [
           { Key: "guardrail:stage", Value: stage },
@@ -262,7 +358,9 @@ function roles(stage, centralAuditBucket) {
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable("sls:stage");
   const { centralAuditBucket } = await checkedParams({ resolveVariable });
-  return roles(stage, centralAuditBucket);
+  // A deployment bucket named in serverless.yml is an existing one; otherwise osls adds ServerlessDeploymentBucket.
+  const deploymentBucket = String((await resolveVariable("self:provider.deploymentBucket.name, ''")) ?? "");
+  return roles(stage, centralAuditBucket, deploymentBucket);
 };
 module.exports.OPERATIONS = OPERATIONS;
 module.exports.SDK_ACTIONS = SDK_ACTIONS;
@@ -270,3 +368,6 @@ module.exports.PLATFORM_ACTIONS = PLATFORM_ACTIONS;
 module.exports.STAR_ONLY = STAR_ONLY;
 module.exports.ROLE_IDS = ROLE_IDS;
 module.exports.statements = statements;
+module.exports.selfProtection = selfProtection;
+module.exports.CHANGE_ACTIONS = CHANGE_ACTIONS;
+module.exports.PROTECTED_TAG = PROTECTED_TAG;

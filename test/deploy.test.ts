@@ -35,11 +35,12 @@ const ROOT = join(__dirname, "..");
 const { functions } = requireJs("../deploy/functions.js") as {
   functions: Record<string, { entry: string; timeout: number }>;
 };
-const { SDK_ACTIONS, PLATFORM_ACTIONS, STAR_ONLY, ROLE_IDS } = requireJs("../deploy/iam.js") as {
+const { SDK_ACTIONS, PLATFORM_ACTIONS, STAR_ONLY, ROLE_IDS, PROTECTED_TAG } = requireJs("../deploy/iam.js") as {
   SDK_ACTIONS: Record<string, string>;
   PLATFORM_ACTIONS: string[];
   STAR_ONLY: string[];
   ROLE_IDS: Record<string, string>;
+  PROTECTED_TAG: { key: string; value: string };
 };
 const { LONGEST_ROLE_ARN, MAX_PATTERN, REMEDIATION_ROLE_ID } = requireJs("../deploy/event-rules.js") as {
   LONGEST_ROLE_ARN: string;
@@ -662,7 +663,8 @@ describe("serverless package: least privilege", () => {
 
   test('Resource "*" only for the actions AWS allows nothing else for', () => {
     for (const roleId of Object.values(ROLE_IDS)) {
-      for (const s of roleStatements(roleId)) {
+      // A Deny on "*" only narrows (the protected tag's); what is granted is what counts.
+      for (const s of roleStatements(roleId).filter((st) => st.Effect === "Allow")) {
         if (!list(s.Resource).includes("*")) continue;
         for (const action of list(s.Action))
           expect([roleId, action, STAR_ONLY.includes(action)]).toEqual([roleId, action, true]);
@@ -707,6 +709,232 @@ describe("serverless package: least privilege", () => {
         if (action !== "apigateway:GET") expect([operation, events.has(action!)]).toEqual([operation, false]);
       }
     }
+  });
+});
+
+/*
+ * Guardrail cannot be turned against itself. The fixes are granted on every resource of their type in the account,
+ * so each role must also carry explicit Deny statements: an explicit Deny overrides any Allow (IAM User Guide,
+ * "Policy evaluation logic"). ARNs are resolved the way CloudFormation would (names from the template, generated
+ * names stood in for) and matched the way IAM matches them ("*" any run of characters, "?" one; IAM User Guide,
+ * "IAM JSON policy elements: Resource"). Size limit: a role's inline policies together, 10,240 characters without
+ * whitespace (IAM User Guide, "IAM and AWS STS quotas").
+ */
+describe("serverless package: Guardrail cannot be turned against itself", () => {
+  /** The stack's resources a Guardrail role could change, by the service prefix of the IAM actions acting on them. */
+  const OWN_TYPES: Record<string, string> = {
+    "AWS::S3::Bucket": "s3",
+    "AWS::Lambda::Function": "lambda",
+    "AWS::SQS::Queue": "sqs",
+    "AWS::SNS::Topic": "sns",
+    "AWS::DynamoDB::Table": "dynamodb",
+    "AWS::KMS::Key": "kms",
+    "AWS::Events::Rule": "events",
+    "AWS::Logs::LogGroup": "logs",
+    "AWS::Config::ConfigRule": "config",
+  };
+  /** Services with fixes of which the stack deploys nothing. */
+  const NOTHING_OWN = ["apigateway"];
+  const STACK = `guardrail-${STAGE}`;
+
+  const operations = SERVICES.flatMap(({ operations: ops }) =>
+    Object.values(ops as Record<string, { action: string; access: string }>),
+  );
+  /** What a fix or a restore sends: the changes no role may make to Guardrail itself. */
+  const CHANGES = [
+    ...new Set(operations.filter((o) => o.access === "write" || o.access === "restore").map((o) => o.action)),
+  ];
+  const READS = new Set(operations.filter((o) => o.access === "read").map((o) => o.action));
+
+  type Pseudo = { partition: string; region: string; account: string };
+  const TEST_ACCOUNT: Pseudo = { partition: "aws", region: "us-east-1", account: "123456789012" };
+
+  /** The ARN CloudFormation would give a resource of the template; names it would generate are stood in for. */
+  function resourceArn(id: string, p: Pseudo): string {
+    const r = resource(id);
+    const props = r.Properties ?? {};
+    const name = (key: string, generated: string) =>
+      typeof props[key] === "string" ? (props[key] as string) : generated;
+    const arn = (service: string, rest: string) => `arn:${p.partition}:${service}:${p.region}:${p.account}:${rest}`;
+    // CloudFormation's generated names: <stack>-<logical id>-<13 characters>; bucket names lower case, 63 at most.
+    const generated = `${STACK}-${id}-ABCDEFGHIJKLM`;
+    switch (r.Type) {
+      case "AWS::S3::Bucket":
+        return `arn:${p.partition}:s3:::${name("BucketName", generated.toLowerCase().slice(0, 63))}`;
+      case "AWS::Lambda::Function":
+        return arn("lambda", `function:${name("FunctionName", generated)}`);
+      case "AWS::SQS::Queue":
+        return arn("sqs", name("QueueName", generated));
+      case "AWS::SNS::Topic":
+        return arn("sns", name("TopicName", generated));
+      case "AWS::DynamoDB::Table":
+        return arn("dynamodb", `table/${name("TableName", generated)}`);
+      case "AWS::KMS::Key":
+        return arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+      case "AWS::Events::Rule":
+        return arn("events", `rule/${name("Name", generated)}`);
+      case "AWS::Logs::LogGroup":
+        return arn("logs", `log-group:${name("LogGroupName", generated)}:*`);
+      case "AWS::Config::ConfigRule":
+        return arn("config", "config-rule/config-rule-a1b2c3");
+      default:
+        throw new Error(`no ARN for ${id} (${r.Type}) in the deploy test`);
+    }
+  }
+
+  /** A policy value as CloudFormation would resolve it (Ref of a topic is its ARN; of a pseudo parameter, its value). */
+  function resolve(v: unknown, p: Pseudo): string {
+    const pseudo: Record<string, string> = {
+      "AWS::Partition": p.partition,
+      "AWS::Region": p.region,
+      "AWS::AccountId": p.account,
+    };
+    const ref = (id: string): string => {
+      if (pseudo[id] !== undefined) return pseudo[id]!;
+      if (resource(id).Type === "AWS::SNS::Topic") return resourceArn(id, p);
+      throw new Error(`Ref ${id} is not an ARN`);
+    };
+    if (typeof v === "string") return v;
+    const o = v as Record<string, unknown>;
+    if (typeof o.Ref === "string") return ref(o.Ref);
+    const att = getAtt(v);
+    if (att && att[1] === "Arn") return resourceArn(att[0], p);
+    if (typeof o["Fn::Sub"] === "string") {
+      return (o["Fn::Sub"] as string).replace(/\$\{([^}]+)\}/g, (_m, x: string) =>
+        x.endsWith(".Arn") ? resourceArn(x.slice(0, -4), p) : ref(x),
+      );
+    }
+    throw new Error(`cannot resolve ${JSON.stringify(v)}`);
+  }
+
+  /** IAM's ARN matching: "*" any run of characters, "?" exactly one. */
+  const matches = (pattern: string, arn: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    ).test(arn);
+
+  const own = () =>
+    Object.entries(template.Resources)
+      .filter(([, r]) => OWN_TYPES[r.Type])
+      .map(([id, r]) => ({ id, service: OWN_TYPES[r.Type]!, arn: resourceArn(id, TEST_ACCOUNT) }));
+
+  /** Does an unconditional Deny of the role cover `action` on `arn`? */
+  const denied = (roleId: string, action: string, arn: string) =>
+    roleStatements(roleId).some(
+      (s) =>
+        s.Effect === "Deny" &&
+        s.Condition === undefined &&
+        list(s.Action).includes(action) &&
+        list(s.Resource).some((r) => matches(resolve(r, TEST_ACCOUNT), arn)),
+    );
+
+  test("every change a role could make to the stack's own resources is explicitly denied", () => {
+    expect(CHANGES.length).toBeGreaterThan(0);
+    const resources = own();
+    // The records bucket, the functions, every queue and dead-letter queue, the topic and the table are in the scope.
+    for (const id of ["AuditBucket", "IdempotencyTable", "GuardrailTopic", "RemediationQueue", "RemediationDlq"]) {
+      expect(resources.map((r) => r.id)).toContain(id);
+    }
+    for (const id of Object.values(FUNCTION_IDS)) expect(resources.map((r) => r.id)).toContain(id);
+    for (const action of CHANGES) {
+      const service = action.split(":")[0]!;
+      const mine = resources.filter((r) => r.service === service);
+      // A fix of a service new to Guardrail: which of the stack's resources are that service's is a decision.
+      expect([action, mine.length > 0 || NOTHING_OWN.includes(service)]).toEqual([action, true]);
+      // Every role, so that a role granted a fix later is already held back.
+      for (const roleId of Object.values(ROLE_IDS)) {
+        for (const r of mine)
+          expect([roleId, action, r.id, denied(roleId, action, r.arn)]).toEqual([roleId, action, r.id, true]);
+      }
+    }
+    // Beyond the fixes: an Allow whose ARN pattern reaches one of the stack's resources without naming it (a
+    // wildcard) must be denied there too. Reads, and the actions that take no resource, change nothing.
+    const reached: string[] = [];
+    for (const roleId of Object.values(ROLE_IDS)) {
+      for (const s of roleStatements(roleId).filter((st) => st.Effect === "Allow")) {
+        for (const action of list(s.Action)) {
+          if (READS.has(action) || STAR_ONLY.includes(action)) continue;
+          const service = action.split(":")[0]!;
+          for (const pattern of list(s.Resource).map((r) => resolve(r, TEST_ACCOUNT))) {
+            for (const r of resources.filter((x) => x.service === service && matches(pattern, x.arn))) {
+              if (pattern === r.arn) continue; // granted on that very resource: Guardrail's own use of it
+              reached.push(`${roleId} ${action} ${r.id}`);
+              expect([roleId, action, r.id, denied(roleId, action, r.arn)]).toEqual([roleId, action, r.id, true]);
+            }
+          }
+        }
+      }
+    }
+    // The worker's fixes reach Guardrail's own bucket, functions, queues, topic and table.
+    expect(reached).toEqual(
+      expect.arrayContaining([
+        "RemediationWorkerRole s3:PutBucketPolicy AuditBucket",
+        "RemediationWorkerRole lambda:UpdateFunctionConfiguration RemediationWorkerLambdaFunction",
+        "RemediationWorkerRole sqs:SetQueueAttributes RemediationDlq",
+        "RemediationWorkerRole sns:SetTopicAttributes GuardrailTopic",
+        "RemediationWorkerRole dynamodb:UpdateContinuousBackups IdempotencyTable",
+      ]),
+    );
+  });
+
+  test(`every change is denied on any resource tagged ${PROTECTED_TAG.key} = ${PROTECTED_TAG.value}`, () => {
+    expect(PROTECTED_TAG).toEqual({ key: "guardrail:protected", value: "true" });
+    const key = `aws:ResourceTag/${PROTECTED_TAG.key}`;
+    for (const roleId of Object.values(ROLE_IDS)) {
+      const allows = roleStatements(roleId).filter((st) => st.Effect === "Allow");
+      for (const action of CHANGES) {
+        const tagDeny = roleStatements(roleId).find((s) => {
+          const c = (s.Condition ?? {}) as Record<string, Record<string, unknown> | undefined>;
+          const value = c.StringEqualsIgnoreCase?.[key] ?? c.StringEquals?.[key];
+          return s.Effect === "Deny" && list(s.Action).includes(action) && value === PROTECTED_TAG.value;
+        });
+        expect([roleId, action, tagDeny !== undefined]).toEqual([roleId, action, true]);
+        // It covers every resource the role is granted the action on.
+        const denyPatterns = list(tagDeny!.Resource).map((r) => resolve(r, TEST_ACCOUNT));
+        for (const s of allows.filter((st) => list(st.Action).includes(action))) {
+          for (const granted of list(s.Resource).map((r) => resolve(r, TEST_ACCOUNT))) {
+            expect([roleId, action, granted, denyPatterns.some((d) => d === "*" || matches(d, granted))]).toEqual([
+              roleId,
+              action,
+              granted,
+              true,
+            ]);
+          }
+        }
+      }
+    }
+    // Guardrail's own resources carry the tag too (stack tags reach every resource of the stack), so a Guardrail
+    // of another stage in the same account cannot change them either.
+    const state = JSON.parse(readFileSync(join(build, "sls", "serverless-state.json"), "utf8")) as {
+      service: { provider: { stackTags?: Record<string, string> } };
+    };
+    expect(state.service.provider.stackTags?.[PROTECTED_TAG.key]).toBe(PROTECTED_TAG.value);
+  });
+
+  test("each role's inline policies, resolved at their longest, stay within IAM's 10,240 characters", () => {
+    // The longest partition and Region names there are; generated names as above.
+    const longest: Pseudo = { partition: "aws-iso-b", region: "us-isob-east-1", account: "123456789012" };
+    const resolveAll = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(resolveAll);
+      if (v && typeof v === "object") {
+        const keys = Object.keys(v);
+        if (keys.length === 1 && ["Ref", "Fn::GetAtt", "Fn::Sub"].includes(keys[0]!)) return resolve(v, longest);
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveAll(x)]));
+      }
+      return v;
+    };
+    const sizes: string[] = [];
+    for (const roleId of Object.values(ROLE_IDS)) {
+      const policies = list(resource(roleId).Properties.Policies as { PolicyName: string; PolicyDocument: unknown }[]);
+      const each = policies.map((p) => JSON.stringify(resolveAll(p.PolicyDocument)).replace(/\s/g, "").length);
+      const total = each.reduce((a, b) => a + b, 0);
+      sizes.push(`${roleId} ${total} (${policies.map((p, i) => `${p.PolicyName} ${each[i]}`).join(", ")})`);
+      expect(total).toBeLessThan(10_240);
+    }
+    console.log(`IAM inline policy sizes (characters without whitespace), limit 10,240 per role:\n${sizes.join("\n")}`);
   });
 });
 
