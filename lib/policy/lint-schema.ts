@@ -100,8 +100,15 @@ function typesMeet(wanted: string[], has: string[]): boolean {
  */
 function refCycles(schema: unknown): string[][] {
   if (!isObject(schema)) return [];
-  const target = (ref: unknown): string | undefined =>
-    typeof ref === "string" && ref.startsWith("#") ? decodeURIComponent(ref.slice(1)) : undefined;
+  // A fragment that is not percent-encoding (`#/%`) resolves nowhere: ajv names it when it compiles.
+  const target = (ref: unknown): string | undefined => {
+    if (typeof ref !== "string" || !ref.startsWith("#")) return undefined;
+    try {
+      return decodeURIComponent(ref.slice(1));
+    } catch {
+      return undefined;
+    }
+  };
   const resolve = (pointer: string): unknown => {
     let at: unknown = schema;
     for (const t of pointer.split("/").slice(1)) {
@@ -127,17 +134,34 @@ function refCycles(schema: unknown): string[][] {
   };
   const cycles: string[][] = [];
   const state = new Map<string, "visiting" | "done">();
-  const visit = (pointer: string, trail: string[]): void => {
-    if (state.get(pointer) === "done") return;
-    if (state.get(pointer) === "visiting") {
-      cycles.push([...trail.slice(trail.indexOf(pointer)), pointer]);
-      return;
+  // Depth-first with an explicit stack: a chain of thousands of `$defs` must not overflow the call stack.
+  const trail: string[] = [];
+  const stack: { pointer: string; next: string[] | undefined }[] = [{ pointer: "", next: undefined }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as { pointer: string; next: string[] | undefined };
+    if (top.next === undefined) {
+      if (state.get(top.pointer) === "done") {
+        stack.pop();
+        continue;
+      }
+      if (state.get(top.pointer) === "visiting") {
+        cycles.push([...trail.slice(trail.indexOf(top.pointer)), top.pointer]);
+        stack.pop();
+        continue;
+      }
+      state.set(top.pointer, "visiting");
+      trail.push(top.pointer);
+      top.next = sameValueRefs(resolve(top.pointer));
     }
-    state.set(pointer, "visiting");
-    for (const next of sameValueRefs(resolve(pointer))) visit(next, [...trail, pointer]);
-    state.set(pointer, "done");
-  };
-  visit("", []);
+    const next = top.next.shift();
+    if (next !== undefined) {
+      stack.push({ pointer: next, next: undefined });
+    } else {
+      state.set(top.pointer, "done");
+      trail.pop();
+      stack.pop();
+    }
+  }
   return cycles;
 }
 
@@ -254,9 +278,12 @@ export function lintPolicySchema(schema: JsonSchema, doc: DocSchema, docName: st
 
   walk(schema, doc, "");
   for (const cycle of refCycles(schema)) {
+    // A cycle through thousands of $defs is named by its first steps, not printed whole.
+    const steps = cycle.map((p) => `#${p}`);
+    const shown = steps.length <= 8 ? steps : [...steps.slice(0, 4), `… ${steps.length - 6} more`, ...steps.slice(-2)];
     problems.push({
       pointer: cycle[0] ?? "",
-      message: `$ref cycle ${cycle.map((p) => `#${p}`).join(" → ")}: it never reaches a value to check`,
+      message: `$ref cycle ${shown.join(" → ")}: it never reaches a value to check`,
     });
   }
   return problems;

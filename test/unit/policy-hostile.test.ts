@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { runExamples } from "../../lib/engine/examples";
@@ -106,6 +108,30 @@ describe("hostile policies", () => {
       expect(validate(hostileTag(100_000))).toBe(false);
       expect(validate({ ...hostileTag(0), tags: { team: "a".repeat(100_000) } })).toBe(true);
       expect(Date.now() - started).toBeLessThan(5_000);
+    });
+  });
+
+  describe("references", () => {
+    const policyWith = (compliant: object) => {
+      const dir = mkdtempSync(join(tmpdir(), "guardrail-ref-"));
+      const base = JSON.parse(readFileSync(join(DIR, "h-redos.json"), "utf8")) as Record<string, unknown>;
+      writeFileSync(join(dir, "h-redos.json"), JSON.stringify({ ...base, compliant }));
+      return loadPolicies([join(dir, "h-redos.json")], dir).problems.map((p) => `${p.pointer} ${p.message}`);
+    };
+
+    it("a $ref fragment that is not percent-encoding is named, not a URIError", () => {
+      expect(policyWith({ $ref: "#/%" })).toEqual([expect.stringMatching(/^\/compliant does not compile: /)]);
+    });
+
+    it("a chain of 20,000 $refs is followed without overflowing the stack", () => {
+      const $defs: Record<string, object> = {};
+      for (let i = 0; i < 20_000; i++) $defs[`d${i}`] = { $ref: `#/$defs/d${i + 1}` };
+      $defs.d20000 = { $ref: "#/$defs/d0" };
+      expect(policyWith({ $ref: "#/$defs/d0", $defs })).toEqual([
+        expect.stringMatching(
+          /^\/compliant\/\$defs\/d0 \$ref cycle #\/\$defs\/d0 → #\/\$defs\/d1 → #\/\$defs\/d2 → #\/\$defs\/d3 → … 19996 more → #\/\$defs\/d20000 → #\/\$defs\/d0: it never reaches a value to check$/,
+        ),
+      ]);
     });
   });
 
