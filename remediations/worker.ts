@@ -12,6 +12,7 @@ import { describeResource } from "../lib/remediation/worker/deps";
 import { deferMessage, restApiStageNames, stackStatus } from "../lib/remediation/worker/aws";
 import { DynamoAccountGuard } from "../lib/remediation/worker/guard";
 import { powertoolsIdempotency, type IdempotencyRunner } from "../lib/remediation/worker/idempotency";
+import { workerHomeOf, type WorkerHome } from "../lib/remediation/worker/identity";
 import { MessageError, parseWorkerMessage, type WorkerMessage } from "../lib/remediation/worker/message";
 import type { OutcomeStatus } from "../lib/remediation/worker/record";
 import { handleMessage, type WorkerDeps, type WorkerResult } from "../lib/remediation/worker/run";
@@ -22,7 +23,9 @@ import { workerSettings } from "../lib/remediation/worker/settings";
  * feeds it batches; each record is one remediation request (or an approval release), handled start to end by
  * lib/remediation/worker/run.ts. Partial batch responses: a record that fails (malformed body, an AWS error, a
  * fix that failed half way) is reported in `batchItemFailures` alone and comes back; after the queue's
- * maxReceiveCount it goes to the DLQ. A deferred record (grace period, rate limit) is also reported, after its
+ * maxReceiveCount it goes to the DLQ. A request whose type, id, ARN, account and Region do not name one resource of
+ * this function's account and Region (its invokedFunctionArn) fails the same way, before any AWS call
+ * (lib/remediation/worker/identity.ts). A deferred record (grace period, rate limit) is also reported, after its
  * visibility was set to when it is due. Nothing a record does fails the batch. Records run one after another:
  * they share the account's rate limit, and each record's log lines carry that record's correlation id.
  */
@@ -147,7 +150,10 @@ function parse(record: SQSRecord): WorkerMessage {
 
 const RECORD_KEYS = ["messageId", "receiveCount", "correlation_id", "policyId", "resource", "approvalRecordId"];
 
-async function recordHandler(record: SQSRecord): Promise<WorkerResult | { ignored: string }> {
+async function recordHandler(
+  record: SQSRecord,
+  home: WorkerHome | string,
+): Promise<WorkerResult | { ignored: string }> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount) || 1;
   logger.appendKeys({ messageId: record.messageId, receiveCount });
   try {
@@ -169,10 +175,27 @@ async function recordHandler(record: SQSRecord): Promise<WorkerResult | { ignore
       tracer.putAnnotation("correlationId", message.release.correlationId);
     }
 
+    if (typeof home === "string") {
+      logger.error("the worker cannot tell its account and Region: the message goes back to the queue", {
+        reason: home,
+      });
+      throw new RecordFailed(home);
+    }
     let result: WorkerResult;
     try {
-      result = await handleMessage(message, { messageId: record.messageId, receiveCount }, dependencies());
+      result = await handleMessage(
+        message,
+        { messageId: record.messageId, receiveCount, worker: home },
+        dependencies(),
+      );
     } catch (e) {
+      if (e instanceof MessageError) {
+        metrics.addMetric("MalformedMessages", MetricUnit.Count, 1);
+        logger.error("refused message: it goes back to the queue and, after maxReceiveCount, to the DLQ", {
+          error: e.message,
+        });
+        throw e;
+      }
       metrics.addMetric("RemediationRetries", MetricUnit.Count, 1);
       logger.error("remediation request failed: it goes back to the queue", errorFields(e));
       throw e;
@@ -207,7 +230,8 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   return instrumented(telemetry, context, undefined, async () => {
     dependencies();
     if (context) idempotency?.registerContext(context);
-    return processPartialResponse(event, recordHandler, processor, {
+    const home = workerHomeOf(context?.invokedFunctionArn);
+    return processPartialResponse(event, (record: SQSRecord) => recordHandler(record, home), processor, {
       context,
       processInParallel: false,
       throwOnFullBatchFailure: false,

@@ -627,7 +627,10 @@ export class LocalLoop {
     });
   }
 
-  /** One poll of an SQS-triggered function; records are grouped by account (each account's role runs its own). */
+  /**
+   * One poll of an SQS-triggered function; records are grouped by account and Region (each account's role runs its
+   * own, as the function of the Region the resource is in: one stack per account and Region).
+   */
   private async pollQueue(
     queue: LocalQueue,
     fn: (e: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
@@ -653,14 +656,16 @@ export class LocalLoop {
     if (records.length === 0) return moved > 0;
     const groups = new Map<string, SQSRecord[]>();
     for (const r of records) {
-      const acct = accountOfBody(r.body) ?? this.accountId;
-      groups.set(acct, [...(groups.get(acct) ?? []), r]);
+      const where = whereOfBody(r.body);
+      const key = `${where?.accountId ?? this.accountId}|${where?.region ?? r.awsRegion}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
     }
-    for (const [acct, batch] of groups) {
+    for (const [key, batch] of groups) {
+      const [acct, region] = key.split("|") as [string, string];
       let response: SQSBatchResponse | undefined;
       try {
         response = await this.timed(fnKey, this.roleOf(acct), () =>
-          fn({ Records: batch }, this.lambdaContext(fnKey, acct, batch[0]?.awsRegion)),
+          fn({ Records: batch }, this.lambdaContext(fnKey, acct, region)),
         );
       } catch (e) {
         this.opts.onActivity?.({ kind: "invocation-failed", function: "sqs", error: errorText(e), final: false });
@@ -854,14 +859,17 @@ function isGuardrail(record: JsonObject): boolean {
   return issuer !== undefined && accountId !== undefined && issuer === roleArnOf(accountId);
 }
 
-/** The account a remediation queue message is about (the request's resource, or the released record's id). */
-function accountOfBody(body: string): string | undefined {
+/** The account and Region a remediation queue message is about (its resource, or the released record's id). */
+function whereOfBody(body: string): { accountId: string; region: string } | undefined {
   try {
     const message = JSON.parse(String((JSON.parse(body) as { Message?: unknown }).Message)) as JsonObject;
-    const resource = (message.resource ?? {}) as { accountId?: unknown };
-    if (typeof resource.accountId === "string") return resource.accountId;
+    const resource = (message.resource ?? {}) as { accountId?: unknown; region?: unknown };
+    if (typeof resource.accountId === "string" && typeof resource.region === "string") {
+      return { accountId: resource.accountId, region: resource.region };
+    }
     const id = message.approvalRecordId;
-    if (typeof id === "string") return id.split("_")[1];
+    const [, accountId, region] = typeof id === "string" ? id.split("_") : [];
+    if (accountId && region) return { accountId, region };
   } catch {
     return undefined;
   }

@@ -57,7 +57,12 @@ export interface ResourceIdentity {
   service: string;
   /** The document property holding the resource's name (Config's resourceName). */
   nameField?: string;
-  /** The resource's ARN when a reference does not carry one (a live describe from a CloudTrail record). */
+  /**
+   * The resource's ARN when a reference does not carry one (a live describe from a CloudTrail record): from the
+   * document, else from the reference alone (`document` {}), in the Region and account its id names if it names
+   * them; undefined when the id is not one of this type's. The remediation worker holds a request's ARN, account and
+   * Region to it (lib/remediation/worker/identity.ts).
+   */
   arn?(ref: ResourceRef, document: Record<string, unknown>): string | undefined;
   cloudFormation?: {
     /** `Fn::GetAtt` attributes whose value is the resource's ARN. */

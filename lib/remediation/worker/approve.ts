@@ -5,7 +5,8 @@ import { service as sns } from "../../aws/services/sns";
 import { S3RecordStore, type RecordStore } from "./s3-records";
 import { parseRecordId, recordKey } from "./decide";
 import { DynamoAccountGuard } from "./guard";
-import { KIND_REQUEST, MESSAGE_KIND_ATTRIBUTE, RELEASE_TYPE, type ApprovalRelease } from "./message";
+import { resourceIdentityProblems } from "./identity";
+import { KIND_REQUEST, MESSAGE_KIND_ATTRIBUTE, RELEASE_TYPE, resourceRefSchema, type ApprovalRelease } from "./message";
 import type { RemediationRecord } from "./record";
 import type { AwsCall } from "../types";
 
@@ -79,6 +80,10 @@ export async function readApproval(
   if (!record.approval) {
     throw new ApprovalError(`record ${recordId} is not waiting for approval: its outcome is ${record.outcome}`);
   }
+  // The worker refuses such a release too (./identity.ts); the approver hears why now.
+  const ref = resourceRefSchema.safeParse(record.request.resource);
+  const problems = ref.success ? resourceIdentityProblems(ref.data) : ["resource: not a resource reference"];
+  if (problems.length > 0) throw new ApprovalError(`record ${recordId} cannot be released: ${problems.join("; ")}`);
   const now = options.now ?? new Date();
   if (Date.parse(record.approval.expiresAt) < now.getTime()) {
     throw new ApprovalError(

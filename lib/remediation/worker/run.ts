@@ -25,6 +25,7 @@ import {
 } from "./decide";
 import type { AccountGuard } from "./guard";
 import type { Idempotent } from "./idempotency";
+import { recordIdProblems, resourceIdentityProblems, type WorkerHome } from "./identity";
 import {
   BREAKER_ALERT_TYPE,
   changedAt,
@@ -94,6 +95,8 @@ export interface WorkerDeps {
 export interface Delivery {
   messageId: string;
   receiveCount: number;
+  /** The account and Region of the function the record was delivered to: the only ones whose resources it fixes. */
+  worker: WorkerHome;
 }
 
 /** What the idempotency record keeps: plain JSON, no undefined members. */
@@ -163,13 +166,29 @@ function summarize(e: Evaluation): EvaluationSummary {
   return e.annotation ? { compliance: e.compliance, annotation: e.annotation } : { compliance: e.compliance };
 }
 
-/** The request and its context: a request message as it came, or the request of a released approval's record. */
+/** A request whose resource is not one resource of the worker's account and Region: refused, naming the fields. */
+function refuseOtherResources(what: string, request: RemediationRequest, home: WorkerHome): void {
+  const problems = resourceIdentityProblems(request.resource, home);
+  if (problems.length > 0)
+    throw new MessageError(`${what} names no one resource this worker may fix: ${problems.join("; ")}`);
+}
+
+/**
+ * The request and its context: a request message as it came, or the request of a released approval's record.
+ * Either is refused unless it names one resource of the worker's account and Region (./identity.ts).
+ */
 async function resolve(
   message: Exclude<WorkerMessage, { kind: "ignored" }>,
   deps: WorkerDeps,
+  home: WorkerHome,
 ): Promise<Pick<Ctx, "request" | "rawRequest" | "release" | "approvalRecord">> {
-  if (message.kind === "request") return { request: message.request, rawRequest: message.raw };
+  if (message.kind === "request") {
+    refuseOtherResources(`remediation request ${message.snsMessageId}`, message.request, home);
+    return { request: message.request, rawRequest: message.raw };
+  }
   const id = message.release.approvalRecordId;
+  const elsewhere = recordIdProblems(id, home);
+  if (elsewhere.length > 0) throw new MessageError(`approval release ${message.snsMessageId}: ${elsewhere.join("; ")}`);
   const record = await deps.records.get(id);
   if (!record) throw new MessageError(`approval release: no record ${id} (${deps.records.uriOf(id)})`);
   if (!record.approval) {
@@ -179,6 +198,7 @@ async function resolve(
   }
   const parsed = requestSchema.safeParse(record.request);
   if (!parsed.success) throw new MessageError(`approval release: record ${id} holds no valid request`);
+  refuseOtherResources(`approval release: record ${id}`, parsed.data, home);
   return { request: parsed.data, rawRequest: record.request, release: message.release, approvalRecord: record };
 }
 
@@ -191,7 +211,7 @@ export async function handleMessage(
   deps: WorkerDeps,
 ): Promise<WorkerResult> {
   const startedAt = deps.now();
-  const resolved = await resolve(message, deps);
+  const resolved = await resolve(message, deps, delivery.worker);
   const { request } = resolved;
   const policy = deps.pack.policy(request.policyId);
   const remediation = policy.policy.remediation;

@@ -26,6 +26,10 @@ import {
  * with CloudFormation names. `isLogging` exists only there (Config records it nowhere we know of).
  */
 
+/** A trail's name or ARN (CloudTrail API Reference, CreateTrail: Name, 3-128 letters, digits, `.`, `_`, `-`). */
+const TRAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
+const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
+
 /** camelCase document field <- CloudFormation property name. */
 const cfnNames: Record<string, string> = {
   name: "TrailName",
@@ -62,6 +66,12 @@ export const adapter: ResourceAdapter = {
   type: "AWS::CloudTrail::Trail",
   service: "cloudtrail",
   nameField: "name",
+  arn: (ref) =>
+    TRAIL_ARN.test(ref.id)
+      ? ref.id
+      : TRAIL_NAME.test(ref.id)
+        ? `arn:${partitionOf(ref.region)}:cloudtrail:${ref.region}:${ref.accountId}:trail/${ref.id}`
+        : undefined,
   cloudFormation: { arnAttributes: ["Arn"] },
   documentSchema: {
     type: "object",

@@ -74,6 +74,9 @@ const arrayFields = [
   "keySchema", "attributeDefinitions", "globalSecondaryIndexes", "localSecondaryIndexes", "replicas",
 ] as const; // prettier-ignore
 
+/** A table's name, as Config's resourceId (DynamoDB API Reference, CreateTable: TableName, name only). */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
 const keySchema = {
   type: "array",
   items: {
@@ -86,7 +89,12 @@ export const adapter: ResourceAdapter = {
   type: "AWS::DynamoDB::Table",
   service: "dynamodb",
   nameField: "tableName",
-  arn: (_ref, doc) => (typeof doc.tableArn === "string" && doc.tableArn !== "" ? doc.tableArn : undefined),
+  arn: (ref, doc) =>
+    typeof doc.tableArn === "string" && doc.tableArn !== ""
+      ? doc.tableArn
+      : TABLE_NAME.test(ref.id)
+        ? `arn:${partitionOf(ref.region)}:dynamodb:${ref.region}:${ref.accountId}:table/${ref.id}`
+        : undefined,
   cloudFormation: { arnAttributes: ["Arn"] },
   documentSchema: {
     type: "object",

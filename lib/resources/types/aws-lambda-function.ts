@@ -80,11 +80,19 @@ function resourcePolicy(v: unknown): ReturnType<typeof toPolicyDocument> {
 
 const anyObject = { type: "object" };
 
+/** A function's name, as Config's resourceId (Lambda API Reference, CreateFunction: FunctionName, name only). */
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
 export const adapter: ResourceAdapter = {
   type: "AWS::Lambda::Function",
   service: "lambda",
   nameField: "functionName",
-  arn: (_ref, doc) => (typeof doc.functionArn === "string" && doc.functionArn !== "" ? doc.functionArn : undefined),
+  arn: (ref, doc) =>
+    typeof doc.functionArn === "string" && doc.functionArn !== ""
+      ? doc.functionArn
+      : FUNCTION_NAME.test(ref.id)
+        ? `arn:${partitionOf(ref.region)}:lambda:${ref.region}:${ref.accountId}:function:${ref.id}`
+        : undefined,
   cloudFormation: { arnAttributes: ["Arn"], attachments: ["AWS::Lambda::Permission"] },
   documentSchema: {
     type: "object",

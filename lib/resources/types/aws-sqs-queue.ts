@@ -44,11 +44,24 @@ const attributes = {
   RedriveAllowPolicy: "json",
 } as const;
 
+/**
+ * Config's queue URL, `https://sqs.<region>.amazonaws.com[.cn]/<account>/<name>` (SQS API Reference, CreateQueue:
+ * QueueName up to 80 letters, digits, hyphens and underscores, `.fifo` at the end of a FIFO queue's).
+ */
+const QUEUE_URL =
+  /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$/;
+
+/** The ARN of the queue a URL names, in the URL's own Region and account; undefined for any other id. */
+function queueArnOf(url: string): string | undefined {
+  const m = QUEUE_URL.exec(url);
+  return m ? `arn:${partitionOf(m[1] as string)}:sqs:${m[1]}:${m[2]}:${m[3]}` : undefined;
+}
+
 export const adapter: ResourceAdapter = {
   type: "AWS::SQS::Queue",
   service: "sqs",
   nameField: "QueueName",
-  arn: (_ref, doc) => (typeof doc.QueueArn === "string" && doc.QueueArn !== "" ? doc.QueueArn : undefined),
+  arn: (ref, doc) => (typeof doc.QueueArn === "string" && doc.QueueArn !== "" ? doc.QueueArn : queueArnOf(ref.id)),
   cloudFormation: { arnAttributes: ["Arn"], attachments: ["AWS::SQS::QueuePolicy"] },
   documentSchema: {
     type: "object",
