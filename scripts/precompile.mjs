@@ -56,7 +56,7 @@ const byKey = new Map();
 const skipped = [];
 for (const s of schemas) {
   try {
-    for (const v of standaloneValidators([s])) byKey.set(v.key, v);
+    for (const v of standaloneValidators([s], { regExpModule: "../../util/linear-regexp.js" })) byKey.set(v.key, v);
   } catch (e) {
     skipped.push(`${s.name}: ${e.message}`);
   }

@@ -1,5 +1,5 @@
 import { isObject, type JsonSchema } from "../util/json";
-import { linearRegExp } from "../util/linear-regexp";
+import { policyRegExp } from "../util/linear-regexp";
 import {
   ConditionalValue,
   UnknownValue,
@@ -116,12 +116,12 @@ function constantAbove(
     case "properties":
       return !isObject(v) || !(head in v) || !deeper(v[head]);
     case "patternProperties":
-      return isObject(v) && Object.entries(v).every(([p, s]) => !linearRegExp(p).test(head) || !deeper(s));
+      return isObject(v) && Object.entries(v).every(([p, s]) => !policyRegExp(p).test(head) || !deeper(s));
     case "additionalProperties": {
       const named = isObject(schema.properties) && head in schema.properties;
       const patterned =
         isObject(schema.patternProperties) &&
-        Object.keys(schema.patternProperties).some((p) => linearRegExp(p).test(head));
+        Object.keys(schema.patternProperties).some((p) => policyRegExp(p).test(head));
       return named || patterned || !deeper(v);
     }
     case "items": {
@@ -151,7 +151,7 @@ function constantAbove(
 function patternIsConstant(pattern: string, shape: readonly ShapePart[]): boolean {
   const heads = shapeHeads(shape);
   if (!heads || heads.length === 0) return false;
-  const re = linearRegExp(pattern);
+  const re = policyRegExp(pattern);
   const local = !/\$|\\[bBkK1-9]|\(\?[=!<]/.test(pattern);
   if (local && heads.every((h) => re.test(h))) return true;
   if (pattern.startsWith("^")) {

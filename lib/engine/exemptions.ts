@@ -5,7 +5,7 @@ import { precompiledValidator } from "../policy/precompiled";
 import { JsonSourceMap } from "../util/source-map";
 import type { PolicyProblem } from "../policy/load";
 import type { JsonSchema } from "../util/json";
-import { linearRegExp, type LinearRegExp } from "../util/linear-regexp";
+import { policyRegExp, type LinearRegExp } from "../util/linear-regexp";
 
 /**
  * Two ways to exempt a resource from a policy, both honoured by detection and remediation:
@@ -69,8 +69,8 @@ export const exemptionsFileSchema: JsonSchema = {
 
 /** Linear-time: `*a*a*a…` is polynomial in V8 against a long resource id, and anyone can name a resource. */
 function globToRegExp(glob: string): LinearRegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, "(?s:.*)");
-  return linearRegExp(`^${escaped}$`);
+  const escaped = glob.replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, "[\\u{0}-\\u{10FFFF}]*");
+  return policyRegExp(`^${escaped}$`);
 }
 
 /** YYYY-MM-DD naming a day that exists. */

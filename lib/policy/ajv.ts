@@ -1,6 +1,6 @@
 import type Ajv2020 from "ajv/dist/2020";
 import type { Options, ValidateFunction } from "ajv";
-import { ajvLinearRegExp } from "../util/linear-regexp";
+import { ajvPolicyRegExp } from "../util/linear-regexp";
 
 /**
  * ajv is loaded when a schema is first compiled, not when this module is: a pack whose validators were all
@@ -18,8 +18,8 @@ function ajvClass(): typeof Ajv2020 {
  * - allErrors off: evaluation stops at the first failure; the annotation names that one property.
  * - verbose on: failing errors carry their sub-schema, whose `description` words the annotation. It costs
  *   nothing on the passing path.
- * - patterns run on RE2's linear-time engine (../util/linear-regexp.ts), never V8's backtracking one: a resource's
- *   tag or name must not be able to make an evaluation slow.
+ * - patterns run in linear time (../util/linear-regexp.ts: RE2, or V8 where its backtracking is provably linear): a
+ *   resource's tag or name must not be able to make an evaluation slow.
  * - strict schema: unknown keywords are compile errors, not silently ignored (a `requird` typo would otherwise
  *   make a policy pass everything). `required` without `properties` and applicators without `type` are normal
  *   in policies, so those strict checks stay off.
@@ -27,7 +27,7 @@ function ajvClass(): typeof Ajv2020 {
 const strictness = { strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true } as const;
 
 const withLinearPatterns = (extra: Pick<Options, "code">): Pick<Options, "code"> => ({
-  code: { ...extra.code, regExp: ajvLinearRegExp },
+  code: { ...extra.code, regExp: extra.code?.regExp ?? ajvPolicyRegExp() },
 });
 
 export function createPolicyAjv(extra: Pick<Options, "code"> = {}): Ajv2020 {

@@ -78,6 +78,10 @@ function metaSchema(): ValidateFunction {
 
 /** An ajv error in words, for a policy author. */
 export function metaMessage(e: ErrorObject): string {
+  // The id's rule is two keywords (a pattern V8 runs in linear time, and no "--"): one message for both.
+  if (e.instancePath === "/id" && (e.keyword === "pattern" || e.keyword === "not")) {
+    return "must be lower-case words of letters and digits joined by single dashes, e.g. sqs-queue-encrypted";
+  }
   switch (e.keyword) {
     case "required":
       return `missing required property "${String(e.params.missingProperty)}"`;

@@ -1,4 +1,5 @@
 import standaloneCode from "ajv/dist/standalone";
+import { ajvPolicyRegExp } from "../util/linear-regexp";
 import { createMetaAjv, createPolicyAjv } from "./ajv";
 import { precompiledKey, type ValidatorFlavour } from "./precompiled";
 
@@ -13,11 +14,13 @@ export interface StandaloneValidator {
  * so a precompiled validator and a run-time compiled one are the same code. Used by scripts/bundle.mjs at build time.
  * A schema that does not compile throws, naming it: a bundle is never built around a broken policy.
  */
-export function standaloneValidators(schemas: { flavour: ValidatorFlavour; schema: object; name: string }[]) {
-  const ajvs = {
-    policy: createPolicyAjv({ code: { source: true } }),
-    meta: createMetaAjv({ code: { source: true } }),
-  };
+export function standaloneValidators(
+  schemas: { flavour: ValidatorFlavour; schema: object; name: string }[],
+  opts: { regExpModule?: string } = {},
+) {
+  // What the generated modules require for patterns: a path relative to them in dist/, the source module in a bundle.
+  const code = { source: true, regExp: ajvPolicyRegExp(opts.regExpModule) };
+  const ajvs = { policy: createPolicyAjv({ code }), meta: createMetaAjv({ code }) };
   const out = new Map<string, StandaloneValidator>();
   for (const { flavour, schema, name } of schemas) {
     const key = precompiledKey(flavour, schema);

@@ -152,6 +152,17 @@ describe("loadPolicies", () => {
     expect(problems[0]?.message).toMatch(/does not compile/);
   });
 
+  test("an id that is not dash-joined lower-case words gets one message, whichever rule it breaks", () => {
+    const dir = packWith({
+      "sqs--x.json": policyText("sqs--x"),
+      "sqsx.json": policyText("sqsx"),
+      "sqs-x-.json": policyText("sqs-x-"),
+    });
+    const messages = loadPolicies([dir], dir).problems.map((p) => `${p.file} ${p.pointer} ${p.message}`);
+    const rule = "must be lower-case words of letters and digits joined by single dashes, e.g. sqs-queue-encrypted";
+    expect(messages.sort()).toEqual([`sqs--x.json /id ${rule}`, `sqs-x-.json /id ${rule}`, `sqsx.json /id ${rule}`]);
+  });
+
   test("a pattern that is not a regular expression is named at its own pointer", () => {
     const text = policyText("sqs-bad-regex", (p) => {
       p.compliant = { properties: { QueueName: { pattern: "([a-z" } } };
