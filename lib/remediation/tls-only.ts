@@ -1,7 +1,6 @@
 import type { Resource } from "../resources/adapter";
-import { isObject, type JsonObject } from "../util/json";
-import { assertParams, jsonEqual } from "./document";
-import { mergeSecureTransportDeny, policyText } from "./resource-policy";
+import { assertParams } from "./document";
+import { mergeSecureTransportDeny, PolicyMergeError } from "./resource-policy";
 import { PlanError, type AwsCall, type RemediationAction, type RemediationParams } from "./types";
 
 /**
@@ -13,6 +12,11 @@ export interface TlsOnlySpec {
   resourceType: string;
   /** The document field holding the parsed policy. */
   field: string;
+  /**
+   * The document field holding the policy's text exactly as the service returned it: what the plan edits (only
+   * inserting its statement) and what a restore puts back, byte for byte.
+   */
+  textField: string;
   description: string;
   /**
    * true: a document without the field means the resource has no policy (SQS, S3), so the plan creates one.
@@ -51,37 +55,56 @@ export function tlsOnlyPolicyAction(spec: TlsOnlySpec): RemediationAction {
     },
     plan(resource, params) {
       assertParams(action, params);
-      const existing = resource.document[spec.field];
-      if (existing === undefined && !spec.absentMeansNone) {
+      const text = policyTextOf(spec, resource, "");
+      if (text === undefined && !spec.absentMeansNone) {
         throw new PlanError(
           spec.id,
           `the document of ${resource.id} has no ${spec.field}; refusing to write a policy over one that was not read`,
         );
       }
-      if (existing !== undefined && !isObject(existing)) {
+      let merged;
+      try {
+        merged = mergeSecureTransportDeny(text, { sid: sidOf(params), ...spec.statement(resource) });
+      } catch (e) {
+        if (!(e instanceof PolicyMergeError)) throw e;
         throw new PlanError(
           spec.id,
-          `the ${spec.field} of ${resource.id} is not a readable JSON policy; refusing to replace it`,
+          `the ${spec.textField} of ${resource.id} cannot be edited without risk to what it says: ${e.message}; refusing to rewrite it`,
         );
       }
-      const merged = mergeSecureTransportDeny(existing as JsonObject | undefined, {
-        sid: sidOf(params),
-        ...spec.statement(resource),
-      });
       return merged.changed ? spec.put(resource, merged.text) : [];
     },
     restore(before, after) {
-      const was = before.document[spec.field];
-      if (jsonEqual(was, after.document[spec.field])) return [];
+      const was = policyTextOf(spec, before, "before ");
       if (was === undefined) {
+        // The resource had no policy.
+        if (after.document[spec.field] === undefined && after.document[spec.textField] === undefined) return [];
         if (spec.remove && spec.absentMeansNone) return spec.remove(before);
         throw new PlanError(spec.id, `the before document of ${before.id} has no ${spec.field} to put back`);
       }
-      if (!isObject(was) && typeof was !== "string") {
-        throw new PlanError(spec.id, `the before ${spec.field} of ${before.id} is not a policy`);
-      }
-      return spec.put(before, policyText(was));
+      return was === after.document[spec.textField] ? [] : spec.put(before, was);
     },
   };
   return action;
+}
+
+/**
+ * The policy text of a document, or undefined when the resource has no policy. A document holding the policy
+ * only parsed (a record written before the text was kept, a source that did not return it) is refused: writing
+ * the parsed form back could change what the policy says (a key twice, a number a double cannot hold), and a
+ * restore from it would not put back what was there.
+ */
+function policyTextOf(spec: TlsOnlySpec, resource: Resource, which: string): string | undefined {
+  const text = resource.document[spec.textField];
+  if (typeof text === "string") return text;
+  if (text !== undefined) {
+    throw new PlanError(spec.id, `the ${which}${spec.textField} of ${resource.id} is not text; refusing to guess it`);
+  }
+  if (resource.document[spec.field] !== undefined) {
+    throw new PlanError(
+      spec.id,
+      `the ${which}document of ${resource.id} holds ${spec.field} only parsed, not as the text the service returned (${spec.textField}); refusing to write a policy rebuilt from its parsed form`,
+    );
+  }
+  return undefined;
 }

@@ -30,6 +30,16 @@ export function toPolicyDocument(v: unknown): JsonObject | string | undefined {
 }
 
 /**
+ * A resource policy's text exactly as the service returned it (GetBucketPolicy Policy, GetQueueAttributes and
+ * GetTopicAttributes Attributes.Policy are JSON strings, and Config records the same strings), as the document
+ * member `name`; nothing when there is no text. Kept beside the parsed policy so that a fix edits the owner's text
+ * and an undo puts it back byte for byte: parsing and serialising again would change it.
+ */
+export function policyTextMember(name: string, v: unknown): Record<string, string> {
+  return typeof v === "string" && v !== "" ? { [name]: v } : {};
+}
+
+/**
  * IAM grammar lets `Statement`, `Action`, `Resource` be a single value or a list; policies are simpler to write
  * against one spelling, so documents always carry lists.
  */

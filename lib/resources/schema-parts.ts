@@ -8,6 +8,12 @@ export const tagsSchema: JsonSchema = {
   additionalProperties: { type: "string" },
 };
 
+/** The text of a resource policy as the service returned it (what fixes edit); policies judge the parsed one. */
+export const policyTextSchema: JsonSchema = {
+  type: "string",
+  description: "The policy exactly as the service returned it (JSON text). Judge the parsed policy instead.",
+};
+
 /** An IAM resource policy after normalisation (Statement, Action and Resource always lists). */
 export const policyDocumentSchema: JsonSchema = {
   type: "object",

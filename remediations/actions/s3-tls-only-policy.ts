@@ -13,8 +13,9 @@ export const action = tlsOnlyPolicyAction({
   id: ID,
   resourceType: "AWS::S3::Bucket",
   field: "policy",
+  textField: "policyText",
   description:
-    'Adds the TLS-only Deny statement of AWS\'s s3-bucket-ssl-requests-only guidance (Principal "*", Action "s3:*", Resource the bucket and its objects, Condition Bool aws:SecureTransport "false"; Sid from params, default DenyInsecureTransport) to the bucket policy with PutBucketPolicy, which replaces the whole policy: every existing statement is kept as it is and only that Deny is added; nothing is added when a Deny on aws:SecureTransport "false" already exists. A bucket without a policy gets one holding only this statement. ExpectedBucketOwner is the resource\'s account; ConfirmRemoveSelfBucketAccess is never set. Restore puts the recorded policy text back, or deletes the policy (DeleteBucketPolicy) when the bucket had none.',
+    'Adds the TLS-only Deny statement of AWS\'s s3-bucket-ssl-requests-only guidance (Principal "*", Action "s3:*", Resource the bucket and its objects, Condition Bool aws:SecureTransport "false"; Sid from params, default DenyInsecureTransport) to the bucket policy with PutBucketPolicy, which replaces the whole policy: the statement is inserted into the policy text GetBucketPolicy returned and every other byte of it is kept; nothing is added when an equally broad Deny on aws:SecureTransport "false" already exists. A policy text a JSON reader could misread (a key twice, a number a double cannot hold, a Statement that is not statements) is refused, naming where. A bucket without a policy gets one holding only this statement. ExpectedBucketOwner is the resource\'s account; ConfirmRemoveSelfBucketAccess is never set. Restore puts the recorded policy text back exactly, or deletes the policy (DeleteBucketPolicy) when the bucket had none.',
   absentMeansNone: true,
   statement: (resource) => ({ action: "s3:*", resource: [bucketArn(resource), `${bucketArn(resource)}/*`] }),
   put: (resource, text) => [

@@ -6,8 +6,9 @@ export const action = tlsOnlyPolicyAction({
   id: "sns-tls-only-policy",
   resourceType: "AWS::SNS::Topic",
   field: "Policy",
+  textField: "PolicyText",
   description:
-    'Adds the Deny statement of the SNS guide\'s "enforce encryption of data in transit" (Principal "*", Action "SNS:Publish", Resource the topic ARN, Condition Bool aws:SecureTransport "false"; Sid from params, default DenyInsecureTransport) to the topic\'s access policy with SetTopicAttributes AttributeName Policy. Every existing statement is kept as it is; nothing is added when a Deny on aws:SecureTransport "false" already exists. Every topic has a policy, so a document without one was not read completely and the plan refuses rather than replace it. Restore sets the recorded policy text back.',
+    'Adds the Deny statement of the SNS guide\'s "enforce encryption of data in transit" (Principal "*", Action "SNS:Publish", Resource the topic ARN, Condition Bool aws:SecureTransport "false"; Sid from params, default DenyInsecureTransport) to the topic\'s access policy with SetTopicAttributes AttributeName Policy: the statement is inserted into the policy text GetTopicAttributes returned and every other byte of it is kept; nothing is added when an equally broad Deny on aws:SecureTransport "false" already exists; a policy text a JSON reader could misread (a key twice, a number a double cannot hold, a Statement that is not statements) is refused, naming where. Every topic has a policy, so a document without one was not read completely and the plan refuses rather than replace it. Restore sets the recorded policy text back exactly.',
   absentMeansNone: false,
   statement: (resource) => ({
     action: "SNS:Publish",

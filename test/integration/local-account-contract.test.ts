@@ -97,7 +97,8 @@ import { MOTO_ACCOUNT, MOTO_REGION, useMoto } from "./moto";
  * defaults (cacheDataEncrypted true, throttling 2000/1000, metricsEnabled/dataTraceEnabled false), where AWS shows
  * the recorded ones (the local account's; see services/apigateway.ts), so entries are compared on the settings the
  * calls set; and moto's SetQueueAttributes drops the queue policy when a call does not name it (AWS keeps it), so
- * the SQS steps set Policy last.
+ * the SQS steps set Policy last; and moto returns a queue policy re-serialised (json.dumps spacing), not as it was
+ * set, so policy texts (`PolicyText`) are compared by what they say.
  */
 
 const moto = useMoto();
@@ -313,6 +314,7 @@ function normalise(v: unknown, settingKeys?: Record<string, string[]>): unknown 
   for (const [k, x] of Object.entries(v)) {
     if (MOTO_OMITS.has(k)) continue;
     if (DATES.has(k)) out[k] = "<normalised>";
+    else if (k === "PolicyText" && typeof x === "string") out[k] = JSON.parse(x) as unknown;
     else if (k === "methodSettings" && isObject(x) && settingKeys) {
       out[k] = Object.fromEntries(
         Object.entries(x).map(([key, entry]) => [

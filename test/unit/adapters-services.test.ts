@@ -354,6 +354,7 @@ describe("AWS::S3::Bucket", () => {
       },
       versioningConfiguration: { status: "Enabled" },
       policy: { ...bucketPolicy, Statement: [{ ...bucketPolicy.Statement[0], Action: ["s3:*"] }] },
+      policyText: JSON.stringify(bucketPolicy),
       loggingConfiguration: { destinationBucketName: "acme-access-logs", logFilePrefix: "acme-orders-archive/" },
       tags: { team: "data-platform" },
     });

@@ -650,6 +650,7 @@ describe("SQS", () => {
   );
   /** The recorded queue: a policy allowing EventBridge, no SSE. */
   const recordedQueue = resourceOf(event.detail.configurationItem);
+  const recordedPolicy = (event.detail.configurationItem.configuration as { Policy: string }).Policy;
   const queueUrl = "https://sqs.us-east-1.amazonaws.com/644160558196/config-changes";
   const queueArn = "arn:aws:sqs:us-east-1:644160558196:config-changes";
   const queue = (name: string, attributes: JsonObject) =>
@@ -715,33 +716,27 @@ describe("SQS", () => {
   });
 
   describe("sqs-tls-only-policy", () => {
-    it("adds the Deny to the recorded queue's policy, keeping its Allow statement", async () => {
+    it("adds the Deny to the recorded queue's policy text, keeping every byte of it", async () => {
       const calls = planFor("sqs-queue-tls-only", recordedQueue);
-      const expectedPolicy = {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: ["sqs:SendMessage"],
-            Resource: [queueArn],
-          },
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "sqs:*",
-            Resource: queueArn,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
+      const deny = {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: queueArn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
       };
+      // The text Config recorded, with the statement inserted after its last one: nothing else is rewritten
+      // (its single-value Action and Resource stay single values).
+      expect(recordedPolicy.endsWith('"}]}')).toBe(true);
       expect(calls).toEqual([
         {
           service: "sqs",
           operation: "SetQueueAttributes",
-          input: { QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(expectedPolicy) } },
+          input: {
+            QueueUrl: queueUrl,
+            Attributes: { Policy: `${recordedPolicy.slice(0, -2)},${JSON.stringify(deny)}]}` },
+          },
         },
       ]);
       await expectSentExactly(calls, recordedQueue.region);
@@ -769,11 +764,32 @@ describe("SQS", () => {
 
     it("refuses to replace a policy that does not parse", () => {
       expect(() => planFor("sqs-queue-tls-only", queue("orders", { Policy: "{not json" }))).toThrow(
-        /not a readable JSON policy/,
+        /PolicyText of .*orders cannot be edited .*not valid JSON.*refusing to rewrite it/,
       );
     });
 
-    it("restores the previous policy text, or removes a policy the queue did not have", async () => {
+    it("refuses a policy a JSON reader could misread, naming the reason and the place", () => {
+      // JSON.parse keeps the last Effect: a rewrite from the parsed policy would have turned this Deny into an Allow.
+      const twice =
+        '{"Statement":[{"Effect":"Deny","Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"}]}';
+      expect(() => planFor("sqs-queue-tls-only", queue("orders", { Policy: twice }))).toThrow(
+        /"Effect" appears twice .*\(at \/Statement\/0\/Effect\); refusing to rewrite it/,
+      );
+      const big = `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"NumericLessThan":{"aws:EpochTime":12345678901234567891}}}]}`;
+      expect(() => planFor("sqs-queue-tls-only", queue("orders", { Policy: big }))).toThrow(
+        /12345678901234567891 cannot be read exactly .*\(at \/Statement\/0\/Condition\/NumericLessThan\/aws:EpochTime\)/,
+      );
+    });
+
+    it("refuses a document that holds the policy only parsed (a record written before the text was kept)", () => {
+      const action = requireAction("sqs-tls-only-policy");
+      const { PolicyText: _text, ...parsedOnly } = recordedQueue.document;
+      const old = { ...recordedQueue, document: parsedOnly };
+      expect(() => action.plan(old, {})).toThrow(/holds Policy only parsed, not as the text the service returned/);
+      expect(() => action.restore(old, recordedQueue)).toThrow(/before document of .* holds Policy only parsed/);
+    });
+
+    it("restores the previous policy text exactly, or removes a policy the queue did not have", async () => {
       const action = requireAction("sqs-tls-only-policy");
       const [fix] = action.plan(recordedQueue, { Sid: "DenyInsecureTransport" });
       const after = resourceOf({
@@ -788,17 +804,9 @@ describe("SQS", () => {
         {
           service: "sqs",
           operation: "SetQueueAttributes",
-          input: { QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(recordedQueue.document.Policy) } },
+          input: { QueueUrl: queueUrl, Attributes: { Policy: recordedPolicy } },
         },
       ]);
-      expect(JSON.parse((restore[0]?.input as { Attributes: { Policy: string } }).Attributes.Policy)).toEqual(
-        JSON.parse(
-          (event.detail.configurationItem.configuration as { Policy: string }).Policy.replace(
-            '"sqs:SendMessage"',
-            '["sqs:SendMessage"]',
-          ).replace(`"Resource":"${queueArn}"`, `"Resource":["${queueArn}"]`),
-        ),
-      );
       await expectSentExactly(restore, recordedQueue.region);
       const none = queue("orders", {});
       const withPolicy = queue("orders", { Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
@@ -885,28 +893,27 @@ describe("SNS", () => {
       ),
     );
 
-  it("sns-tls-only-policy merges the Deny into the topic's policy (SetTopicAttributes Policy)", async () => {
-    const before = topic({ Policy: JSON.stringify(defaultPolicy) });
+  it("sns-tls-only-policy merges the Deny into the topic's policy text (SetTopicAttributes Policy)", async () => {
+    // GetTopicAttributes returns the policy as the owner (here SNS itself) spelled it: indented text.
+    const policyText = JSON.stringify(defaultPolicy, null, 2);
+    const before = topic({ Policy: policyText });
     const calls = planFor("sns-topic-tls-only", before);
-    const expected = {
-      ...defaultPolicy,
-      Statement: [
-        { ...defaultPolicy.Statement[0], Resource: [topicArn] },
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "SNS:Publish",
-          Resource: topicArn,
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ],
+    const deny = {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "SNS:Publish",
+      Resource: topicArn,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
     };
+    // Inserted after the last statement with the separator the text uses; every other byte is the owner's.
+    const merged = policyText.replace(/\n {4}\}\n {2}\]\n\}$/, `\n    },\n    ${JSON.stringify(deny)}\n  ]\n}`);
+    expect(merged).not.toBe(policyText);
     expect(calls).toEqual([
       {
         service: "sns",
         operation: "SetTopicAttributes",
-        input: { TopicArn: topicArn, AttributeName: "Policy", AttributeValue: JSON.stringify(expected) },
+        input: { TopicArn: topicArn, AttributeName: "Policy", AttributeValue: merged },
       },
     ]);
     await expectSentExactly(calls);
@@ -915,15 +922,22 @@ describe("SNS", () => {
       AttributeName: "Policy",
     });
 
-    const after = topic({ Policy: JSON.stringify(expected) });
+    const after = topic({ Policy: merged });
     expect(planFor("sns-topic-tls-only", after)).toEqual([]);
     expect(requireAction("sns-tls-only-policy").restore(before, after)).toEqual([
       {
         service: "sns",
         operation: "SetTopicAttributes",
-        input: { TopicArn: topicArn, AttributeName: "Policy", AttributeValue: JSON.stringify(before.document.Policy) },
+        input: { TopicArn: topicArn, AttributeName: "Policy", AttributeValue: policyText },
       },
     ]);
+  });
+
+  it("sns-tls-only-policy refuses a policy with Statement twice (a reader keeps one of them)", () => {
+    const twice = `{"Version":"2008-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"SNS:Publish","Resource":"${topicArn}"}],"Statement":[]}`;
+    expect(() => planFor("sns-topic-tls-only", topic({ Policy: twice }))).toThrow(
+      /the PolicyText of .* cannot be edited .*"Statement" appears twice .*\(at \/Statement\)/,
+    );
   });
 
   it("sns-tls-only-policy refuses a topic whose policy was not read (every topic has one)", () => {
@@ -1041,6 +1055,88 @@ describe("S3", () => {
     expect(s3).toHaveReceivedCommandWith(DeletePublicAccessBlockCommand, { Bucket: BUCKET });
   });
 
+  describe("s3-public-access-block never turns off a setting it was not asked to change", () => {
+    const action = requireAction("s3-public-access-block");
+    const pab = (settings: JsonObject): Resource => ({
+      ...before,
+      document: { ...before.document, publicAccessBlockConfiguration: settings },
+    });
+    const put = (config: JsonObject) => [
+      {
+        service: "s3",
+        operation: "PutPublicAccessBlock",
+        input: { Bucket: BUCKET, ExpectedBucketOwner: ACCT, PublicAccessBlockConfiguration: config },
+      },
+    ];
+
+    it("writes true for the settings asked for and every other one exactly as it is", async () => {
+      const mixed = { blockPublicAcls: false, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: true }; // prettier-ignore
+      const calls = action.plan(pab(mixed), { BlockPublicPolicy: true });
+      expect(calls).toEqual(
+        put({ BlockPublicAcls: false, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }),
+      );
+      await expectSentExactly(calls);
+    });
+
+    it("treats a bucket without a configuration (NoSuchPublicAccessBlockConfiguration) as every setting off", () => {
+      expect(action.plan(bucket({}), { BlockPublicPolicy: true })).toEqual(
+        put({ BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: true, RestrictPublicBuckets: false }),
+      );
+    });
+
+    it.each<[string, unknown]>([
+      ["1", 1],
+      ['"yes"', "yes"],
+      ['"true"', "true"],
+      ["null", null],
+      ["missing", undefined],
+    ])("refuses a current setting of %s it would have to write back, naming it", (_name, value) => {
+      const odd: JsonObject = { blockPublicAcls: false, ignorePublicAcls: true, blockPublicPolicy: false };
+      if (value !== undefined) odd.restrictPublicBuckets = value;
+      expect(() => action.plan(pab(odd), { BlockPublicPolicy: true })).toThrow(
+        new RegExp(
+          `publicAccessBlockConfiguration/restrictPublicBuckets of ${BUCKET} is ${value === undefined ? "missing" : JSON.stringify(value)}, not true or false`,
+        ),
+      );
+      // Asked to turn that very setting on, the plan needs nothing from it: it writes true.
+      expect(action.plan(pab(odd), { BlockPublicPolicy: true, RestrictPublicBuckets: true })).toEqual(
+        put({ BlockPublicAcls: false, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }),
+      );
+      // Nothing to write, nothing to guess.
+      expect(action.plan(pab({ ...odd, blockPublicPolicy: true }), { BlockPublicPolicy: true })).toEqual([]);
+      // And a restore cannot put back a setting it cannot read.
+      expect(() => action.restore(pab(odd), pab({ ...odd, blockPublicPolicy: true }))).toThrow(
+        /before publicAccessBlockConfiguration\/restrictPublicBuckets .* not true or false/,
+      );
+    });
+
+    it.each<[string, unknown]>([
+      ["1", 1],
+      ['"yes"', "yes"],
+      ["null", null],
+    ])("refuses a Config item whose setting is %s (the document cannot tell it from missing)", (_name, value) => {
+      const item = bucket({
+        PublicAccessBlockConfiguration: {
+          blockPublicAcls: true,
+          ignorePublicAcls: value,
+          blockPublicPolicy: false,
+          restrictPublicBuckets: true,
+        },
+      });
+      expect(() => action.plan(item, { BlockPublicPolicy: true })).toThrow(
+        /publicAccessBlockConfiguration\/ignorePublicAcls of .* is missing, not true or false; refusing to guess/,
+      );
+    });
+
+    it("restores booleans as recorded, and nothing when before and after agree", () => {
+      const was = { blockPublicAcls: false, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: true }; // prettier-ignore
+      expect(action.restore(pab(was), pab({ ...was, blockPublicPolicy: true }))).toEqual(
+        put({ BlockPublicAcls: false, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: true }),
+      );
+      expect(action.restore(pab(was), pab(was))).toEqual([]);
+    });
+  });
+
   it("s3-default-encryption sets SSE-S3, or aws:kms with a key ARN from params; keeps any existing default", async () => {
     const calls = planFor("s3-bucket-default-encryption", before);
     expect(calls).toEqual([
@@ -1143,40 +1239,36 @@ describe("S3", () => {
     expect(() => planFor("s3-bucket-versioning", mfa)).toThrow(/MFA/);
   });
 
-  it("s3-tls-only-policy merges the Deny into the bucket policy (PutBucketPolicy) and restores it exactly", async () => {
+  it("s3-tls-only-policy merges the Deny into the bucket policy text (PutBucketPolicy) and restores it exactly", async () => {
     const calls = planFor("s3-bucket-tls-only", before);
-    const merged = {
-      Version: "2012-10-17",
-      Statement: [
-        { ...bucketPolicy.Statement[0], Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${BUCKET}/*`] },
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ],
+    const policyText = JSON.stringify(bucketPolicy);
+    const deny = {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
     };
+    const merged = `${policyText.slice(0, -2)},${JSON.stringify(deny)}]}`;
     expect(calls).toEqual([
       {
         service: "s3",
         operation: "PutBucketPolicy",
-        input: { Bucket: BUCKET, Policy: JSON.stringify(merged), ExpectedBucketOwner: ACCT },
+        input: { Bucket: BUCKET, Policy: merged, ExpectedBucketOwner: ACCT },
       },
     ]);
     await expectSentExactly(calls);
     expect(s3).toHaveReceivedCommandWith(PutBucketPolicyCommand, { Bucket: BUCKET });
 
-    const after = bucket({ BucketPolicy: { policyText: JSON.stringify(merged) } });
+    const after = bucket({ BucketPolicy: { policyText: merged } });
     expect(planFor("s3-bucket-tls-only", after)).toEqual([]);
     const action = requireAction("s3-tls-only-policy");
     expect(action.restore(before, after)).toEqual([
       {
         service: "s3",
         operation: "PutBucketPolicy",
-        input: { Bucket: BUCKET, Policy: JSON.stringify(before.document.policy), ExpectedBucketOwner: ACCT },
+        input: { Bucket: BUCKET, Policy: policyText, ExpectedBucketOwner: ACCT },
       },
     ]);
     const restore = action.restore(bucket({ BucketPolicy: { policyText: null } }), after);
@@ -1185,6 +1277,17 @@ describe("S3", () => {
     ]);
     await expectSentExactly(restore);
     expect(s3).toHaveReceivedCommandWith(DeleteBucketPolicyCommand, { Bucket: BUCKET });
+  });
+
+  it("s3-tls-only-policy keeps a condition number beyond 2^53 that a double would round, and a single Statement", () => {
+    // 2^60 is exact in a double but JSON.stringify writes 1152921504606847000: a rewrite would change the text.
+    const policyText =
+      '{"Version":"2012-10-17","Statement":{"Sid":"AllowListUpTo","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::acme-orders-archive","Condition":{"NumericLessThanEquals":{"s3:max-keys":1152921504606846976}}}}';
+    const [call] = planFor("s3-bucket-tls-only", bucket({ BucketPolicy: { policyText } }));
+    const sent = (call?.input as { Policy: string }).Policy;
+    expect(sent.startsWith(policyText.slice(0, -2).replace('"Statement":{', '"Statement":[{'))).toBe(true);
+    expect(sent).toContain("1152921504606846976");
+    expect(JSON.parse(sent).Statement).toHaveLength(2);
   });
 });
 
@@ -1329,7 +1432,7 @@ describe("every planned fix makes its policy pass", () => {
           break;
         case "SetQueueAttributes":
           for (const [k, v] of Object.entries(i.Attributes as Record<string, string>)) {
-            if (k === "Policy") doc.Policy = parsed(v);
+            if (k === "Policy") Object.assign(doc, { Policy: parsed(v), PolicyText: v === "" ? undefined : v });
             else if (k === "RedrivePolicy") doc.RedrivePolicy = v === "" ? undefined : JSON.parse(v);
             else if (k === "SqsManagedSseEnabled") doc[k] = v === "true";
             else doc[k] = v === "" ? undefined : v;
@@ -1337,6 +1440,7 @@ describe("every planned fix makes its policy pass", () => {
           break;
         case "SetTopicAttributes":
           doc[i.AttributeName] = i.AttributeName === "Policy" ? parsed(i.AttributeValue) : i.AttributeValue;
+          if (i.AttributeName === "Policy") doc.PolicyText = i.AttributeValue;
           break;
         case "PutPublicAccessBlock": {
           const c = i.PublicAccessBlockConfiguration as Record<string, boolean>;
@@ -1363,6 +1467,7 @@ describe("every planned fix makes its policy pass", () => {
           break;
         case "PutBucketPolicy":
           doc.policy = parsed(i.Policy);
+          doc.policyText = i.Policy;
           break;
         case "UpdateContinuousBackups": {
           const on = (i.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled: boolean })
@@ -1379,6 +1484,7 @@ describe("every planned fix makes its policy pass", () => {
           break;
         case "DeleteBucketPolicy":
           delete doc.policy;
+          delete doc.policyText;
           break;
         case "DeletePublicAccessBlock":
           delete doc.publicAccessBlockConfiguration;

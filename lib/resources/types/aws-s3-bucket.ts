@@ -1,8 +1,8 @@
 import type { ResourceAdapter } from "../adapter";
 import { attachedPolicy, deployTimeValue, templateTags } from "../../cloudformation/document";
 import { UnknownValue } from "../../cloudformation/unknown";
-import { toBool, toPolicyDocument } from "../coerce";
-import { policyDocumentSchema, tagsSchema } from "../schema-parts";
+import { policyTextMember, toBool, toPolicyDocument } from "../coerce";
+import { policyDocumentSchema, policyTextSchema, tagsSchema } from "../schema-parts";
 import { isObject, parseEmbeddedJson, type JsonObject, type JsonSchema } from "../../util/json";
 import type {
   GetBucketEncryptionOutput,
@@ -156,6 +156,7 @@ export const adapter: ResourceAdapter = {
         ...(policyDocumentSchema as object),
         description: "The bucket policy; absent when the bucket has none.",
       },
+      policyText: policyTextSchema,
       loggingConfiguration: {
         type: "object",
         description: "Server access logging; absent when logging is off.",
@@ -188,6 +189,7 @@ export const adapter: ResourceAdapter = {
           }
         : {}),
       ...Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined)),
+      ...policyTextMember("policyText", objectValue(supp.BucketPolicy)?.policyText),
       tags: item.tags,
     };
   },

@@ -1,8 +1,8 @@
 import type { ResourceAdapter } from "../adapter";
 import { attachedPolicy, deployTimeValue, templateJson, templateTags } from "../../cloudformation/document";
 import { PARTITIONS } from "../../cloudformation/unknown";
-import { typedAttributes } from "../coerce";
-import { policyDocumentSchema, tagsSchema } from "../schema-parts";
+import { policyTextMember, typedAttributes } from "../coerce";
+import { policyDocumentSchema, policyTextSchema, tagsSchema } from "../schema-parts";
 import { isObject, parseEmbeddedJson, type JsonObject, type JsonSchema } from "../../util/json";
 import type { GetTopicAttributesResponse, ListTagsForResourceResponse } from "@aws-sdk/client-sns";
 import type { Described } from "../adapter";
@@ -79,6 +79,7 @@ export const adapter: ResourceAdapter = {
         ...(policyDocumentSchema as object),
         description: "The topic's access policy (resource-based policy).",
       },
+      PolicyText: policyTextSchema,
       ...Object.fromEntries(jsonAttributes.map((n) => [n, { type: "object" }])),
       tags: tagsSchema,
     },
@@ -94,6 +95,7 @@ export const adapter: ResourceAdapter = {
     }
     return {
       ...typedAttributes(cfg, attributes),
+      ...policyTextMember("PolicyText", cfg.Policy),
       TopicArn: arn,
       TopicName: arn.slice(arn.lastIndexOf(":") + 1),
       ...json,

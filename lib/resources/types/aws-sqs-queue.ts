@@ -2,8 +2,8 @@ import type { ResourceAdapter } from "../adapter";
 import type { JsonObject, JsonSchema } from "../../util/json";
 import { attachedPolicy, deployTimeValue, templateJson, templateTags } from "../../cloudformation/document";
 import { UnknownValue } from "../../cloudformation/unknown";
-import { typedAttributes } from "../coerce";
-import { policyDocumentSchema, tagsSchema } from "../schema-parts";
+import { policyTextMember, typedAttributes } from "../coerce";
+import { policyDocumentSchema, policyTextSchema, tagsSchema } from "../schema-parts";
 import type { GetQueueAttributesResult, ListQueueTagsResult } from "@aws-sdk/client-sqs";
 import type { Described } from "../adapter";
 import { describedItem, plainObject } from "../described";
@@ -84,6 +84,7 @@ export const adapter: ResourceAdapter = {
       DeduplicationScope: { type: "string" },
       FifoThroughputLimit: { type: "string" },
       Policy: policyDocumentSchema,
+      PolicyText: policyTextSchema,
       RedrivePolicy: {
         type: "object",
         properties: { deadLetterTargetArn: { type: "string" }, maxReceiveCount: { type: ["number", "string"] } },
@@ -102,6 +103,7 @@ export const adapter: ResourceAdapter = {
       QueueUrl: url,
       QueueName: item.resourceName ?? url.slice(url.lastIndexOf("/") + 1),
       ...typedAttributes(item.configuration ?? {}, attributes),
+      ...policyTextMember("PolicyText", item.configuration?.Policy),
       tags: item.tags,
     };
   },
@@ -149,7 +151,14 @@ export const adapter: ResourceAdapter = {
     const { resource: r } = src;
     const base = `${r.pointer}/Properties`;
     const schema = adapter.documentSchema as { properties: Record<string, JsonSchema> };
-    const { QueueUrl: _url, QueueArn: _arn, Policy: _policy, tags: _tags, ...settable } = schema.properties;
+    const {
+      QueueUrl: _url,
+      QueueArn: _arn,
+      Policy: _policy,
+      PolicyText: _text,
+      tags: _tags,
+      ...settable
+    } = schema.properties;
     const props = { ...r.properties };
     for (const k of ["RedrivePolicy", "RedriveAllowPolicy"]) if (k in props) props[k] = templateJson(props[k]);
     const doc = src.shape({ type: "object", properties: settable }, props, "", base) as JsonObject;
