@@ -108,6 +108,11 @@ describe("local loop, auto mode, every message delivered twice", () => {
     }
   });
 
+  test("nothing the day published ends in a dead-letter queue: every request names its resource consistently", () => {
+    expect(run.activity.filter((a) => a.kind === "dead-letter")).toEqual([]);
+    expect(run.summary.counts.deadLettered).toBe(0);
+  });
+
   test("every scripted change is accepted by the account (no AccessDenied from Block Public Access)", () => {
     expect(run.summary.changes.length).toBeGreaterThanOrEqual(6);
     expect(run.summary.changes.filter((c) => c.error)).toEqual([]);
