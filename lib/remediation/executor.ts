@@ -1,7 +1,7 @@
 import { clientFor } from "../aws/clients";
-import type { CommandClass, OperationTable, ServiceDefinition } from "../aws/service";
+import type { CommandClass, ServiceDefinition } from "../aws/service";
 import { addedGeneration, addedServiceModules } from "../aws/added";
-import { OPERATION_LOADERS } from "../aws/services/loaders";
+import { OPERATION_TABLES } from "../aws/services";
 import { isObject } from "../util/json";
 import type { AwsCall } from "./types";
 
@@ -21,61 +21,28 @@ interface Sendable {
   service: ServiceDefinition;
 }
 
-let added: { map: Map<string, Map<string, Sendable>>; generation: number } | undefined;
-const builtIn = new Map<string, Map<string, Sendable>>();
-
-/** What a table's `write` and `restore` operations send: operation -> command class and the service sending it. */
-function tableSendables(table: OperationTable): Map<string, Sendable> {
-  const byOperation = new Map<string, Sendable>();
-  for (const [operation, op] of Object.entries(table)) {
-    if ((op.access !== "write" && op.access !== "restore") || !op.command || !op.service) continue;
-    byOperation.set(operation, { command: op.command, service: op.service });
-  }
-  return byOperation;
-}
-
-/** Extension packs' service modules: service name -> operation -> what the executor sends. */
-function addedWrites(): Map<string, Map<string, Sendable>> {
-  if (!added || added.generation !== addedGeneration()) {
-    const map = new Map<string, Map<string, Sendable>>();
-    for (const m of addedServiceModules()) {
-      for (const [operation, s] of tableSendables(m.operations)) {
-        let byOperation = map.get(s.service.name);
-        if (!byOperation) map.set(s.service.name, (byOperation = new Map()));
-        if (byOperation.has(operation)) throw new Error(`two service modules send ${s.service.name}:${operation}`);
-        byOperation.set(operation, s);
-      }
-    }
-    added = { map, generation: addedGeneration() };
-  }
-  return added.map;
-}
+let sendable: { map: Map<string, Map<string, Sendable>>; generation: number } | undefined;
 
 /**
- * What the executor can send for one service (the `write` and `restore` operations of its module, lib/aws/services/),
- * loading a built-in module when a plan first names its service: the worker loads the SDK clients of the services
- * it fixes, when it fixes them.
+ * service name -> operation -> what the executor sends: every `write` operation of the service modules, with its
+ * command class and the service whose client sends it (read from the operation tables alone, so the worker's
+ * bundle carries the clients of the services it can fix, and no other).
  */
-function writesOf(serviceName: string): Map<string, Sendable> | undefined {
-  const fromPack = addedWrites().get(serviceName);
-  if (fromPack) return fromPack;
-  let table = builtIn.get(serviceName);
-  if (!table) {
-    const load = OPERATION_LOADERS.get(serviceName);
-    if (!load) return undefined;
-    builtIn.set(serviceName, (table = tableSendables(load())));
-  }
-  return table;
-}
-
-/** service name -> operation -> what the executor sends, every service loaded: for checks, not for the worker. */
 function writes(): Map<string, Map<string, Sendable>> {
-  const map = new Map<string, Map<string, Sendable>>();
-  for (const name of new Set([...OPERATION_LOADERS.keys(), ...addedWrites().keys()])) {
-    const byOperation = writesOf(name);
-    if (byOperation && byOperation.size > 0) map.set(name, byOperation);
+  if (!sendable || sendable.generation !== addedGeneration()) {
+    const map = new Map<string, Map<string, Sendable>>();
+    for (const table of [...OPERATION_TABLES, ...addedServiceModules().map((m) => m.operations)]) {
+      for (const [operation, op] of Object.entries(table)) {
+        if ((op.access !== "write" && op.access !== "restore") || !op.command || !op.service) continue;
+        let byOperation = map.get(op.service.name);
+        if (!byOperation) map.set(op.service.name, (byOperation = new Map()));
+        if (byOperation.has(operation)) throw new Error(`two service modules send ${op.service.name}:${operation}`);
+        byOperation.set(operation, { command: op.command, service: op.service });
+      }
+    }
+    sendable = { map, generation: addedGeneration() };
   }
-  return map;
+  return sendable.map;
 }
 
 /** service -> operation -> SDK command class: every operation a plan may name. */
@@ -137,7 +104,7 @@ export interface ExecuteOptions {
 
 function sendableOf(call: AwsCall): Sendable | undefined {
   return typeof call.service === "string" && typeof call.operation === "string"
-    ? writesOf(call.service)?.get(call.operation)
+    ? writes().get(call.service)?.get(call.operation)
     : undefined;
 }
 

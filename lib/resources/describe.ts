@@ -20,30 +20,19 @@ export interface Describer {
   describe(ref: ResourceRef): Promise<Described | undefined>;
 }
 
-let byType: Map<string, () => Describer> | undefined;
+let byType: Map<string, Describer> | undefined;
 let generation = -1;
-const loaded = new Map<string, Describer>();
 
-/** Each type's describe, loaded on first use (built-in ones: ./types/describers.ts; extension packs': ./added.ts). */
-function describers(): Map<string, () => Describer> {
+function describers(): Map<string, Describer> {
   if (!byType || generation !== addedDescribersGeneration()) {
     generation = addedDescribersGeneration();
-    loaded.clear();
-    byType = new Map(DESCRIBERS);
-    for (const d of addedDescribers()) {
+    byType = new Map();
+    for (const d of [...DESCRIBERS, ...addedDescribers()]) {
       if (byType.has(d.type)) throw new Error(`two live describes for ${d.type}`);
-      byType.set(d.type, () => d);
+      byType.set(d.type, d);
     }
   }
   return byType;
-}
-
-function describerFor(type: string): Describer | undefined {
-  const cached = loaded.get(type);
-  if (cached) return cached;
-  const d = describers().get(type)?.();
-  if (d) loaded.set(type, d);
-  return d;
 }
 
 /** A live describe was asked for a type Guardrail cannot describe (no describe module, or no adapter `fromDescribe`). */
@@ -64,7 +53,7 @@ export function canDescribe(type: string): boolean {
  * The Resource's `capturedAt` is the time of the describe.
  */
 export async function describeResource(ref: ResourceRef): Promise<Resource | undefined> {
-  const describer = describers().has(ref.type) ? describerFor(ref.type) : undefined;
+  const describer = describers().get(ref.type);
   const adapter = adapterFor(ref.type);
   if (!describer || !adapter?.fromDescribe) throw new UnsupportedDescribeError(ref.type);
   const described = await describer.describe(ref);

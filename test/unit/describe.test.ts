@@ -679,10 +679,7 @@ describe("fromDescribe builds the document fromConfigItem builds for the same re
   });
 
   it("every adapter with a live describe has fromDescribe, and only the CloudTrail trail has none", () => {
-    for (const [type, load] of DESCRIBERS) {
-      expect(load().type).toBe(type);
-      expect(resourceAdapters().get(type)?.fromDescribe).toBeDefined();
-    }
+    for (const { type } of DESCRIBERS) expect(resourceAdapters().get(type)?.fromDescribe).toBeDefined();
     const without = [...resourceAdapters().values()].filter((a) => !a.fromDescribe).map((a) => a.type);
     expect(without).toEqual(["AWS::CloudTrail::Trail"]);
     expect(canDescribe("AWS::CloudTrail::Trail")).toBe(false);
