@@ -42,6 +42,13 @@ async function recordHandler(record: SQSRecord): Promise<RuleOutcome> {
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   return instrumented(telemetry, context, undefined, () =>
-    processPartialResponse(event, recordHandler, processor, { context, processInParallel: false }),
+    // A batch whose every record failed is answered like any other, naming each record: Powertools' default
+    // throws instead, failing the invocation with an error that names none (Lambda Developer Guide, "Handling
+    // errors for an SQS event source in Lambda": the response lists the failed messages).
+    processPartialResponse(event, recordHandler, processor, {
+      context,
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    }),
   );
 }

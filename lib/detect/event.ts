@@ -82,9 +82,12 @@ export function parseDetectEvent(event: unknown): DetectEvent {
   const envelope = EventBridgeSchema.safeParse(event);
   if (!envelope.success) throw new DetectInputError(`not an EventBridge event: ${issues(envelope.error, "")}`);
   const { id, "detail-type": detailType, detail } = envelope.data;
-  // The envelope schema lets these be empty; an event from AWS never has them so.
-  for (const field of ["source", "region"] as const) {
-    if (envelope.data[field] === "") throw new DetectInputError(`EventBridge event ${id}: ${field}: must not be empty`);
+  // The envelope schema lets these be empty; an event from AWS never has them so (and the id is a Config
+  // compliance change's correlation id, which a remediation request must have).
+  for (const field of ["id", "source", "region"] as const) {
+    if (envelope.data[field] === "") {
+      throw new DetectInputError(`EventBridge event${id ? ` ${id}` : ""}: ${field}: must not be empty`);
+    }
   }
   if (detailType === CONFIG_COMPLIANCE_CHANGE) {
     const parsed = complianceChangeSchema.safeParse(detail);

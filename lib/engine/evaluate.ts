@@ -385,7 +385,10 @@ function expandConditionals(doc: Record<string, unknown>): Variant[] | Condition
 export function recordAsResource(record: JsonObject): Resource {
   const identity = (record.userIdentity ?? {}) as JsonObject;
   const issuer = ((identity.sessionContext as JsonObject | undefined)?.sessionIssuer ?? {}) as JsonObject;
-  const principal = (identity.arn ?? issuer.arn ?? identity.principalId ?? identity.invokedBy) as string | undefined;
+  // The first that is text: a record is input, and a name of another type would travel into requests and logs.
+  const principal = [identity.arn, issuer.arn, identity.principalId, identity.invokedBy].find(
+    (v): v is string => typeof v === "string",
+  );
   return {
     type: "AWS::CloudTrail::Event",
     id: String(record.eventID ?? ""),

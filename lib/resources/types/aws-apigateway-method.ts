@@ -128,6 +128,8 @@ export const adapter: ResourceAdapter = {
     const resourceId = requestValue(record, "resourceId");
     const httpMethod = requestValue(record, "httpMethod");
     if (!restApiId || !resourceId || !httpMethod) return [];
+    // Each is one segment of the method ARN, which the describe splits and decodes: no slash, no escape.
+    if (![restApiId, resourceId, httpMethod].every((v) => /^[^/%]+$/.test(v))) return [];
     const region = recordRegion(record);
     const arn = `arn:${partitionOf(region)}:apigateway:${region}::/restapis/${restApiId}/resources/${resourceId}/methods/${httpMethod}`;
     return [refFromRecord(record, adapter.type, arn, arn)];

@@ -143,7 +143,10 @@ export const adapter: ResourceAdapter = {
       if (STAGE_EVENTS.has(event)) {
         const restApiId = requestValue(record, "restApiId");
         const stageName = requestValue(record, "stageName");
-        return restApiId && stageName ? [stageRef(record, restApiId, stageName)] : [];
+        if (!restApiId || !stageName) return [];
+        // Each is one segment of the stage ARN, which the describe splits and decodes: no slash, no escape.
+        const segments = /^[^/%]+$/.test(restApiId) && /^[^/%]+$/.test(stageName);
+        return segments ? [stageRef(record, restApiId, stageName)] : [];
       }
       if (event === "TagResource" || event === "UntagResource") return stageFromArn(record);
       return [];
