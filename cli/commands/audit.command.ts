@@ -55,6 +55,8 @@ export function define(program: Command, { run }: CommandContext): void {
       `
 Reads CloudTrail log files (*.json.gz under CloudTrail/, not digests or Insights), deduplicates records by eventID,
 and joins the changes with Guardrail's remediation records (records/account=/region=/date=/<id>.json).
+A file that cannot be read, or a record that cannot be counted (not an object, no UTC eventTime, no eventID, bytes
+that are not UTF-8), is named on stderr and in the report; everything else is reported, and the exit code is 3.
 S3 access: s3:ListBucket on the bucket and s3:GetObject on the prefixes read (the SDK's default credentials).
 
 Examples:

@@ -117,9 +117,16 @@ async function reportCommand(
     } else if (!process.stdout.write(text)) {
       await once(process.stdout, "drain");
     }
-    for (const s of report.coverage.skipped) err(`error: ${s.file}: ${s.reason}`);
-    if (report.coverage.files === 0) err(`warning: no CloudTrail log file matched under ${report.trail}`);
-    if (report.coverage.filesSkipped > 0) return EXIT.incomplete;
+    const c = report.coverage;
+    for (const s of c.skipped) err(`error: ${s.file}: ${s.reason}`);
+    for (const p of c.problems.listed) err(`error: ${p.file}: ${p.record === undefined ? "" : `/Records/${p.record}: `}${p.reason}`); // prettier-ignore
+    if (c.problems.total > c.problems.listed.length) {
+      err(`error: ${c.problems.total - c.problems.listed.length} more problem(s) in the trail's files (${c.problems.total} in all; the first ${c.problems.listed.length} are named)`); // prettier-ignore
+    }
+    if (c.problems.recordsLeftOut > 0) err(`error: ${c.problems.recordsLeftOut} record(s) left out of the report`);
+    if (c.files === 0) err(`warning: no CloudTrail log file matched under ${report.trail}`);
+    // The report is written, but it does not cover everything the input holds.
+    if (c.filesSkipped > 0 || c.problems.total > 0) return EXIT.incomplete;
     if (opts.failOnOpen && (report.remediation.open > 0 || report.policyViolations.total > 0)) return EXIT.findings;
     return EXIT.ok;
   } catch (e) {

@@ -29,6 +29,29 @@ export interface SkippedFile {
   reason: string;
 }
 
+/** How many problems the report names; the rest are counted. */
+export const PROBLEMS_LISTED = 100;
+
+/**
+ * A problem found in a file that was read: with one of its records (`record`, its index in `Records`), which is
+ * left out of every count, or with the file's bytes (no `record`), whose records are still counted.
+ */
+export interface FileProblem {
+  record?: number;
+  reason: string;
+}
+
+/** A file's problems: how many, how many records they left out, the first PROBLEMS_LISTED in file order. */
+export interface FileProblems {
+  count: number;
+  recordsLeftOut: number;
+  listed: FileProblem[];
+}
+
+export interface InputProblem extends FileProblem {
+  file: string;
+}
+
 export interface Coverage {
   files: number;
   filesSkipped: number;
@@ -47,7 +70,14 @@ export interface Coverage {
   firstEventTime?: string;
   lastEventTime?: string;
   remediationRecords: number;
+  /** Files not read (trail and remediation records), each with the reason. */
   skipped: SkippedFile[];
+  /**
+   * Problems in the trail files that were read: every one counted, the records they concern left out of every
+   * count, the first PROBLEMS_LISTED named in the order the files were read (date folder, then key) and, within a
+   * file, in record order.
+   */
+  problems: { total: number; recordsLeftOut: number; listed: InputProblem[] };
   /** Where the trail was read: on this machine (bytes uncompressed) or by Athena (bytes scanned). */
   engine?: "local" | "athena";
 }
@@ -286,6 +316,8 @@ interface FileCoverage {
   readOnly: IdList;
   /** Mutating records that name no governed resource and break no policy: counted, not kept. */
   mutating: IdList;
+  /** What was wrong in the file (absent: nothing). */
+  problems?: FileProblems;
 }
 
 /**
@@ -304,6 +336,7 @@ export class AuditAccumulator {
   private mutating = 0;
   private duplicates = 0;
   private readonly skipped: SkippedFile[] = [];
+  private readonly problems = { total: 0, recordsLeftOut: 0, listed: [] as InputProblem[] };
   private readonly accounts = new Set<string>();
   private readonly regions = new Set<string>();
   private firstDate: string | undefined;
@@ -322,6 +355,14 @@ export class AuditAccumulator {
 
   skip(file: string, reason: string): void {
     this.skipped.push({ file, reason });
+  }
+
+  /** A file's problems, in the order the files are counted (see PROBLEMS_LISTED). */
+  private problemsOf(file: string, p: FileProblems): void {
+    const all = this.problems;
+    all.total += p.count;
+    all.recordsLeftOut += p.recordsLeftOut;
+    for (const x of p.listed) if (all.listed.length < PROBLEMS_LISTED) all.listed.push({ file, ...x });
   }
 
   /** True the first time a GUID key is seen within the window. */
@@ -403,6 +444,7 @@ export class AuditAccumulator {
   /** The file's coverage and its deduplicated read-only and mutating ids; returns its day. */
   private cover(f: FileCoverage): number {
     this.files++;
+    if (f.problems) this.problemsOf(f.file, f.problems);
     this.bytes += f.bytes;
     this.accounts.add(f.accountId);
     this.regions.add(f.region);
@@ -480,6 +522,7 @@ export class AuditAccumulator {
         ...(t.firstEventTime ? { firstEventTime: t.firstEventTime, lastEventTime: t.lastEventTime } : {}),
         remediationRecords: opts.remediationRecords.length,
         skipped: [...this.skipped].sort((a, b) => (a.file < b.file ? -1 : 1)),
+        problems: { ...this.problems, listed: [...this.problems.listed] },
       },
       changes: {
         total: t.changes,

@@ -30,8 +30,12 @@ function keepRecordKey(key: string, f: AuditFilters): boolean {
 export async function localRecordFiles(where: string, filters: AuditFilters): Promise<string[] | undefined> {
   const loc = parseLocation(where);
   if (loc.kind !== "local") return undefined;
-  // Synchronously (lib/util/files-under.ts): thousands of names in a few dozen partition folders.
-  const files = await listing(where, async () => filesUnder(loc.dir, ".json").sort());
+  // Synchronously (lib/util/files-under.ts): thousands of names in a few dozen partition folders. Symbolic links
+  // are listed too: read as their files, or named as files that could not be read.
+  const files = await listing(where, async () => {
+    const links: string[] = [];
+    return [...filesUnder(loc.dir, ".json", undefined, (p) => links.push(p)), ...links].sort();
+  });
   return files.filter((p) => keepRecordKey(p.includes("\\") ? p.split("\\").join("/") : p, filters));
 }
 

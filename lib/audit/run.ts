@@ -3,7 +3,7 @@ import type { PackSpec } from "../pack";
 import { resourceAdapters } from "../resources/registry";
 import { VERSION } from "../util/version";
 import { DEFAULT_CI_ROLE_PATTERN } from "./facts";
-import { AuditAccumulator, type AuditFilters, type AuditReport, type FileFacts } from "./model";
+import { AuditAccumulator, type AuditFilters, type AuditReport, type FileFacts, type SkippedFile } from "./model";
 import { AuditPool } from "./pool";
 import { FileReader, readTrailFile } from "./read";
 import type { LoadedRecords } from "./record-files";
@@ -14,7 +14,8 @@ import type { AuditFileResult } from "./worker";
 /**
  * `guardrail audit` without the command line: the trail's files, listed and pruned by key, sent a few ahead to the
  * worker threads; meanwhile the remediation records (their correlation ids say which changes to look for); then the
- * files' facts counted in date order. A file that cannot be read is named in the report and skipped.
+ * files' facts counted in date order. A file that cannot be read is named in the report and skipped; a record that
+ * cannot be counted is named and left out, and the rest of its file is read.
  */
 
 export interface AuditProgress {
@@ -83,7 +84,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
 
 async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Promise<AuditReport> {
   const location = parseLocation(opts.trail);
-  const files = await listTrailFiles(location, opts.filters);
+  const unlisted: SkippedFile[] = [];
+  const files = await listTrailFiles(location, opts.filters, (s) => unlisted.push(s));
   const workers = pool.size > 0 && files.length > 1;
   let engine = typeof opts.engine === "function" ? undefined : opts.engine;
   const engineNow = (): Engine => (engine ??= (opts.engine as () => Engine)());
@@ -128,6 +130,7 @@ async function audit(opts: AuditOptions, ciRoles: RegExp, pool: AuditPool): Prom
   engineNow();
 
   const acc = new AuditAccumulator(opts.dedupeWindowDays !== undefined ? { dedupeWindowDays: opts.dedupeWindowDays } : {}); // prettier-ignore
+  for (const s of unlisted) acc.skip(s.file, s.reason);
   // The remediation records: their correlation ids say which changes' principals to keep, and the report joins
   // them at the end. Local record files are read by the workers while the trail is, behind the files in flight
   // (each worker takes its requests in order), and each tally keeps every change's principal until it learns which

@@ -1,8 +1,9 @@
+import { readlinkSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { parseTrailKey } from "../cloudtrail/layout";
 import { filesUnder } from "../util/files-under";
-import type { AuditFilters } from "./model";
+import type { AuditFilters, SkippedFile } from "./model";
 
 /**
  * Where trail files and remediation records are read from: a local directory or `s3://bucket/prefix`. Listing
@@ -70,31 +71,75 @@ const ACCOUNT_FOLDER = /^\d{12}$/;
 /**
  * The `.json.gz` files under a directory (the only names keepKey can keep; a trail folder often holds other files,
  * remediation records for one). Digest and Insight folders (`<account>/CloudTrail-Digest/`) are not entered.
+ * Symbolic links with such names go to `links`.
  */
-function logFilesUnder(dir: string): string[] {
-  return filesUnder(dir, ".json.gz", (parent, name) => !(ACCOUNT_FOLDER.test(parent) && (name === "CloudTrail-Digest" || name === "CloudTrail-Insight"))); // prettier-ignore
+function logFilesUnder(dir: string, links: string[]): string[] {
+  return filesUnder(dir, ".json.gz", (parent, name) => !(ACCOUNT_FOLDER.test(parent) && (name === "CloudTrail-Digest" || name === "CloudTrail-Insight")), (p) => links.push(p)); // prettier-ignore
 }
 
-/** The trail's log files the filters keep, in date order. */
-export async function listTrailFiles(loc: Location, filters: AuditFilters): Promise<TrailFile[]> {
+/**
+ * The trail's log files the filters keep, in date order. A symbolic link is read as the file it points to; one
+ * that points to no file is handed to `unreadable` with the reason, never passed over unseen.
+ */
+export async function listTrailFiles(
+  loc: Location,
+  filters: AuditFilters,
+  unreadable: (s: SkippedFile) => void = () => undefined,
+): Promise<TrailFile[]> {
   const where = loc.kind === "local" ? loc.dir : `s3://${loc.bucket}/${loc.prefix}`;
-  return listing(where, () => listTrail(loc, filters));
+  return listing(where, () => listTrail(loc, filters, unreadable));
 }
 
-async function listTrail(loc: Location, filters: AuditFilters): Promise<TrailFile[]> {
+function linkTarget(path: string): string {
+  try {
+    return JSON.stringify(readlinkSync(path));
+  } catch {
+    return "(unreadable)";
+  }
+}
+
+/** Why a symbolic link is not a log file to read, or undefined when it points to a file. */
+function linkProblem(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? undefined : "a symbolic link to something that is not a file";
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return `a dangling symbolic link: its target ${linkTarget(path)} does not exist`;
+    if (code === "ELOOP") return "a symbolic link that leads back to itself";
+    return `a symbolic link that cannot be followed: ${(e as Error).message}`;
+  }
+}
+
+async function listTrail(
+  loc: Location,
+  filters: AuditFilters,
+  unreadable: (s: SkippedFile) => void,
+): Promise<TrailFile[]> {
   const files: TrailFile[] = [];
   if (loc.kind === "local") {
     // Paths are named as join(loc.dir, ...) names them, so the key is what follows the root (path.relative per
     // file measured ~10% of the listing).
     const root = join(loc.dir, ".");
     const cut = root === "." ? 0 : root.length + (root.endsWith(sep) ? 0 : 1);
-    for (const path of logFilesUnder(loc.dir)) {
+    const kept = (path: string) => {
       const rel = path.startsWith(root) || cut === 0 ? path.slice(cut) : relative(loc.dir, path);
       const key = sep === "/" ? rel : rel.split(sep).join("/");
       // The directory may be the bucket's root, or a folder inside AWSLogs/: parse the absolute path.
-      const kept = keepKey(key, filters) ?? keepKey(path.split(sep).join("/"), filters);
+      const k = keepKey(key, filters) ?? keepKey(path.split(sep).join("/"), filters);
       // Sizes are not needed: no stat per file.
-      if (kept) files.push({ id: path, key, size: 0, ...kept });
+      return k ? { id: path, key, size: 0, ...k } : undefined;
+    };
+    const links: string[] = [];
+    for (const path of logFilesUnder(loc.dir, links)) {
+      const file = kept(path);
+      if (file) files.push(file);
+    }
+    for (const path of links) {
+      const file = kept(path);
+      if (!file) continue;
+      const problem = linkProblem(path);
+      if (problem === undefined) files.push(file);
+      else unreadable({ file: path, reason: problem });
     }
   } else {
     const { listObjects } = await import("./s3");

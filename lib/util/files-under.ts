@@ -7,12 +7,13 @@ import { join, sep } from "node:path";
  * slower). The root is normalised once and each name appended to its folder's path: path.join per entry, which
  * normalises the whole path every time, made listing the audit bench's 14,000 remediation records ~3x slower.
  * `enter(parent, name)` says whether to go into the folder `name` inside the folder named `parent` ("" at the root).
- * Symbolic links are neither followed nor listed.
+ * Symbolic links are neither followed nor listed; `link`, when given, is told of each whose name ends with `suffix`.
  */
 export function filesUnder(
   dir: string,
   suffix: string,
   enter: (parent: string, name: string) => boolean = () => true,
+  link?: (path: string) => void,
 ): string[] {
   const root = join(dir, ".");
   const out: string[] = [];
@@ -23,6 +24,8 @@ export function filesUnder(
         if (enter(name, e.name)) visit(p, p + sep, e.name);
       } else if (e.isFile() && e.name.endsWith(suffix)) {
         out.push(p);
+      } else if (link && e.isSymbolicLink() && e.name.endsWith(suffix)) {
+        link(p);
       }
     }
   };

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { generateTrail, type TrailManifest } from "../../fleet/trail";
 import type { AuditReport } from "../../lib/audit/model";
 import { trailLogKey } from "../../lib/cloudtrail/layout";
+import { hostileKey, writeHostileTrail } from "../helpers/hostile-trail";
 
 /**
  * `guardrail audit` as users run it: the built binary in a child process, so the files are read on worker threads
@@ -96,6 +97,47 @@ describe("guardrail audit (built CLI, worker threads)", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("no such directory");
     expect(run(["audit", "--trail", bad, "--from", "2026-13-01"]).code).toBe(2);
+  });
+
+  it("exits 3 on hostile trail files, names every file and record it could not read, and counts every good record", () => {
+    // test/fixtures/hostile/trails/README.md: records without a usable eventTime or eventID, elements that are not
+    // records, bytes that are not UTF-8 or follow the gzip data, symbolic links. On two worker threads, with
+    // --strict (every record parsed), and on this thread alone (--workers 1): the same report and the same names.
+    const hostile = writeHostileTrail(join(dir, "hostile"), join(dir, "hostile-elsewhere"));
+    const reports: AuditReport[] = [];
+    for (const how of [
+      ["--workers", "2"],
+      ["--workers", "2", "--strict"],
+      ["--workers", "1"],
+    ]) {
+      const out = join(dir, "hostile.json");
+      const r = run(["audit", "--trail", hostile.dir, ...how, "--format", "json", "--out", out]);
+      expect({ how, code: r.code }).toEqual({ how, code: 3 });
+      expect(r.stderr).toContain("audit report written to");
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      for (const f of hostile.files) {
+        for (const p of f.problems) {
+          const where = `${hostileKey(f.unique)}: ${p.record === undefined ? "" : `/Records/${p.record}: `}`;
+          if (typeof p.reason === "string") expect(r.stderr).toContain(`${where}${p.reason}\n`);
+          else expect(r.stderr.split("\n").some((l) => l.includes(where) && p.reason instanceof RegExp && p.reason.test(l.slice(l.indexOf(where) + where.length)))).toBe(true); // prettier-ignore
+        }
+      }
+      expect(r.stderr).toMatch(/DANGLINGaaaaaaaa\.json\.gz: a dangling symbolic link: its target ".*gone\.json\.gz" does not exist\n/); // prettier-ignore
+      expect(r.stderr).toContain(`error: ${hostile.recordsLeftOut} record(s) left out of the report`);
+      const report = JSON.parse(readFileSync(out, "utf8")) as AuditReport;
+      expect(report.coverage).toMatchObject({ files: hostile.files.length, filesSkipped: 1, records: hostile.goodRecords }); // prettier-ignore
+      expect(report.coverage.problems.total).toBe(hostile.problems);
+      expect(report.coverage.problems.recordsLeftOut).toBe(hostile.recordsLeftOut);
+      expect(report.coverage.problems.listed.length).toBe(hostile.problems);
+      reports.push({ ...report, generatedAt: "" });
+    }
+    expect(reports[1]).toEqual(reports[0]);
+    expect(reports[2]).toEqual(reports[0]);
+    // The Markdown report on stdout says it is incomplete, and why.
+    const md = run(["audit", "--trail", hostile.dir, "--workers", "2", "--format", "md"]);
+    expect(md.code).toBe(3);
+    expect(md.stdout).toContain(`${hostile.problems} problem(s) in the files read, ${hostile.recordsLeftOut} record(s) left out`); // prettier-ignore
+    expect(md.stdout).toContain("**Problems in the files read**");
   });
 
   it("exits 2 on a broken policy, naming its file and place, though the workers had started reading", () => {

@@ -99,13 +99,17 @@ describe("extractRecords", () => {
       candidates: [],
       readOnlyIds: idList([]),
       fastPath: true,
+      problems: { count: 0, recordsLeftOut: 0, listed: [] },
     });
   });
 
-  it("rejects a record without eventTime, on both paths, naming the record", () => {
-    const bad = [recorded, variant({ eventID: "x" }, ["eventTime"])];
-    expect(() => extractRecords(file(bad))).toThrow(new TrailFileError("/Records/1: record without eventTime"));
-    expect(() => extractRecords(file(bad), { strict: true })).toThrow("/Records/1: record without eventTime");
+  it("names a record without eventTime, on both paths, and reads the others", () => {
+    const bad = [recorded, variant({ eventID: "x" }, ["eventTime"]), readOnly("00000000-0000-4000-8000-000000000003")];
+    for (const x of [extractRecords(file(bad)), extractRecords(file(bad), { strict: true })]) {
+      expect(x.problems).toEqual({ count: 1, recordsLeftOut: 1, listed: [{ record: 1, reason: "no eventTime" }] });
+      expect(x.candidates.map((r) => r.eventID)).toEqual([recorded.eventID]);
+      expect(x.readOnlyIds).toEqual(idList(["00000000-0000-4000-8000-000000000003"]));
+    }
   });
 
   it("parses what the byte scans cannot settle: a record not starting with eventVersion, a nested eventTime, an escaped id", () => {
@@ -118,7 +122,7 @@ describe("extractRecords", () => {
 
     // Only a nested eventTime: the record has none of its own.
     const nested = variant({ eventID: "n", requestParameters: { filter: { eventTime: "2026-01-01T00:00:00Z" } } }, ["eventTime"]); // prettier-ignore
-    expect(() => extractRecords(file([recorded, nested]))).toThrow("/Records/1: record without eventTime");
+    expect(extractRecords(file([recorded, nested])).problems.listed).toEqual([{ record: 1, reason: "no eventTime" }]);
 
     // Ids JSON would unescape or decode are read by JSON.parse, so both paths see the same string.
     const ids = ['quo"te-1', "back\\slash-2", "né-3"];

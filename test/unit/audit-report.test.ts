@@ -77,6 +77,7 @@ describe("audit report on the sample organisation trail", () => {
       lastDate: t.lastDate,
       remediationRecords: t.remediationRecords,
       skipped: [],
+      problems: { total: 0, recordsLeftOut: 0, listed: [] },
     });
   });
 
@@ -275,15 +276,19 @@ describe("reading a damaged trail", () => {
   });
   afterAll(() => rmSync(damaged, { recursive: true, force: true }));
 
-  it("counts, names and skips corrupt files and reads the rest", async () => {
+  it("counts, names and skips corrupt files, names a record it cannot count, and reads the rest", async () => {
     const r = await runAudit({ trail: damaged, filters: {}, pack: spec, engine });
-    expect(r.coverage.filesSkipped).toBe(3);
+    expect(r.coverage.filesSkipped).toBe(2);
     const reasons = Object.fromEntries(
       r.coverage.skipped.map((s) => [s.file.replace(/^.*_20260302T1005Z_/, ""), s.reason]),
     );
     expect(reasons["TRUNCATEDaaaaaaa.json.gz"]).toMatch(/not a readable gzip file/);
     expect(reasons["BADJSONaaaaaaaaa.json.gz"]).toMatch(/invalid JSON/);
-    expect(reasons["NOTIMEaaaaaaaaaa.json.gz"]).toBe("/Records/0: record without eventTime");
+    expect(r.coverage.problems).toEqual({
+      total: 1,
+      recordsLeftOut: 1,
+      listed: [{ file: expect.stringMatching(/NOTIMEaaaaaaaaaa\.json\.gz$/), record: 0, reason: "no eventTime" }],
+    });
     expect(r.coverage.records).toBe(3 * 2 * 2 * 60);
     expect(renderAudit(r, "md")).toContain("TRUNCATEDaaaaaaa");
   });

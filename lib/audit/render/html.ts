@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { htmlEscape as esc, scriptJson } from "../../report/html";
 import type { AuditReport, DurationStats } from "../model";
-import { filtersText } from "./markdown";
+import { filtersText, incompleteText, recordText } from "./markdown";
 import { fmtBytes, fmtCount, fmtDuration, TABLE_ROWS, TOP } from "./text";
 
 /**
@@ -197,11 +197,8 @@ export function renderHtml(r: AuditReport): string {
       ` · trail ${code(r.trail)}${r.records ? ` · remediation records ${code(r.records)}` : ""}</p>\n` +
       `<p class="meta">Date folders ${esc(c.firstDate ?? "–")} … ${esc(c.lastDate ?? "–")} · filters: ${esc(filtersText(r))}</p></header>\n`,
   );
-  if (c.filesSkipped > 0) {
-    s.push(
-      `<p class="note">Incomplete: ${fmtCount(c.filesSkipped)} file(s) could not be read and were skipped (see Coverage).</p>\n`,
-    );
-  }
+  const incomplete = incompleteText(r);
+  if (incomplete) s.push(`<p class="note">Incomplete: ${esc(incomplete)} (see Coverage).</p>\n`);
   s.push(
     `<section class="cards">` +
       card("Governed changes", "changes.total", r.changes.total) +
@@ -318,6 +315,13 @@ export function renderHtml(r: AuditReport): string {
   s.push(
     card("Files read", "coverage.files", c.files) +
       card("Files skipped", "coverage.filesSkipped", c.filesSkipped, c.filesSkipped > 0 ? "bad" : "ok") +
+      card("Problems in files read", "coverage.problems.total", c.problems.total, c.problems.total > 0 ? "bad" : "ok") +
+      card(
+        "Records left out",
+        "coverage.problems.recordsLeftOut",
+        c.problems.recordsLeftOut,
+        c.problems.recordsLeftOut > 0 ? "bad" : "ok",
+      ) +
       card("Records", "coverage.records", c.records) +
       card("Mutating records", "coverage.mutating", c.mutating) +
       card("Duplicates dropped", "coverage.duplicates", c.duplicates) +
@@ -339,6 +343,18 @@ export function renderHtml(r: AuditReport): string {
         c.skipped.length,
       ),
     );
+  }
+  if (c.problems.total > 0) {
+    s.push(`<h3>Problems in the files read</h3>\n`);
+    s.push(
+      table(
+        ["file", "record", "problem"],
+        c.problems.listed.map((p) => [code(p.file), code(recordText(p.record)), esc(p.reason)]),
+        c.problems.listed.length,
+      ),
+    );
+    const more = c.problems.total - c.problems.listed.length;
+    if (more > 0) s.push(`<p class="sub">…and ${fmtCount(more)} more, counted but not named (the first ${c.problems.listed.length} are).</p>\n`); // prettier-ignore
   }
   s.push(
     `<footer>guardrail audit · the figures above are the JSON report's, embedded below.</footer>\n` +

@@ -37,11 +37,8 @@ export function renderMarkdown(r: AuditReport): string {
   out.push(
     `Generated ${r.generatedAt} by guardrail ${r.tool.version} from \`${r.trail}\`${r.records ? ` and remediation records \`${r.records}\`` : ""}.\n`,
   );
-  if (c.filesSkipped > 0) {
-    out.push(
-      `> **Incomplete:** ${fmtCount(c.filesSkipped)} file(s) could not be read and were skipped (see Coverage).\n`,
-    );
-  }
+  const incomplete = incompleteText(r);
+  if (incomplete) out.push(`> **Incomplete:** ${incomplete} (see Coverage).\n`);
   out.push(
     `| Governed changes | CloudTrail policy violations | Breaking changes | Still open | Denied calls | Repeat offenders |`,
   );
@@ -133,6 +130,8 @@ export function renderMarkdown(r: AuditReport): string {
         ["filters", filtersText(r)],
         ["files read", fmtCount(c.files)],
         ["files skipped", fmtCount(c.filesSkipped)],
+        ["problems in the files read", fmtCount(c.problems.total)],
+        ["records left out for a problem", fmtCount(c.problems.recordsLeftOut)],
         ["records (deduplicated)", fmtCount(c.records)],
         ["mutating records", fmtCount(c.mutating)],
         ["duplicate deliveries dropped", fmtCount(c.duplicates)],
@@ -150,7 +149,35 @@ export function renderMarkdown(r: AuditReport): string {
       ),
     );
   }
+  if (c.problems.total > 0) {
+    out.push(`**Problems in the files read**\n`);
+    out.push(
+      table(
+        ["file", "record", "problem"],
+        c.problems.listed.map((p) => [p.file, recordText(p.record), p.reason]),
+      ),
+    );
+    const more = c.problems.total - c.problems.listed.length;
+    if (more > 0) out.push(`_…and ${fmtCount(more)} more, counted but not named (the first ${c.problems.listed.length} are)._\n`); // prettier-ignore
+  }
   return out.join("\n");
+}
+
+/** Where in its file a problem is: the record's JSON pointer, or the file itself. */
+export function recordText(record: number | undefined): string {
+  return record === undefined ? "(the file)" : `/Records/${record}`;
+}
+
+/** What the report does not cover, in words (undefined: everything was read). */
+export function incompleteText(r: AuditReport): string | undefined {
+  const c = r.coverage;
+  const parts: string[] = [];
+  if (c.filesSkipped > 0) parts.push(`${fmtCount(c.filesSkipped)} file(s) could not be read and were skipped`);
+  if (c.problems.total > 0) {
+    const left = c.problems.recordsLeftOut;
+    parts.push(`${fmtCount(c.problems.total)} problem(s) in the files read${left > 0 ? `, ${fmtCount(left)} record(s) left out` : ""}`); // prettier-ignore
+  }
+  return parts.length > 0 ? parts.join("; ") : undefined;
 }
 
 export function filtersText(r: AuditReport): string {
