@@ -40,6 +40,11 @@ const STAR_ONLY = [
   "config:GetResourceConfigHistory",
   "config:BatchGetResourceConfig",
   "config:ListDiscoveredResources",
+  // Elastic Load Balancing's describes take no resource (Service Authorization Reference, Elastic Load Balancing V2).
+  "elasticloadbalancing:DescribeLoadBalancers",
+  "elasticloadbalancing:DescribeLoadBalancerAttributes",
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeTags",
 ];
 
 const ROLE_IDS = {

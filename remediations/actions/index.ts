@@ -5,15 +5,36 @@ import { action as apigatewayIntegrationHttps } from "./apigateway-integration-h
 import { action as apigatewayRestapiDisableDefaultEndpoint } from "./apigateway-restapi-disable-default-endpoint";
 import { action as apigatewayRestapiSecurityPolicy } from "./apigateway-restapi-security-policy";
 import { action as apigatewayStagePatch } from "./apigateway-stage-patch";
+import { action as cloudfrontAssociateWebAcl } from "./cloudfront-associate-web-acl";
+import { action as cloudfrontDefaultRootObject } from "./cloudfront-default-root-object";
+import { action as cloudfrontEnableLogging } from "./cloudfront-enable-logging";
+import { action as cloudfrontOriginHttps } from "./cloudfront-origin-https";
+import { action as cloudfrontOriginSslProtocols } from "./cloudfront-origin-ssl-protocols";
+import { action as cloudfrontViewerHttps } from "./cloudfront-viewer-https";
+import { action as cloudfrontViewerTls } from "./cloudfront-viewer-tls";
 import { action as cloudtrailStartLogging } from "./cloudtrail-start-logging";
 import { action as cloudtrailTrailUpdate } from "./cloudtrail-trail-update";
 import { action as configRestoreRecording } from "./config-restore-recording";
 import { action as dynamodbEnableDeletionProtection } from "./dynamodb-enable-deletion-protection";
 import { action as dynamodbEnablePitr } from "./dynamodb-enable-pitr";
+import { action as elbEnableAccessLogs } from "./elb-enable-access-logs";
+import { action as elbListenerHttpsRedirect } from "./elb-listener-https-redirect";
+import { action as elbListenerTlsPolicy } from "./elb-listener-tls-policy";
+import { action as elbLoadBalancerAttributes } from "./elb-load-balancer-attributes";
 import { action as iamRootUseReview } from "./iam-root-use-review";
+import { action as kinesisEnableEncryption } from "./kinesis-enable-encryption";
+import { action as kinesisRetentionReview } from "./kinesis-retention-review";
 import { action as lambdaEnableTracing } from "./lambda-enable-tracing";
 import { action as lambdaRemovePublicPermissions } from "./lambda-remove-public-permissions";
 import { action as lambdaRuntimeUpgrade } from "./lambda-runtime-upgrade";
+import { action as rdsDisablePublicAccess } from "./rds-disable-public-access";
+import { action as rdsEnableAutoMinorVersionUpgrade } from "./rds-enable-auto-minor-version-upgrade";
+import { action as rdsEnableCopyTagsToSnapshot } from "./rds-enable-copy-tags-to-snapshot";
+import { action as rdsEnableDeletionProtection } from "./rds-enable-deletion-protection";
+import { action as rdsEncryptionAtRestReview } from "./rds-encryption-at-rest-review";
+import { action as rdsIamAuthReview } from "./rds-iam-auth-review";
+import { action as rdsMultiAzReview } from "./rds-multi-az-review";
+import { action as rdsRaiseBackupRetention } from "./rds-raise-backup-retention";
 import { action as s3DefaultEncryption } from "./s3-default-encryption";
 import { action as s3PublicAccessBlock } from "./s3-public-access-block";
 import { action as s3TlsOnlyPolicy } from "./s3-tls-only-policy";
@@ -33,15 +54,36 @@ export const ACTIONS: readonly RemediationAction[] = [
   apigatewayRestapiDisableDefaultEndpoint,
   apigatewayRestapiSecurityPolicy,
   apigatewayStagePatch,
+  cloudfrontAssociateWebAcl,
+  cloudfrontDefaultRootObject,
+  cloudfrontEnableLogging,
+  cloudfrontOriginHttps,
+  cloudfrontOriginSslProtocols,
+  cloudfrontViewerHttps,
+  cloudfrontViewerTls,
   cloudtrailStartLogging,
   cloudtrailTrailUpdate,
   configRestoreRecording,
   dynamodbEnableDeletionProtection,
   dynamodbEnablePitr,
+  elbEnableAccessLogs,
+  elbListenerHttpsRedirect,
+  elbListenerTlsPolicy,
+  elbLoadBalancerAttributes,
   iamRootUseReview,
+  kinesisEnableEncryption,
+  kinesisRetentionReview,
   lambdaEnableTracing,
   lambdaRemovePublicPermissions,
   lambdaRuntimeUpgrade,
+  rdsDisablePublicAccess,
+  rdsEnableAutoMinorVersionUpgrade,
+  rdsEnableCopyTagsToSnapshot,
+  rdsEnableDeletionProtection,
+  rdsEncryptionAtRestReview,
+  rdsIamAuthReview,
+  rdsMultiAzReview,
+  rdsRaiseBackupRetention,
   s3DefaultEncryption,
   s3PublicAccessBlock,
   s3TlsOnlyPolicy,

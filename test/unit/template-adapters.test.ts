@@ -113,6 +113,56 @@ Resources:
   Trail:
     Type: AWS::CloudTrail::Trail
     Properties: { TrailName: t, S3BucketName: b, IsLogging: true, IsMultiRegionTrail: true, EnableLogFileValidation: false, KMSKeyId: !Ref CertArn }
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: { DBInstanceIdentifier: orders-db, Engine: postgres, DBInstanceClass: db.t4g.medium, StorageEncrypted: "true", BackupRetentionPeriod: 7 }
+  Aurora:
+    Type: AWS::RDS::DBCluster
+    Properties: { DBClusterIdentifier: orders-aurora, Engine: aurora-postgresql, DeletionProtection: true }
+  Stream:
+    Type: AWS::Kinesis::Stream
+    Properties: { Name: clickstream, ShardCount: 1, StreamEncryption: { EncryptionType: KMS, KeyId: alias/aws/kinesis } }
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        DefaultRootObject: index.html
+        Origins:
+          - Id: alb
+            DomainName: !GetAtt Alb.DNSName
+            CustomOriginConfig: { OriginProtocolPolicy: http-only, OriginSSLProtocols: [SSLv3, TLSv1.2] }
+        DefaultCacheBehavior: { TargetOriginId: alb, ViewerProtocolPolicy: redirect-to-https, CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6 }
+        CacheBehaviors:
+          - { PathPattern: "/api/*", TargetOriginId: alb, ViewerProtocolPolicy: allow-all, CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad }
+        ViewerCertificate:
+          AcmCertificateArn: arn:aws:acm:us-east-1:111122223333:certificate/4f0c2a9e-7b1d-4c55-9e3a-2d8f6b1a0c77
+          SslSupportMethod: sni-only
+          MinimumProtocolVersion: TLSv1.2_2021
+        Logging: { Bucket: cdn-logs.s3.amazonaws.com }
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Name: orders-alb
+      Subnets: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]
+      LoadBalancerAttributes:
+        - { Key: deletion_protection.enabled, Value: "true" }
+        - { Key: routing.http.drop_invalid_header_fields.enabled, Value: false }
+  HttpListener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Alb
+      Port: 80
+      Protocol: HTTP
+      DefaultActions: [{ Type: redirect, RedirectConfig: { Protocol: HTTPS, Port: "443", StatusCode: HTTP_301 } }]
+  HttpsListener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Alb
+      Port: 443
+      Protocol: HTTPS
+      Certificates: [{ CertificateArn: !Ref CertArn }]
+      DefaultActions: [{ Type: fixed-response, FixedResponseConfig: { StatusCode: "404" } }]
 `;
 
 const { policies } = loadPolicies();
@@ -161,6 +211,25 @@ test("joined resources and CloudFormation spellings reach the policies", () => {
   expect(verdict("Bucket", "s3-bucket-versioning")?.compliance).toBe("NON_COMPLIANT");
   expect(verdict("Bucket", "s3-bucket-default-encryption")?.compliance).toBe("COMPLIANT"); // S3's SSE-S3 default
   expect(verdict("Trail", "cloudtrail-trail-log-file-validation")?.compliance).toBe("NON_COMPLIANT");
+  expect(verdict("Db", "rds-instance-encrypted")?.compliance).toBe("COMPLIANT"); // "true" coerced
+  expect(verdict("Db", "rds-instance-deletion-protection")?.compliance).toBe("NON_COMPLIANT"); // RDS default: off
+  expect(verdict("Db", "rds-instance-auto-minor-upgrade")?.compliance).toBe("COMPLIANT"); // RDS default: on
+  expect(verdict("Cdn", "cloudfront-viewer-https")?.compliance).toBe("NON_COMPLIANT"); // /api/* allow-all
+  expect(verdict("Cdn", "cloudfront-origin-https")?.compliance).toBe("NON_COMPLIANT"); // http-only
+  expect(verdict("Cdn", "cloudfront-origin-no-sslv3")?.compliance).toBe("NON_COMPLIANT"); // OriginSSLProtocols spelling
+  expect(verdict("Cdn", "cloudfront-viewer-tls-1-2")?.compliance).toBe("COMPLIANT"); // AcmCertificateArn spelling
+  expect(verdict("Cdn", "cloudfront-logging")?.compliance).toBe("COMPLIANT"); // Logging present: on
+  expect(verdict("Cdn", "cloudfront-waf")?.compliance).toBe("NON_COMPLIANT"); // no WebACLId
+  expect(verdict("Alb", "elb-deletion-protection")?.compliance).toBe("COMPLIANT");
+  expect(verdict("Alb", "elb-drop-invalid-headers")?.compliance).toBe("NON_COMPLIANT"); // false coerced to "false"
+  expect(verdict("Alb", "elb-desync-mitigation")?.compliance).toBe("COMPLIANT"); // ELB default: defensive
+  expect(verdict("HttpListener", "elb-listener-http-redirect")?.compliance).toBe("COMPLIANT");
+  expect(verdict("HttpsListener", "elb-listener-tls-1-2")?.compliance).toBe("NON_COMPLIANT"); // no SslPolicy: 2016-08
+  expect(verdict("Db", "rds-instance-not-public")?.compliance).toBe("UNKNOWN"); // decided by the subnet group's VPC
+  expect(verdict("Aurora", "rds-cluster-deletion-protection")?.compliance).toBe("COMPLIANT");
+  expect(verdict("Aurora", "rds-cluster-encrypted")?.compliance).toBe("NON_COMPLIANT");
+  expect(verdict("Stream", "kinesis-stream-encrypted")?.compliance).toBe("COMPLIANT");
+  expect(verdict("Stream", "kinesis-stream-retention")?.compliance).toBe("NON_COMPLIANT"); // 24 h default
 });
 
 test("a value known only at deploy gives UNKNOWN naming the property, unless the verdict does not depend on it", () => {

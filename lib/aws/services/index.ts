@@ -3,11 +3,18 @@ import type { OperationTable } from "../service";
 import { service as apigatewayService, operations as apigatewayOperations } from "./apigateway";
 import { service as athenaService, operations as athenaOperations } from "./athena";
 import { service as cloudformationService, operations as cloudformationOperations } from "./cloudformation";
+import { service as cloudfrontService, operations as cloudfrontOperations } from "./cloudfront";
 import { service as cloudtrailService, operations as cloudtrailOperations } from "./cloudtrail";
 import { service as configService, operations as configOperations } from "./config";
 import { service as dynamodbService, operations as dynamodbOperations } from "./dynamodb";
+import {
+  service as elasticloadbalancingService,
+  operations as elasticloadbalancingOperations,
+} from "./elasticloadbalancing";
 import { service as eventbridgeService, operations as eventbridgeOperations } from "./eventbridge";
+import { service as kinesisService, operations as kinesisOperations } from "./kinesis";
 import { service as lambdaService, operations as lambdaOperations } from "./lambda";
+import { service as rdsService, operations as rdsOperations } from "./rds";
 import { service as s3Service, operations as s3Operations } from "./s3";
 import { service as snsService, operations as snsOperations } from "./sns";
 import { service as sqsService, operations as sqsOperations } from "./sqs";
@@ -16,11 +23,15 @@ export const SERVICES = [
   { service: apigatewayService, operations: apigatewayOperations },
   { service: athenaService, operations: athenaOperations },
   { service: cloudformationService, operations: cloudformationOperations },
+  { service: cloudfrontService, operations: cloudfrontOperations },
   { service: cloudtrailService, operations: cloudtrailOperations },
   { service: configService, operations: configOperations },
   { service: dynamodbService, operations: dynamodbOperations },
+  { service: elasticloadbalancingService, operations: elasticloadbalancingOperations },
   { service: eventbridgeService, operations: eventbridgeOperations },
+  { service: kinesisService, operations: kinesisOperations },
   { service: lambdaService, operations: lambdaOperations },
+  { service: rdsService, operations: rdsOperations },
   { service: s3Service, operations: s3Operations },
   { service: snsService, operations: snsOperations },
   { service: sqsService, operations: sqsOperations },
@@ -31,11 +42,15 @@ export const OPERATION_TABLES: readonly OperationTable[] = [
   apigatewayOperations,
   athenaOperations,
   cloudformationOperations,
+  cloudfrontOperations,
   cloudtrailOperations,
   configOperations,
   dynamodbOperations,
+  elasticloadbalancingOperations,
   eventbridgeOperations,
+  kinesisOperations,
   lambdaOperations,
+  rdsOperations,
   s3Operations,
   snsOperations,
   sqsOperations,

@@ -4,8 +4,14 @@ import { describer as awsApigatewayDomainnameDescribe } from "./aws-apigateway-d
 import { describer as awsApigatewayMethodDescribe } from "./aws-apigateway-method.describe";
 import { describer as awsApigatewayRestapiDescribe } from "./aws-apigateway-restapi.describe";
 import { describer as awsApigatewayStageDescribe } from "./aws-apigateway-stage.describe";
+import { describer as awsCloudfrontDistributionDescribe } from "./aws-cloudfront-distribution.describe";
 import { describer as awsDynamodbTableDescribe } from "./aws-dynamodb-table.describe";
+import { describer as awsElasticloadbalancingv2ListenerDescribe } from "./aws-elasticloadbalancingv2-listener.describe";
+import { describer as awsElasticloadbalancingv2LoadbalancerDescribe } from "./aws-elasticloadbalancingv2-loadbalancer.describe";
+import { describer as awsKinesisStreamDescribe } from "./aws-kinesis-stream.describe";
 import { describer as awsLambdaFunctionDescribe } from "./aws-lambda-function.describe";
+import { describer as awsRdsDbclusterDescribe } from "./aws-rds-dbcluster.describe";
+import { describer as awsRdsDbinstanceDescribe } from "./aws-rds-dbinstance.describe";
 import { describer as awsS3BucketDescribe } from "./aws-s3-bucket.describe";
 import { describer as awsSnsTopicDescribe } from "./aws-sns-topic.describe";
 import { describer as awsSqsQueueDescribe } from "./aws-sqs-queue.describe";
@@ -15,8 +21,14 @@ export const DESCRIBERS: readonly Describer[] = [
   awsApigatewayMethodDescribe,
   awsApigatewayRestapiDescribe,
   awsApigatewayStageDescribe,
+  awsCloudfrontDistributionDescribe,
   awsDynamodbTableDescribe,
+  awsElasticloadbalancingv2ListenerDescribe,
+  awsElasticloadbalancingv2LoadbalancerDescribe,
+  awsKinesisStreamDescribe,
   awsLambdaFunctionDescribe,
+  awsRdsDbclusterDescribe,
+  awsRdsDbinstanceDescribe,
   awsS3BucketDescribe,
   awsSnsTopicDescribe,
   awsSqsQueueDescribe,

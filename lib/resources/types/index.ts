@@ -4,9 +4,15 @@ import { adapter as awsApigatewayDomainname } from "./aws-apigateway-domainname"
 import { adapter as awsApigatewayMethod } from "./aws-apigateway-method";
 import { adapter as awsApigatewayRestapi } from "./aws-apigateway-restapi";
 import { adapter as awsApigatewayStage } from "./aws-apigateway-stage";
+import { adapter as awsCloudfrontDistribution } from "./aws-cloudfront-distribution";
 import { adapter as awsCloudtrailTrail } from "./aws-cloudtrail-trail";
 import { adapter as awsDynamodbTable } from "./aws-dynamodb-table";
+import { adapter as awsElasticloadbalancingv2Listener } from "./aws-elasticloadbalancingv2-listener";
+import { adapter as awsElasticloadbalancingv2Loadbalancer } from "./aws-elasticloadbalancingv2-loadbalancer";
+import { adapter as awsKinesisStream } from "./aws-kinesis-stream";
 import { adapter as awsLambdaFunction } from "./aws-lambda-function";
+import { adapter as awsRdsDbcluster } from "./aws-rds-dbcluster";
+import { adapter as awsRdsDbinstance } from "./aws-rds-dbinstance";
 import { adapter as awsS3Bucket } from "./aws-s3-bucket";
 import { adapter as awsSnsTopic } from "./aws-sns-topic";
 import { adapter as awsSqsQueue } from "./aws-sqs-queue";
@@ -16,9 +22,15 @@ export const ADAPTERS: readonly ResourceAdapter[] = [
   awsApigatewayMethod,
   awsApigatewayRestapi,
   awsApigatewayStage,
+  awsCloudfrontDistribution,
   awsCloudtrailTrail,
   awsDynamodbTable,
+  awsElasticloadbalancingv2Listener,
+  awsElasticloadbalancingv2Loadbalancer,
+  awsKinesisStream,
   awsLambdaFunction,
+  awsRdsDbcluster,
+  awsRdsDbinstance,
   awsS3Bucket,
   awsSnsTopic,
   awsSqsQueue,
