@@ -326,9 +326,56 @@ function selfProtection(stage, centralAuditBucket, deploymentBucket) {
   ];
 }
 
+/**
+ * IAM's quotas (IAM User Guide, "IAM and AWS STS quotas"): a role's inline policies together hold 10,240 characters,
+ * a managed policy 6,144, and a role takes 10 managed policies. Each role's grants go into managed policies of at
+ * most this many characters as generated (whitespace aside), which leaves room for the longest partition, Region
+ * and generated names once CloudFormation resolves them (test/deploy.test.ts checks the resolved sizes); the
+ * self-protection Denies stay inline, so no grant can exist without them.
+ */
+const MANAGED_POLICY_BUDGET = 5000;
+const MAX_MANAGED_POLICIES = 10;
+
+/** Statements in order, cut into runs whose documents stay within the budget. */
+function policyChunks(statements, fn) {
+  const size = (st) => JSON.stringify(st).length;
+  const chunks = [];
+  let current = [];
+  let used = 0;
+  const frame = size({ Version: "2012-10-17", Statement: [] });
+  for (const st of statements) {
+    const n = size(st) + 1;
+    if (frame + n > MANAGED_POLICY_BUDGET)
+      throw new Error(`${fn}: one IAM statement (${st.Sid}) is over ${MANAGED_POLICY_BUDGET} characters`);
+    if (current.length > 0 && frame + used + n > MANAGED_POLICY_BUDGET) {
+      chunks.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(st);
+    used += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  if (chunks.length > MAX_MANAGED_POLICIES) {
+    throw new Error(`${fn}: ${chunks.length} managed policies needed, more than IAM's ${MAX_MANAGED_POLICIES} a role`);
+  }
+  return chunks;
+}
+
 function roles(stage, centralAuditBucket, deploymentBucket) {
   const Resources = {};
   for (const [fn, id] of Object.entries(ROLE_IDS)) {
+    const chunks = policyChunks(statements(stage, fn, centralAuditBucket), fn);
+    const policyIds = chunks.map((_, i) => `${id}Policy${i + 1}`);
+    chunks.forEach((chunk, i) => {
+      Resources[policyIds[i]] = {
+        Type: "AWS::IAM::ManagedPolicy",
+        Properties: {
+          Description: `Guardrail ${stage}: what the ${fn} function may do (${i + 1} of ${chunks.length})`,
+          PolicyDocument: { Version: "2012-10-17", Statement: chunk },
+        },
+      };
+    });
     Resources[id] = {
       Type: "AWS::IAM::Role",
       Properties: {
@@ -337,11 +384,9 @@ function roles(stage, centralAuditBucket, deploymentBucket) {
           Version: "2012-10-17",
           Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
         },
+        // Attached from the role, so that the role (and the function, which needs the role) waits for them.
+        ManagedPolicyArns: policyIds.map((p) => ({ Ref: p })),
         Policies: [
-          {
-            PolicyName: `guardrail-${fn}`,
-            PolicyDocument: { Version: "2012-10-17", Statement: statements(stage, fn, centralAuditBucket) },
-          },
           {
             PolicyName: `guardrail-${fn}-self-protection`,
             PolicyDocument: {
