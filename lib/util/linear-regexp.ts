@@ -27,7 +27,8 @@ const MAX_BOUNDED_CHOICES = 64;
  */
 export function backtrackingIsLinear(pattern: string): boolean {
   let unbounded = 0;
-  // Unbounded repeats that end at a literal they cannot match: harmless once anchored, quadratic if not.
+  // Unbounded repeats that end at a literal they cannot match: harmless once anchored, quadratic if not, and run once
+  // only while no undelimited repeat comes before them (whose every backtracking step would run them again).
   let runs = 0;
   let choices = 1;
   let topLevelAlternation = false;
@@ -78,14 +79,14 @@ export function backtrackingIsLinear(pattern: string): boolean {
         if (c !== "?" || closed?.quantified) return false;
         choices *= 2;
       } else if (c === "*" || c === "+") {
-        if (delimited(pattern, atomStart, i, i + 1)) runs++;
+        if (delimited(pattern, atomStart, i, i + 1) && unbounded === 0) runs++;
         else unbounded++;
       } else if (c === "?") choices *= 2;
       else {
         const close = pattern.indexOf("}", i);
         const [min = "", max] = pattern.slice(i + 1, close).split(",");
         if (max === "") {
-          if (delimited(pattern, atomStart, i, close + 1)) runs++;
+          if (delimited(pattern, atomStart, i, close + 1) && unbounded === 0) runs++;
           else unbounded++;
         } else choices *= max === undefined ? 1 : Number(max) - Number(min) + 1;
         i = close;

@@ -38,6 +38,8 @@ describe("backtrackingIsLinear", () => {
     ["^[a-z:]+:[a-z]+$", false], // the run can match its delimiter
     ["[a-z]+:[a-z]+", false], // unanchored: every start position rescans
     ["c|a*b", false],
+    ["^a+a+-(a|b)", false], // the second run is delimited, but the first backtracks into it: quadratic
+    ["^[a-z]+:a*b", true], // a delimited run before one repeat: each runs once
     // syntax the engines read differently, or RE2 alone runs: RE2
     ["^.*x", false],
     ["^\\s*x", false],

@@ -25,6 +25,7 @@ import { addResourceTypes, adapterFor } from "../../lib/resources/registry";
 import type { ResourceAdapter, ResourceRef } from "../../lib/resources/adapter";
 import { readApproval, ApprovalError } from "../../lib/remediation/worker/approve";
 import {
+  describedArnProblem,
   recordIdProblems,
   resourceIdentityProblems,
   workerHomeOf,
@@ -568,6 +569,30 @@ describe("approval releases re-read a stored request: the same check applies", (
     expectNoAwsCall();
     expect(String(lines.find((l) => l.messageId === "m-other" && l.level === "ERROR")?.error)).toContain(
       `is a record of account ${OTHER}, not of this worker's (${ACCOUNT})`,
+    );
+  });
+});
+
+describe("describedArnProblem", () => {
+  // An RDS cluster is named by Config's resource id, which does not spell its ARN: only the describe can tell which
+  // cluster the id names (RDS API Reference, DescribeDBClusters: Filters db-cluster-resource-id).
+  const ref = {
+    type: "AWS::RDS::DBCluster",
+    id: "cluster-8TWNYJ67KQ2M4XH9D3PZ5VB1RC",
+    region: "eu-west-1",
+    accountId: "111122223333",
+    arn: "arn:aws:rds:eu-west-1:111122223333:cluster:orders",
+  };
+
+  it("accepts the request whose ARN is the described cluster's", () => {
+    expect(resourceIdentityProblems(ref, { accountId: "111122223333", region: "eu-west-1" })).toEqual([]);
+    expect(describedArnProblem(ref, { dbClusterArn: ref.arn, dbClusterIdentifier: "orders" })).toBeUndefined();
+  });
+
+  it("refuses one whose id names another cluster than its ARN, naming both", () => {
+    const other = "arn:aws:rds:eu-west-1:111122223333:cluster:payments";
+    expect(describedArnProblem(ref, { dbClusterArn: other, dbClusterIdentifier: "payments" })).toBe(
+      `resource.arn: ${ref.arn} is not the ARN of resource.id ${ref.id} (described: ${other})`,
     );
   });
 });

@@ -102,7 +102,9 @@ export function resourceIdentityProblems(ref: ResourceRefShape, home?: WorkerHom
     return [`resource.id: ${ref.id} is not how AWS Config names a ${ref.type}`];
   }
   const expected = adapter.arn?.(ref, {});
-  if (adapter.arn && expected === undefined)
+  // A type whose id does not spell its ARN (an RDS cluster's resource id) is held to its id pattern here and to the
+  // described ARN after the describe (describedArnProblem).
+  if (adapter.arn && expected === undefined && !adapter.resourceIdPattern)
     return [`resource.id: ${ref.id} is not how AWS Config names a ${ref.type}`];
   // A name must not be an ARN (S3 takes access point ARNs for a bucket name, Lambda and DynamoDB take ARNs of other
   // accounts): an id that is an ARN is the resource's own ARN.
@@ -148,4 +150,15 @@ export function recordIdProblems(recordId: string, home: WorkerHome): string[] {
     );
   }
   return out;
+}
+
+/**
+ * After the describe: the resource the id named, as described, must be the one `resource.arn` names. For types whose
+ * ARN the id spells this repeats `resourceIdentityProblems`; for the others (RDS resource ids) only the describe can
+ * tell.
+ */
+export function describedArnProblem(ref: ResourceRefShape, document: Record<string, unknown>): string | undefined {
+  const described = adapterFor(ref.type)?.arn?.(ref, document);
+  if (ref.arn === undefined || described === undefined || described === ref.arn) return undefined;
+  return `resource.arn: ${ref.arn} is not the ARN of resource.id ${ref.id} (described: ${described})`;
 }

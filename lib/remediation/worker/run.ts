@@ -25,7 +25,7 @@ import {
 } from "./decide";
 import type { AccountGuard } from "./guard";
 import type { Idempotent } from "./idempotency";
-import { recordIdProblems, resourceIdentityProblems, type WorkerHome } from "./identity";
+import { describedArnProblem, recordIdProblems, resourceIdentityProblems, type WorkerHome } from "./identity";
 import {
   BREAKER_ALERT_TYPE,
   changedAt,
@@ -227,6 +227,8 @@ export async function handleMessage(
     undescribable = e.message;
     return undefined;
   });
+  const mismatch = before ? describedArnProblem(request.resource, before.document) : undefined;
+  if (mismatch) throw new MessageError(`remediation request names two resources: ${mismatch}`);
   const evaluation = before ? summarize(deps.pack.engine(startedAt).evaluatePolicy(policy, before)) : undefined;
   const subject = fixSubject(request.policyId, request.resource);
   const key = idempotencyKey({
