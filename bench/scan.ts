@@ -1,9 +1,13 @@
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, cpSync, createWriteStream, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from "node:fs"; // prettier-ignore
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
 import { generateFleet } from "../fleet/generate";
 import { loadPolicies } from "../lib/policy/load";
+import { ItemFileReader } from "../lib/sources/config-files";
 import { packageRoot } from "../lib/util/package-root";
 import { BenchAbort, check, fmtInt, fmtMiB, fmtMs, fmtRate, median, now, printTable, type Row } from "./util";
 
@@ -14,6 +18,8 @@ export interface ScanBenchOptions {
   runs: number;
   /** How many copies of the snapshot files the memory check scans. */
   copies: number;
+  /** Uncompressed size of the one large snapshot file scanned for memory (0: not run). */
+  bigFileBytes: number;
 }
 
 export const SCAN_DEFAULTS: ScanBenchOptions = {
@@ -22,10 +28,13 @@ export const SCAN_DEFAULTS: ScanBenchOptions = {
   violationRate: 0.15,
   runs: 3,
   copies: 4,
+  // Past V8's longest string (2^29 - 24 characters, ~512 MiB): a file no single JSON.parse can read.
+  bigFileBytes: 1024 * 1024 * 1024,
 };
 
 const TARGET_VS_FLOOR = 2.0;
 const TARGET_RSS_GROWTH = 1.5;
+const TARGET_BIG_FILE_RSS = 400 * 1024 * 1024;
 
 interface ChildRun {
   wallMs: number;
@@ -74,6 +83,64 @@ function runNode(args: string[], cwd: string, rusageFile: string): Promise<Child
       });
     });
   });
+}
+
+/**
+ * One Config snapshot file (`{"fileVersion","configSnapshotId","configurationItems":[...]}`, gzipped, named as
+ * delivered: AWS Config Developer Guide, "Example Configuration Snapshot from AWS Config" and "Example Configuration
+ * Snapshot Delivery Notification") of at least `minBytes` of JSON, streamed to disk: the first items of a fleet
+ * snapshot repeated, each copy with its own resourceId (the template's id with `-<copy>` appended).
+ */
+export async function writeBigSnapshot(
+  template: string,
+  file: string,
+  minBytes: number,
+): Promise<{ items: number; jsonBytes: number }> {
+  // Each template item's text split at its resourceId, to be joined with a new one.
+  const templates: { parts: string[]; id: string }[] = [];
+  for await (const batch of new ItemFileReader(template).batches()) {
+    for (const item of batch.items as { resourceId: string }[]) {
+      const id = JSON.stringify(item.resourceId).slice(1, -1);
+      if (templates.length < 2000) templates.push({ parts: JSON.stringify(item).split(id), id });
+    }
+    if (templates.length >= 2000) break;
+  }
+  let items = 0;
+  let jsonBytes = 0;
+  function* text(): Generator<string> {
+    let chunk = `{"fileVersion":"1.0","configSnapshotId":"5f1b0a4e-8d2c-4c7e-9a3b-1e6f2d4c8b70","configurationItems":[`;
+    jsonBytes = chunk.length + 2;
+    for (let copy = 0; jsonBytes < minBytes; copy++) {
+      for (let t = 0; t < templates.length && jsonBytes < minBytes; t++) {
+        const { parts, id } = templates[t] as { parts: string[]; id: string };
+        const item = (items === 0 ? "" : ",") + parts.join(`${id}-${copy}`);
+        chunk += item;
+        jsonBytes += Buffer.byteLength(item);
+        items++;
+        if (chunk.length >= 1024 * 1024) {
+          yield chunk;
+          chunk = "";
+        }
+      }
+    }
+    yield chunk + "]}";
+  }
+  await pipeline(Readable.from(text()), createGzip({ level: 1, chunkSize: 1024 * 1024 }), createWriteStream(file));
+  return { items, jsonBytes };
+}
+
+/** `items: N read` of a JSON report's summary, from the last bytes of the report file. */
+function itemsReadIn(report: string): number | undefined {
+  const size = statSync(report).size;
+  const tail = Buffer.alloc(Math.min(size, 256 * 1024));
+  const fd = openSync(report, "r");
+  try {
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+  } finally {
+    closeSync(fd);
+  }
+  const m = /"summary":\{.*?"items":\{"read":(\d+)/s.exec(tail.toString("utf8"));
+  return m ? Number(m[1]) : undefined;
 }
 
 function totalBytes(files: readonly string[]): number {
@@ -152,6 +219,32 @@ export async function runScanBench(opts: ScanBenchOptions = SCAN_DEFAULTS): Prom
     checkScan(many, copiesDir);
     console.log(`timed in ${fmtMs(now() - t0)} (median of ${opts.runs} interleaved runs, each a fresh child process)`);
 
+    // One snapshot file too large for one JSON.parse, as a busy account and Region delivers: scanned as a stream.
+    let big: { run: ChildRun; items: number; jsonBytes: number; gzBytes: number; genMs: number } | undefined;
+    if (opts.bigFileBytes > 0) {
+      t0 = now();
+      const bigDir = join(tmp, "big");
+      mkdirSync(bigDir);
+      const bigFile = join(bigDir, "111122223333_Config_us-east-1_ConfigSnapshot_20260323T050630Z_5f1b0a4e-8d2c-4c7e-9a3b-1e6f2d4c8b70.json.gz"); // prettier-ignore
+      const written = await writeBigSnapshot(manifest.snapshotFiles[0] as string, bigFile, opts.bigFileBytes);
+      const gzBytes = statSync(bigFile).size;
+      const genMs = now() - t0;
+      console.log(
+        `generated one snapshot file of ${fmtInt(written.items)} items, ${fmtMiB(written.jsonBytes)} of JSON ` +
+          `(${fmtMiB(gzBytes)} gzipped) in ${fmtMs(genMs)}`,
+      );
+      const report = join(tmp, "big-report.json");
+      const r = await runNode([bin, "scan", "--snapshot", bigFile, "--format", "json", "--out", report], tmp, rusage);
+      checkScan(r, bigFile);
+      const read = itemsReadIn(report);
+      rmSync(bigDir, { recursive: true, force: true });
+      rmSync(report, { force: true });
+      if (read !== written.items) {
+        throw new BenchAbort(`the scan of ${bigFile} read ${read} items, ${written.items} were written`);
+      }
+      big = { run: r, ...written, gzBytes, genMs };
+    }
+
     const floorMs = median(floors.map((r) => r.wallMs));
     const scanMs = median(scans.map((r) => r.wallMs));
     const tableMs = median(tables.map((r) => r.wallMs));
@@ -220,6 +313,23 @@ export async function runScanBench(opts: ScanBenchOptions = SCAN_DEFAULTS): Prom
         status: check(rssMany <= TARGET_RSS_GROWTH * rss1),
       },
     ];
+    if (big) {
+      rows.push(
+        {
+          figure: `one ${fmtMiB(big.jsonBytes)} snapshot file (${fmtMiB(big.gzBytes)} gz): wall`,
+          value: fmtMs(big.run.wallMs),
+          baseline: `${fmtInt(big.items)} items, ${fmtRate(big.items / (big.run.wallMs / 1000))}; CPU ${fmtMs(big.run.cpuMs)}`,
+          status: "INFO",
+        },
+        {
+          figure: `peak RSS, one ${fmtMiB(big.jsonBytes)} file`,
+          value: fmtMiB(big.run.maxRssBytes),
+          baseline: `1× (${manifest.snapshotFiles.length} files) ${fmtMiB(rss1)}`,
+          target: `< ${fmtMiB(TARGET_BIG_FILE_RSS)}`,
+          status: check(big.run.maxRssBytes < TARGET_BIG_FILE_RSS),
+        },
+      );
+    }
     printTable(
       "Scan",
       `${fmtInt(manifest.resources)} resources, ${manifest.snapshotFiles.length} files, ${fmtMiB(bytes)} gzipped, ` +

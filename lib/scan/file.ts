@@ -2,43 +2,74 @@ import { resourceFromConfigItem, type ResourceAdapter } from "../resources/adapt
 import { ConfigItemError, toConfigItem } from "../resources/config-item";
 import type { Engine, AnyEvaluation as Evaluation } from "../engine/evaluate";
 import { isObject } from "../util/json";
-import type { ItemFile } from "../sources/config-files";
+import { InputFileError, ItemFileReader, type ItemBatch } from "../sources/config-files";
 import type { ScanTally } from "./tally";
 
 /**
- * One file's items through adapters and engine: the step both the in-process scan and the scan workers run.
- * Every verdict goes to `emit`; counts and problems go to `tally`.
+ * One file, read as a stream and scanned batch by batch; the generator pauses after each batch (the caller waits
+ * for its writer, or sends what the batch produced). A file that cannot be read, or breaks off, is counted failed
+ * and its problem recorded after the verdicts and problems of the items read before the break: the report names
+ * it, and the scan exits 3 (incomplete). Anything else thrown is Guardrail's own bug and is not caught.
  */
-export function scanItemFile(
-  file: ItemFile,
+export async function* scanFile(
+  file: string,
+  engine: Engine,
+  adapters: ReadonlyMap<string, ResourceAdapter>,
+  tally: ScanTally,
+  emit: (e: Evaluation) => void,
+): AsyncGenerator<void, void, undefined> {
+  const reader = new ItemFileReader(file);
+  let counted = 0;
+  try {
+    for await (const batch of reader.batches()) {
+      scanItemBatch(file, batch, engine, adapters, tally, emit);
+      tally.data.bytes += reader.bytes - counted;
+      counted = reader.bytes;
+      yield;
+    }
+    tally.data.bytes += reader.bytes - counted;
+    tally.data.filesRead++;
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    tally.data.filesFailed++;
+    tally.data.problems.push({ level: "error", file, message: e.message });
+  }
+}
+
+/**
+ * One batch of a file's items through adapters and engine: the step both the in-process scan and the scan workers
+ * run, batch by batch as the file is read. Every verdict goes to `emit`; counts and problems go to `tally` (the
+ * file itself is counted by the caller, once it was read to its end).
+ */
+export function scanItemBatch(
+  file: string,
+  batch: ItemBatch,
   engine: Engine,
   adapters: ReadonlyMap<string, ResourceAdapter>,
   tally: ScanTally,
   emit: (e: Evaluation) => void,
 ): void {
   const t = tally.data;
-  t.filesRead++;
-  t.bytes += file.bytes;
-  for (const e of file.itemErrors) {
-    t.problems.push({ level: "error", file: file.file, pointer: `${file.listPointer}/${e.index}`, message: e.message });
+  const { listPointer, items, first } = batch;
+  for (const e of batch.itemErrors) {
+    t.problems.push({ level: "error", file, pointer: `${listPointer}/${e.index}`, message: e.message });
   }
-  const items = file.items;
-  for (let index = 0; index < items.length; index++) {
-    const raw = items[index];
+  for (let j = 0; j < items.length; j++) {
+    const raw = items[j];
     if (raw === undefined) continue;
     t.itemsRead++;
-    const pointer = `${file.listPointer}/${index}`;
+    const pointer = `${listPointer}/${first + j}`;
     let item;
     try {
       item = toConfigItem(withInferredType(raw, adapters));
     } catch (e) {
       const where = e instanceof ConfigItemError ? e.path : "";
-      t.problems.push({ level: "error", file: file.file, pointer: pointer + where, message: (e as Error).message });
+      t.problems.push({ level: "error", file, pointer: pointer + where, message: (e as Error).message });
       continue;
     }
     const adapter = adapters.get(item.resourceType);
     if (!adapter || !engine.coversType(item.resourceType)) {
-      tally.notCovered(item.resourceType, file.file, pointer);
+      tally.notCovered(item.resourceType, file, pointer);
       continue;
     }
     let resource;
@@ -47,7 +78,7 @@ export function scanItemFile(
     } catch (e) {
       t.problems.push({
         level: "error",
-        file: file.file,
+        file,
         pointer,
         message: `${item.resourceType} ${item.resourceId}: ${(e as Error).message}`,
       });
@@ -55,7 +86,7 @@ export function scanItemFile(
     }
     t.evaluated++;
     if (resource.deleted) t.deleted++;
-    const source = { file: file.file, pointer };
+    const source = { file, pointer };
     for (const e of engine.evaluate(resource)) {
       e.source = source;
       tally.count(e);

@@ -1,8 +1,8 @@
 import { resourceAdapters } from "../resources/registry";
-import { listItemFiles, readItemFileOrError, InputFileError } from "../sources/config-files";
+import { listItemFiles } from "../sources/config-files";
 import type { Engine, AnyEvaluation as Evaluation } from "../engine/evaluate";
 import type { ReportWriter, ScanSummary } from "../report/types";
-import { scanItemFile } from "./file";
+import { scanFile } from "./file";
 import { ScanTally, emptyComplianceCounts, type TallyData } from "./tally";
 import type { ScanPool } from "./pool";
 import type { FileResult } from "./worker";
@@ -30,9 +30,10 @@ export interface ScanOptions {
 
 /**
  * Scans Config snapshot / API output files: every item normalised by its adapter and judged by every policy of its
- * type, every verdict streamed to the writer in file order. Files are processed a few at a time, so memory does
- * not grow with their number. A file or item that cannot be read is reported with its place and skipped; the
- * rest is still scanned.
+ * type, every verdict streamed to the writer in file order. Files are processed a few at a time and each is read
+ * as a stream, so memory grows with neither their number nor their size. A file or item that cannot be read is
+ * reported with its place and skipped (a file that breaks off, after the items read before the break); the rest
+ * is still scanned.
  */
 export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
   const started = Date.now();
@@ -50,53 +51,105 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
   return summary;
 }
 
-function failed(tally: ScanTally, file: string, message: string): void {
-  tally.data.filesFailed++;
-  tally.data.problems.push({ level: "error", file, message });
-}
-
 async function scanInThread(files: string[], opts: ScanOptions, tally: ScanTally): Promise<void> {
   const adapters = resourceAdapters();
   const { writer } = opts;
   const emit = (e: Evaluation) => writer.add(e);
-  // Read the next file while the current one is evaluated: I/O and gunzip overlap with evaluation.
-  let next = files[0] ? readItemFileOrError(files[0]) : undefined;
+  // The file is read and gunzipped by streams (zlib works on the thread pool) while its items are evaluated here.
   for (let i = 0; i < files.length; i++) {
-    const current = await (next as ReturnType<typeof readItemFileOrError>);
-    next = files[i + 1] ? readItemFileOrError(files[i + 1] as string) : undefined;
-    if (current instanceof InputFileError) failed(tally, current.file, current.message);
-    else scanItemFile(current, opts.engine, adapters, tally, emit);
+    for await (const _batch of scanFile(files[i] as string, opts.engine, adapters, tally, emit)) {
+      if (writer.ready) await writer.ready();
+      report(opts, tally.data, i, files.length);
+    }
     if (writer.ready) await writer.ready();
     report(opts, tally.data, i + 1, files.length);
   }
 }
 
+/** Parts of later files the main thread holds at most (in parts' worth of report data) before it stops asking. */
+const LOOKAHEAD_PARTS = 16;
+
+interface Job {
+  index: number;
+  worker: number;
+  /** Parts received and not yet written. */
+  parts: FileResult[];
+  asked: boolean;
+  done: boolean;
+  failure?: unknown;
+  wake?: () => void;
+}
+
 /**
- * Files go to worker threads round-robin, a few in flight; results are taken in file order, so
- * the report is the same as a single-threaded scan's.
+ * Files go to worker threads round-robin, a few in flight, and come back in parts; the parts are written in file
+ * order, so the report is the same as a single-threaded scan's. Memory is bounded on both sides: a worker scans a
+ * part only when asked, and the main thread asks for more of a later file only while what it holds of later files
+ * stays under LOOKAHEAD_PARTS parts (the file being written is always asked for, a part ahead).
  */
 async function scanInWorkers(files: string[], opts: ScanOptions, pool: ScanPool, tally: ScanTally): Promise<void> {
   const { writer } = opts;
   const n = pool.size;
+  const lookahead = LOOKAHEAD_PARTS * pool.partChars;
+  const jobs = new Map<number, Job>();
+  let seq = 0;
+  let held = 0;
+  let current = 0;
+  const ask = (job: Job) => {
+    job.asked = true;
+    pool.scan(job.worker, { seq: seq++, job: job.index, file: files[job.index] as string }).then(
+      (r) => {
+        job.asked = false;
+        job.parts.push(r);
+        if (job.index !== current) held += r.size;
+        if (!r.more) job.done = true;
+        pump();
+        job.wake?.();
+      },
+      (e: unknown) => {
+        job.failure = e;
+        job.wake?.();
+      },
+    );
+  };
+  const pump = () => {
+    for (const job of jobs.values()) {
+      if (job.asked || job.done || job.failure !== undefined) continue;
+      if (job.index === current ? job.parts.length < 2 : held < lookahead) ask(job);
+    }
+  };
+  // One file queued behind the one each worker is scanning: enough to keep them busy.
+  const depth = n + 1;
+  const begin = (i: number) => {
+    if (i >= files.length) return;
+    const job: Job = { index: i, worker: i % n, parts: [], asked: false, done: false };
+    jobs.set(i, job);
+    ask(job);
+  };
   try {
-    const results: (Promise<FileResult> | undefined)[] = [];
-    // One file queued behind the one each worker is scanning: enough to keep them busy, and each queued result
-    // (a file's encoded records) is held in memory until its turn.
-    const depth = n + 1;
-    const submit = (i: number) => {
-      results[i] = pool.scan(i % n, { seq: i, file: files[i] as string });
-    };
-    for (let i = 0; i < Math.min(files.length, depth); i++) submit(i);
+    for (let i = 0; i < Math.min(files.length, depth); i++) begin(i);
     for (let i = 0; i < files.length; i++) {
-      const r = await (results[i] as Promise<FileResult>);
-      results[i] = undefined;
-      if (i + depth < files.length) submit(i + depth);
-      if (r.failure) failed(tally, r.failure.file, r.failure.message);
-      if (r.tally) tally.merge(r.tally);
-      if (r.encoded !== undefined && writer.addEncoded) writer.addEncoded(r.encoded, r.encodedCount ?? 0);
-      if (r.evaluations) for (const e of r.evaluations) writer.add(e);
-      if (writer.ready) await writer.ready();
-      report(opts, tally.data, i + 1, files.length);
+      const job = jobs.get(i) as Job;
+      current = i;
+      for (const r of job.parts) held -= r.size;
+      pump();
+      for (;;) {
+        const r = job.parts.shift();
+        if (!r) {
+          if (job.failure !== undefined) throw job.failure;
+          if (job.done) break;
+          await new Promise<void>((resolve) => (job.wake = resolve));
+          job.wake = undefined;
+          continue;
+        }
+        pump();
+        tally.merge(r.tally);
+        if (r.encoded !== undefined && writer.addEncoded) writer.addEncoded(r.encoded, r.encodedCount ?? 0);
+        if (r.evaluations) for (const e of r.evaluations) writer.add(e);
+        if (writer.ready) await writer.ready();
+        report(opts, tally.data, r.more ? i : i + 1, files.length);
+      }
+      jobs.delete(i);
+      begin(i + depth);
     }
   } catch (e) {
     await pool.close();

@@ -3,7 +3,7 @@ import type { PackSpec } from "../pack";
 import { recordEncoder } from "../report";
 import type { ReportFormat, ReportWriter } from "../report/types";
 import { RequestThread, threadCount } from "../util/thread";
-import type { FileRequest, FileResult, WorkerSetup } from "./worker";
+import { PART_CHARS, type FileRequest, type FileResult, type WorkerSetup } from "./worker";
 
 const WORKER_SCRIPT = join(__dirname, "worker.js");
 
@@ -14,8 +14,10 @@ const WORKER_SCRIPT = join(__dirname, "worker.js");
  */
 export class ScanPool {
   private readonly workers: RequestThread<FileRequest, FileResult>[];
+  readonly partChars: number;
 
   private constructor(setup: WorkerSetup, n: number) {
+    this.partChars = setup.partChars;
     this.workers = Array.from({ length: n }, () => new RequestThread(WORKER_SCRIPT, "scan worker", setup));
   }
 
@@ -23,12 +25,19 @@ export class ScanPool {
    * A pool of `workers` threads (default: one per core) for scans into `writer`, or an empty pool when the worker
    * script is not built (running from TypeScript sources, as the unit tests do) or one thread is asked for.
    */
-  static start(opts: { pack: PackSpec; writer: ReportWriter; format: ReportFormat; workers?: number }): ScanPool {
+  static start(opts: {
+    pack: PackSpec;
+    writer: ReportWriter;
+    format: ReportFormat;
+    workers?: number;
+    partChars?: number;
+  }): ScanPool {
     const n = threadCount(WORKER_SCRIPT, opts.workers);
     const setup: WorkerSetup = {
       pack: opts.pack,
       encode: opts.writer.addEncoded && recordEncoder(opts.format) ? opts.format : undefined,
       accepts: opts.writer.accepts ?? "all",
+      partChars: opts.partChars ?? PART_CHARS,
     };
     return new ScanPool(setup, n);
   }

@@ -31,8 +31,8 @@ export interface TallyData {
   problems: InputProblem[];
 }
 
-export class ScanTally {
-  readonly data: TallyData = {
+function emptyData(): TallyData {
+  return {
     filesRead: 0,
     filesFailed: 0,
     bytes: 0,
@@ -49,6 +49,21 @@ export class ScanTally {
     notCoveredFirst: {},
     problems: [],
   };
+}
+
+export class ScanTally {
+  private current: TallyData = emptyData();
+
+  get data(): TallyData {
+    return this.current;
+  }
+
+  /** The counts so far, and zero from here on: a scan worker sends a file's counts part by part. */
+  take(): TallyData {
+    const d = this.current;
+    this.current = emptyData();
+    return d;
+  }
 
   count(e: Evaluation): void {
     const d = this.data;

@@ -1,8 +1,9 @@
-import { fsErrorInWords } from "../util/fs-errors";
-import { readdir, readFile, stat } from "node:fs/promises";
+import type { ReadStream } from "node:fs";
+import { open, readdir, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
-import { isObject } from "../util/json";
+import { createGunzip, type Gunzip } from "node:zlib";
+import { fsErrorInWords } from "../util/fs-errors";
+import { JsonInputError, JsonItemList, NotAnObjectError } from "./json-item-list";
 
 /**
  * Files of configuration items as AWS produces them:
@@ -128,73 +129,161 @@ export async function listItemFiles(paths: string[]): Promise<ItemFileList> {
   return { files, problems };
 }
 
-/** Reads, gunzips (by magic number, not by name) and parses one file; every failure names the file. */
-export async function readItemFile(file: string): Promise<ItemFile> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(file);
-  } catch (e) {
-    throw new InputFileError(file, `cannot read: ${fsErrorInWords(e)}`);
-  }
-  const bytes = buf.length;
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+/** Item lists, in the order the shapes are tried: snapshot and history, BatchGetResourceConfig, select. */
+const LIST_KEYS = ["configurationItems", "baseConfigurationItems", "Results"] as const;
+const KINDS: Record<(typeof LIST_KEYS)[number], ItemFile["kind"]> = {
+  configurationItems: "history",
+  baseConfigurationItems: "batch",
+  Results: "select",
+};
+/** Members only a snapshot file has. */
+const SNAPSHOT_KEYS = ["configSnapshotId", "fileVersion"];
+
+/** Read and gunzip size: large enough that the per-chunk overhead of the streams does not show. */
+const CHUNK_BYTES = 1024 * 1024;
+
+/** Items of one file as they are read: the list index of the first, and those of them that failed (select). */
+export interface ItemBatch {
+  listPointer: string;
+  first: number;
+  /** Raw items, not yet normalised; `undefined` where an item failed (see `itemErrors`). */
+  items: unknown[];
+  itemErrors: { index: number; message: string }[];
+}
+
+/**
+ * One file of configuration items, read as a stream (gunzipped by magic number, not by name): its items come in
+ * batches as the file is read, so memory holds about one chunk and the largest item, whatever the file's size.
+ * Every failure is an InputFileError naming the file and the place: the byte offset in the (uncompressed) JSON
+ * and the item. Items read before a failure have been delivered.
+ */
+export class ItemFileReader {
+  /** Known once the file was read to its end. */
+  kind: ItemFile["kind"] | undefined;
+  /** JSON pointer of the item list, once found. */
+  listPointer = "";
+  /** Bytes of the file read so far (compressed bytes for a gzipped file). */
+  bytes = 0;
+  private gzipped = false;
+
+  constructor(readonly file: string) {}
+
+  async *batches(): AsyncGenerator<ItemBatch, void, undefined> {
+    const list = new JsonItemList({ listKeys: LIST_KEYS, watchKeys: SNAPSHOT_KEYS });
     try {
-      // One synchronous call: the async API hands the output back in 16 KB chunks, which measured several times
-      // slower on 25 MB snapshots and left the thread idle; there is nothing else for the thread to do meanwhile.
-      buf = gunzipSync(buf);
+      for await (const chunk of this.chunks()) {
+        list.push(chunk);
+        const batch = this.batchOf(list);
+        if (batch) yield batch;
+      }
+      list.end();
     } catch (e) {
+      const batch = this.batchOf(list);
+      if (batch) yield batch;
+      throw this.inputError(e, list);
+    }
+    const key = list.listKey as (typeof LIST_KEYS)[number] | undefined;
+    if (key === undefined) {
       throw new InputFileError(
-        file,
-        `not a valid gzip file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); truncated?`,
+        this.file,
+        "not a Config snapshot or Config API output: expected configurationItems, baseConfigurationItems or Results",
       );
     }
+    this.kind = key === "configurationItems" && SNAPSHOT_KEYS.some((k) => list.seen.has(k)) ? "snapshot" : KINDS[key];
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(buf.toString("utf8"));
-  } catch (e) {
-    throw new InputFileError(file, `not JSON: ${(e as Error).message}`);
-  }
-  return { file, bytes, ...itemsOf(file, data) };
-}
 
-function itemsOf(file: string, data: unknown): Omit<ItemFile, "file" | "bytes"> {
-  if (!isObject(data))
-    throw new InputFileError(file, "not a Config snapshot or Config API output (top level is not an object)");
-  if (Array.isArray(data.configurationItems)) {
-    const kind = "configSnapshotId" in data || "fileVersion" in data ? "snapshot" : "history";
-    return { kind, listPointer: "/configurationItems", items: data.configurationItems, itemErrors: [] };
-  }
-  if (Array.isArray(data.baseConfigurationItems)) {
-    return {
-      kind: "batch",
-      listPointer: "/baseConfigurationItems",
-      items: data.baseConfigurationItems,
-      itemErrors: [],
-    };
-  }
-  if (Array.isArray(data.Results)) {
-    const items: unknown[] = [];
-    const itemErrors: ItemFile["itemErrors"] = [];
-    data.Results.forEach((r, index) => {
-      try {
-        items.push(typeof r === "string" ? JSON.parse(r) : r);
-      } catch (e) {
-        items.push(undefined);
-        itemErrors.push({ index, message: `result is not JSON: ${(e as Error).message}` });
+  private batchOf(list: JsonItemList): ItemBatch | undefined {
+    const { first, items } = list.take();
+    if (items.length === 0) return undefined;
+    this.listPointer = `/${list.listKey ?? ""}`;
+    const itemErrors: ItemBatch["itemErrors"] = [];
+    if (list.listKey === "Results") {
+      // SelectResourceConfig returns each item as a JSON string; a broken one is reported at its index.
+      for (let j = 0; j < items.length; j++) {
+        const r = items[j];
+        if (typeof r !== "string") continue;
+        try {
+          items[j] = JSON.parse(r);
+        } catch (e) {
+          items[j] = undefined;
+          itemErrors.push({ index: first + j, message: `result is not JSON: ${(e as Error).message}` });
+        }
       }
-    });
-    return { kind: "select", listPointer: "/Results", items, itemErrors };
+    }
+    return { listPointer: this.listPointer, first, items, itemErrors };
   }
-  throw new InputFileError(
-    file,
-    "not a Config snapshot or Config API output: expected configurationItems, baseConfigurationItems or Results",
-  );
+
+  /** The file's bytes, gunzipped when they start with gzip's magic number. */
+  private async *chunks(): AsyncGenerator<Buffer, void, undefined> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.file, "r");
+    } catch (e) {
+      throw new InputFileError(this.file, `cannot read: ${fsErrorInWords(e)}`);
+    }
+    let raw: ReadStream | undefined;
+    let gunzip: Gunzip | undefined;
+    try {
+      const head = Buffer.alloc(2);
+      const { bytesRead } = await fh.read(head, 0, 2, 0);
+      this.gzipped = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+      const source = fh.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES, autoClose: false });
+      raw = source;
+      let chunks: AsyncIterable<Buffer> = source;
+      if (this.gzipped) {
+        const g = createGunzip({ chunkSize: CHUNK_BYTES });
+        gunzip = g;
+        source.on("error", (e) => g.destroy(e));
+        chunks = source.pipe(g);
+      }
+      for await (const chunk of chunks) {
+        this.bytes = source.bytesRead;
+        yield chunk;
+      }
+      this.bytes = source.bytesRead;
+    } finally {
+      gunzip?.destroy();
+      raw?.destroy();
+      await fh.close();
+    }
+  }
+
+  private inputError(e: unknown, list: JsonItemList): InputFileError {
+    if (e instanceof InputFileError) return e;
+    const item = (index: number | undefined) =>
+      index === undefined || list.listKey === undefined ? "" : `, in /${list.listKey}/${index}`;
+    const uncompressed = this.gzipped ? " of the uncompressed data" : "";
+    if (e instanceof NotAnObjectError) {
+      return new InputFileError(this.file, "not a Config snapshot or Config API output (top level is not an object)");
+    }
+    if (e instanceof JsonInputError) {
+      return new InputFileError(this.file, `not JSON: ${e.message}${uncompressed}${item(e.itemIndex)}`);
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (this.gzipped && typeof code === "string" && code.startsWith("Z_")) {
+      const where =
+        list.offset > 0 ? `: the data stops at byte ${list.offset}${uncompressed}${item(list.openItem)}` : "";
+      return new InputFileError(this.file, `not a valid gzip file (${code}); truncated?${where}`);
+    }
+    return new InputFileError(this.file, `cannot read: ${fsErrorInWords(e)}`);
+  }
 }
 
-/** Like readItemFile, but a failure is returned (as an InputFileError naming the file), not thrown. */
-export function readItemFileOrError(file: string): Promise<ItemFile | InputFileError> {
-  return readItemFile(file).catch((e: unknown) =>
-    e instanceof InputFileError ? e : new InputFileError(file, (e as Error).message),
-  );
+/** Reads one whole file into memory (files the caller knows to be small: the local account's own state). */
+export async function readItemFile(file: string): Promise<ItemFile> {
+  const reader = new ItemFileReader(file);
+  const items: unknown[] = [];
+  const itemErrors: ItemFile["itemErrors"] = [];
+  for await (const batch of reader.batches()) {
+    for (const item of batch.items) items.push(item);
+    itemErrors.push(...batch.itemErrors);
+  }
+  return {
+    file,
+    listPointer: reader.listPointer,
+    items,
+    itemErrors,
+    kind: reader.kind as ItemFile["kind"],
+    bytes: reader.bytes,
+  };
 }

@@ -77,6 +77,24 @@ describe("scanConfigFiles", () => {
     expect(evaluations.some((e) => e.resourceName === "ok")).toBe(true);
   });
 
+  test("a file that breaks off mid-item: the items before the break are judged, the file is named failed with byte and item", async () => {
+    const file = join(dir, "cut.json");
+    const text = snapshot([sqsItem("a", {}), sqsItem("b", {}), sqsItem("c", {})]);
+    const cut = text.indexOf('"resourceName":"c"');
+    writeFileSync(file, text.slice(0, cut + 10));
+    const { summary, evaluations } = await scan([file]);
+    expect([...new Set(evaluations.map((e) => e.resourceName))]).toEqual(["a", "b"]);
+    expect(summary.files).toEqual({ read: 0, failed: 1 });
+    expect(summary.items.read).toBe(2);
+    expect(summary.problems).toEqual([
+      {
+        level: "error",
+        file,
+        message: `not JSON: unexpected end of data (inside a string) at byte ${cut + 10}, in /configurationItems/2`,
+      },
+    ]);
+  });
+
   test("a malformed item is reported at its JSON pointer; items of types no policy covers are a warning", async () => {
     const invoking = JSON.parse(
       recorded<{ invokingEvent: string }>("config-rule-invocation-change.json").invokingEvent,
