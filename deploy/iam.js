@@ -45,6 +45,8 @@ const STAR_ONLY = [
   "elasticloadbalancing:DescribeLoadBalancerAttributes",
   "elasticloadbalancing:DescribeListeners",
   "elasticloadbalancing:DescribeTags",
+  // ECS's DescribeTaskDefinition takes no resource either (Service Authorization Reference, Amazon ECS).
+  "ecs:DescribeTaskDefinition",
 ];
 
 const ROLE_IDS = {

@@ -207,7 +207,12 @@ function serviceResources(items: FleetConfigItem[], ctx: ServiceContext): void {
   if (s.accessLogSettings !== undefined) {
     R[logGroupId] = {
       Type: "AWS::Logs::LogGroup",
-      Properties: { LogGroupName: `/aws/apigateway/${str(a.name)}/prod/access`, RetentionInDays: 30 },
+      // A year, encrypted with the fleet's key: what logs-group-retention and logs-group-encrypted ask.
+      Properties: {
+        LogGroupName: `/aws/apigateway/${str(a.name)}/prod/access`,
+        RetentionInDays: 365,
+        KmsKeyId: arnOf(ctx.shared.key),
+      },
     };
   }
   R[stageId] = {
@@ -498,7 +503,7 @@ function sharedResources(resources: CfnTemplate["Resources"]): ServiceContext["s
   resources.FleetKey = {
     Type: "AWS::KMS::Key",
     Properties: {
-      Description: "Guardrail sample fleet: tables, topics and buckets",
+      Description: "Guardrail sample fleet: tables, topics, buckets and log groups",
       EnableKeyRotation: true,
       KeyPolicy: {
         Version: "2012-10-17",
@@ -509,6 +514,21 @@ function sharedResources(resources: CfnTemplate["Resources"]): ServiceContext["s
             Principal: { AWS: sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root") },
             Action: "kms:*",
             Resource: "*",
+          },
+          {
+            // CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS Key Management Service".
+            Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+            Effect: "Allow",
+            Principal: { Service: sub("logs.${AWS::Region}.amazonaws.com") },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: {
+              ArnLike: {
+                "kms:EncryptionContext:aws:logs:arn": sub(
+                  "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*",
+                ),
+              },
+            },
           },
         ],
       },

@@ -17,6 +17,13 @@ import { action as cloudtrailTrailUpdate } from "./cloudtrail-trail-update";
 import { action as configRestoreRecording } from "./config-restore-recording";
 import { action as dynamodbEnableDeletionProtection } from "./dynamodb-enable-deletion-protection";
 import { action as dynamodbEnablePitr } from "./dynamodb-enable-pitr";
+import { action as ecrEnableScanOnPush } from "./ecr-enable-scan-on-push";
+import { action as ecrImmutableTags } from "./ecr-immutable-tags";
+import { action as ecrLifecyclePolicyReview } from "./ecr-lifecycle-policy-review";
+import { action as ecsClusterEnableContainerInsights } from "./ecs-cluster-enable-container-insights";
+import { action as ecsServiceDisablePublicIp } from "./ecs-service-disable-public-ip";
+import { action as ecsServicePlatformVersionReview } from "./ecs-service-platform-version-review";
+import { action as ecsTaskDefinitionNewRevision } from "./ecs-task-definition-new-revision";
 import { action as elbEnableAccessLogs } from "./elb-enable-access-logs";
 import { action as elbListenerHttpsRedirect } from "./elb-listener-https-redirect";
 import { action as elbListenerTlsPolicy } from "./elb-listener-tls-policy";
@@ -24,9 +31,13 @@ import { action as elbLoadBalancerAttributes } from "./elb-load-balancer-attribu
 import { action as iamRootUseReview } from "./iam-root-use-review";
 import { action as kinesisEnableEncryption } from "./kinesis-enable-encryption";
 import { action as kinesisRetentionReview } from "./kinesis-retention-review";
+import { action as kmsCancelKeyDeletion } from "./kms-cancel-key-deletion";
+import { action as kmsEnableKeyRotation } from "./kms-enable-key-rotation";
 import { action as lambdaEnableTracing } from "./lambda-enable-tracing";
 import { action as lambdaRemovePublicPermissions } from "./lambda-remove-public-permissions";
 import { action as lambdaRuntimeUpgrade } from "./lambda-runtime-upgrade";
+import { action as logsKmsEncryptionReview } from "./logs-kms-encryption-review";
+import { action as logsSetRetention } from "./logs-set-retention";
 import { action as rdsDisablePublicAccess } from "./rds-disable-public-access";
 import { action as rdsEnableAutoMinorVersionUpgrade } from "./rds-enable-auto-minor-version-upgrade";
 import { action as rdsEnableCopyTagsToSnapshot } from "./rds-enable-copy-tags-to-snapshot";
@@ -39,6 +50,7 @@ import { action as s3DefaultEncryption } from "./s3-default-encryption";
 import { action as s3PublicAccessBlock } from "./s3-public-access-block";
 import { action as s3TlsOnlyPolicy } from "./s3-tls-only-policy";
 import { action as s3Versioning } from "./s3-versioning";
+import { action as secretsmanagerRotationReview } from "./secretsmanager-rotation-review";
 import { action as snsEnableKms } from "./sns-enable-kms";
 import { action as snsRemovePublicStatements } from "./sns-remove-public-statements";
 import { action as snsTlsOnlyPolicy } from "./sns-tls-only-policy";
@@ -46,6 +58,8 @@ import { action as sqsEnableSse } from "./sqs-enable-sse";
 import { action as sqsRemovePublicStatements } from "./sqs-remove-public-statements";
 import { action as sqsSetRedrivePolicy } from "./sqs-set-redrive-policy";
 import { action as sqsTlsOnlyPolicy } from "./sqs-tls-only-policy";
+import { action as stepfunctionsEnableTracing } from "./stepfunctions-enable-tracing";
+import { action as stepfunctionsLoggingReview } from "./stepfunctions-logging-review";
 import { action as wafv2AssociateWebAcl } from "./wafv2-associate-web-acl";
 
 export const ACTIONS: readonly RemediationAction[] = [
@@ -66,6 +80,13 @@ export const ACTIONS: readonly RemediationAction[] = [
   configRestoreRecording,
   dynamodbEnableDeletionProtection,
   dynamodbEnablePitr,
+  ecrEnableScanOnPush,
+  ecrImmutableTags,
+  ecrLifecyclePolicyReview,
+  ecsClusterEnableContainerInsights,
+  ecsServiceDisablePublicIp,
+  ecsServicePlatformVersionReview,
+  ecsTaskDefinitionNewRevision,
   elbEnableAccessLogs,
   elbListenerHttpsRedirect,
   elbListenerTlsPolicy,
@@ -73,9 +94,13 @@ export const ACTIONS: readonly RemediationAction[] = [
   iamRootUseReview,
   kinesisEnableEncryption,
   kinesisRetentionReview,
+  kmsCancelKeyDeletion,
+  kmsEnableKeyRotation,
   lambdaEnableTracing,
   lambdaRemovePublicPermissions,
   lambdaRuntimeUpgrade,
+  logsKmsEncryptionReview,
+  logsSetRetention,
   rdsDisablePublicAccess,
   rdsEnableAutoMinorVersionUpgrade,
   rdsEnableCopyTagsToSnapshot,
@@ -88,6 +113,7 @@ export const ACTIONS: readonly RemediationAction[] = [
   s3PublicAccessBlock,
   s3TlsOnlyPolicy,
   s3Versioning,
+  secretsmanagerRotationReview,
   snsEnableKms,
   snsRemovePublicStatements,
   snsTlsOnlyPolicy,
@@ -95,5 +121,7 @@ export const ACTIONS: readonly RemediationAction[] = [
   sqsRemovePublicStatements,
   sqsSetRedrivePolicy,
   sqsTlsOnlyPolicy,
+  stepfunctionsEnableTracing,
+  stepfunctionsLoggingReview,
   wafv2AssociateWebAcl,
 ];

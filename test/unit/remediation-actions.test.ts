@@ -1503,6 +1503,27 @@ describe("every planned fix makes its policy pass", () => {
               doc[k.charAt(0).toLowerCase() + k.slice(1)] = v;
           }
           break;
+        // KMS API Reference: EnableKeyRotation turns rotation on; CancelKeyDeletion leaves the key Disabled.
+        case "EnableKeyRotation":
+          doc.keyRotationEnabled = true;
+          break;
+        case "DisableKeyRotation":
+          doc.keyRotationEnabled = false;
+          break;
+        case "CancelKeyDeletion":
+          doc.keyState = "Disabled";
+          delete doc.deletionDate;
+          break;
+        case "ScheduleKeyDeletion":
+          doc.keyState = "PendingDeletion";
+          break;
+        case "PutRetentionPolicy":
+          doc.RetentionInDays = i.retentionInDays;
+          break;
+        case "UpdateStateMachine":
+          if (i.tracingConfiguration)
+            doc.TracingConfiguration = { Enabled: (i.tracingConfiguration as { enabled: boolean }).enabled };
+          break;
         case "StartStreamEncryption":
           doc.StreamEncryption = { EncryptionType: i.EncryptionType, KeyId: i.KeyId };
           break;
@@ -1528,6 +1549,31 @@ describe("every planned fix makes its policy pass", () => {
           for (const a of i.Attributes as { Key: string; Value: string }[])
             (doc.attributes as Record<string, string>)[a.Key] = a.Value;
           break;
+        case "PutImageScanningConfiguration":
+          doc.ImageScanningConfiguration = {
+            ScanOnPush: (i.imageScanningConfiguration as { scanOnPush: boolean }).scanOnPush,
+          };
+          break;
+        case "PutImageTagMutability":
+          doc.ImageTagMutability = i.imageTagMutability;
+          break;
+        case "UpdateClusterSettings":
+          doc.ClusterSettings = (i.settings as { name: string; value: string }[]).map((x) => ({
+            Name: x.name,
+            Value: x.value,
+          }));
+          break;
+        case "UpdateService": {
+          const vpc = (i.networkConfiguration as { awsvpcConfiguration: JsonObject }).awsvpcConfiguration;
+          doc.NetworkConfiguration = {
+            AwsvpcConfiguration: {
+              AssignPublicIp: vpc.assignPublicIp,
+              Subnets: vpc.subnets,
+              ...(vpc.securityGroups ? { SecurityGroups: vpc.securityGroups } : {}),
+            },
+          };
+          break;
+        }
         default:
           throw new Error(`no model for ${operation}`);
       }

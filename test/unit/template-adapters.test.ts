@@ -50,6 +50,15 @@ Resources:
         - { ResourcePath: "/*", HttpMethod: "*", LoggingLevel: INFO, DataTraceEnabled: false }
   Logs:
     Type: AWS::Logs::LogGroup
+  Key:
+    Type: AWS::KMS::Key
+    Properties: { EnableKeyRotation: true }
+  Secret:
+    Type: AWS::SecretsManager::Secret
+    Properties: { Name: orders/db }
+  Machine:
+    Type: AWS::StepFunctions::StateMachine
+    Properties: { RoleArn: !GetAtt Role.Arn, DefinitionString: "{}", TracingConfiguration: { Enabled: true } }
   Acl:
     Type: AWS::WAFv2::WebACLAssociation
     Properties:
@@ -122,6 +131,25 @@ Resources:
   Stream:
     Type: AWS::Kinesis::Stream
     Properties: { Name: clickstream, ShardCount: 1, StreamEncryption: { EncryptionType: KMS, KeyId: alias/aws/kinesis } }
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties: { RepositoryName: team/orders-api, ImageTagMutability: IMMUTABLE }
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: orders-api
+      NetworkMode: awsvpc
+      ContainerDefinitions: [{ Name: app, Image: !Sub "\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.amazonaws.com/team/orders-api:1", ReadonlyRootFilesystem: "true", Environment: [{ Name: AWS_SECRET_ACCESS_KEY, Value: x }] }]
+  Cluster:
+    Type: AWS::ECS::Cluster
+    Properties: { ClusterName: orders, ClusterSettings: [{ Name: containerInsights, Value: enabled }] }
+  Svc:
+    Type: AWS::ECS::Service
+    Properties:
+      Cluster: !Ref Cluster
+      LaunchType: FARGATE
+      TaskDefinition: !Ref Task
+      NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: ENABLED, Subnets: [subnet-0a1b2c3d4e5f60001] } }
   Cdn:
     Type: AWS::CloudFront::Distribution
     Properties:
@@ -230,6 +258,14 @@ test("joined resources and CloudFormation spellings reach the policies", () => {
   expect(verdict("Aurora", "rds-cluster-encrypted")?.compliance).toBe("NON_COMPLIANT");
   expect(verdict("Stream", "kinesis-stream-encrypted")?.compliance).toBe("COMPLIANT");
   expect(verdict("Stream", "kinesis-stream-retention")?.compliance).toBe("NON_COMPLIANT"); // 24 h default
+  expect(verdict("Repo", "ecr-repository-tag-immutability")?.compliance).toBe("COMPLIANT");
+  expect(verdict("Repo", "ecr-repository-scan-on-push")?.compliance).toBe("NON_COMPLIANT"); // ECR default: off
+  expect(verdict("Task", "ecs-task-definition-readonly-root")?.compliance).toBe("COMPLIANT"); // "true" coerced
+  expect(verdict("Task", "ecs-task-definition-no-environment-secrets")?.compliance).toBe("NON_COMPLIANT");
+  expect(verdict("Task", "ecs-task-definition-logging")?.compliance).toBe("NON_COMPLIANT"); // no LogConfiguration
+  expect(verdict("Svc", "ecs-service-no-public-ip")?.compliance).toBe("NON_COMPLIANT");
+  expect(verdict("Svc", "ecs-service-fargate-latest-platform")?.compliance).toBe("COMPLIANT"); // ECS default: LATEST
+  expect(verdict("Cluster", "ecs-cluster-container-insights")?.compliance).toBe("COMPLIANT");
 });
 
 test("a value known only at deploy gives UNKNOWN naming the property, unless the verdict does not depend on it", () => {

@@ -7,17 +7,23 @@ import { service as cloudfrontService, operations as cloudfrontOperations } from
 import { service as cloudtrailService, operations as cloudtrailOperations } from "./cloudtrail";
 import { service as configService, operations as configOperations } from "./config";
 import { service as dynamodbService, operations as dynamodbOperations } from "./dynamodb";
+import { service as ecrService, operations as ecrOperations } from "./ecr";
+import { service as ecsService, operations as ecsOperations } from "./ecs";
 import {
   service as elasticloadbalancingService,
   operations as elasticloadbalancingOperations,
 } from "./elasticloadbalancing";
 import { service as eventbridgeService, operations as eventbridgeOperations } from "./eventbridge";
 import { service as kinesisService, operations as kinesisOperations } from "./kinesis";
+import { service as kmsService, operations as kmsOperations } from "./kms";
 import { service as lambdaService, operations as lambdaOperations } from "./lambda";
+import { service as logsService, operations as logsOperations } from "./logs";
 import { service as rdsService, operations as rdsOperations } from "./rds";
 import { service as s3Service, operations as s3Operations } from "./s3";
+import { service as secretsmanagerService, operations as secretsmanagerOperations } from "./secretsmanager";
 import { service as snsService, operations as snsOperations } from "./sns";
 import { service as sqsService, operations as sqsOperations } from "./sqs";
+import { service as statesService, operations as statesOperations } from "./states";
 
 export const SERVICES = [
   { service: apigatewayService, operations: apigatewayOperations },
@@ -27,14 +33,20 @@ export const SERVICES = [
   { service: cloudtrailService, operations: cloudtrailOperations },
   { service: configService, operations: configOperations },
   { service: dynamodbService, operations: dynamodbOperations },
+  { service: ecrService, operations: ecrOperations },
+  { service: ecsService, operations: ecsOperations },
   { service: elasticloadbalancingService, operations: elasticloadbalancingOperations },
   { service: eventbridgeService, operations: eventbridgeOperations },
   { service: kinesisService, operations: kinesisOperations },
+  { service: kmsService, operations: kmsOperations },
   { service: lambdaService, operations: lambdaOperations },
+  { service: logsService, operations: logsOperations },
   { service: rdsService, operations: rdsOperations },
   { service: s3Service, operations: s3Operations },
+  { service: secretsmanagerService, operations: secretsmanagerOperations },
   { service: snsService, operations: snsOperations },
   { service: sqsService, operations: sqsOperations },
+  { service: statesService, operations: statesOperations },
 ] as const;
 
 /** every module's operations. */
@@ -46,12 +58,18 @@ export const OPERATION_TABLES: readonly OperationTable[] = [
   cloudtrailOperations,
   configOperations,
   dynamodbOperations,
+  ecrOperations,
+  ecsOperations,
   elasticloadbalancingOperations,
   eventbridgeOperations,
   kinesisOperations,
+  kmsOperations,
   lambdaOperations,
+  logsOperations,
   rdsOperations,
   s3Operations,
+  secretsmanagerOperations,
   snsOperations,
   sqsOperations,
+  statesOperations,
 ];

@@ -54,6 +54,16 @@ export function workerHomeOf(invokedFunctionArn: string | undefined): WorkerHome
   return { accountId: arn.accountId, region: arn.region };
 }
 
+/**
+ * Whether two ARNs name the same resource. A CloudWatch Logs log group has two spellings of its ARN, with and
+ * without a trailing `:*` (CloudWatch Logs API Reference, LogGroup: `arn` and `logGroupArn`); Config records the
+ * first, the adapter the second.
+ */
+function sameArn(a: string, b: string): boolean {
+  const bare = (arn: string) => (/^arn:[^:]+:logs:/.test(arn) ? arn.replace(/:\*$/, "") : arn);
+  return a === b || bare(a) === bare(b);
+}
+
 /** An ARN's parts against the reference's account and Region; `field` names where the ARN came from. */
 function arnProblems(field: string, text: string, arn: ArnParts, ref: ResourceRefShape, service: string): string[] {
   const out: string[] = [];
@@ -123,7 +133,7 @@ export function resourceIdentityProblems(ref: ResourceRefShape, home?: WorkerHom
     if (!parts) out.push(`resource.arn: "${ref.arn}" is not an ARN`);
     else {
       out.push(...arnProblems("resource.arn", ref.arn, parts, ref, adapter.service));
-      if (expected !== undefined && ref.arn !== expected) {
+      if (expected !== undefined && !sameArn(ref.arn, expected)) {
         out.push(`resource.arn: ${ref.arn} is not the ARN of resource.id ${ref.id} (${expected})`);
       }
     }
@@ -159,6 +169,6 @@ export function recordIdProblems(recordId: string, home: WorkerHome): string[] {
  */
 export function describedArnProblem(ref: ResourceRefShape, document: Record<string, unknown>): string | undefined {
   const described = adapterFor(ref.type)?.arn?.(ref, document);
-  if (ref.arn === undefined || described === undefined || described === ref.arn) return undefined;
+  if (ref.arn === undefined || described === undefined || sameArn(described, ref.arn)) return undefined;
   return `resource.arn: ${ref.arn} is not the ARN of resource.id ${ref.id} (described: ${described})`;
 }

@@ -2,14 +2,6 @@
 import type { ResourceIdentity } from "../adapter";
 import { identity as awsEventsRule } from "./aws-events-rule";
 import { identity as awsIamRole } from "./aws-iam-role";
-import { identity as awsKmsKey } from "./aws-kms-key";
-import { identity as awsLogsLoggroup } from "./aws-logs-loggroup";
 import { identity as awsWafv2Webacl } from "./aws-wafv2-webacl";
 
-export const REFERENCES: readonly ResourceIdentity[] = [
-  awsEventsRule,
-  awsIamRole,
-  awsKmsKey,
-  awsLogsLoggroup,
-  awsWafv2Webacl,
-];
+export const REFERENCES: readonly ResourceIdentity[] = [awsEventsRule, awsIamRole, awsWafv2Webacl];

@@ -6,15 +6,23 @@ import { describer as awsApigatewayRestapiDescribe } from "./aws-apigateway-rest
 import { describer as awsApigatewayStageDescribe } from "./aws-apigateway-stage.describe";
 import { describer as awsCloudfrontDistributionDescribe } from "./aws-cloudfront-distribution.describe";
 import { describer as awsDynamodbTableDescribe } from "./aws-dynamodb-table.describe";
+import { describer as awsEcrRepositoryDescribe } from "./aws-ecr-repository.describe";
+import { describer as awsEcsClusterDescribe } from "./aws-ecs-cluster.describe";
+import { describer as awsEcsServiceDescribe } from "./aws-ecs-service.describe";
+import { describer as awsEcsTaskdefinitionDescribe } from "./aws-ecs-taskdefinition.describe";
 import { describer as awsElasticloadbalancingv2ListenerDescribe } from "./aws-elasticloadbalancingv2-listener.describe";
 import { describer as awsElasticloadbalancingv2LoadbalancerDescribe } from "./aws-elasticloadbalancingv2-loadbalancer.describe";
 import { describer as awsKinesisStreamDescribe } from "./aws-kinesis-stream.describe";
+import { describer as awsKmsKeyDescribe } from "./aws-kms-key.describe";
 import { describer as awsLambdaFunctionDescribe } from "./aws-lambda-function.describe";
+import { describer as awsLogsLoggroupDescribe } from "./aws-logs-loggroup.describe";
 import { describer as awsRdsDbclusterDescribe } from "./aws-rds-dbcluster.describe";
 import { describer as awsRdsDbinstanceDescribe } from "./aws-rds-dbinstance.describe";
 import { describer as awsS3BucketDescribe } from "./aws-s3-bucket.describe";
+import { describer as awsSecretsmanagerSecretDescribe } from "./aws-secretsmanager-secret.describe";
 import { describer as awsSnsTopicDescribe } from "./aws-sns-topic.describe";
 import { describer as awsSqsQueueDescribe } from "./aws-sqs-queue.describe";
+import { describer as awsStepfunctionsStatemachineDescribe } from "./aws-stepfunctions-statemachine.describe";
 
 export const DESCRIBERS: readonly Describer[] = [
   awsApigatewayDomainnameDescribe,
@@ -23,13 +31,21 @@ export const DESCRIBERS: readonly Describer[] = [
   awsApigatewayStageDescribe,
   awsCloudfrontDistributionDescribe,
   awsDynamodbTableDescribe,
+  awsEcrRepositoryDescribe,
+  awsEcsClusterDescribe,
+  awsEcsServiceDescribe,
+  awsEcsTaskdefinitionDescribe,
   awsElasticloadbalancingv2ListenerDescribe,
   awsElasticloadbalancingv2LoadbalancerDescribe,
   awsKinesisStreamDescribe,
+  awsKmsKeyDescribe,
   awsLambdaFunctionDescribe,
+  awsLogsLoggroupDescribe,
   awsRdsDbclusterDescribe,
   awsRdsDbinstanceDescribe,
   awsS3BucketDescribe,
+  awsSecretsmanagerSecretDescribe,
   awsSnsTopicDescribe,
   awsSqsQueueDescribe,
+  awsStepfunctionsStatemachineDescribe,
 ];

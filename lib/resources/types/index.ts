@@ -7,15 +7,23 @@ import { adapter as awsApigatewayStage } from "./aws-apigateway-stage";
 import { adapter as awsCloudfrontDistribution } from "./aws-cloudfront-distribution";
 import { adapter as awsCloudtrailTrail } from "./aws-cloudtrail-trail";
 import { adapter as awsDynamodbTable } from "./aws-dynamodb-table";
+import { adapter as awsEcrRepository } from "./aws-ecr-repository";
+import { adapter as awsEcsCluster } from "./aws-ecs-cluster";
+import { adapter as awsEcsService } from "./aws-ecs-service";
+import { adapter as awsEcsTaskdefinition } from "./aws-ecs-taskdefinition";
 import { adapter as awsElasticloadbalancingv2Listener } from "./aws-elasticloadbalancingv2-listener";
 import { adapter as awsElasticloadbalancingv2Loadbalancer } from "./aws-elasticloadbalancingv2-loadbalancer";
 import { adapter as awsKinesisStream } from "./aws-kinesis-stream";
+import { adapter as awsKmsKey } from "./aws-kms-key";
 import { adapter as awsLambdaFunction } from "./aws-lambda-function";
+import { adapter as awsLogsLoggroup } from "./aws-logs-loggroup";
 import { adapter as awsRdsDbcluster } from "./aws-rds-dbcluster";
 import { adapter as awsRdsDbinstance } from "./aws-rds-dbinstance";
 import { adapter as awsS3Bucket } from "./aws-s3-bucket";
+import { adapter as awsSecretsmanagerSecret } from "./aws-secretsmanager-secret";
 import { adapter as awsSnsTopic } from "./aws-sns-topic";
 import { adapter as awsSqsQueue } from "./aws-sqs-queue";
+import { adapter as awsStepfunctionsStatemachine } from "./aws-stepfunctions-statemachine";
 
 export const ADAPTERS: readonly ResourceAdapter[] = [
   awsApigatewayDomainname,
@@ -25,13 +33,21 @@ export const ADAPTERS: readonly ResourceAdapter[] = [
   awsCloudfrontDistribution,
   awsCloudtrailTrail,
   awsDynamodbTable,
+  awsEcrRepository,
+  awsEcsCluster,
+  awsEcsService,
+  awsEcsTaskdefinition,
   awsElasticloadbalancingv2Listener,
   awsElasticloadbalancingv2Loadbalancer,
   awsKinesisStream,
+  awsKmsKey,
   awsLambdaFunction,
+  awsLogsLoggroup,
   awsRdsDbcluster,
   awsRdsDbinstance,
   awsS3Bucket,
+  awsSecretsmanagerSecret,
   awsSnsTopic,
   awsSqsQueue,
+  awsStepfunctionsStatemachine,
 ];
