@@ -19,7 +19,7 @@ import { PROBLEMS_LISTED, type FileProblem, type FileProblems } from "./model";
  * Every record must be an object with a UTC `eventTime` and a non-empty `eventID` (both "Optional: False" in
  * "CloudTrail record contents"; recordProblem): one that is not is left out of every count and named with its
  * index, and the file's other records are read. A file that is not UTF-8 is parsed in full, and the records holding its invalid
- * bytes are named (JSON is UTF-8, RFC 8259 §8.1; decoding would replace them unseen).
+ * bytes are named (JSON is UTF-8, RFC 8259 section 8.1; decoding would replace them unseen).
  *
  * What the fast path does not check: the JSON syntax inside read-only records it skips (their eventID and
  * eventTime are still checked, and that nothing but the record lies between it and the next). `strict` parses

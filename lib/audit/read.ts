@@ -8,7 +8,7 @@ import { PROBLEMS_LISTED, type FileFacts, type FileProblems } from "./model";
 import type { TrailFile } from "./source";
 
 /**
- * The output chunk for gunzip: the uncompressed size from the gzip trailer (ISIZE, RFC 1952 §2.3.1, the size mod
+ * The output chunk for gunzip: the uncompressed size from the gzip trailer (ISIZE, RFC 1952 section 2.3.1, the size mod
  * 2^32 of the last member), so zlib writes into one buffer instead of concatenating 16 KiB chunks (measured about
  * 1.5-2x faster on CloudTrail files). Bounded: a wrong or huge ISIZE only costs more chunks.
  */
@@ -42,7 +42,7 @@ export function gunzipFile(gz: Uint8Array): { raw: Buffer; trailing: number } {
 
 /**
  * The first gzip member of the bytes, when it is whole, and how many bytes follow it. Its end is found by
- * inflating its deflate data after the header (RFC 1952 §2.3.1: the fixed 10 bytes, then FEXTRA, FNAME, FCOMMENT
+ * inflating its deflate data after the header (RFC 1952 section 2.3.1: the fixed 10 bytes, then FEXTRA, FNAME, FCOMMENT
  * and FHCRC when their flags are set) and adding the 8-byte trailer; gunzip then reads exactly that member,
  * checking its CRC-32 and size.
  */
