@@ -1,17 +1,11 @@
 import type { DBCluster, DBInstance } from "@aws-sdk/client-rds";
 import type { DescribeStreamSummaryOutput } from "@aws-sdk/client-kinesis";
-import { cloudFormationSource } from "../../lib/cloudformation/document";
-import { resolveTemplate } from "../../lib/cloudformation/resolve";
-import { parseTemplate } from "../../lib/cloudformation/template";
 import { UnknownValue } from "../../lib/cloudformation/unknown";
-import { createPolicyAjv } from "../../lib/policy/ajv";
-import type { ResourceAdapter } from "../../lib/resources/adapter";
-import { toConfigItem } from "../../lib/resources/config-item";
-import { resourceIdentities } from "../../lib/resources/registry";
 import { adapter as streamAdapter } from "../../lib/resources/types/aws-kinesis-stream";
 import { adapter as clusterAdapter } from "../../lib/resources/types/aws-rds-dbcluster";
 import { adapter as instanceAdapter } from "../../lib/resources/types/aws-rds-dbinstance";
 import type { JsonObject } from "../../lib/util/json";
+import { docOf, expectSchemaValid, templateDoc, trail } from "../helpers/adapter-sources";
 
 /*
  * The data tier's four sources hold one document. Config shapes: the Config resource schemas
@@ -26,7 +20,6 @@ const REGION = "eu-west-1";
 const KMS = `arn:aws:kms:${REGION}:${ACCT}:key/6f1e2d3c-4b5a-4978-8e6d-5c4b3a291807`;
 const DBI = "db-7KQ2M4XH9D3PZ5VB1RC8TWNYJ6";
 const CLUSTER_ID = "cluster-Z5VB1RC8TWNYJ67KQ2M4XH9D3P";
-const ajv = createPolicyAjv();
 
 function configItem(
   resourceType: string,
@@ -75,52 +68,6 @@ function apiNaming(invocation: JsonObject): JsonObject {
     configurationStateId: String(rest.configurationStateId),
     configuration: JSON.stringify(configuration),
     recordingFrequency: "CONTINUOUS",
-  };
-}
-
-const docOf = (adapter: ResourceAdapter, raw: JsonObject) => adapter.fromConfigItem(toConfigItem(raw));
-
-function expectSchemaValid(adapter: ResourceAdapter, doc: unknown): void {
-  const validate = ajv.compile(adapter.documentSchema as object);
-  if (!validate(doc)) throw new Error(`${adapter.type}: ${ajv.errorsText(validate.errors)}`);
-}
-
-function templateDoc(adapter: ResourceAdapter, yaml: string, logicalId: string): JsonObject {
-  const resolved = resolveTemplate(parseTemplate("t.yaml", yaml), {}, resourceIdentities());
-  const resource = resolved.resources.find((r) => r.logicalId === logicalId);
-  if (!resource || !adapter.fromCloudFormation) throw new Error(`no ${logicalId}`);
-  return adapter.fromCloudFormation(cloudFormationSource(resource, resolved.resources, new Map())) as JsonObject;
-}
-
-function trail(
-  eventSource: string,
-  eventName: string,
-  requestParameters: JsonObject,
-  responseElements: unknown,
-): JsonObject {
-  return {
-    eventVersion: "1.09",
-    userIdentity: {
-      type: "AssumedRole",
-      principalId: "AROAEXAMPLEROLEID:deployer",
-      arn: `arn:aws:sts::${ACCT}:assumed-role/deployer/deployer`,
-      accountId: ACCT,
-    },
-    eventTime: "2026-11-02T13:20:04Z",
-    eventSource,
-    eventName,
-    awsRegion: REGION,
-    sourceIPAddress: "203.0.113.10",
-    userAgent: "aws-cli/2.17.0",
-    requestParameters,
-    responseElements,
-    requestID: "5b2c1e0a-6f3d-4a8b-9c7e-0d1f2a3b4c5d",
-    eventID: "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b",
-    readOnly: false,
-    eventType: "AwsApiCall",
-    managementEvent: true,
-    recipientAccountId: ACCT,
-    eventCategory: "Management",
   };
 }
 

@@ -2,13 +2,7 @@ import type { KeyMetadata } from "@aws-sdk/client-kms";
 import type { LogGroup } from "@aws-sdk/client-cloudwatch-logs";
 import type { DescribeSecretResponse } from "@aws-sdk/client-secrets-manager";
 import type { DescribeStateMachineOutput } from "@aws-sdk/client-sfn";
-import { cloudFormationSource } from "../../lib/cloudformation/document";
-import { resolveTemplate } from "../../lib/cloudformation/resolve";
-import { parseTemplate } from "../../lib/cloudformation/template";
 import { UnknownValue } from "../../lib/cloudformation/unknown";
-import { createPolicyAjv } from "../../lib/policy/ajv";
-import type { ResourceAdapter } from "../../lib/resources/adapter";
-import { toConfigItem } from "../../lib/resources/config-item";
 import { resourceIdentities } from "../../lib/resources/registry";
 import { REFERENCES } from "../../lib/resources/references";
 import { adapter as keyAdapter } from "../../lib/resources/types/aws-kms-key";
@@ -16,6 +10,7 @@ import { adapter as logGroupAdapter } from "../../lib/resources/types/aws-logs-l
 import { adapter as secretAdapter } from "../../lib/resources/types/aws-secretsmanager-secret";
 import { adapter as machineAdapter } from "../../lib/resources/types/aws-stepfunctions-statemachine";
 import type { JsonObject } from "../../lib/util/json";
+import { docOf, expectSchemaValid, templateDoc, trail } from "../helpers/adapter-sources";
 
 /*
  * Keys, logs and secrets: the four sources hold one document. Config shapes: awslabs/aws-config-resource-schema
@@ -30,7 +25,6 @@ const ACCT = "111122223333";
 const REGION = "eu-west-1";
 const KEY_ID = "6f1e2d3c-4b5a-4978-8e6d-5c4b3a291807";
 const KEY_ARN = `arn:aws:kms:${REGION}:${ACCT}:key/${KEY_ID}`;
-const ajv = createPolicyAjv();
 
 function configItem(
   resourceType: string,
@@ -85,47 +79,6 @@ function apiNaming(invocation: JsonObject): JsonObject {
     ),
     recordingFrequency: "CONTINUOUS",
   };
-}
-
-const docOf = (adapter: ResourceAdapter, raw: JsonObject) => adapter.fromConfigItem(toConfigItem(raw));
-
-function expectSchemaValid(adapter: ResourceAdapter, doc: unknown): void {
-  const validate = ajv.compile(adapter.documentSchema as object);
-  if (!validate(doc)) throw new Error(`${adapter.type}: ${ajv.errorsText(validate.errors)}`);
-}
-
-function templateDoc(adapter: ResourceAdapter, yaml: string, logicalId: string): JsonObject {
-  const resolved = resolveTemplate(parseTemplate("t.yaml", yaml), {}, resourceIdentities());
-  const resource = resolved.resources.find((r) => r.logicalId === logicalId);
-  if (!resource || !adapter.fromCloudFormation) throw new Error(`no ${logicalId}`);
-  return adapter.fromCloudFormation(cloudFormationSource(resource, resolved.resources, new Map())) as JsonObject;
-}
-
-function trail(eventSource: string, eventName: string, requestParameters: JsonObject, responseElements: unknown) {
-  return {
-    eventVersion: "1.09",
-    userIdentity: {
-      type: "AssumedRole",
-      principalId: "AROAEXAMPLEROLEID:deployer",
-      arn: `arn:aws:sts::${ACCT}:assumed-role/deployer/deployer`,
-      accountId: ACCT,
-    },
-    eventTime: "2026-11-02T13:20:04Z",
-    eventSource,
-    eventName,
-    awsRegion: REGION,
-    sourceIPAddress: "203.0.113.10",
-    userAgent: "aws-cli/2.17.0",
-    requestParameters,
-    responseElements,
-    requestID: "5b2c1e0a-6f3d-4a8b-9c7e-0d1f2a3b4c5d",
-    eventID: "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b",
-    readOnly: false,
-    eventType: "AwsApiCall",
-    managementEvent: true,
-    recipientAccountId: ACCT,
-    eventCategory: "Management",
-  } as JsonObject;
 }
 
 describe("registry", () => {
