@@ -32,7 +32,7 @@ const { loadTs } = createRequire(import.meta.url)("../deploy/load-ts.js");
  * @property {{ name: string, export: string, type: string, elementType: string, what: string }} [alsoList] a second array, of one export
  */
 
-const notIndex = (f) => f !== "index.ts" && f !== "describers.ts";
+const notIndex = (f) => f !== "index.ts" && f !== "describers.ts" && f !== "listers.ts";
 const ts = (f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !f.includes(".test.");
 
 /** @type {Registry[]} */
@@ -56,7 +56,7 @@ export const REGISTRIES = [
   {
     dir: "lib/resources/types",
     index: "index.ts",
-    member: (f) => ts(f) && notIndex(f) && !f.endsWith(".describe.ts"),
+    member: (f) => ts(f) && notIndex(f) && !f.endsWith(".describe.ts") && !f.endsWith(".list.ts"),
     exports: ["adapter"],
     list: "ADAPTERS",
     what: "every resource type adapter (./<type>.ts)",
@@ -72,6 +72,16 @@ export const REGISTRIES = [
     what: "every live describe (./<type>.describe.ts), kept apart from the adapters so that scans load no SDK",
     type: 'import type { Describer } from "../describe";',
     elementType: "Describer",
+  },
+  {
+    dir: "lib/resources/types",
+    index: "listers.ts",
+    member: (f) => f.endsWith(".list.ts"),
+    exports: ["lister"],
+    list: "LISTERS",
+    what: "every live listing (./<type>.list.ts), for `scan --live` alone: no handler bundles them",
+    type: 'import type { Lister } from "../list";',
+    elementType: "Lister",
   },
   {
     dir: "lib/resources/references",

@@ -207,4 +207,16 @@ describe("guardrail CLI", () => {
     expect(r.stderr).toContain("--snapshot");
     expect(run(["scan", "--snapshot", ".", "--format", "xml"]).code).toBe(2);
   });
+
+  test("live and aggregator scans: usage errors before any AWS call", () => {
+    const both = run(["scan", "--live", "--aggregator", "org", "--region", "eu-west-1"]);
+    expect([both.code, both.stderr.trim()]).toEqual([2, "guardrail: --live and --aggregator are separate scans (one report each); run them one at a time"]); // prettier-ignore
+    const region = run(["scan", "--live", "--region", "Europe"]);
+    expect([region.code, region.stderr.trim()]).toEqual([2, 'guardrail: --region "Europe" is not an AWS Region name (e.g. eu-west-1)']); // prettier-ignore
+    const stray = run(["scan", "--snapshot", ".", "--region", "eu-west-1"]);
+    expect([stray.code, stray.stderr.trim()]).toEqual([2, "guardrail: --region applies to --live scans"]);
+    const name = run(["scan", "--aggregator", "org/../x"]);
+    expect(name.code).toBe(2);
+    expect(name.stderr).toContain("is not a configuration aggregator name");
+  });
 });

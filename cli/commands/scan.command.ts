@@ -17,9 +17,19 @@ export function define(program: Command, { run }: CommandContext): void {
   program
     .command("scan")
     .description(
-      "Evaluate AWS Config snapshot files (as delivered to S3, plain or .gz), Config API output, or CloudFormation / Serverless templates against the policies.",
+      "Evaluate AWS Config snapshots (files, or Config's S3 delivery bucket), Config API output, an account described live, a Config aggregator, or CloudFormation / Serverless templates against the policies.",
     )
-    .option("--snapshot <path>", "snapshot file or directory, walked recursively (repeatable)", collect)
+    .option(
+      "--snapshot <path>",
+      "snapshot file or directory, walked recursively, or s3://bucket/prefix (repeatable)",
+      collect,
+    )
+    .option("--live", "describe the account's resources now with the SDK and your credentials (no AWS Config needed)")
+    .option("--region <region>", "with --live: a Region to describe (repeatable; default: your AWS_REGION)", collect)
+    .option(
+      "--aggregator <name>",
+      "query an AWS Config aggregator: every account and Region it aggregates (SelectAggregateResourceConfig)",
+    )
     .option("--template <path>", "CloudFormation template (JSON or YAML) or directory, walked (repeatable)", collect)
     .option(
       "--parameter <key=value>",
@@ -53,8 +63,17 @@ Inputs: Config snapshot files ({"fileVersion","configSnapshotId","configurationI
 them to S3 (AWSLogs/<account>/Config/<region>/<yyyy>/<m>/<d>/ConfigSnapshot/*.json.gz), and the JSON output of
 \`aws configservice get-resource-config-history\`, \`batch-get-resource-config\` and \`select-resource-config\`.
 
+Live and organisation-wide: --snapshot s3://bucket/prefix reads Config's delivery bucket as the local layout is
+read (newest snapshot per account and Region). --live lists and describes every covered type in each --region
+with your credentials (the AWS managed policy SecurityAudit or ReadOnlyAccess is enough; global types such as
+CloudFront are listed once); throttling is retried with backoff. --aggregator NAME asks an AWS Config
+aggregator (run it in the aggregator's account and Region): one query per covered type, across every account.
+
 Examples:
   $ guardrail scan --snapshot .guardrail/fleet/AWSLogs
+  $ guardrail scan --snapshot s3://acme-config-delivery/AWSLogs/ --format html --out estate.html
+  $ guardrail scan --live --region eu-west-1 --region us-east-1 --fail-on high
+  $ guardrail scan --aggregator org-aggregator --format sarif --out org.sarif
   $ guardrail scan --snapshot snapshot.json.gz --format json --out report.json
   $ guardrail scan --snapshot AWSLogs/ --format sarif --out guardrail.sarif --fail-on high
   $ guardrail scan --snapshot AWSLogs/ --policy s3-bucket-tls-only --policy sqs-queue-encrypted

@@ -10,7 +10,14 @@ import { OutputFile } from "../output";
 import { Progress, formatBytes } from "../progress";
 
 export interface ScanCommandOptions {
+  /** Snapshot files or directories, or s3://bucket/prefix. */
   snapshot?: string[];
+  /** Describe the caller's account now. */
+  live?: boolean;
+  /** With --live: Regions to describe. */
+  region?: string[];
+  /** A Config aggregator's name. */
+  aggregator?: string;
   /** CloudFormation / Serverless templates (files or directories). */
   template?: string[];
   /** `Key=Value` template parameters. */
@@ -33,11 +40,26 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
   const err = (line: string) => process.stderr.write(line + "\n");
   const snapshots = opts.snapshot ?? [];
   const templates = opts.template ?? [];
-  if (snapshots.length === 0 && templates.length === 0) {
-    throw new UsageError("give --snapshot (AWS Config snapshots) or --template (CloudFormation templates)");
+  const sources = [
+    snapshots.length > 0 && "--snapshot",
+    templates.length > 0 && "--template",
+    opts.live && "--live",
+    opts.aggregator !== undefined && "--aggregator",
+  ].filter((s): s is string => typeof s === "string");
+  if (sources.length === 0) {
+    throw new UsageError(
+      "give --snapshot (AWS Config snapshots), --template (CloudFormation templates), --live (your account now) or --aggregator (a Config aggregator)",
+    );
   }
-  if (snapshots.length > 0 && templates.length > 0) {
-    throw new UsageError("--snapshot and --template are separate scans (one report each); run them one at a time");
+  if (sources.length > 1) {
+    throw new UsageError(`${sources.join(" and ")} are separate scans (one report each); run them one at a time`);
+  }
+  if (opts.region?.length && !opts.live) throw new UsageError("--region applies to --live scans");
+  const regions = opts.live ? liveRegions(opts.region) : [];
+  if (opts.aggregator !== undefined && !/^[\w-]{1,256}$/.test(opts.aggregator)) {
+    throw new UsageError(
+      `--aggregator "${opts.aggregator}" is not a configuration aggregator name (letters, digits, - and _)`,
+    );
   }
   let parameters: Record<string, string>;
   try {
@@ -56,7 +78,7 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
   // The workers compile the pack while this thread compiles its own copy to validate it.
   // Templates are few and small: they are scanned in this thread.
   const pool =
-    templates.length > 0
+    templates.length > 0 || opts.live || opts.aggregator !== undefined || snapshots.every((s) => s.startsWith("s3://"))
       ? undefined
       : ScanPool.start({
           pack: spec,
@@ -74,16 +96,32 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
     }
     const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
     const started = Date.now();
+    const unit = opts.live ? "Region/type pairs" : opts.aggregator !== undefined ? "resource types" : "files";
     const onProgress = (p: { filesDone: number; filesTotal: number; bytes: number; items: number }) => {
       const secs = (Date.now() - started) / 1000;
+      const bytes = p.bytes > 0 ? `, ${formatBytes(p.bytes)}` : "";
       progress.update(
-        `scanning: ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytes)}, ${p.items.toLocaleString("en-US")} items (${Math.round(p.items / Math.max(secs, 0.001)).toLocaleString("en-US")}/s)`,
+        `scanning: ${p.filesDone}/${p.filesTotal} ${unit}${bytes}, ${p.items.toLocaleString("en-US")} items (${Math.round(p.items / Math.max(secs, 0.001)).toLocaleString("en-US")}/s)`,
       );
     };
-    const summary =
-      templates.length > 0
-        ? await scanTemplateFiles({ inputs: templates, engine: pack.engine, writer, parameters, onProgress })
-        : await scanConfigFiles({ inputs: snapshots, engine: pack.engine, writer, pool, onProgress });
+    const engine = pack.engine;
+    let summary: ScanSummary;
+    if (templates.length > 0) {
+      summary = await scanTemplateFiles({ inputs: templates, engine, writer, parameters, onProgress });
+    } else if (opts.live) {
+      const { scanLive, LiveScanError } = await import("../../lib/scan/live");
+      try {
+        summary = await scanLive({ engine, writer, regions, onProgress });
+      } catch (e) {
+        if (e instanceof LiveScanError) throw new UsageError(e.message);
+        throw e;
+      }
+    } else if (opts.aggregator !== undefined) {
+      const { scanAggregator } = await import("../../lib/scan/aggregator");
+      summary = await scanAggregator({ aggregator: opts.aggregator, engine, writer, onProgress });
+    } else {
+      summary = await scanConfigFiles({ inputs: snapshots, engine, writer, pool, onProgress });
+    }
     progress.done();
     if (file) {
       await file.commit();
@@ -101,6 +139,17 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
     await pool?.close();
     if (file && !committed) await file.abort();
   }
+}
+
+/** --region values, else the environment's Region: a live scan never guesses where to look. */
+function liveRegions(given: string[] | undefined): string[] {
+  const regions = given?.length
+    ? given
+    : [process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || ""].filter(Boolean);
+  if (regions.length === 0) throw new UsageError("--live needs a Region: give --region (repeatable) or set AWS_REGION");
+  const bad = regions.find((r) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r));
+  if (bad !== undefined) throw new UsageError(`--region "${bad}" is not an AWS Region name (e.g. eu-west-1)`);
+  return [...new Set(regions)];
 }
 
 export function scanExitCode(summary: ScanSummary, failOn?: Severity, failOnUnknown = false): number {

@@ -46,7 +46,7 @@ export async function loadRemediationRecords(where: string, filters: AuditFilter
   const loc = parseLocation(where);
   if (loc.kind !== "s3") throw new Error(`${where}: not a directory or an s3:// location`);
   // ./s3.ts loads the AWS SDK: only for an s3:// location.
-  const { getObjectText, listObjects } = await import("./s3");
+  const { getObjectText, listObjects } = await import("../aws/s3-objects");
   const keys: string[] = [];
   const prefix = loc.prefix === "" || loc.prefix.endsWith("/") ? loc.prefix : `${loc.prefix}/`;
   await listing(where, async () => {

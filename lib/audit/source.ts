@@ -1,6 +1,7 @@
 import { readlinkSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { s3Location } from "../aws/s3-location";
 import { parseTrailKey } from "../cloudtrail/layout";
 import { filesUnder } from "../util/files-under";
 import type { AuditFilters, SkippedFile } from "./model";
@@ -33,9 +34,8 @@ export async function listing<T>(where: string, fn: () => Promise<T>): Promise<T
 export type Location = { kind: "local"; dir: string } | { kind: "s3"; bucket: string; prefix: string };
 
 export function parseLocation(text: string): Location {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(text);
-  if (m) return { kind: "s3", bucket: m[1] as string, prefix: m[2] ?? "" };
-  return { kind: "local", dir: text };
+  const s3 = s3Location(text);
+  return s3 ? { kind: "s3", ...s3 } : { kind: "local", dir: text };
 }
 
 export interface TrailFile {
@@ -142,7 +142,7 @@ async function listTrail(
       else unreadable({ file: path, reason: problem });
     }
   } else {
-    const { listObjects } = await import("./s3");
+    const { listObjects } = await import("../aws/s3-objects");
     for await (const o of listObjects(loc.bucket, loc.prefix)) {
       const kept = keepKey(o.key, filters);
       if (kept) files.push({ id: `s3://${loc.bucket}/${o.key}`, key: o.key, size: o.size, ...kept });
@@ -155,7 +155,7 @@ async function listTrail(
 export async function fetchFile(file: TrailFile): Promise<Uint8Array> {
   const loc = parseLocation(file.id);
   if (loc.kind === "local") return readFile(file.id);
-  return (await import("./s3")).getObjectBytes(loc.bucket, loc.prefix);
+  return (await import("../aws/s3-objects")).getObjectBytes(loc.bucket, loc.prefix);
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time; results in input order. */

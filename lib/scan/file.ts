@@ -1,4 +1,4 @@
-import { resourceFromConfigItem, type ResourceAdapter } from "../resources/adapter";
+import { resourceFromConfigItem, type Resource, type ResourceAdapter } from "../resources/adapter";
 import { ConfigItemError, toConfigItem } from "../resources/config-item";
 import type { Engine, AnyEvaluation as Evaluation } from "../engine/evaluate";
 import { isObject } from "../util/json";
@@ -17,8 +17,10 @@ export async function* scanFile(
   adapters: ReadonlyMap<string, ResourceAdapter>,
   tally: ScanTally,
   emit: (e: Evaluation) => void,
+  /** Supplies the bytes when they are not a local file's (an S3 object's body); `file` then only names it. */
+  open?: () => Promise<AsyncIterable<Uint8Array>>,
 ): AsyncGenerator<void, void, undefined> {
-  const reader = new ItemFileReader(file);
+  const reader = new ItemFileReader(file, open);
   let counted = 0;
   try {
     for await (const batch of reader.batches()) {
@@ -84,14 +86,24 @@ export function scanItemBatch(
       });
       continue;
     }
-    t.evaluated++;
-    if (resource.deleted) t.deleted++;
-    const source = { file, pointer };
-    for (const e of engine.evaluate(resource)) {
-      e.source = source;
-      tally.count(e);
-      emit(e);
-    }
+    judgeResource(resource, { file, pointer }, engine, tally, emit);
+  }
+}
+
+/** One resource judged by every policy of its type: each verdict named by its source, counted and emitted. */
+export function judgeResource(
+  resource: Resource,
+  source: { file: string; pointer: string },
+  engine: Engine,
+  tally: ScanTally,
+  emit: (e: Evaluation) => void,
+): void {
+  tally.data.evaluated++;
+  if (resource.deleted) tally.data.deleted++;
+  for (const e of engine.evaluate(resource)) {
+    e.source = source;
+    tally.count(e);
+    emit(e);
   }
 }
 

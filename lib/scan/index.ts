@@ -1,3 +1,4 @@
+import { s3Location } from "../aws/s3-location";
 import { resourceAdapters } from "../resources/registry";
 import { listItemFiles } from "../sources/config-files";
 import type { Engine, AnyEvaluation as Evaluation } from "../engine/evaluate";
@@ -17,6 +18,7 @@ export interface ScanProgress {
 }
 
 export interface ScanOptions {
+  /** Files and directories, and `s3://bucket/prefix` locations. */
   inputs: string[];
   engine: Engine;
   writer: ReportWriter;
@@ -40,11 +42,14 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
   const tally = new ScanTally();
   for (const p of opts.engine.policies) tally.data.byPolicy[p.policy.id] = emptyComplianceCounts();
 
-  const { files, problems } = await listItemFiles(opts.inputs);
+  const local = opts.inputs.filter((i) => !s3Location(i));
+  const remote = opts.inputs.filter((i) => s3Location(i));
+  const { files, problems } = local.length > 0 ? await listItemFiles(local) : { files: [], problems: [] };
   tally.data.problems.push(...problems);
 
   if (opts.pool && opts.pool.size > 0 && files.length > 1) await scanInWorkers(files, opts, opts.pool, tally);
   else await scanInThread(files, opts, tally);
+  if (remote.length > 0) await scanS3(remote, opts, tally);
 
   const summary = tally.summary(opts.engine, opts.inputs, started);
   await opts.writer.finish(summary);
@@ -63,6 +68,33 @@ async function scanInThread(files: string[], opts: ScanOptions, tally: ScanTally
     }
     if (writer.ready) await writer.ready();
     report(opts, tally.data, i + 1, files.length);
+  }
+}
+
+/**
+ * `s3://bucket/prefix` inputs, object by object in this thread: each body is read as it streams in, so memory stays
+ * as flat as for local files. The SDK is loaded only here.
+ */
+async function scanS3(urls: string[], opts: ScanOptions, tally: ScanTally): Promise<void> {
+  const { listSnapshotObjects } = await import("./s3-snapshots");
+  const objects = [];
+  for (const url of urls) {
+    const { bucket, prefix } = s3Location(url) as { bucket: string; prefix: string };
+    const listed = await listSnapshotObjects(url, bucket, prefix);
+    tally.data.problems.push(...listed.problems);
+    objects.push(...listed.objects);
+  }
+  const adapters = resourceAdapters();
+  const { writer } = opts;
+  const emit = (e: Evaluation) => writer.add(e);
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i] as (typeof objects)[number];
+    for await (const _batch of scanFile(o.name, opts.engine, adapters, tally, emit, o.open)) {
+      if (writer.ready) await writer.ready();
+      report(opts, tally.data, i, objects.length);
+    }
+    if (writer.ready) await writer.ready();
+    report(opts, tally.data, i + 1, objects.length);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { open, readdir, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { createGunzip, type Gunzip } from "node:zlib";
@@ -86,13 +87,24 @@ export async function listItemFiles(paths: string[]): Promise<ItemFileList> {
     }
   }
 
-  // Newest snapshot per account and region inside AWS's layout; files outside the layout are kept as given.
+  const selected = newestSnapshots(out, paths.join(", "));
+  return { files: selected.files, problems: [...problems, ...selected.problems] };
+}
+
+/**
+ * Inside AWS's delivery layout only the newest snapshot of each account and region is kept (older snapshots
+ * describe the same resources again; ConfigHistory files, CloudTrail logs and the like are not snapshots); names
+ * outside the layout are kept as given. Works on file paths and on S3 keys alike; `where` names the inputs in
+ * the warnings.
+ */
+export function newestSnapshots(names: readonly string[], where: string): ItemFileList {
+  const problems: ItemFileList["problems"] = [];
   const newest = new Map<string, { file: string; time: string }>();
   const kept: string[] = [];
   let superseded = 0;
   let notSnapshots = 0;
   let firstNotSnapshot = "";
-  for (const file of out) {
+  for (const file of names) {
     const m = CONFIG_KEY.exec(file);
     if (!m) {
       kept.push(file);
@@ -111,11 +123,11 @@ export async function listItemFiles(paths: string[]): Promise<ItemFileList> {
   }
   const snapshots = new Set([...newest.values()].map((v) => v.file));
   const outside = new Set(kept);
-  const files = out.filter((f) => snapshots.has(f) || outside.has(f));
+  const files = names.filter((f) => snapshots.has(f) || outside.has(f));
   if (superseded > 0) {
     problems.push({
       level: "warning",
-      file: paths.join(", "),
+      file: where,
       message: `${superseded} older Config snapshot${superseded === 1 ? "" : "s"} not scanned: the newest snapshot of each account and region describes the current state`,
     });
   }
@@ -166,7 +178,14 @@ export class ItemFileReader {
   bytes = 0;
   private gzipped = false;
 
-  constructor(readonly file: string) {}
+  /**
+   * `file` names the input in every message; `open`, when given, supplies its bytes (an S3 object's body) instead
+   * of the file system.
+   */
+  constructor(
+    readonly file: string,
+    private readonly open?: () => Promise<AsyncIterable<Uint8Array>>,
+  ) {}
 
   async *batches(): AsyncGenerator<ItemBatch, void, undefined> {
     const list = new JsonItemList({ listKeys: LIST_KEYS, watchKeys: SNAPSHOT_KEYS });
@@ -215,6 +234,10 @@ export class ItemFileReader {
 
   /** The file's bytes, gunzipped when they start with gzip's magic number. */
   private async *chunks(): AsyncGenerator<Buffer, void, undefined> {
+    if (this.open) {
+      yield* this.streamChunks(this.open);
+      return;
+    }
     let fh: FileHandle;
     try {
       fh = await open(this.file, "r");
@@ -248,6 +271,66 @@ export class ItemFileReader {
     }
   }
 
+  /** The bytes of a stream, gunzipped when its first two bytes are gzip's magic number. */
+  private async *streamChunks(open: () => Promise<AsyncIterable<Uint8Array>>): AsyncGenerator<Buffer> {
+    const readFailed = (e: unknown) => new InputFileError(this.file, `cannot read: ${errorInWords(e)}`);
+    let it: AsyncIterator<Uint8Array>;
+    const head: Buffer[] = [];
+    let ended = false;
+    try {
+      it = (await open())[Symbol.asyncIterator]();
+      for (let have = 0; have < 2;) {
+        const r = await it.next();
+        if (r.done) {
+          ended = true;
+          break;
+        }
+        const b = asBuffer(r.value);
+        this.bytes += b.length;
+        head.push(b);
+        have += b.length;
+      }
+    } catch (e) {
+      throw readFailed(e);
+    }
+    const first = Buffer.concat(head);
+    this.gzipped = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+    const rest = async function* (this: ItemFileReader): AsyncGenerator<Buffer> {
+      if (first.length > 0) yield first;
+      if (ended) return;
+      for (;;) {
+        let r: IteratorResult<Uint8Array>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          throw readFailed(e);
+        }
+        if (r.done) return;
+        const b = asBuffer(r.value);
+        this.bytes += b.length;
+        yield b;
+      }
+    }.call(this);
+    if (!this.gzipped) {
+      try {
+        yield* rest;
+      } finally {
+        await it.return?.();
+      }
+      return;
+    }
+    const source = Readable.from(rest);
+    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+    source.on("error", (e) => gunzip.destroy(e));
+    try {
+      for await (const chunk of source.pipe(gunzip)) yield chunk as Buffer;
+    } finally {
+      gunzip.destroy();
+      source.destroy();
+      await it.return?.();
+    }
+  }
+
   private inputError(e: unknown, list: JsonItemList): InputFileError {
     if (e instanceof InputFileError) return e;
     const item = (index: number | undefined) =>
@@ -267,6 +350,18 @@ export class ItemFileReader {
     }
     return new InputFileError(this.file, `cannot read: ${fsErrorInWords(e)}`);
   }
+}
+
+function asBuffer(c: Uint8Array): Buffer {
+  return Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+}
+
+/** An error from a stream that is not the file system's (an S3 read), in words. */
+function errorInWords(e: unknown): string {
+  if (typeof (e as NodeJS.ErrnoException).code === "string") return fsErrorInWords(e);
+  const name = e instanceof Error ? e.name : "";
+  const message = e instanceof Error ? e.message : String(e);
+  return name && name !== "Error" && !message.startsWith(name) ? `${name}: ${message}` : message;
 }
 
 /** Reads one whole file into memory (files the caller knows to be small: the local account's own state). */

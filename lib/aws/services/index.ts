@@ -24,6 +24,7 @@ import { service as secretsmanagerService, operations as secretsmanagerOperation
 import { service as snsService, operations as snsOperations } from "./sns";
 import { service as sqsService, operations as sqsOperations } from "./sqs";
 import { service as statesService, operations as statesOperations } from "./states";
+import { service as stsService, operations as stsOperations } from "./sts";
 
 export const SERVICES = [
   { service: apigatewayService, operations: apigatewayOperations },
@@ -47,6 +48,7 @@ export const SERVICES = [
   { service: snsService, operations: snsOperations },
   { service: sqsService, operations: sqsOperations },
   { service: statesService, operations: statesOperations },
+  { service: stsService, operations: stsOperations },
 ] as const;
 
 /** every module's operations. */
@@ -72,4 +74,5 @@ export const OPERATION_TABLES: readonly OperationTable[] = [
   snsOperations,
   sqsOperations,
   statesOperations,
+  stsOperations,
 ];

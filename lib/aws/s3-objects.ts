@@ -1,11 +1,12 @@
 import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
-import { clientFor } from "../aws/clients";
-import { service as s3 } from "../aws/services/s3";
+import { clientFor } from "./clients";
+import { service as s3 } from "./services/s3";
 
 /**
- * The audit's S3 access (trail files and remediation records in `s3://bucket/prefix`): paginated ListObjectsV2 and
- * one GetObject per object, through the shared client of lib/aws/clients.ts. Loaded only for an s3:// location
- * (source.ts, records.ts): the SDK takes ~0.15 s to load, which an audit of a local directory never pays.
+ * Objects under `s3://bucket/prefix` for the CLI's readers (the audit's trail files and remediation records, the
+ * scan's Config snapshots): paginated ListObjectsV2 and one GetObject per object, through the shared client of
+ * ./clients.ts. Loaded only for an s3:// location: the SDK takes ~0.15 s to load, which a run on local files never
+ * pays.
  */
 
 export interface ListedObject {
@@ -25,6 +26,11 @@ async function body(bucket: string, key: string) {
   const out = await clientFor(s3).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   if (!out.Body) throw new Error(`s3://${bucket}/${key}: empty GetObject body`);
   return out.Body;
+}
+
+/** An object's body as it streams in (a Node.js Readable: GetObject's Body in Node.js). */
+export async function getObjectStream(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>> {
+  return (await body(bucket, key)) as unknown as AsyncIterable<Uint8Array>;
 }
 
 /** An object's bytes as stored, read as they stream in. */
