@@ -250,7 +250,11 @@ describe("bundles", () => {
       readdirSync(join(ROOT, dir))
         .filter((f) => /\.ts$/.test(f))
         .map((f) => `${dir}/${f}`);
-    const adapterFiles = under("lib/resources/types").filter((f) => !/\.describe\.ts$|\/describers\.ts$/.test(f));
+    const adapterFiles = under("lib/resources/types").filter(
+      (f) => !/\.describe\.ts$|\.list\.ts$|\/describers\.ts$|\/listers\.ts$/.test(f),
+    );
+    const listFiles = under("lib/resources/types").filter((f) => /\.list\.ts$|\/listers\.ts$/.test(f));
+    expect(listFiles.length).toBeGreaterThan(0);
     const actionFiles = under("remediations/actions");
     const policyIds = loadPolicies().policies.map((p) => p.policy.id);
     expect(policyIds.length).toBeGreaterThan(0);
@@ -280,6 +284,8 @@ describe("bundles", () => {
       // Registries are whole: every adapter in every bundle (the pack's engine needs them), every action or none.
       const { sources } = JSON.parse(readFileSync(join(build, `${fn}.json`), "utf8")) as { sources: string[] };
       expect([fn, adapterFiles.filter((f) => !sources.includes(f))]).toEqual([fn, []]);
+      // Live listings are the CLI's (scan --live): no handler carries them.
+      expect([fn, listFiles.filter((f) => sources.includes(f))]).toEqual([fn, []]);
       const actions = actionFiles.filter((f) => sources.includes(f));
       expect([fn, actions.length === 0 || actions.length === actionFiles.length]).toEqual([fn, true]);
     }
@@ -745,7 +751,17 @@ describe("serverless package: Guardrail cannot be turned against itself", () => 
     "AWS::Config::ConfigRule": "config",
   };
   /** Services with fixes of which the stack deploys nothing. */
-  const NOTHING_OWN = ["apigateway", "rds", "kinesis", "cloudfront", "elasticloadbalancing", "ecr", "ecs", "states"];
+  const NOTHING_OWN = [
+    "apigateway",
+    "rds",
+    "kinesis",
+    "cloudfront",
+    "elasticloadbalancing",
+    "ecr",
+    "ecs",
+    "states",
+    "ec2",
+  ];
   const STACK = `guardrail-${STAGE}`;
 
   const operations = SERVICES.flatMap(({ operations: ops }) =>

@@ -12,6 +12,7 @@ import { action as cloudfrontOriginHttps } from "./cloudfront-origin-https";
 import { action as cloudfrontOriginSslProtocols } from "./cloudfront-origin-ssl-protocols";
 import { action as cloudfrontViewerHttps } from "./cloudfront-viewer-https";
 import { action as cloudfrontViewerTls } from "./cloudfront-viewer-tls";
+import { action as cloudtrailEventSelectorsReview } from "./cloudtrail-event-selectors-review";
 import { action as cloudtrailStartLogging } from "./cloudtrail-start-logging";
 import { action as cloudtrailTrailUpdate } from "./cloudtrail-trail-update";
 import { action as configRestoreRecording } from "./config-restore-recording";
@@ -33,6 +34,7 @@ import { action as kinesisEnableEncryption } from "./kinesis-enable-encryption";
 import { action as kinesisRetentionReview } from "./kinesis-retention-review";
 import { action as kmsCancelKeyDeletion } from "./kms-cancel-key-deletion";
 import { action as kmsEnableKeyRotation } from "./kms-enable-key-rotation";
+import { action as kmsKeyStateChangeReview } from "./kms-key-state-change-review";
 import { action as lambdaEnableTracing } from "./lambda-enable-tracing";
 import { action as lambdaRemovePublicPermissions } from "./lambda-remove-public-permissions";
 import { action as lambdaRuntimeUpgrade } from "./lambda-runtime-upgrade";
@@ -75,6 +77,7 @@ export const ACTIONS: readonly RemediationAction[] = [
   cloudfrontOriginSslProtocols,
   cloudfrontViewerHttps,
   cloudfrontViewerTls,
+  cloudtrailEventSelectorsReview,
   cloudtrailStartLogging,
   cloudtrailTrailUpdate,
   configRestoreRecording,
@@ -96,6 +99,7 @@ export const ACTIONS: readonly RemediationAction[] = [
   kinesisRetentionReview,
   kmsCancelKeyDeletion,
   kmsEnableKeyRotation,
+  kmsKeyStateChangeReview,
   lambdaEnableTracing,
   lambdaRemovePublicPermissions,
   lambdaRuntimeUpgrade,
