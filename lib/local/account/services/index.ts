@@ -2,10 +2,13 @@
 import type { ServiceEmulation } from "./types";
 import { emulation as apigateway } from "./apigateway";
 import { emulation as cloudformation } from "./cloudformation";
+import { emulation as cloudfront } from "./cloudfront";
 import { emulation as cloudtrail } from "./cloudtrail";
 import { emulation as config } from "./config";
 import { emulation as dynamodb } from "./dynamodb";
+import { emulation as elasticloadbalancing } from "./elasticloadbalancing";
 import { emulation as lambda } from "./lambda";
+import { emulation as rds } from "./rds";
 import { emulation as s3 } from "./s3";
 import { emulation as sns } from "./sns";
 import { emulation as sqs } from "./sqs";
@@ -13,10 +16,13 @@ import { emulation as sqs } from "./sqs";
 export const EMULATIONS: readonly ServiceEmulation[] = [
   apigateway,
   cloudformation,
+  cloudfront,
   cloudtrail,
   config,
   dynamodb,
+  elasticloadbalancing,
   lambda,
+  rds,
   s3,
   sns,
   sqs,
