@@ -29,6 +29,8 @@ import { action as elbEnableAccessLogs } from "./elb-enable-access-logs";
 import { action as elbListenerHttpsRedirect } from "./elb-listener-https-redirect";
 import { action as elbListenerTlsPolicy } from "./elb-listener-tls-policy";
 import { action as elbLoadBalancerAttributes } from "./elb-load-balancer-attributes";
+import { action as iamRolePermissionsReview } from "./iam-role-permissions-review";
+import { action as iamRoleTrustReview } from "./iam-role-trust-review";
 import { action as iamRootUseReview } from "./iam-root-use-review";
 import { action as kinesisEnableEncryption } from "./kinesis-enable-encryption";
 import { action as kinesisRetentionReview } from "./kinesis-retention-review";
@@ -94,6 +96,8 @@ export const ACTIONS: readonly RemediationAction[] = [
   elbListenerHttpsRedirect,
   elbListenerTlsPolicy,
   elbLoadBalancerAttributes,
+  iamRolePermissionsReview,
+  iamRoleTrustReview,
   iamRootUseReview,
   kinesisEnableEncryption,
   kinesisRetentionReview,

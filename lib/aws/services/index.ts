@@ -14,6 +14,7 @@ import {
   operations as elasticloadbalancingOperations,
 } from "./elasticloadbalancing";
 import { service as eventbridgeService, operations as eventbridgeOperations } from "./eventbridge";
+import { service as iamService, operations as iamOperations } from "./iam";
 import { service as kinesisService, operations as kinesisOperations } from "./kinesis";
 import { service as kmsService, operations as kmsOperations } from "./kms";
 import { service as lambdaService, operations as lambdaOperations } from "./lambda";
@@ -38,6 +39,7 @@ export const SERVICES = [
   { service: ecsService, operations: ecsOperations },
   { service: elasticloadbalancingService, operations: elasticloadbalancingOperations },
   { service: eventbridgeService, operations: eventbridgeOperations },
+  { service: iamService, operations: iamOperations },
   { service: kinesisService, operations: kinesisOperations },
   { service: kmsService, operations: kmsOperations },
   { service: lambdaService, operations: lambdaOperations },
@@ -64,6 +66,7 @@ export const OPERATION_TABLES: readonly OperationTable[] = [
   ecsOperations,
   elasticloadbalancingOperations,
   eventbridgeOperations,
+  iamOperations,
   kinesisOperations,
   kmsOperations,
   lambdaOperations,

@@ -12,6 +12,7 @@ import { describer as awsEcsServiceDescribe } from "./aws-ecs-service.describe";
 import { describer as awsEcsTaskdefinitionDescribe } from "./aws-ecs-taskdefinition.describe";
 import { describer as awsElasticloadbalancingv2ListenerDescribe } from "./aws-elasticloadbalancingv2-listener.describe";
 import { describer as awsElasticloadbalancingv2LoadbalancerDescribe } from "./aws-elasticloadbalancingv2-loadbalancer.describe";
+import { describer as awsIamRoleDescribe } from "./aws-iam-role.describe";
 import { describer as awsKinesisStreamDescribe } from "./aws-kinesis-stream.describe";
 import { describer as awsKmsKeyDescribe } from "./aws-kms-key.describe";
 import { describer as awsLambdaFunctionDescribe } from "./aws-lambda-function.describe";
@@ -37,6 +38,7 @@ export const DESCRIBERS: readonly Describer[] = [
   awsEcsTaskdefinitionDescribe,
   awsElasticloadbalancingv2ListenerDescribe,
   awsElasticloadbalancingv2LoadbalancerDescribe,
+  awsIamRoleDescribe,
   awsKinesisStreamDescribe,
   awsKmsKeyDescribe,
   awsLambdaFunctionDescribe,

@@ -13,6 +13,7 @@ import { adapter as awsEcsService } from "./aws-ecs-service";
 import { adapter as awsEcsTaskdefinition } from "./aws-ecs-taskdefinition";
 import { adapter as awsElasticloadbalancingv2Listener } from "./aws-elasticloadbalancingv2-listener";
 import { adapter as awsElasticloadbalancingv2Loadbalancer } from "./aws-elasticloadbalancingv2-loadbalancer";
+import { adapter as awsIamRole } from "./aws-iam-role";
 import { adapter as awsKinesisStream } from "./aws-kinesis-stream";
 import { adapter as awsKmsKey } from "./aws-kms-key";
 import { adapter as awsLambdaFunction } from "./aws-lambda-function";
@@ -39,6 +40,7 @@ export const ADAPTERS: readonly ResourceAdapter[] = [
   awsEcsTaskdefinition,
   awsElasticloadbalancingv2Listener,
   awsElasticloadbalancingv2Loadbalancer,
+  awsIamRole,
   awsKinesisStream,
   awsKmsKey,
   awsLambdaFunction,

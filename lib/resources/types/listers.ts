@@ -12,6 +12,7 @@ import { lister as awsEcsServiceList } from "./aws-ecs-service.list";
 import { lister as awsEcsTaskdefinitionList } from "./aws-ecs-taskdefinition.list";
 import { lister as awsElasticloadbalancingv2ListenerList } from "./aws-elasticloadbalancingv2-listener.list";
 import { lister as awsElasticloadbalancingv2LoadbalancerList } from "./aws-elasticloadbalancingv2-loadbalancer.list";
+import { lister as awsIamRoleList } from "./aws-iam-role.list";
 import { lister as awsKinesisStreamList } from "./aws-kinesis-stream.list";
 import { lister as awsKmsKeyList } from "./aws-kms-key.list";
 import { lister as awsLambdaFunctionList } from "./aws-lambda-function.list";
@@ -37,6 +38,7 @@ export const LISTERS: readonly Lister[] = [
   awsEcsTaskdefinitionList,
   awsElasticloadbalancingv2ListenerList,
   awsElasticloadbalancingv2LoadbalancerList,
+  awsIamRoleList,
   awsKinesisStreamList,
   awsKmsKeyList,
   awsLambdaFunctionList,
