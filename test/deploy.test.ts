@@ -761,6 +761,8 @@ describe("serverless package: Guardrail cannot be turned against itself", () => 
     "ecs",
     "states",
     "ec2",
+    "eks",
+    "elasticache",
   ];
   const STACK = `guardrail-${STAGE}`;
 

@@ -41,6 +41,11 @@ export interface ServiceDefinition<C extends SdkClient = SdkClient> {
   clientConfig?(settings: ClientSettings): Record<string, unknown>;
   /** CloudTrail `eventSource` of the service's calls (`sqs.amazonaws.com`). */
   eventSource: string;
+  /**
+   * The prefix of its IAM actions and ARNs when it is not `name`: a later API of a service that keeps the service's
+   * IAM namespace (API Gateway v2, `apigatewayv2`, authorises as `apigateway`). Only a prefix of `name`.
+   */
+  iamPrefix?: string;
   /** Error names meaning "the resource does not exist" (a describe answers undefined; the local account tries another account). */
   notFound: readonly string[];
 }
@@ -111,6 +116,15 @@ export function serviceModuleProblems(module: { service?: unknown; operations?: 
   const problems: string[] = [];
   const name = typeof s.name === "string" && /^[a-z0-9-]+$/.test(s.name) ? s.name : undefined;
   if (!name) problems.push("service.name must be a lower-case service prefix (sqs, ec2)");
+  const prefix = s.iamPrefix;
+  const iam =
+    prefix === undefined
+      ? name
+      : typeof prefix === "string" && /^[a-z0-9-]+$/.test(prefix) && name?.startsWith(prefix)
+        ? prefix
+        : undefined;
+  if (prefix !== undefined && iam === undefined)
+    problems.push("service.iamPrefix must be a non-empty prefix of its name");
   for (const key of ["serviceId", "package", "eventSource"] as const) {
     if (typeof s[key] !== "string" || s[key] === "") problems.push(`service.${key} must be a string`);
   }
@@ -127,10 +141,8 @@ export function serviceModuleProblems(module: { service?: unknown; operations?: 
       continue;
     }
     if (!ACCESS.includes(raw.access as string)) problems.push(`${at}.access must be one of ${ACCESS.join(", ")}`);
-    if (name && (typeof raw.action !== "string" || !new RegExp(`^${name}:[A-Za-z0-9]+$`).test(raw.action))) {
-      problems.push(
-        `${at}.action must be one of ${name}'s own IAM actions (${name}:Action), not ${String(raw.action)}`,
-      );
+    if (iam && (typeof raw.action !== "string" || !new RegExp(`^${iam}:[A-Za-z0-9]+$`).test(raw.action))) {
+      problems.push(`${at}.action must be one of ${iam}'s own IAM actions (${iam}:Action), not ${String(raw.action)}`);
     }
     if (raw.access === "own") continue;
     const resources = raw.resources;
@@ -138,7 +150,7 @@ export function serviceModuleProblems(module: { service?: unknown; operations?: 
       problems.push(`${at}.resources must list the ARNs it may touch`);
     } else {
       for (const r of resources) {
-        const own = typeof r === "string" && name !== undefined && r.startsWith(`arn:\${AWS::Partition}:${name}:`);
+        const own = typeof r === "string" && iam !== undefined && r.startsWith(`arn:\${AWS::Partition}:${iam}:`);
         if (r === "*" ? raw.access !== "read" : !own) {
           problems.push(
             `${at}.resources: ${String(r)} is not an ARN of ${name ?? "the service"} ("arn:\${AWS::Partition}:${name ?? "…"}:…")` +

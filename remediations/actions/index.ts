@@ -5,6 +5,10 @@ import { action as apigatewayIntegrationHttps } from "./apigateway-integration-h
 import { action as apigatewayRestapiDisableDefaultEndpoint } from "./apigateway-restapi-disable-default-endpoint";
 import { action as apigatewayRestapiSecurityPolicy } from "./apigateway-restapi-security-policy";
 import { action as apigatewayStagePatch } from "./apigateway-stage-patch";
+import { action as apigatewayv2ApiDisableDefaultEndpoint } from "./apigatewayv2-api-disable-default-endpoint";
+import { action as apigatewayv2DomainTls12 } from "./apigatewayv2-domain-tls-1-2";
+import { action as apigatewayv2StageAccessLoggingReview } from "./apigatewayv2-stage-access-logging-review";
+import { action as apigatewayv2StageThrottlingReview } from "./apigatewayv2-stage-throttling-review";
 import { action as cloudfrontAssociateWebAcl } from "./cloudfront-associate-web-acl";
 import { action as cloudfrontDefaultRootObject } from "./cloudfront-default-root-object";
 import { action as cloudfrontEnableLogging } from "./cloudfront-enable-logging";
@@ -25,6 +29,15 @@ import { action as ecsClusterEnableContainerInsights } from "./ecs-cluster-enabl
 import { action as ecsServiceDisablePublicIp } from "./ecs-service-disable-public-ip";
 import { action as ecsServicePlatformVersionReview } from "./ecs-service-platform-version-review";
 import { action as ecsTaskDefinitionNewRevision } from "./ecs-task-definition-new-revision";
+import { action as eksDisablePublicEndpoint } from "./eks-disable-public-endpoint";
+import { action as eksEnableControlPlaneLogging } from "./eks-enable-control-plane-logging";
+import { action as eksSecretsEncryptionReview } from "./eks-secrets-encryption-review";
+import { action as eksVersionUpgradeReview } from "./eks-version-upgrade-review";
+import { action as elasticacheAuthReview } from "./elasticache-auth-review";
+import { action as elasticacheEnableAutomaticFailover } from "./elasticache-enable-automatic-failover";
+import { action as elasticacheEncryptionAtRestReview } from "./elasticache-encryption-at-rest-review";
+import { action as elasticacheSnapshotRetention } from "./elasticache-snapshot-retention";
+import { action as elasticacheTransitEncryption } from "./elasticache-transit-encryption";
 import { action as elbEnableAccessLogs } from "./elb-enable-access-logs";
 import { action as elbListenerHttpsRedirect } from "./elb-listener-https-redirect";
 import { action as elbListenerTlsPolicy } from "./elb-listener-tls-policy";
@@ -72,6 +85,10 @@ export const ACTIONS: readonly RemediationAction[] = [
   apigatewayRestapiDisableDefaultEndpoint,
   apigatewayRestapiSecurityPolicy,
   apigatewayStagePatch,
+  apigatewayv2ApiDisableDefaultEndpoint,
+  apigatewayv2DomainTls12,
+  apigatewayv2StageAccessLoggingReview,
+  apigatewayv2StageThrottlingReview,
   cloudfrontAssociateWebAcl,
   cloudfrontDefaultRootObject,
   cloudfrontEnableLogging,
@@ -92,6 +109,15 @@ export const ACTIONS: readonly RemediationAction[] = [
   ecsServiceDisablePublicIp,
   ecsServicePlatformVersionReview,
   ecsTaskDefinitionNewRevision,
+  eksDisablePublicEndpoint,
+  eksEnableControlPlaneLogging,
+  eksSecretsEncryptionReview,
+  eksVersionUpgradeReview,
+  elasticacheAuthReview,
+  elasticacheEnableAutomaticFailover,
+  elasticacheEncryptionAtRestReview,
+  elasticacheSnapshotRetention,
+  elasticacheTransitEncryption,
   elbEnableAccessLogs,
   elbListenerHttpsRedirect,
   elbListenerTlsPolicy,

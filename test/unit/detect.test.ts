@@ -301,6 +301,9 @@ describe("detectCloudTrail", () => {
       "apigateway-stage-execution-logging",
       "apigateway-stage-waf",
       "apigateway-stage-xray-tracing",
+      // HTTP API stages' policies trigger on the same event name; the REST record names no v2 stage (no apiId).
+      "apigatewayv2-stage-access-logging",
+      "apigatewayv2-stage-throttling",
     ]);
     expect(d.resources.map((r) => r.id)).toEqual(["arn:aws:apigateway:us-east-1::/restapis/abcdef74gh/stages/latest"]);
     // "latest" is not a production stage: the console rule does not apply, nothing to alert.
@@ -442,7 +445,10 @@ describe("detectCloudTrail", () => {
   it("knows which resource policies a call triggers", () => {
     const ids = (source: string, name: string) =>
       policiesTriggeredBy(pack.engine, source, name).map((p) => p.policy.id);
-    expect(ids("apigateway.amazonaws.com", "UpdateDomainName")).toEqual(["apigateway-domain-tls-1-2"]);
+    expect(ids("apigateway.amazonaws.com", "UpdateDomainName")).toEqual([
+      "apigateway-domain-tls-1-2",
+      "apigatewayv2-domain-tls-1-2",
+    ]);
     expect(ids("lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2")).toEqual([
       "lambda-function-supported-runtime",
       "lambda-function-xray-tracing",

@@ -1408,6 +1408,13 @@ describe("every planned fix makes its policy pass", () => {
     for (const { operation, input } of calls) {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const i = input as any;
+      if (operation === "UpdateDomainName" && i.DomainNameConfigurations) {
+        // API Gateway v2: whole configurations, PascalCase, into the document's camelCase.
+        doc.domainNameConfigurations = (i.DomainNameConfigurations as JsonObject[]).map((c) =>
+          Object.fromEntries(Object.entries(c).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v])),
+        );
+        continue;
+      }
       switch (operation) {
         case "UpdateDomainName":
         case "UpdateRestApi":
@@ -1574,6 +1581,28 @@ describe("every planned fix makes its policy pass", () => {
           };
           break;
         }
+        case "UpdateClusterConfig": {
+          const vpc = doc.ResourcesVpcConfig as JsonObject;
+          if (i.resourcesVpcConfig?.endpointPublicAccess === false) delete vpc.PublicAccessCidrs;
+          if (i.resourcesVpcConfig) {
+            vpc.EndpointPublicAccess = i.resourcesVpcConfig.endpointPublicAccess ?? vpc.EndpointPublicAccess;
+            vpc.EndpointPrivateAccess = i.resourcesVpcConfig.endpointPrivateAccess ?? vpc.EndpointPrivateAccess;
+          }
+          const logging = (doc.Logging as { ClusterLogging: { EnabledTypes: { Type: string }[] } }).ClusterLogging;
+          for (const s of (i.logging?.clusterLogging ?? []) as { types: string[]; enabled: boolean }[]) {
+            const rest = logging.EnabledTypes.filter((t) => !s.types.includes(t.Type));
+            logging.EnabledTypes = s.enabled ? [...rest, ...s.types.map((Type) => ({ Type }))] : rest;
+          }
+          break;
+        }
+        case "ModifyReplicationGroup":
+          if (i.SnapshotRetentionLimit !== undefined) doc.SnapshotRetentionLimit = i.SnapshotRetentionLimit;
+          if (i.AutomaticFailoverEnabled !== undefined)
+            doc.AutomaticFailover = i.AutomaticFailoverEnabled ? "enabled" : "disabled";
+          break;
+        case "UpdateApi":
+          if (i.DisableExecuteApiEndpoint !== undefined) doc.disableExecuteApiEndpoint = i.DisableExecuteApiEndpoint;
+          break;
         default:
           throw new Error(`no model for ${operation}`);
       }

@@ -176,6 +176,20 @@ Resources:
       LoadBalancerAttributes:
         - { Key: deletion_protection.enabled, Value: "true" }
         - { Key: routing.http.drop_invalid_header_fields.enabled, Value: false }
+  HttpApi:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: { Name: orders-http, ProtocolType: HTTP }
+  HttpApiStage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties: { ApiId: !Ref HttpApi, StageName: prod, AutoDeploy: true }
+  HttpApiDomain:
+    Type: AWS::ApiGatewayV2::DomainName
+    Properties:
+      DomainName: orders.api.example.com
+      DomainNameConfigurations: [{ CertificateArn: !Ref CertArn, EndpointType: REGIONAL, SecurityPolicy: TLS_1_0 }]
+  HttpApiMapping:
+    Type: AWS::ApiGatewayV2::ApiMapping
+    Properties: { ApiId: !Ref HttpApi, DomainName: !Ref HttpApiDomain, Stage: prod }
   HttpListener:
     Type: AWS::ElasticLoadBalancingV2::Listener
     Properties:
@@ -191,6 +205,17 @@ Resources:
       Protocol: HTTPS
       Certificates: [{ CertificateArn: !Ref CertArn }]
       DefaultActions: [{ Type: fixed-response, FixedResponseConfig: { StatusCode: "404" } }]
+  Eks:
+    Type: AWS::EKS::Cluster
+    Properties:
+      RoleArn: arn:aws:iam::111122223333:role/eks-cluster-role
+      ResourcesVpcConfig: { SubnetIds: [subnet-05b873ed614f61c42], EndpointPublicAccess: false }
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: sessions
+      CacheNodeType: cache.t4g.micro
+      TransitEncryptionEnabled: !Ref CertArn
 `;
 
 const { policies } = loadPolicies();

@@ -4,12 +4,17 @@ import { describer as awsApigatewayDomainnameDescribe } from "./aws-apigateway-d
 import { describer as awsApigatewayMethodDescribe } from "./aws-apigateway-method.describe";
 import { describer as awsApigatewayRestapiDescribe } from "./aws-apigateway-restapi.describe";
 import { describer as awsApigatewayStageDescribe } from "./aws-apigateway-stage.describe";
+import { describer as awsApigatewayv2ApiDescribe } from "./aws-apigatewayv2-api.describe";
+import { describer as awsApigatewayv2DomainnameDescribe } from "./aws-apigatewayv2-domainname.describe";
+import { describer as awsApigatewayv2StageDescribe } from "./aws-apigatewayv2-stage.describe";
 import { describer as awsCloudfrontDistributionDescribe } from "./aws-cloudfront-distribution.describe";
 import { describer as awsDynamodbTableDescribe } from "./aws-dynamodb-table.describe";
 import { describer as awsEcrRepositoryDescribe } from "./aws-ecr-repository.describe";
 import { describer as awsEcsClusterDescribe } from "./aws-ecs-cluster.describe";
 import { describer as awsEcsServiceDescribe } from "./aws-ecs-service.describe";
 import { describer as awsEcsTaskdefinitionDescribe } from "./aws-ecs-taskdefinition.describe";
+import { describer as awsEksClusterDescribe } from "./aws-eks-cluster.describe";
+import { describer as awsElasticacheReplicationgroupDescribe } from "./aws-elasticache-replicationgroup.describe";
 import { describer as awsElasticloadbalancingv2ListenerDescribe } from "./aws-elasticloadbalancingv2-listener.describe";
 import { describer as awsElasticloadbalancingv2LoadbalancerDescribe } from "./aws-elasticloadbalancingv2-loadbalancer.describe";
 import { describer as awsIamRoleDescribe } from "./aws-iam-role.describe";
@@ -30,12 +35,17 @@ export const DESCRIBERS: readonly Describer[] = [
   awsApigatewayMethodDescribe,
   awsApigatewayRestapiDescribe,
   awsApigatewayStageDescribe,
+  awsApigatewayv2ApiDescribe,
+  awsApigatewayv2DomainnameDescribe,
+  awsApigatewayv2StageDescribe,
   awsCloudfrontDistributionDescribe,
   awsDynamodbTableDescribe,
   awsEcrRepositoryDescribe,
   awsEcsClusterDescribe,
   awsEcsServiceDescribe,
   awsEcsTaskdefinitionDescribe,
+  awsEksClusterDescribe,
+  awsElasticacheReplicationgroupDescribe,
   awsElasticloadbalancingv2ListenerDescribe,
   awsElasticloadbalancingv2LoadbalancerDescribe,
   awsIamRoleDescribe,

@@ -4,6 +4,9 @@ import { adapter as awsApigatewayDomainname } from "./aws-apigateway-domainname"
 import { adapter as awsApigatewayMethod } from "./aws-apigateway-method";
 import { adapter as awsApigatewayRestapi } from "./aws-apigateway-restapi";
 import { adapter as awsApigatewayStage } from "./aws-apigateway-stage";
+import { adapter as awsApigatewayv2Api } from "./aws-apigatewayv2-api";
+import { adapter as awsApigatewayv2Domainname } from "./aws-apigatewayv2-domainname";
+import { adapter as awsApigatewayv2Stage } from "./aws-apigatewayv2-stage";
 import { adapter as awsCloudfrontDistribution } from "./aws-cloudfront-distribution";
 import { adapter as awsCloudtrailTrail } from "./aws-cloudtrail-trail";
 import { adapter as awsDynamodbTable } from "./aws-dynamodb-table";
@@ -11,6 +14,8 @@ import { adapter as awsEcrRepository } from "./aws-ecr-repository";
 import { adapter as awsEcsCluster } from "./aws-ecs-cluster";
 import { adapter as awsEcsService } from "./aws-ecs-service";
 import { adapter as awsEcsTaskdefinition } from "./aws-ecs-taskdefinition";
+import { adapter as awsEksCluster } from "./aws-eks-cluster";
+import { adapter as awsElasticacheReplicationgroup } from "./aws-elasticache-replicationgroup";
 import { adapter as awsElasticloadbalancingv2Listener } from "./aws-elasticloadbalancingv2-listener";
 import { adapter as awsElasticloadbalancingv2Loadbalancer } from "./aws-elasticloadbalancingv2-loadbalancer";
 import { adapter as awsIamRole } from "./aws-iam-role";
@@ -31,6 +36,9 @@ export const ADAPTERS: readonly ResourceAdapter[] = [
   awsApigatewayMethod,
   awsApigatewayRestapi,
   awsApigatewayStage,
+  awsApigatewayv2Api,
+  awsApigatewayv2Domainname,
+  awsApigatewayv2Stage,
   awsCloudfrontDistribution,
   awsCloudtrailTrail,
   awsDynamodbTable,
@@ -38,6 +46,8 @@ export const ADAPTERS: readonly ResourceAdapter[] = [
   awsEcsCluster,
   awsEcsService,
   awsEcsTaskdefinition,
+  awsEksCluster,
+  awsElasticacheReplicationgroup,
   awsElasticloadbalancingv2Listener,
   awsElasticloadbalancingv2Loadbalancer,
   awsIamRole,

@@ -4,12 +4,17 @@ import { lister as awsApigatewayDomainnameList } from "./aws-apigateway-domainna
 import { lister as awsApigatewayMethodList } from "./aws-apigateway-method.list";
 import { lister as awsApigatewayRestapiList } from "./aws-apigateway-restapi.list";
 import { lister as awsApigatewayStageList } from "./aws-apigateway-stage.list";
+import { lister as awsApigatewayv2ApiList } from "./aws-apigatewayv2-api.list";
+import { lister as awsApigatewayv2DomainnameList } from "./aws-apigatewayv2-domainname.list";
+import { lister as awsApigatewayv2StageList } from "./aws-apigatewayv2-stage.list";
 import { lister as awsCloudfrontDistributionList } from "./aws-cloudfront-distribution.list";
 import { lister as awsDynamodbTableList } from "./aws-dynamodb-table.list";
 import { lister as awsEcrRepositoryList } from "./aws-ecr-repository.list";
 import { lister as awsEcsClusterList } from "./aws-ecs-cluster.list";
 import { lister as awsEcsServiceList } from "./aws-ecs-service.list";
 import { lister as awsEcsTaskdefinitionList } from "./aws-ecs-taskdefinition.list";
+import { lister as awsEksClusterList } from "./aws-eks-cluster.list";
+import { lister as awsElasticacheReplicationgroupList } from "./aws-elasticache-replicationgroup.list";
 import { lister as awsElasticloadbalancingv2ListenerList } from "./aws-elasticloadbalancingv2-listener.list";
 import { lister as awsElasticloadbalancingv2LoadbalancerList } from "./aws-elasticloadbalancingv2-loadbalancer.list";
 import { lister as awsIamRoleList } from "./aws-iam-role.list";
@@ -30,12 +35,17 @@ export const LISTERS: readonly Lister[] = [
   awsApigatewayMethodList,
   awsApigatewayRestapiList,
   awsApigatewayStageList,
+  awsApigatewayv2ApiList,
+  awsApigatewayv2DomainnameList,
+  awsApigatewayv2StageList,
   awsCloudfrontDistributionList,
   awsDynamodbTableList,
   awsEcrRepositoryList,
   awsEcsClusterList,
   awsEcsServiceList,
   awsEcsTaskdefinitionList,
+  awsEksClusterList,
+  awsElasticacheReplicationgroupList,
   awsElasticloadbalancingv2ListenerList,
   awsElasticloadbalancingv2LoadbalancerList,
   awsIamRoleList,
