@@ -41,13 +41,13 @@ ${REMEDIATION_EXIT_HELP}`,
     )
     .argument("<record-id>", "the approval record's id (yyyy-mm-dd_account_region_hex)")
     .option("--region <region>", "region of the audit bucket and the topic (default: AWS_REGION)")
-    .option("--approved-by <who>", "who approves, when @aws-sdk/client-sts is not installed (default: $USER)")
+    .option("--approved-by <who>", "who approves, when your AWS credentials cannot say (default: $USER)")
     .option("--bucket <name>", "audit bucket (default: AUDIT_BUCKET)")
     .option("--topic-arn <arn>", "remediation request topic (default: GUARDRAIL_REQUEST_TOPIC_ARN)")
     .addHelpText(
       "after",
       `
-Approved-by is the caller's STS identity when @aws-sdk/client-sts is installed, else --approved-by, else $USER.
+Approved-by is the caller's STS identity (GetCallerIdentity), else --approved-by, else $USER.
 IAM: s3:GetObject on <bucket>/records/*, sns:Publish on the topic.
 
 Examples:

@@ -170,39 +170,24 @@ export interface ApproveCommandOptions {
   topicArn?: string;
 }
 
-/** Whether a package can be loaded from here (checked in node_modules, never installed). */
-function installed(pkg: string): boolean {
-  try {
-    require.resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Who approves: the caller's STS identity (GetCallerIdentity ARN) when @aws-sdk/client-sts is installed (it is not
- * a dependency today), else --approved-by, else $USER.
+ * Who approves: the caller's STS identity (GetCallerIdentity ARN, through the one client factory), else
+ * --approved-by, else $USER. GetCallerIdentity needs no permission, so it fails only without usable credentials.
  */
 export async function callerIdentity(
   opts: ApproveCommandOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ approvedBy?: string; source: string }> {
-  const sts = "@aws-sdk/client-sts";
-  if (installed(sts)) {
-    try {
-      interface StsModule {
-        STSClient: new (c: object) => { send(c: object): Promise<{ Arn?: string }> };
-        GetCallerIdentityCommand: new (i: object) => object;
-      }
-      const m = (await import(sts)) as StsModule;
-      const who = await new m.STSClient(opts.region ? { region: opts.region } : {}).send(
-        new m.GetCallerIdentityCommand({}),
-      );
-      if (who.Arn) return { approvedBy: who.Arn, source: "sts" };
-    } catch (e) {
-      process.stderr.write(`guardrail: STS GetCallerIdentity failed (${errText(e)}); using --approved-by / $USER\n`);
-    }
+  try {
+    const [{ clientFor }, { service: sts }, { GetCallerIdentityCommand }] = await Promise.all([
+      import("../../lib/aws/clients"),
+      import("../../lib/aws/services/sts"),
+      import("@aws-sdk/client-sts"),
+    ]);
+    const who = await clientFor(sts, opts.region).send(new GetCallerIdentityCommand({}));
+    if (who.Arn) return { approvedBy: who.Arn, source: "sts" };
+  } catch (e) {
+    process.stderr.write(`guardrail: STS GetCallerIdentity failed (${errText(e)}); using --approved-by / $USER\n`);
   }
   if (opts.approvedBy?.trim()) return { approvedBy: opts.approvedBy.trim(), source: "--approved-by" };
   if (env.USER?.trim()) return { approvedBy: env.USER.trim(), source: "$USER" };

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ConfigItem } from "../resources/config-item";
-import { isObject } from "../util/json";
+import { isObject, unescapePointerToken } from "../util/json";
 import { packageRoot } from "../util/package-root";
 import type { LocalAccountApi, Principal } from "./account/contract";
 import { principalCatalogue, type PrincipalName } from "./account/principals";
@@ -13,7 +13,11 @@ import { sdkPackages, type SdkPackage } from "./sdk-packages";
  * each made by a named principal of the account, sent through a real SDK client routed to the local account.
  * A call names its resource directly in `input`, or through `target` (a resource type and a policy it complies
  * with now; its values fill {resourceId}, {resourceName}, {arn}, {restApiId}, {stageName}, {region},
- * {accountId}). Errors name the file and the JSON pointer.
+ * {accountId}). A call that must read before it writes (CloudFront's UpdateDistribution needs the ETag and the whole
+ * configuration of a GetDistributionConfig made just before: CloudFront API Reference, UpdateDistribution) names
+ * the `read` call; `{read:Member}` in its input is that member of the read's output (the whole value when the
+ * string is nothing else), and `set` then replaces values at JSON pointers into the input. Errors name the file and
+ * the JSON pointer.
  */
 
 export interface ScenarioCall {
@@ -24,6 +28,10 @@ export interface ScenarioCall {
   operation: string;
   target?: { resourceType: string; compliantWith?: string };
   input: Record<string, unknown>;
+  /** An operation of the same service sent first, as the same principal; its output fills `{read:Member}`. */
+  read?: { operation: string; input: Record<string, unknown> };
+  /** JSON pointers into the filled input, and the values they get. */
+  set?: Record<string, unknown>;
 }
 
 export class ScenarioError extends Error {
@@ -68,6 +76,23 @@ export function loadScenario(file: string): ScenarioCall[] {
     if (c.target !== undefined && (!isObject(c.target) || typeof c.target.resourceType !== "string")) {
       throw new ScenarioError(file, `${at}/target`, "must be {resourceType, compliantWith?}");
     }
+    if (c.read !== undefined) {
+      if (!isObject(c.read) || !isObject(c.read.input)) {
+        throw new ScenarioError(file, `${at}/read`, "must be {operation, input}");
+      }
+      if (typeof c.read.operation !== "string" || typeof service.pkg[`${c.read.operation}Command`] !== "function") {
+        throw new ScenarioError(file, `${at}/read/operation`, `${String(c.service)} has no operation ${String(c.read.operation)}`); // prettier-ignore
+      }
+    }
+    if (c.set !== undefined) {
+      if (!isObject(c.set))
+        throw new ScenarioError(file, `${at}/set`, "must map JSON pointers into the input to values");
+      for (const pointer of Object.keys(c.set)) {
+        if (!/^(\/[^/]+)+$/.test(pointer)) {
+          throw new ScenarioError(file, `${at}/set`, `"${pointer}" is not a JSON pointer into the input (/Member/...)`);
+        }
+      }
+    }
     return c as unknown as ScenarioCall;
   });
 }
@@ -98,6 +123,8 @@ export interface PreparedCall {
   principal: Principal;
   region: string;
   input: Record<string, unknown>;
+  /** The target's values, for the `read` call's input. */
+  vars?: Record<string, string>;
 }
 
 /**
@@ -133,6 +160,7 @@ export function prepareCalls(
       principal: principalCatalogue(accountId)[call.principal],
       region: item?.region ?? account.region,
       input: fill(call.input, vars) as Record<string, unknown>,
+      vars,
     };
   });
 }
@@ -142,10 +170,13 @@ type Sendable = { send(command: unknown): Promise<unknown>; destroy(): void; mid
 /** The team's SDK clients, one per account, service and Region, built on first use (as a team's tooling keeps its). */
 const teamClients = new WeakMap<LocalAccountApi, Map<string, Sendable>>();
 
-/** Sends one prepared call through a real SDK client attached to the account (as its principal: see LocalLoop.play). */
+/**
+ * Sends one prepared call through a real SDK client attached to the account (as its principal: see LocalLoop.play),
+ * after its `read`, when it has one.
+ */
 export async function sendCall(account: LocalAccountApi, p: PreparedCall): Promise<unknown> {
   const service = scenarioServices()[p.call.service] as { pkg: SdkPackage; client: string };
-  const Command = service.pkg[`${p.call.operation}Command`] as new (input: object) => unknown;
+  const command = (operation: string) => service.pkg[`${operation}Command`] as new (input: object) => unknown;
   let clients = teamClients.get(account);
   if (!clients) teamClients.set(account, (clients = new Map()));
   const key = `${p.call.service}|${p.region}`;
@@ -155,5 +186,42 @@ export async function sendCall(account: LocalAccountApi, p: PreparedCall): Promi
     client = account.attachClient(new Client({ region: p.region }));
     clients.set(key, client);
   }
-  return client.send(new Command(p.input));
+  let input = p.input;
+  if (p.call.read) {
+    const Read = command(p.call.read.operation);
+    const readInput = fill(p.call.read.input, p.vars ?? {}) as Record<string, unknown>;
+    const output = (await client.send(new Read(readInput))) as Record<string, unknown>;
+    input = withRead(input, output) as Record<string, unknown>;
+  }
+  if (p.call.set) input = withSet(input, p.call.set);
+  return client.send(new (command(p.call.operation))(input));
+}
+
+/** `{read:Member}` replaced by that member of the read's output: the value itself when the string is nothing else. */
+function withRead(value: unknown, output: Record<string, unknown>): unknown {
+  if (typeof value === "string") {
+    const whole = /^\{read:(\w+)\}$/.exec(value);
+    if (whole) return structuredClone(output[whole[1] as string]);
+    return value.replace(/\{read:(\w+)\}/g, (m, k: string) =>
+      typeof output[k] === "string" ? (output[k] as string) : m,
+    );
+  }
+  if (Array.isArray(value)) return value.map((v) => withRead(v, output));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withRead(v, output)]));
+  return value;
+}
+
+/** The input with each JSON pointer's value replaced (objects on the way must exist: a wrong path is an error). */
+function withSet(input: Record<string, unknown>, set: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(input);
+  for (const [pointer, value] of Object.entries(set)) {
+    const path = pointer.slice(1).split("/").map(unescapePointerToken);
+    let at: unknown = out;
+    for (const key of path.slice(0, -1)) {
+      at = isObject(at) || Array.isArray(at) ? (at as Record<string, unknown>)[key] : undefined;
+    }
+    if (!isObject(at) && !Array.isArray(at)) throw new Error(`set ${pointer}: no such place in the call's input`);
+    (at as Record<string, unknown>)[path[path.length - 1] as string] = value;
+  }
+  return out;
 }
