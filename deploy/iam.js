@@ -47,6 +47,8 @@ const STAR_ONLY = [
   "elasticloadbalancing:DescribeTags",
   // ECS's DescribeTaskDefinition takes no resource either (Service Authorization Reference, Amazon ECS).
   "ecs:DescribeTaskDefinition",
+  // EC2's Describe* actions take no resource (Service Authorization Reference, Amazon EC2).
+  "ec2:DescribeSecurityGroups",
 ];
 
 const ROLE_IDS = {

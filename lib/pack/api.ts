@@ -30,9 +30,10 @@ export {
   templateTags,
 } from "../cloudformation/document";
 export { UnknownValue } from "../cloudformation/unknown";
-export { typedAttributes } from "../resources/coerce";
+export { policyTextMember, toBool, toPolicyDocument, typedAttributes } from "../resources/coerce";
 export { tagMap } from "../resources/config-item";
 export { camelKeys, describedItem, idParts, plainJson, plainObject } from "../resources/described";
 export { policyDocumentSchema, tagsSchema } from "../resources/schema-parts";
 export { callsTo, PlanError } from "../remediation/types";
+export { mergeSecureTransportDeny, PolicyMergeError } from "../remediation/resource-policy";
 export { isObject } from "../util/json";

@@ -22,6 +22,8 @@ import { action as cloudtrailTrailUpdate } from "./cloudtrail-trail-update";
 import { action as configRestoreRecording } from "./config-restore-recording";
 import { action as dynamodbEnableDeletionProtection } from "./dynamodb-enable-deletion-protection";
 import { action as dynamodbEnablePitr } from "./dynamodb-enable-pitr";
+import { action as ec2DefaultSecurityGroupReview } from "./ec2-default-security-group-review";
+import { action as ec2RevokePublicIngress } from "./ec2-revoke-public-ingress";
 import { action as ecrEnableScanOnPush } from "./ecr-enable-scan-on-push";
 import { action as ecrImmutableTags } from "./ecr-immutable-tags";
 import { action as ecrLifecyclePolicyReview } from "./ecr-lifecycle-policy-review";
@@ -102,6 +104,8 @@ export const ACTIONS: readonly RemediationAction[] = [
   configRestoreRecording,
   dynamodbEnableDeletionProtection,
   dynamodbEnablePitr,
+  ec2DefaultSecurityGroupReview,
+  ec2RevokePublicIngress,
   ecrEnableScanOnPush,
   ecrImmutableTags,
   ecrLifecyclePolicyReview,

@@ -3,11 +3,13 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
-  DescribeSecurityGroupsCommand,
-  EC2Client,
-} from "@aws-sdk/client-ec2";
+  CreateFileSystemCommand,
+  DeleteFileSystemPolicyCommand,
+  DescribeFileSystemPolicyCommand,
+  EFSClient,
+  PutFileSystemPolicyCommand,
+} from "@aws-sdk/client-efs";
+import { mockClient } from "aws-sdk-client-mock";
 import { resetClients } from "../../lib/aws/clients";
 import { loadExtensionPack } from "../../lib/pack/extensions";
 import { loadPackWithExtensions } from "../../lib/pack/load";
@@ -18,14 +20,15 @@ import { useMoto, MOTO_ACCOUNT, MOTO_REGION } from "./moto";
 
 /*
  * An extension pack as a platform team would write one, outside the repository: examples/extension-pack (a
- * service module for EC2, the AWS::EC2::SecurityGroup type with its Config-item, describe, CloudFormation and
+ * service module for Amazon EFS, the AWS::EFS::FileSystem type with its Config-item, describe, CloudFormation and
  * CloudTrail sources, a policy and a remediation action) copied to a temporary folder, then used through the
  * built CLI, the Lambda bundler and the IAM generator, and fixed against moto. No file of the repository changes.
  */
 
 const ROOT = join(__dirname, "..", "..");
 const BIN = join(ROOT, "bin", "guardrail.js");
-const POLICY = "ec2-security-group-no-public-ssh";
+const POLICY = "efs-filesystem-tls-only";
+const ACTION = "efs-tls-only-policy";
 
 let dir: string;
 let pack: string;
@@ -64,7 +67,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "guardrail-pack-"));
   pack = join(dir, "platform-pack");
   cpSync(join(ROOT, "examples", "extension-pack"), pack, { recursive: true });
-  examples = JSON.parse(readFileSync(join(pack, "policies", "ec2", `${POLICY}.json`), "utf8")).examples;
+  examples = JSON.parse(readFileSync(join(pack, "policies", "elasticfilesystem", `${POLICY}.json`), "utf8")).examples;
   const items = [...examples.compliant, ...examples.noncompliant].map((e) => e.configurationItem);
   // A Config snapshot file as the delivery channel writes it (AWS Config Developer Guide, "Delivering
   // Configuration Snapshot").
@@ -82,27 +85,27 @@ beforeAll(() => {
     [
       'AWSTemplateFormatVersion: "2010-09-09"',
       "Resources:",
-      "  Bastion:",
-      "    Type: AWS::EC2::SecurityGroup",
+      "  Shared:",
+      "    Type: AWS::EFS::FileSystem",
       "    Properties:",
-      "      GroupDescription: bastion",
-      "      SecurityGroupIngress:",
-      "        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }",
-      "  Web:",
-      "    Type: AWS::EC2::SecurityGroup",
+      "      Encrypted: true",
+      "      FileSystemPolicy:",
+      '        Version: "2012-10-17"',
+      "        Statement:",
+      "          - Effect: Deny",
+      '            Principal: { AWS: "*" }',
+      '            Action: "*"',
+      '            Condition: { Bool: { "aws:SecureTransport": "false" } }',
+      "  Reports:",
+      "    Type: AWS::EFS::FileSystem",
+      "    Properties: { Encrypted: true }",
+      "  Media:",
+      "    Type: AWS::EFS::FileSystem",
       "    Properties:",
-      "      GroupDescription: web",
-      "      SecurityGroupIngress:",
-      "        - { IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0 }",
-      "  WebSshV6:",
-      "    Type: AWS::EC2::SecurityGroupIngress",
-      '    Properties: { GroupId: !GetAtt Web.GroupId, IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIpv6: "::/0" }',
-      "  Internal:",
-      "    Type: AWS::EC2::SecurityGroup",
-      "    Properties:",
-      "      GroupDescription: internal",
-      "      SecurityGroupIngress:",
-      "        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 10.0.0.0/8 }",
+      "      FileSystemPolicy:",
+      '        Version: "2012-10-17"',
+      "        Statement:",
+      '          - { Effect: Allow, Principal: { AWS: "*" }, Action: "elasticfilesystem:ClientMount" }',
       "",
     ].join("\n"),
   );
@@ -119,10 +122,10 @@ describe("an extension pack, through the CLI", () => {
     const builtIn = cli(["validate"]).stdout.match(/^(\d+) policies valid/)?.[1];
     expect(v.stdout).toBe(`${Number(builtIn) + 1} policies valid\n`);
     const t = cli(["test", "--pack", "./platform-pack", "--no-builtin"]);
-    expect({ code: t.code, stdout: t.stdout }).toEqual({ code: 0, stdout: "5 passed, 0 failed\n" });
+    expect({ code: t.code, stdout: t.stdout }).toEqual({ code: 0, stdout: "3 passed, 0 failed\n" });
   });
 
-  test("scan --snapshot judges its security groups", () => {
+  test("scan --snapshot judges its file systems", () => {
     const r = cli(["scan", "--snapshot", "snapshot.json", "--pack", "./platform-pack", "--policy", POLICY, "--format", "json"]); // prettier-ignore
     expect(r.code).toBe(0);
     const verdicts = (JSON.parse(r.stdout) as { results: { resourceId: string; compliance: string }[] }).results;
@@ -134,36 +137,40 @@ describe("an extension pack, through the CLI", () => {
     });
   });
 
-  test("scan --template judges them, an attached ingress rule with its group, pointing at the rule", () => {
+  test("scan --template judges them from their FileSystemPolicy properties", () => {
     const r = cli(["scan", "--template", "template.yaml", "--pack", "./platform-pack", "--policy", POLICY, "--format", "json"]); // prettier-ignore
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as {
-      results: { resourceId: string; compliance: string; source: { pointer?: string } }[];
-    };
-    const byId = Object.fromEntries(out.results.map((v) => [v.resourceId, [v.compliance, v.source.pointer]]));
-    expect(byId).toEqual({
-      Bastion: ["NON_COMPLIANT", "/Resources/Bastion/Properties/SecurityGroupIngress/0"],
-      Web: ["NON_COMPLIANT", "/Resources/WebSshV6/Properties"],
-      Internal: ["COMPLIANT", expect.any(String)],
-    });
-    expect(r.stdout + r.stderr).not.toContain("AWS::EC2::SecurityGroupIngress");
+    const out = JSON.parse(r.stdout) as { results: { resourceId: string; compliance: string }[] };
+    const byId = Object.fromEntries(out.results.map((v) => [v.resourceId, v.compliance]));
+    expect(byId).toEqual({ Shared: "COMPLIANT", Reports: "NON_COMPLIANT", Media: "NON_COMPLIANT" });
   });
 
-  test("remediation plan prints the RevokeSecurityGroupIngress call, for the open range only", () => {
+  test("remediation plan prints the PutFileSystemPolicy call: default access written out, and the Deny", () => {
     const r = cli(["remediation", "plan", POLICY, "--item", "item.json", "--pack", "./platform-pack"]);
-    expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as { calls: unknown[] }).calls).toEqual([
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    const calls = (JSON.parse(r.stdout) as { calls: { service: string; operation: string; input: Record<string, string> }[] }).calls; // prettier-ignore
+    expect(calls.map((c) => [c.service, c.operation, c.input.FileSystemId])).toEqual([
+      ["elasticfilesystem", "PutFileSystemPolicy", "fs-0fedcba9876543210"],
+    ]);
+    expect(JSON.parse(calls[0]!.input.Policy!).Statement).toEqual([
+      expect.objectContaining({ Effect: "Allow", Principal: { AWS: "*" } }),
       {
-        service: "ec2",
-        operation: "RevokeSecurityGroupIngress",
-        input: {
-          GroupId: "sg-0aaaabbbbccccdddd",
-          IpPermissions: [
-            { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [] },
-          ],
-        },
+        Sid: "DenyUnencryptedTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "*",
+        Resource: "arn:aws:elasticfilesystem:eu-west-1:111122223333:file-system/fs-0fedcba9876543210",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
       },
     ]);
+  });
+
+  test("explain describes the pack's policy: its type, triggers and action", () => {
+    const r = cli(["explain", POLICY, "--pack", "./platform-pack"]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(r.stdout).toMatch(/^Judges +AWS::EFS::FileSystem$/m);
+    expect(r.stdout).toContain("elasticfilesystem.amazonaws.com: CreateFileSystem, PutFileSystemPolicy");
+    expect(r.stdout).toContain(`${ACTION}: fixed once someone approves`);
   });
 
   test("guardrail.config.json names the pack once for every command, from any folder below it", () => {
@@ -183,28 +190,28 @@ describe("an extension pack, through the CLI", () => {
   test("a pack never replaces what is known: a type or an action already built in is a named usage error", () => {
     const clash = join(dir, "clash-pack");
     cpSync(pack, clash, { recursive: true });
-    const file = join(clash, "actions", "ec2-revoke-public-ssh.ts");
-    writeFileSync(file, readFileSync(file, "utf8").replace('id: "ec2-revoke-public-ssh"', 'id: "sqs-enable-sse"'));
+    const file = join(clash, "actions", `${ACTION}.ts`);
+    writeFileSync(file, readFileSync(file, "utf8").replace(`"${ACTION}"`, '"sqs-enable-sse"'));
     const r = cli(["validate", "--pack", "./clash-pack"]);
     expect({ code: r.code, stderr: r.stderr }).toEqual({
       code: 2,
-      stderr: `guardrail: clash-pack/actions/ec2-revoke-public-ssh.ts: an action "sqs-enable-sse" is already known\n`,
+      stderr: `guardrail: clash-pack/actions/${ACTION}.ts: an action "sqs-enable-sse" is already known\n`,
     });
   });
 
   test("a pack module that does not export what its folder holds is a usage error naming the file", () => {
     const broken = join(dir, "broken-pack");
     cpSync(pack, broken, { recursive: true });
-    writeFileSync(join(broken, "actions", "ec2-revoke-public-ssh.ts"), "export const notAnAction = 1;\n");
+    writeFileSync(join(broken, "actions", `${ACTION}.ts`), "export const notAnAction = 1;\n");
     const r = cli(["validate", "--pack", "./broken-pack"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/actions\/ec2-revoke-public-ssh\.ts: does not export `action`/);
+    expect(r.stderr).toMatch(/actions\/efs-tls-only-policy\.ts: does not export `action`/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });
 
 describe("an extension pack, deployed", () => {
-  test("the bundles carry what each function uses of it; the worker's the EC2 client and the action", () => {
+  test("the bundles carry what each function uses of it; the worker's the EFS client and the action", () => {
     const build = join(dir, "build");
     const r = spawnSync(process.execPath, ["scripts/bundle.mjs", "--only", "configRule,cloudTrailEvents,remediationWorker", "--out", build], { cwd: ROOT, encoding: "utf8", env: { ...process.env, GUARDRAIL_PACKS: pack } }); // prettier-ignore
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
@@ -218,20 +225,20 @@ describe("an extension pack, deployed", () => {
         .sources.filter((s) => s.includes("platform-pack"))
         .map((s) => s.slice(s.indexOf("platform-pack/") + "platform-pack/".length))
         .sort();
-    expect(packSources("configRule")).toEqual(["types/aws-ec2-securitygroup.ts"]);
-    expect(manifest("configRule").bytesByPackage["@aws-sdk/client-ec2"]).toBeUndefined();
+    expect(packSources("configRule")).toEqual(["types/aws-efs-filesystem.ts"]);
+    expect(manifest("configRule").bytesByPackage["@aws-sdk/client-efs"]).toBeUndefined();
     expect(packSources("cloudTrailEvents")).toEqual([
-      "services/ec2.ts",
-      "types/aws-ec2-securitygroup.describe.ts",
-      "types/aws-ec2-securitygroup.ts",
+      "services/elasticfilesystem.ts",
+      "types/aws-efs-filesystem.describe.ts",
+      "types/aws-efs-filesystem.ts",
     ]);
     expect(packSources("remediationWorker")).toEqual([
-      "actions/ec2-revoke-public-ssh.ts",
-      "services/ec2.ts",
-      "types/aws-ec2-securitygroup.describe.ts",
-      "types/aws-ec2-securitygroup.ts",
+      `actions/${ACTION}.ts`,
+      "services/elasticfilesystem.ts",
+      "types/aws-efs-filesystem.describe.ts",
+      "types/aws-efs-filesystem.ts",
     ]);
-    expect(manifest("remediationWorker").bytesByPackage["@aws-sdk/client-ec2"]).toBeGreaterThan(0);
+    expect(manifest("remediationWorker").bytesByPackage["@aws-sdk/client-efs"]).toBeGreaterThan(0);
     // The bundled worker, in a fresh process, loads the pack's policy with a validator compiled at build time.
     const check = node(
       `const m = require(${JSON.stringify(join(build, "remediationWorker", "index.js"))});
@@ -244,39 +251,41 @@ describe("an extension pack, deployed", () => {
   });
 
   test("the roles allow exactly the pack's operations each function sends, on the resources they declare", () => {
-    const ec2Statements = node(
+    const efsStatements = node(
       `const { statements } = require("./deploy/iam.js");
        const out = {};
        for (const fn of ["configRule", "sweepWorker", "cloudTrailEvents", "remediationWorker"]) {
          out[fn] = statements("test", fn)
-           .filter((s) => [].concat(s.Action).some((a) => a.startsWith("ec2:")))
-           // Reads on "*" share one statement with other services' (ELB's take no resource either): ec2's alone.
-           .map((s) => ({ Action: [].concat(s.Action).filter((a) => a.startsWith("ec2:")), Resource: s.Resource }));
+           .filter((s) => [].concat(s.Action).some((a) => a.startsWith("elasticfilesystem:")))
+           .map((s) => ({ Action: [].concat(s.Action), Resource: s.Resource }));
        }
        process.stdout.write("@@" + JSON.stringify(out));`,
     );
-    const describe = { Action: ["ec2:DescribeSecurityGroups"], Resource: ["*"] };
-    expect(ec2Statements).toEqual({
+    const fileSystems = [
+      { "Fn::Sub": "arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/*" },
+    ];
+    const describe = {
+      Action: ["elasticfilesystem:DescribeFileSystemPolicy", "elasticfilesystem:DescribeFileSystems"],
+      Resource: fileSystems,
+    };
+    expect(efsStatements).toEqual({
       configRule: [],
       sweepWorker: [],
       cloudTrailEvents: [describe],
-      remediationWorker: [
-        describe,
-        {
-          Action: ["ec2:RevokeSecurityGroupIngress"],
-          Resource: [{ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*" }],
-        },
-      ],
+      remediationWorker: [describe, { Action: ["elasticfilesystem:PutFileSystemPolicy"], Resource: fileSystems }],
     });
   });
 
   test("a pack whose service module would widen a role does not package: the generator names the file", () => {
     const wide = join(dir, "wide-pack");
     cpSync(pack, wide, { recursive: true });
-    const file = join(wide, "services", "ec2.ts");
+    const file = join(wide, "services", "elasticfilesystem.ts");
     writeFileSync(
       file,
-      readFileSync(file, "utf8").replace('action: "ec2:RevokeSecurityGroupIngress"', 'action: "ec2:*"'),
+      readFileSync(file, "utf8").replace(
+        'action: "elasticfilesystem:PutFileSystemPolicy"',
+        'action: "elasticfilesystem:*"',
+      ),
     );
     const r = spawnSync(process.execPath, ["-e", 'require("./deploy/iam.js")'], {
       cwd: ROOT,
@@ -285,7 +294,7 @@ describe("an extension pack, deployed", () => {
     });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(
-      `${file}: operations.RevokeSecurityGroupIngress.action must be one of ec2's own IAM actions (ec2:Action), not ec2:*`,
+      `${file}: operations.PutFileSystemPolicy.action must be one of elasticfilesystem's own IAM actions (elasticfilesystem:Action), not elasticfilesystem:*`,
     );
   });
 
@@ -297,46 +306,82 @@ describe("an extension pack, deployed", () => {
 describe("an extension pack's fix, against moto", () => {
   const moto = useMoto();
 
-  test("describe, plan, revoke, verify; restore authorises the range again", async () => {
+  /** The file system policy's text as DescribeFileSystemPolicy returns it; undefined on PolicyNotFound. */
+  async function policyText(efs: EFSClient, FileSystemId: string): Promise<string | undefined> {
+    try {
+      return (await efs.send(new DescribeFileSystemPolicyCommand({ FileSystemId }))).Policy;
+    } catch (e) {
+      if ((e as { name?: string }).name === "PolicyNotFound") return undefined;
+      throw e;
+    }
+  }
+
+  async function fixAndRestore(setUp: (efs: EFSClient, id: string) => Promise<void>) {
     resetClients();
-    const ec2 = new EC2Client(moto.config());
-    const group = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "bastion", Description: "bastion" }));
-    const GroupId = group.GroupId as string;
-    await ec2.send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId,
-        IpPermissions: [
-          {
-            IpProtocol: "tcp",
-            FromPort: 22,
-            ToPort: 22,
-            IpRanges: [{ CidrIp: "0.0.0.0/0" }, { CidrIp: "10.0.0.0/8" }],
-          },
-        ],
-      }),
-    );
+    const efs = new EFSClient(moto.config());
+    const created = await efs.send(new CreateFileSystemCommand({ CreationToken: `orders-${Date.now()}`, Encrypted: true })); // prettier-ignore
+    const FileSystemId = created.FileSystemId as string;
+    await setUp(efs, FileSystemId);
     const { engine, policies } = loadPackWithExtensions({ extensionPacks: [pack], builtin: false });
     loadExtensionPack(pack, { aws: true });
-    const ref = { type: "AWS::EC2::SecurityGroup", id: GroupId, region: MOTO_REGION, accountId: MOTO_ACCOUNT };
+    const ref = { type: "AWS::EFS::FileSystem", id: FileSystemId, region: MOTO_REGION, accountId: MOTO_ACCOUNT };
     const before = await describeResource(ref);
     expect(before && engine.evaluate(before).map((e) => e.compliance)).toEqual(["NON_COMPLIANT"]);
+    const textBefore = await policyText(efs, FileSystemId);
 
     const policy = policies.find((p) => p.policy.id === POLICY)!.policy;
     const planned = planRemediation(policy.remediation!, before!);
-    const fixed = await execute(planned.calls, { region: MOTO_REGION });
-    expect(fixed.ok).toBe(true);
+    expect((await execute(planned.calls, { region: MOTO_REGION })).ok).toBe(true);
     const after = await describeResource(ref);
     expect(engine.evaluate(after!).map((e) => e.compliance)).toEqual(["COMPLIANT"]);
-    // Exactly the open range went: the corporate range stays.
-    const ranges = async () =>
-      (
-        await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId] }))
-      ).SecurityGroups?.[0]?.IpPermissions?.flatMap((p) => (p.IpRanges ?? []).map((r) => `${p.FromPort}:${r.CidrIp}`));
-    expect(await ranges()).toEqual(["22:10.0.0.0/8"]);
+    // Planning again on the fixed file system adds nothing.
+    expect(planRemediation(policy.remediation!, after!).calls).toEqual([]);
 
     const undo = planned.action.restore(before!, after!, planned.params);
-    expect(undo.map((c) => c.operation)).toEqual(["AuthorizeSecurityGroupIngress"]);
-    expect((await execute(undo, { region: MOTO_REGION })).ok).toBe(true);
-    expect((await ranges())?.sort()).toEqual(["22:0.0.0.0/0", "22:10.0.0.0/8"]);
+    if (textBefore === undefined) {
+      // moto implements no DeleteFileSystemPolicy: the call goes to a mocked client, its input asserted exactly
+      // (Amazon EFS API Reference, DeleteFileSystemPolicy: FileSystemId).
+      expect(undo).toEqual([
+        { service: "elasticfilesystem", operation: "DeleteFileSystemPolicy", input: { FileSystemId } },
+      ]);
+      const mocked = mockClient(EFSClient);
+      mocked.on(DeleteFileSystemPolicyCommand).resolves({});
+      try {
+        expect((await execute(undo, { region: MOTO_REGION })).ok).toBe(true);
+        expect(mocked.commandCalls(DeleteFileSystemPolicyCommand).map((c) => c.args[0].input)).toEqual([{ FileSystemId }]); // prettier-ignore
+      } finally {
+        mocked.restore();
+      }
+    } else {
+      expect((await execute(undo, { region: MOTO_REGION })).ok).toBe(true);
+      expect(await policyText(efs, FileSystemId)).toBe(textBefore);
+    }
+    return { undo, fixedText: after!.document.FileSystemPolicyText as string };
+  }
+
+  test("a file system without a policy: PutFileSystemPolicy, verify; restore deletes the policy", async () => {
+    const { undo } = await fixAndRestore(async () => {});
+    expect(undo.map((c) => c.operation)).toEqual(["DeleteFileSystemPolicy"]);
+  });
+
+  test("a file system with a policy: the Deny is merged into its text; restore puts the text back", async () => {
+    const owners = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "ReadOnlyForAnalytics",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:role/analytics` },
+          Action: "elasticfilesystem:ClientMount",
+        },
+      ],
+    });
+    const { undo, fixedText } = await fixAndRestore(async (efs, FileSystemId) => {
+      await efs.send(new PutFileSystemPolicyCommand({ FileSystemId, Policy: owners }));
+    });
+    expect(undo.map((c) => c.operation)).toEqual(["PutFileSystemPolicy"]);
+    // The owner's statement is kept as written, and the Deny follows it.
+    const statements = (JSON.parse(fixedText) as { Statement: { Sid: string }[] }).Statement.map((st) => st.Sid);
+    expect(statements).toEqual(["ReadOnlyForAnalytics", "DenyUnencryptedTransport"]);
   });
 });

@@ -1603,6 +1603,27 @@ describe("every planned fix makes its policy pass", () => {
         case "UpdateApi":
           if (i.DisableExecuteApiEndpoint !== undefined) doc.disableExecuteApiEndpoint = i.DisableExecuteApiEndpoint;
           break;
+        case "RevokeSecurityGroupIngress":
+        case "AuthorizeSecurityGroupIngress":
+          // EC2: the named ranges leave, or join, the inbound rule of the same protocol and ports.
+          for (const p of i.IpPermissions as JsonObject[]) {
+            const same = (r: JsonObject) =>
+              r.ipProtocol === p.IpProtocol && r.fromPort === p.FromPort && r.toPort === p.ToPort;
+            const v4 = ((p.IpRanges ?? []) as JsonObject[]).map((r) => r.CidrIp);
+            const v6 = ((p.Ipv6Ranges ?? []) as JsonObject[]).map((r) => r.CidrIpv6);
+            const rules = doc.ipPermissions as JsonObject[];
+            const rule = rules.find(same);
+            if (operation === "AuthorizeSecurityGroupIngress") {
+              const into = rule ?? { ipProtocol: p.IpProtocol, fromPort: p.FromPort, toPort: p.ToPort, ipv4Ranges: [], ipv6Ranges: [] }; // prettier-ignore
+              if (!rule) rules.push(into);
+              (into.ipv4Ranges as JsonObject[]).push(...v4.map((cidrIp) => ({ cidrIp })));
+              (into.ipv6Ranges as JsonObject[]).push(...v6.map((cidrIpv6) => ({ cidrIpv6 })));
+            } else if (rule) {
+              rule.ipv4Ranges = (rule.ipv4Ranges as JsonObject[]).filter((r) => !v4.includes(r.cidrIp));
+              rule.ipv6Ranges = (rule.ipv6Ranges as JsonObject[]).filter((r) => !v6.includes(r.cidrIpv6));
+            }
+          }
+          break;
         default:
           throw new Error(`no model for ${operation}`);
       }

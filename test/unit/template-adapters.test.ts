@@ -176,6 +176,11 @@ Resources:
       LoadBalancerAttributes:
         - { Key: deletion_protection.enabled, Value: "true" }
         - { Key: routing.http.drop_invalid_header_fields.enabled, Value: false }
+  AlbSecurityGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: alb
+      SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0 }]
   HttpApi:
     Type: AWS::ApiGatewayV2::Api
     Properties: { Name: orders-http, ProtocolType: HTTP }

@@ -8,6 +8,7 @@ import { service as cloudfrontService, operations as cloudfrontOperations } from
 import { service as cloudtrailService, operations as cloudtrailOperations } from "./cloudtrail";
 import { service as configService, operations as configOperations } from "./config";
 import { service as dynamodbService, operations as dynamodbOperations } from "./dynamodb";
+import { service as ec2Service, operations as ec2Operations } from "./ec2";
 import { service as ecrService, operations as ecrOperations } from "./ecr";
 import { service as ecsService, operations as ecsOperations } from "./ecs";
 import { service as eksService, operations as eksOperations } from "./eks";
@@ -39,6 +40,7 @@ export const SERVICES = [
   { service: cloudtrailService, operations: cloudtrailOperations },
   { service: configService, operations: configOperations },
   { service: dynamodbService, operations: dynamodbOperations },
+  { service: ec2Service, operations: ec2Operations },
   { service: ecrService, operations: ecrOperations },
   { service: ecsService, operations: ecsOperations },
   { service: eksService, operations: eksOperations },
@@ -69,6 +71,7 @@ export const OPERATION_TABLES: readonly OperationTable[] = [
   cloudtrailOperations,
   configOperations,
   dynamodbOperations,
+  ec2Operations,
   ecrOperations,
   ecsOperations,
   eksOperations,

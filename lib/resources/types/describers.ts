@@ -9,6 +9,7 @@ import { describer as awsApigatewayv2DomainnameDescribe } from "./aws-apigateway
 import { describer as awsApigatewayv2StageDescribe } from "./aws-apigatewayv2-stage.describe";
 import { describer as awsCloudfrontDistributionDescribe } from "./aws-cloudfront-distribution.describe";
 import { describer as awsDynamodbTableDescribe } from "./aws-dynamodb-table.describe";
+import { describer as awsEc2SecuritygroupDescribe } from "./aws-ec2-securitygroup.describe";
 import { describer as awsEcrRepositoryDescribe } from "./aws-ecr-repository.describe";
 import { describer as awsEcsClusterDescribe } from "./aws-ecs-cluster.describe";
 import { describer as awsEcsServiceDescribe } from "./aws-ecs-service.describe";
@@ -40,6 +41,7 @@ export const DESCRIBERS: readonly Describer[] = [
   awsApigatewayv2StageDescribe,
   awsCloudfrontDistributionDescribe,
   awsDynamodbTableDescribe,
+  awsEc2SecuritygroupDescribe,
   awsEcrRepositoryDescribe,
   awsEcsClusterDescribe,
   awsEcsServiceDescribe,

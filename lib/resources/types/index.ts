@@ -10,6 +10,7 @@ import { adapter as awsApigatewayv2Stage } from "./aws-apigatewayv2-stage";
 import { adapter as awsCloudfrontDistribution } from "./aws-cloudfront-distribution";
 import { adapter as awsCloudtrailTrail } from "./aws-cloudtrail-trail";
 import { adapter as awsDynamodbTable } from "./aws-dynamodb-table";
+import { adapter as awsEc2Securitygroup } from "./aws-ec2-securitygroup";
 import { adapter as awsEcrRepository } from "./aws-ecr-repository";
 import { adapter as awsEcsCluster } from "./aws-ecs-cluster";
 import { adapter as awsEcsService } from "./aws-ecs-service";
@@ -42,6 +43,7 @@ export const ADAPTERS: readonly ResourceAdapter[] = [
   awsCloudfrontDistribution,
   awsCloudtrailTrail,
   awsDynamodbTable,
+  awsEc2Securitygroup,
   awsEcrRepository,
   awsEcsCluster,
   awsEcsService,

@@ -9,6 +9,7 @@ import { lister as awsApigatewayv2DomainnameList } from "./aws-apigatewayv2-doma
 import { lister as awsApigatewayv2StageList } from "./aws-apigatewayv2-stage.list";
 import { lister as awsCloudfrontDistributionList } from "./aws-cloudfront-distribution.list";
 import { lister as awsDynamodbTableList } from "./aws-dynamodb-table.list";
+import { lister as awsEc2SecuritygroupList } from "./aws-ec2-securitygroup.list";
 import { lister as awsEcrRepositoryList } from "./aws-ecr-repository.list";
 import { lister as awsEcsClusterList } from "./aws-ecs-cluster.list";
 import { lister as awsEcsServiceList } from "./aws-ecs-service.list";
@@ -40,6 +41,7 @@ export const LISTERS: readonly Lister[] = [
   awsApigatewayv2StageList,
   awsCloudfrontDistributionList,
   awsDynamodbTableList,
+  awsEc2SecuritygroupList,
   awsEcrRepositoryList,
   awsEcsClusterList,
   awsEcsServiceList,

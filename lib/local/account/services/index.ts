@@ -7,6 +7,7 @@ import { emulation as cloudfront } from "./cloudfront";
 import { emulation as cloudtrail } from "./cloudtrail";
 import { emulation as config } from "./config";
 import { emulation as dynamodb } from "./dynamodb";
+import { emulation as ec2 } from "./ec2";
 import { emulation as elasticloadbalancing } from "./elasticloadbalancing";
 import { emulation as lambda } from "./lambda";
 import { emulation as rds } from "./rds";
@@ -22,6 +23,7 @@ export const EMULATIONS: readonly ServiceEmulation[] = [
   cloudtrail,
   config,
   dynamodb,
+  ec2,
   elasticloadbalancing,
   lambda,
   rds,

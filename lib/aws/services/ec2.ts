@@ -3,9 +3,12 @@ import {
   EC2Client,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
-import type { OperationTable, ServiceDefinition } from "guardrail";
+import type { OperationTable, ServiceDefinition } from "../service";
 
-/** Amazon EC2, as far as security groups go. A deleted group is InvalidGroup.NotFound. */
+/**
+ * Amazon EC2, as far as security groups go. A deleted group is InvalidGroup.NotFound; a malformed id is
+ * InvalidGroupId.Malformed (Amazon EC2 API Reference, "Error codes for the Amazon EC2 API").
+ */
 export const service = {
   name: "ec2",
   serviceId: "EC2",
@@ -28,7 +31,8 @@ export const operations = {
     command: RevokeSecurityGroupIngressCommand,
     service,
   },
-  // Only `guardrail remediation undo` re-authorises a rule, with the operator's credentials.
+  // Only `guardrail remediation undo` re-authorises a rule, with the operator's credentials: no deployed role may
+  // open a group.
   AuthorizeSecurityGroupIngress: {
     action: "ec2:AuthorizeSecurityGroupIngress",
     access: "restore",
