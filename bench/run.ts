@@ -1,5 +1,6 @@
 import pc from "picocolors";
 import { AUDIT_DEFAULTS, runAuditBench } from "./audit";
+import { COST_DEFAULTS, runCostBench } from "./cost";
 import { ENGINE_DEFAULTS, runEngineBench } from "./engine";
 import { HANDLER_DEFAULTS, runHandlerBench } from "./handlers";
 import { LOOP_DEFAULTS, runLoopBench } from "./loop";
@@ -9,7 +10,7 @@ import { BenchAbort, fmtMs, machineInfo, misses, now } from "./util";
 
 /**
  * `npm run bench`: the issue's figures, each beside its baseline and target.
- *   node dist/bench/run.js [engine] [patterns] [scan] [handlers] [audit] [loop]     (all by default)
+ *   node dist/bench/run.js [engine] [patterns] [scan] [handlers] [audit] [loop] [cost]     (all by default)
  * Exit code 0 whatever the figures (a measurement, not a test); 1 only when a benchmark could not be run
  * faithfully (the evaluators disagree, a scan fails), which is never a figure.
  */
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
     if (want("handlers")) await runHandlerBench(HANDLER_DEFAULTS);
     if (want("audit")) await runAuditBench(AUDIT_DEFAULTS);
     if (want("loop")) await runLoopBench(LOOP_DEFAULTS);
+    if (want("cost")) await runCostBench(COST_DEFAULTS);
   } catch (e) {
     if (!(e instanceof BenchAbort)) throw e;
     console.error("");
