@@ -6,14 +6,8 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { FLEET_REGIONS, type ExpectedResult, type FleetAccount, type FleetConfigItem } from "./model";
 import { deriveSeed, Prng } from "./prng";
-import {
-  accountRegion,
-  fleetAccounts,
-  ITEMS_PER_SERVICE,
-  serviceItems,
-  trailItem,
-  type AccountRegion,
-} from "./resources";
+import { microserviceItems, serviceItemsTotal, sharedItemCount, sharedItems } from "./architecture";
+import { accountRegion, fleetAccounts, serviceItems, trailItem, type AccountRegion } from "./resources";
 import { addExemptionToken, violationsFor } from "./violations";
 
 export type { ExpectedResult, FleetAccount, FleetConfigItem } from "./model";
@@ -28,12 +22,26 @@ export type { ExpectedResult, FleetAccount, FleetConfigItem } from "./model";
  * `violationRate` violates a superset of the pairs violated by a lower one.
  */
 export interface FleetOptions {
-  /** Number of microservices (12 configuration items each, plus one CloudTrail trail per account and region). */
+  /**
+   * Number of microservices (11 to 18 configuration items each, by flavour: fleet/architecture.ts), plus the
+   * pieces every account and Region shares (a CloudTrail trail, KMS keys, ...: 11 to 17 items).
+   */
   services: number;
   seed: number;
   /** Probability that each (resource, applicable policy) pair is violated; default 0.15. */
   violationRate?: number;
+  /**
+   * `architecture`: the whole reference architecture (four service flavours and the shared pieces). `serverless`
+   * (the default): its serverless slice only, every service a REST API + Lambda + DynamoDB service of 12 items
+   * and a trail per account and Region: what the local account of `guardrail demo` serves today.
+   */
+  scope?: FleetScope;
 }
+
+export type FleetScope = "architecture" | "serverless";
+export const FLEET_SCOPES: readonly FleetScope[] = ["architecture", "serverless"];
+/** Items of a service of the serverless slice. */
+export const SERVERLESS_ITEMS_PER_SERVICE = 12;
 
 export interface GenerateFleetOptions extends FleetOptions {
   outDir: string;
@@ -58,6 +66,7 @@ export interface FleetManifest {
   applicablePairs: number;
   /** Fixed snapshot time derived from the seed, ISO 8601. */
   snapshotTime: string;
+  scope: FleetScope;
 }
 
 /** One account-region's snapshot, in memory. */
@@ -81,6 +90,7 @@ const DAY = 86_400_000;
 
 interface FleetPlan {
   seed: number;
+  scope: FleetScope;
   services: number;
   violationRate: number;
   snapshotMs: number;
@@ -100,17 +110,25 @@ function plan(opts: FleetOptions): FleetPlan {
   if (!(violationRate >= 0 && violationRate <= 1)) {
     throw new RangeError(`violationRate must be between 0 and 1, got ${violationRate}`);
   }
+  const scope = opts.scope ?? "serverless";
+  if (!FLEET_SCOPES.includes(scope))
+    throw new RangeError(`scope must be one of ${FLEET_SCOPES.join(", ")}, got ${scope}`);
   const accounts = fleetAccounts(seed);
   const regions = FLEET_REGIONS;
+  const full = scope === "architecture";
   return {
     seed,
+    scope,
     services,
     violationRate,
     snapshotMs: snapshotTime(seed),
     accounts,
     regions,
     accountRegions: accounts.flatMap((a) => regions.map((r) => accountRegion(seed, a, r))),
-    totalResources: services * ITEMS_PER_SERVICE + accounts.length * regions.length,
+    totalResources: full
+      ? serviceItemsTotal(services) +
+        accounts.reduce((n, a) => n + regions.reduce((m, r) => m + 1 + sharedItemCount(a.environment, r), 0), 0)
+      : services * SERVERLESS_ITEMS_PER_SERVICE + accounts.length * regions.length,
   };
 }
 
@@ -166,7 +184,10 @@ function applyViolations(ci: FleetConfigItem, rng: Prng, rate: number, tally: Ta
   }
 }
 
-/** Items of account-region `k`, one at a time: the trail first, then each service's twelve items. */
+/**
+ * Items of account-region `k`, one at a time: the trail and the shared pieces first, then each service's items.
+ * Violations are drawn per item from the stream of what it belongs to (the account-region or the service).
+ */
 function* accountRegionItems(p: FleetPlan, k: number, tally: Tally): Generator<FleetConfigItem> {
   const ar = p.accountRegions[k] as AccountRegion;
   const trail = trailItem(p.seed, ar, p.snapshotMs);
@@ -177,9 +198,16 @@ function* accountRegionItems(p: FleetPlan, k: number, tally: Tally): Generator<F
     tally,
   );
   yield trail;
+  const full = p.scope === "architecture";
+  const sharedRng = new Prng(deriveSeed(p.seed, "shared-violations", ar.account.id, ar.region));
+  for (const ci of full ? sharedItems(p.seed, ar, p.snapshotMs) : []) {
+    applyViolations(ci, sharedRng, p.violationRate, tally);
+    yield ci;
+  }
   for (const i of servicesOf(p, k)) {
     const rng = new Prng(deriveSeed(p.seed, "violations", i));
-    for (const ci of serviceItems(p.seed, i, ar, p.snapshotMs)) {
+    const items = full ? microserviceItems(p.seed, i, ar, p.snapshotMs) : serviceItems(p.seed, i, ar, p.snapshotMs);
+    for (const ci of items) {
       applyViolations(ci, rng, p.violationRate, tally);
       yield ci;
     }
@@ -313,7 +341,13 @@ export async function generateFleet(opts: GenerateFleetOptions): Promise<FleetMa
   let exempt = 0;
   let applicablePairs = 0;
   try {
-    const generator = { seed: p.seed, services: p.services, violationRate: p.violationRate, snapshotTime: snapshotIso };
+    const generator = {
+      seed: p.seed,
+      services: p.services,
+      violationRate: p.violationRate,
+      snapshotTime: snapshotIso,
+      ...(p.scope === "architecture" ? { scope: p.scope } : {}),
+    };
     const accounts = p.accounts.map((a) => ({ id: a.id, name: a.name }));
     await gt.write(
       `{\n  "generator": ${JSON.stringify(generator)},\n  "accounts": ${JSON.stringify(accounts)},\n` +
@@ -361,5 +395,6 @@ export async function generateFleet(opts: GenerateFleetOptions): Promise<FleetMa
     exempt,
     applicablePairs,
     snapshotTime: snapshotIso,
+    scope: p.scope,
   };
 }

@@ -68,7 +68,8 @@ export interface PolicyStatement {
   Effect: "Allow" | "Deny";
   Principal?: unknown;
   Action: string | string[];
-  Resource: string | string[];
+  /** Absent in trust policies. */
+  Resource?: string | string[];
   Condition?: Record<string, Record<string, unknown>>;
 }
 

@@ -33,7 +33,7 @@ export const SERVICE_NAMES: readonly (readonly [name: string, team: string])[] =
   ["accounts", "identity"],
 ];
 
-const COST_CENTERS: Record<string, string> = {
+export const COST_CENTERS: Record<string, string> = {
   commerce: "CC-1040",
   payments: "CC-1120",
   discovery: "CC-1210",
@@ -41,6 +41,7 @@ const COST_CENTERS: Record<string, string> = {
   identity: "CC-1450",
   engagement: "CC-1560",
   security: "CC-9010",
+  platform: "CC-9020",
 };
 
 export const ACCOUNT_PROFILES: readonly { name: string; environment: string }[] = [
@@ -98,7 +99,7 @@ export function accountRegion(seed: number, account: FleetAccount, region: strin
   };
 }
 
-const DAY = 86_400_000;
+export const DAY = 86_400_000;
 
 /** `YYYY-MM-DDT` of each day seen; a fleet spans a few thousand days at most. */
 const dayPrefixes = new Map<number, string>();
@@ -129,14 +130,14 @@ export function iso(ms: number): string {
   return `${prefix}${time}.${String(millis).padStart(3, "0")}Z`;
 }
 /** API Gateway dates, as in the recorded stage: `2020-12-24T18:54:52Z`. */
-const isoSeconds = (ms: number): string => {
+export const isoSeconds = (ms: number): string => {
   const [prefix, time] = isoParts(ms);
   return `${prefix}${time}Z`;
 };
 /** Lambda `lastModified`: `2024-05-01T10:00:00.000+0000`. */
-const lambdaTime = (ms: number): string => iso(ms).replace("Z", "+0000");
+export const lambdaTime = (ms: number): string => iso(ms).replace("Z", "+0000");
 
-interface ItemFields {
+export interface ItemFields {
   resourceType: string;
   resourceId: string;
   resourceName: string;
@@ -149,7 +150,7 @@ interface ItemFields {
   capturedMs: number;
 }
 
-function configItem(ar: AccountRegion, f: ItemFields): FleetConfigItem {
+export function configItem(ar: AccountRegion, f: ItemFields): FleetConfigItem {
   return {
     relatedEvents: [],
     relationships: f.relationships ?? [],
@@ -172,7 +173,7 @@ function configItem(ar: AccountRegion, f: ItemFields): FleetConfigItem {
   };
 }
 
-function tlsDeny(action: string, resource: string | string[]): PolicyDoc["Statement"][number] {
+export function tlsDeny(action: string, resource: string | string[]): PolicyDoc["Statement"][number] {
   return {
     Sid: "DenyInsecureTransport",
     Effect: "Deny",
@@ -184,7 +185,7 @@ function tlsDeny(action: string, resource: string | string[]): PolicyDoc["Statem
 }
 
 /** The statement SQS's console puts in every queue policy (`__owner_statement`): the owning account only. */
-function ownerStatement(acct: string, queueArn: string): PolicyDoc["Statement"][number] {
+export function ownerStatement(acct: string, queueArn: string): PolicyDoc["Statement"][number] {
   return {
     Sid: "__owner_statement",
     Effect: "Allow",
@@ -222,178 +223,213 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   tlsVersion: "$context.tlsVersion",
 });
 
-/** The clean items of service `index`, in a fixed order; every value comes from the service's own stream. */
-export function serviceItems(seed: number, index: number, ar: AccountRegion, snapshotMs: number): FleetConfigItem[] {
+/** What every builder of one service's items shares: its names, tags, clock and random stream. */
+export interface ServiceContext {
+  rng: Prng;
+  svc: string;
+  team: string;
+  ar: AccountRegion;
+  acct: string;
+  region: string;
+  tags: () => Record<string, string>;
+  /** A creation time a few minutes after the service's deployment (one stack). */
+  created: () => number;
+  /** A last-change time within `withinDays` of `createdMs`, at least 3 weeks before the snapshot. */
+  modified: (createdMs: number, withinDays: number) => number;
+  /** A capture time in the 20 days before the snapshot. */
+  captured: () => number;
+  /** The service's customer managed key (table, topic, bucket, database). */
+  kmsKeyArn: string;
+}
+
+export function serviceContext(seed: number, index: number, ar: AccountRegion, snapshotMs: number): ServiceContext {
   const rng = new Prng(deriveSeed(seed, "service", index));
   const { name: svc, team } = serviceName(index);
   const { account, region } = ar;
-  const acct = account.id;
   const tags = (): Record<string, string> => ({
     service: svc,
     team,
     environment: account.environment,
     "cost-center": COST_CENTERS[team] ?? "CC-1000",
   });
-
   // The service was deployed 30 days to 2 years before the snapshot, all its resources within minutes (one
   // stack); later changes stop 3 weeks before the snapshot, and each item was last captured after them, in the
   // 20 days before the snapshot.
   const deployedMs = snapshotMs - rng.int(30 * DAY, 730 * DAY);
-  const created = (): number => deployedMs + rng.int(0, 600_000);
-  const modified = (createdMs: number, withinDays: number): number =>
-    Math.min(snapshotMs - 21 * DAY, createdMs + rng.int(0, withinDays * DAY));
-  const captured = (): number => snapshotMs - rng.int(60_000, 20 * DAY);
-  const kmsKeyArn = `arn:aws:kms:${region}:${acct}:key/${rng.uuid()}`;
-  const items: FleetConfigItem[] = [];
+  return {
+    rng,
+    svc,
+    team,
+    ar,
+    acct: account.id,
+    region,
+    tags,
+    created: () => deployedMs + rng.int(0, 600_000),
+    modified: (createdMs, withinDays) => Math.min(snapshotMs - 21 * DAY, createdMs + rng.int(0, withinDays * DAY)),
+    captured: () => snapshotMs - rng.int(60_000, 20 * DAY),
+    kmsKeyArn: `arn:aws:kms:${region}:${account.id}:key/${rng.uuid()}`,
+  };
+}
 
-  // API Gateway: REST API, prod stage, custom domain, methods.
-  const apiId = rng.alnum(10);
-  const apiName = `${svc}-api`;
-  const apiArn = `arn:aws:apigateway:${region}::/restapis/${apiId}`;
+/** Names of a service's messaging and storage resources (every flavour has them). */
+export function messagingNames(ctx: ServiceContext) {
+  const { svc, region, acct } = ctx;
+  const queueName = `${svc}-jobs`;
+  const dlqName = `${svc}-jobs-dlq`;
+  const topicName = `${svc}-events`;
+  return {
+    queueName,
+    dlqName,
+    queueArn: `arn:aws:sqs:${region}:${acct}:${queueName}`,
+    dlqArn: `arn:aws:sqs:${region}:${acct}:${dlqName}`,
+    queueUrl: (n: string) => `https://sqs.${region}.amazonaws.com/${acct}/${n}`,
+    topicName,
+    topicArn: `arn:aws:sns:${region}:${acct}:${topicName}`,
+    bucket: `${svc}-assets-${acct}-${region}`,
+  };
+}
+
+/**
+ * An HTTP API (API Gateway v2) and its `prod` stage, in the shape of the Config items of policies/apigatewayv2
+ * (camelCase members, per the Config resource schemas AWS::ApiGatewayV2::Api and ::Stage). Config records no v2
+ * custom domain (nor a relationship to one), so none is written.
+ */
+function httpApiItems(ctx: ServiceContext, apiId: string): FleetConfigItem[] {
+  const { rng, svc, ar, region, acct, tags, created, modified, captured } = ctx;
+  const apiName = `${svc}-http`;
+  const apiArn = `arn:aws:apigateway:${region}::/apis/${apiId}`;
   const stageArn = `${apiArn}/stages/prod`;
-  const domain = `${svc}.api.example.com`;
   const apiCreated = created();
-  items.push(
+  const stageCreated = created();
+  const stageUpdated = modified(stageCreated, 200);
+  return [
     configItem(ar, {
-      resourceType: "AWS::ApiGateway::RestApi",
+      resourceType: "AWS::ApiGatewayV2::Api",
       resourceId: apiId,
       resourceName: apiName,
       arn: apiArn,
-      relationships: [
-        { resourceId: stageArn, resourceName: "prod", resourceType: "AWS::ApiGateway::Stage", name: "Contains Stage" },
-        {
-          resourceId: domain,
-          resourceName: domain,
-          resourceType: "AWS::ApiGateway::DomainName",
-          name: "Is associated with DomainName",
-        },
-      ],
       configuration: {
-        id: apiId,
+        apiId,
         name: apiName,
-        description: `Public API of the ${svc} service`,
-        createdDate: isoSeconds(apiCreated),
-        apiKeySource: "HEADER",
-        endpointConfiguration: { types: ["REGIONAL"] },
+        protocolType: "HTTP",
+        apiEndpoint: `https://${apiId}.execute-api.${region}.amazonaws.com`,
+        apiKeySelectionExpression: "$request.header.x-api-key",
+        routeSelectionExpression: "$request.method $request.path",
         disableExecuteApiEndpoint: true,
-        securityPolicy: "TLS_1_2",
-        apiStatus: "AVAILABLE",
+        createdDate: isoSeconds(apiCreated),
       },
       tags: tags(),
       createdMs: apiCreated,
       capturedMs: captured(),
     }),
-  );
-
-  const stageCreated = created();
-  const stageUpdated = modified(stageCreated, 200);
-  items.push(
     configItem(ar, {
-      resourceType: "AWS::ApiGateway::Stage",
+      resourceType: "AWS::ApiGatewayV2::Stage",
       resourceId: stageArn,
       resourceName: "prod",
       arn: stageArn,
-      relationships: [
-        {
-          resourceId: apiId,
-          resourceName: apiName,
-          resourceType: "AWS::ApiGateway::RestApi",
-          name: "Is contained in RestApi",
-        },
-      ],
       configuration: {
         stageName: "prod",
         deploymentId: rng.alnum(6),
         description: `${svc} production stage`,
-        cacheClusterEnabled: false,
-        cacheClusterStatus: "NOT_AVAILABLE",
-        tracingEnabled: true,
-        webAclArn: ar.webAclArn,
-        accessLogSettings: {
-          destinationArn: `arn:aws:logs:${region}:${acct}:log-group:/aws/apigateway/${apiName}/prod/access`,
-          format: ACCESS_LOG_FORMAT,
-        },
-        methodSettings: {
-          "*/*": {
-            loggingLevel: "INFO",
-            metricsEnabled: true,
-            dataTraceEnabled: false,
-            cachingEnabled: false,
-            cacheDataEncrypted: false,
-            cacheTtlInSeconds: 300,
-            throttlingBurstLimit: 5000,
-            throttlingRateLimit: 10000,
-            requireAuthorizationForCacheControl: true,
-            unauthorizedCacheControlHeaderStrategy: "SUCCEED_WITH_RESPONSE_HEADER",
-          },
-        },
-        variables: {},
+        autoDeploy: true,
+        defaultRouteSettings: { detailedMetricsEnabled: true, throttlingBurstLimit: 500, throttlingRateLimit: 1000 },
         createdDate: isoSeconds(stageCreated),
         lastUpdatedDate: isoSeconds(stageUpdated),
+        accessLogSettings: {
+          destinationArn: `arn:aws:logs:${region}:${acct}:log-group:/aws/apigateway/${apiName}/prod-access`,
+          format: HTTP_ACCESS_LOG_FORMAT,
+        },
       },
       tags: tags(),
       createdMs: stageCreated,
       capturedMs: captured(),
     }),
-  );
+  ];
+}
 
-  const domainTags = tags();
-  items.push(
-    configItem(ar, {
-      resourceType: "AWS::ApiGateway::DomainName",
-      resourceId: domain,
-      resourceName: domain,
-      arn: `arn:aws:apigateway:${region}::/domainnames/${domain}`,
-      configuration: {
-        DomainName: domain,
-        SecurityPolicy: "TLS_1_2",
-        EndpointConfiguration: { Types: ["REGIONAL"] },
-        RegionalDomainName: `d-${rng.alnum(10)}.execute-api.${region}.amazonaws.com`,
-        RegionalHostedZoneId: APIGW_HOSTED_ZONES[region] ?? "Z1UJRXOUMOOFQ8",
-        RegionalCertificateArn: `arn:aws:acm:${region}:${acct}:certificate/${rng.uuid()}`,
-        Tags: Object.entries(domainTags).map(([Key, Value]) => ({ Key, Value })),
-      },
-      tags: domainTags,
-      createdMs: created(),
-      capturedMs: captured(),
-    }),
-  );
+const HTTP_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  requestTime: "$context.requestTime",
+  routeKey: "$context.routeKey",
+  status: "$context.status",
+  responseLength: "$context.responseLength",
+});
+
+/**
+ * The clean items of a serverless service (API + Lambda + DynamoDB), in a fixed order; every value comes from
+ * the service's own stream. `api` picks the entry point: a REST API with its stage, custom domain and methods, or
+ * an HTTP API (API Gateway v2) with its stage.
+ */
+export function serviceItems(
+  seed: number,
+  index: number,
+  ar: AccountRegion,
+  snapshotMs: number,
+  api: "rest" | "http" = "rest",
+): FleetConfigItem[] {
+  const ctx = serviceContext(seed, index, ar, snapshotMs);
+  const { rng, svc, region, acct, tags, created, modified, captured, kmsKeyArn } = ctx;
+  const items: FleetConfigItem[] = [];
 
   const handlerName = `${svc}-api-handler`;
   const workerName = `${svc}-queue-worker`;
   const handlerArn = `arn:aws:lambda:${region}:${acct}:function:${handlerName}`;
   const workerArn = `arn:aws:lambda:${region}:${acct}:function:${workerName}`;
-  // GET /<svc> proxies to the API Lambda; POST /<svc>/webhook forwards to a partner over HTTPS.
-  const methods: { path: string; httpMethod: string; integration: Record<string, string>; tlsConfig?: object }[] = [
-    {
-      path: `/${svc}`,
-      httpMethod: "GET",
-      integration: {
-        type: "AWS_PROXY",
-        httpMethod: "POST",
-        uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${handlerArn}/invocations`,
-      },
-    },
-    {
-      path: `/${svc}/webhook`,
-      httpMethod: "POST",
-      integration: {
-        type: "HTTP_PROXY",
-        httpMethod: "POST",
-        uri: `https://partner.example.com/webhooks/${svc}`,
-      },
-      tlsConfig: { insecureSkipVerification: false },
-    },
-  ];
-  for (const m of methods) {
-    const resourceId = rng.alnum(6);
-    const arn = `${apiArn}/resources/${resourceId}/methods/${m.httpMethod}`;
+  const apiId = rng.alnum(10);
+  if (api === "http") items.push(...httpApiItems(ctx, apiId));
+  else {
+    // API Gateway: REST API, prod stage, custom domain, methods.
+    const apiName = `${svc}-api`;
+    const apiArn = `arn:aws:apigateway:${region}::/restapis/${apiId}`;
+    const stageArn = `${apiArn}/stages/prod`;
+    const domain = `${svc}.api.example.com`;
+    const apiCreated = created();
     items.push(
       configItem(ar, {
-        resourceType: "AWS::ApiGateway::Method",
-        resourceId: arn,
-        resourceName: `${m.httpMethod} ${m.path}`,
-        arn,
+        resourceType: "AWS::ApiGateway::RestApi",
+        resourceId: apiId,
+        resourceName: apiName,
+        arn: apiArn,
+        relationships: [
+          {
+            resourceId: stageArn,
+            resourceName: "prod",
+            resourceType: "AWS::ApiGateway::Stage",
+            name: "Contains Stage",
+          },
+          {
+            resourceId: domain,
+            resourceName: domain,
+            resourceType: "AWS::ApiGateway::DomainName",
+            name: "Is associated with DomainName",
+          },
+        ],
+        configuration: {
+          id: apiId,
+          name: apiName,
+          description: `Public API of the ${svc} service`,
+          createdDate: isoSeconds(apiCreated),
+          apiKeySource: "HEADER",
+          endpointConfiguration: { types: ["REGIONAL"] },
+          disableExecuteApiEndpoint: true,
+          securityPolicy: "TLS_1_2",
+          apiStatus: "AVAILABLE",
+        },
+        tags: tags(),
+        createdMs: apiCreated,
+        capturedMs: captured(),
+      }),
+    );
+
+    const stageCreated = created();
+    const stageUpdated = modified(stageCreated, 200);
+    items.push(
+      configItem(ar, {
+        resourceType: "AWS::ApiGateway::Stage",
+        resourceId: stageArn,
+        resourceName: "prod",
+        arn: stageArn,
         relationships: [
           {
             resourceId: apiId,
@@ -403,37 +439,128 @@ export function serviceItems(seed: number, index: number, ar: AccountRegion, sna
           },
         ],
         configuration: {
-          httpMethod: m.httpMethod,
-          authorizationType: "AWS_IAM",
-          apiKeyRequired: false,
-          methodIntegration: {
-            ...m.integration,
-            connectionType: "INTERNET",
-            passthroughBehavior: "WHEN_NO_MATCH",
-            timeoutInMillis: 29000,
-            cacheNamespace: resourceId,
-            cacheKeyParameters: [],
-            ...(m.tlsConfig ? { tlsConfig: m.tlsConfig } : {}),
+          stageName: "prod",
+          deploymentId: rng.alnum(6),
+          description: `${svc} production stage`,
+          cacheClusterEnabled: false,
+          cacheClusterStatus: "NOT_AVAILABLE",
+          tracingEnabled: true,
+          webAclArn: ar.webAclArn,
+          accessLogSettings: {
+            destinationArn: `arn:aws:logs:${region}:${acct}:log-group:/aws/apigateway/${apiName}/prod/access`,
+            format: ACCESS_LOG_FORMAT,
           },
+          methodSettings: {
+            "*/*": {
+              loggingLevel: "INFO",
+              metricsEnabled: true,
+              dataTraceEnabled: false,
+              cachingEnabled: false,
+              cacheDataEncrypted: false,
+              cacheTtlInSeconds: 300,
+              throttlingBurstLimit: 5000,
+              throttlingRateLimit: 10000,
+              requireAuthorizationForCacheControl: true,
+              unauthorizedCacheControlHeaderStrategy: "SUCCEED_WITH_RESPONSE_HEADER",
+            },
+          },
+          variables: {},
+          createdDate: isoSeconds(stageCreated),
+          lastUpdatedDate: isoSeconds(stageUpdated),
         },
         tags: tags(),
+        createdMs: stageCreated,
+        capturedMs: captured(),
+      }),
+    );
+
+    const domainTags = tags();
+    items.push(
+      configItem(ar, {
+        resourceType: "AWS::ApiGateway::DomainName",
+        resourceId: domain,
+        resourceName: domain,
+        arn: `arn:aws:apigateway:${region}::/domainnames/${domain}`,
+        configuration: {
+          DomainName: domain,
+          SecurityPolicy: "TLS_1_2",
+          EndpointConfiguration: { Types: ["REGIONAL"] },
+          RegionalDomainName: `d-${rng.alnum(10)}.execute-api.${region}.amazonaws.com`,
+          RegionalHostedZoneId: APIGW_HOSTED_ZONES[region] ?? "Z1UJRXOUMOOFQ8",
+          RegionalCertificateArn: `arn:aws:acm:${region}:${acct}:certificate/${rng.uuid()}`,
+          Tags: Object.entries(domainTags).map(([Key, Value]) => ({ Key, Value })),
+        },
+        tags: domainTags,
         createdMs: created(),
         capturedMs: captured(),
       }),
     );
+
+    // GET /<svc> proxies to the API Lambda; POST /<svc>/webhook forwards to a partner over HTTPS.
+    const methods: { path: string; httpMethod: string; integration: Record<string, string>; tlsConfig?: object }[] = [
+      {
+        path: `/${svc}`,
+        httpMethod: "GET",
+        integration: {
+          type: "AWS_PROXY",
+          httpMethod: "POST",
+          uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${handlerArn}/invocations`,
+        },
+      },
+      {
+        path: `/${svc}/webhook`,
+        httpMethod: "POST",
+        integration: {
+          type: "HTTP_PROXY",
+          httpMethod: "POST",
+          uri: `https://partner.example.com/webhooks/${svc}`,
+        },
+        tlsConfig: { insecureSkipVerification: false },
+      },
+    ];
+    for (const m of methods) {
+      const resourceId = rng.alnum(6);
+      const arn = `${apiArn}/resources/${resourceId}/methods/${m.httpMethod}`;
+      items.push(
+        configItem(ar, {
+          resourceType: "AWS::ApiGateway::Method",
+          resourceId: arn,
+          resourceName: `${m.httpMethod} ${m.path}`,
+          arn,
+          relationships: [
+            {
+              resourceId: apiId,
+              resourceName: apiName,
+              resourceType: "AWS::ApiGateway::RestApi",
+              name: "Is contained in RestApi",
+            },
+          ],
+          configuration: {
+            httpMethod: m.httpMethod,
+            authorizationType: "AWS_IAM",
+            apiKeyRequired: false,
+            methodIntegration: {
+              ...m.integration,
+              connectionType: "INTERNET",
+              passthroughBehavior: "WHEN_NO_MATCH",
+              timeoutInMillis: 29000,
+              cacheNamespace: resourceId,
+              cacheKeyParameters: [],
+              ...(m.tlsConfig ? { tlsConfig: m.tlsConfig } : {}),
+            },
+          },
+          tags: tags(),
+          createdMs: created(),
+          capturedMs: captured(),
+        }),
+      );
+    }
   }
 
   // Data and messaging resources, named after the service.
   const tableName = `${svc}-table`;
   const tableArn = `arn:aws:dynamodb:${region}:${acct}:table/${tableName}`;
-  const queueName = `${svc}-jobs`;
-  const dlqName = `${svc}-jobs-dlq`;
-  const queueArn = `arn:aws:sqs:${region}:${acct}:${queueName}`;
-  const dlqArn = `arn:aws:sqs:${region}:${acct}:${dlqName}`;
-  const queueUrl = (n: string) => `https://sqs.${region}.amazonaws.com/${acct}/${n}`;
-  const topicName = `${svc}-events`;
-  const topicArn = `arn:aws:sns:${region}:${acct}:${topicName}`;
-  const bucket = `${svc}-assets-${acct}-${region}`;
+  const { queueName, topicArn, bucket, queueUrl } = messagingNames(ctx);
 
   const lambdas = [
     {
@@ -559,6 +686,18 @@ export function serviceItems(seed: number, index: number, ar: AccountRegion, sna
     }),
   );
 
+  items.push(...messagingItems(ctx, `arn:aws:iam::${acct}:role/${handlerName}-role`));
+  return items;
+}
+
+/**
+ * A service's SQS queue and its DLQ, SNS topic and S3 assets bucket (every flavour has them); `appRoleArn` is the
+ * role the bucket policy lets read and write objects.
+ */
+export function messagingItems(ctx: ServiceContext, appRoleArn: string): FleetConfigItem[] {
+  const { ar, acct, tags, created, modified, captured, kmsKeyArn } = ctx;
+  const { queueName, dlqName, queueArn, dlqArn, queueUrl, topicName, topicArn, bucket } = messagingNames(ctx);
+  const items: FleetConfigItem[] = [];
   const queues = [
     {
       name: queueName,
@@ -706,7 +845,7 @@ export function serviceItems(seed: number, index: number, ar: AccountRegion, sna
               {
                 Sid: "AllowServiceRole",
                 Effect: "Allow",
-                Principal: { AWS: `arn:aws:iam::${acct}:role/${handlerName}-role` },
+                Principal: { AWS: appRoleArn },
                 Action: ["s3:GetObject", "s3:PutObject"],
                 Resource: `${bucketArn}/*`,
               },
@@ -738,9 +877,6 @@ export function serviceItems(seed: number, index: number, ar: AccountRegion, sna
 
   return items;
 }
-
-/** Number of items `serviceItems` returns for every service. */
-export const ITEMS_PER_SERVICE = 12;
 
 /** The account-region's CloudTrail trail (clean: multi-region, log file validation, KMS). */
 export function trailItem(seed: number, ar: AccountRegion, snapshotMs: number): FleetConfigItem {

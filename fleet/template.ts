@@ -9,7 +9,8 @@ import {
 } from "./generate";
 import type { ExpectedResult, FleetConfigItem, PolicyDoc, PolicyStatement } from "./model";
 import { deriveSeed, Prng } from "./prng";
-import { accountRegion, fleetAccounts, serviceItems, serviceName } from "./resources";
+import { ELB_LOG_ACCOUNTS, microserviceItems, serviceFlavour } from "./architecture";
+import { accountRegion, fleetAccounts, serviceName } from "./resources";
 import { addExemptionToken, violationsFor } from "./violations";
 
 /**
@@ -32,7 +33,11 @@ export interface CfnTemplate {
   AWSTemplateFormatVersion: "2010-09-09";
   Description: string;
   Parameters?: Json;
-  Resources: Record<string, { Type: string; Properties: Json; DependsOn?: string | string[]; DeletionPolicy?: string }>;
+  Conditions?: Json;
+  Resources: Record<
+    string,
+    { Type: string; Properties: Json; DependsOn?: string | string[]; DeletionPolicy?: string; Condition?: string }
+  >;
   Outputs?: Json;
 }
 
@@ -90,55 +95,24 @@ const cfg = (ci: FleetConfigItem): Json => ci.configuration;
 const asObject = (v: unknown): Json => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Json) : {});
 const parsed = <T>(v: unknown): T | undefined => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T | undefined));
 
-/** The resources of one service (its twelve items) in template form. */
-function serviceResources(items: FleetConfigItem[], ctx: ServiceContext): void {
-  const { prefix: P, resources: R, literals: L } = ctx;
-  const byType = (t: string) => items.filter((i) => i.resourceType === t);
-  const one = (t: string) => byType(t)[0] as FleetConfigItem;
-  const api = one("AWS::ApiGateway::RestApi");
-  const stage = one("AWS::ApiGateway::Stage");
-  const domain = one("AWS::ApiGateway::DomainName");
-  const methods = byType("AWS::ApiGateway::Method");
-  const [handler, worker] = byType("AWS::Lambda::Function") as [FleetConfigItem, FleetConfigItem];
-  const table = one("AWS::DynamoDB::Table");
-  const [queue, dlq] = byType("AWS::SQS::Queue") as [FleetConfigItem, FleetConfigItem];
-  const topic = one("AWS::SNS::Topic");
-  const bucket = one("AWS::S3::Bucket");
-  const svc = str(cfg(table).tableName)?.replace(/-table$/, "") ?? P;
+interface ApiNames {
+  apiId: string;
+  handlerId: string;
+  svc: string;
+  id: (ci: FleetConfigItem, suffix: string) => string;
+}
 
-  const id = (ci: FleetConfigItem, suffix: string) => {
-    const logical = `${P}${suffix}`;
-    ctx.logicalIds.set(ci.resourceId, logical);
-    return logical;
-  };
-  const apiId = id(api, "Api");
+/** A REST API's resources: the API, its path resources and methods, deployment, stage, WAF and custom domain. */
+function restApiResources(api: FleetConfigItem, items: FleetConfigItem[], ctx: ServiceContext, names: ApiNames): void {
+  const { prefix: P, resources: R } = ctx;
+  const { apiId, handlerId, svc, id } = names;
+  id(api, "Api");
+  const byType = (t: string) => items.filter((i) => i.resourceType === t);
+  const stage = byType("AWS::ApiGateway::Stage")[0] as FleetConfigItem;
+  const domain = byType("AWS::ApiGateway::DomainName")[0] as FleetConfigItem;
+  const methods = byType("AWS::ApiGateway::Method");
   const stageId = id(stage, "ProdStage");
   const domainId = id(domain, "Domain");
-  const handlerId = id(handler, "ApiHandler");
-  const workerId = id(worker, "QueueWorker");
-  const tableId = id(table, "Table");
-  const queueId = id(queue, "Queue");
-  const dlqId = id(dlq, "DeadLetterQueue");
-  const topicId = id(topic, "Topic");
-  const bucketId = id(bucket, "AssetsBucket");
-
-  // Literals of this service's items, and what a template writes instead.
-  const acct = ctx.account;
-  L.set(`arn:aws:iam::${acct}:root`, sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"));
-  L.set(acct, ref("AWS::AccountId"));
-  L.set(queue.ARN, arnOf(queueId));
-  L.set(dlq.ARN, arnOf(dlqId));
-  L.set(topic.ARN, ref(topicId));
-  L.set(bucket.ARN, arnOf(bucketId));
-  L.set(`${bucket.ARN}/*`, sub(`\${${bucketId}.Arn}/*`));
-  L.set(handler.ARN, arnOf(handlerId));
-  L.set(worker.ARN, arnOf(workerId));
-  for (const fn of [handler, worker]) {
-    const role = str(cfg(fn).role) ?? "";
-    L.set(role, arnOf(`${fn === handler ? handlerId : workerId}Role`));
-  }
-
-  // API Gateway: REST API, resources and methods, deployment, stage, custom domain and its mapping.
   const a = cfg(api);
   R[apiId] = {
     Type: "AWS::ApiGateway::RestApi",
@@ -275,6 +249,145 @@ function serviceResources(items: FleetConfigItem[], ctx: ServiceContext): void {
       Type: "AWS::ApiGateway::BasePathMapping",
       Properties: { DomainName: ref(domainId), RestApiId: ref(apiId), Stage: s.stageName },
       DependsOn: stageId,
+    };
+  }
+}
+
+/**
+ * An HTTP API's resources: the API, a Lambda proxy integration and `GET /<svc>` route, and the `prod` stage with
+ * its access log group (API Gateway v2 CloudFormation types; Config records no v2 custom domain, and the tour
+ * declares none: a custom domain is billed, a regional API and stage are not).
+ */
+function httpApiResources(api: FleetConfigItem, items: FleetConfigItem[], ctx: ServiceContext, names: ApiNames): void {
+  const { prefix: P, resources: R } = ctx;
+  const { apiId, handlerId, svc, id } = names;
+  id(api, "Api");
+  const stage = items.find((i) => i.resourceType === "AWS::ApiGatewayV2::Stage") as FleetConfigItem;
+  const stageId = id(stage, "ProdStage");
+  const a = cfg(api);
+  R[apiId] = {
+    Type: "AWS::ApiGatewayV2::Api",
+    Properties: {
+      Name: a.name,
+      ProtocolType: a.protocolType,
+      ...(a.disableExecuteApiEndpoint !== undefined ? { DisableExecuteApiEndpoint: a.disableExecuteApiEndpoint } : {}),
+      Tags: api.tags,
+    },
+  };
+  R[`${P}Integration`] = {
+    Type: "AWS::ApiGatewayV2::Integration",
+    Properties: {
+      ApiId: ref(apiId),
+      IntegrationType: "AWS_PROXY",
+      IntegrationUri: arnOf(handlerId),
+      PayloadFormatVersion: "2.0",
+    },
+  };
+  R[`${P}Route`] = {
+    Type: "AWS::ApiGatewayV2::Route",
+    Properties: {
+      ApiId: ref(apiId),
+      RouteKey: `GET /${svc}`,
+      AuthorizationType: "AWS_IAM",
+      Target: sub(`integrations/\${${P}Integration}`),
+    },
+  };
+  const s = cfg(stage);
+  const logs = asObject(s.accessLogSettings);
+  const logGroupId = `${P}AccessLogs`;
+  if (s.accessLogSettings !== undefined) {
+    R[logGroupId] = {
+      Type: "AWS::Logs::LogGroup",
+      Properties: {
+        LogGroupName: `/aws/apigateway/${str(a.name)}/prod-access`,
+        RetentionInDays: 365,
+        KmsKeyId: arnOf(ctx.shared.key),
+      },
+    };
+  }
+  const route = asObject(s.defaultRouteSettings);
+  R[stageId] = {
+    Type: "AWS::ApiGatewayV2::Stage",
+    Properties: {
+      ApiId: ref(apiId),
+      StageName: s.stageName,
+      Description: s.description,
+      AutoDeploy: s.autoDeploy,
+      ...(s.accessLogSettings !== undefined
+        ? { AccessLogSettings: { DestinationArn: arnOf(logGroupId), Format: logs.format } }
+        : {}),
+      DefaultRouteSettings: {
+        DetailedMetricsEnabled: route.detailedMetricsEnabled,
+        ...(route.throttlingBurstLimit !== undefined ? { ThrottlingBurstLimit: route.throttlingBurstLimit } : {}),
+        ...(route.throttlingRateLimit !== undefined ? { ThrottlingRateLimit: route.throttlingRateLimit } : {}),
+      },
+      Tags: stage.tags,
+    },
+    DependsOn: `${P}Route`,
+  };
+}
+
+/** The resources of one serverless service (REST or HTTP API, Lambda, DynamoDB, ...) in template form. */
+function serviceResources(items: FleetConfigItem[], ctx: ServiceContext): void {
+  const { prefix: P, resources: R, literals: L } = ctx;
+  const byType = (t: string) => items.filter((i) => i.resourceType === t);
+  const one = (t: string) => byType(t)[0] as FleetConfigItem;
+  const api = byType("AWS::ApiGateway::RestApi")[0];
+  const httpApi = byType("AWS::ApiGatewayV2::Api")[0];
+  const [handler, worker] = byType("AWS::Lambda::Function") as [FleetConfigItem, FleetConfigItem];
+  const table = one("AWS::DynamoDB::Table");
+  const [queue, dlq] = byType("AWS::SQS::Queue") as [FleetConfigItem, FleetConfigItem];
+  const topic = one("AWS::SNS::Topic");
+  const bucket = one("AWS::S3::Bucket");
+  const svc = str(cfg(table).tableName)?.replace(/-table$/, "") ?? P;
+
+  const id = (ci: FleetConfigItem, suffix: string) => {
+    const logical = `${P}${suffix}`;
+    ctx.logicalIds.set(ci.resourceId, logical);
+    return logical;
+  };
+  const apiId = `${P}Api`;
+  const handlerId = id(handler, "ApiHandler");
+  const workerId = id(worker, "QueueWorker");
+  const tableId = id(table, "Table");
+  const queueId = id(queue, "Queue");
+  const dlqId = id(dlq, "DeadLetterQueue");
+  const topicId = id(topic, "Topic");
+  const bucketId = id(bucket, "AssetsBucket");
+
+  // Literals of this service's items, and what a template writes instead.
+  const acct = ctx.account;
+  L.set(`arn:aws:iam::${acct}:root`, sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"));
+  L.set(acct, ref("AWS::AccountId"));
+  L.set(queue.ARN, arnOf(queueId));
+  L.set(dlq.ARN, arnOf(dlqId));
+  L.set(topic.ARN, ref(topicId));
+  L.set(bucket.ARN, arnOf(bucketId));
+  L.set(`${bucket.ARN}/*`, sub(`\${${bucketId}.Arn}/*`));
+  L.set(handler.ARN, arnOf(handlerId));
+  L.set(worker.ARN, arnOf(workerId));
+  for (const fn of [handler, worker]) {
+    const role = str(cfg(fn).role) ?? "";
+    L.set(role, arnOf(`${fn === handler ? handlerId : workerId}Role`));
+  }
+
+  // API Gateway: a REST API (resources and methods, deployment, stage, custom domain and its mapping) or an HTTP
+  // API (route, Lambda integration, stage).
+  if (api) restApiResources(api, items, ctx, { apiId, handlerId, svc, id });
+  else if (httpApi) httpApiResources(httpApi, items, ctx, { apiId, handlerId, svc, id });
+
+  // Log groups the service's Config items record (Lambda functions'), a year, encrypted with the fleet's key.
+  for (const lg of byType("AWS::Logs::LogGroup")) {
+    const c = cfg(lg);
+    const fn = str(c.LogGroupName)?.replace(/^\/aws\/lambda\//, "") ?? "";
+    R[id(lg, `${pascal(fn.replace(new RegExp(`^${svc}-`), ""))}Logs`)] = {
+      Type: "AWS::Logs::LogGroup",
+      Properties: {
+        LogGroupName: c.LogGroupName,
+        ...(c.RetentionInDays !== undefined ? { RetentionInDays: c.RetentionInDays } : {}),
+        ...(c.KmsKeyId !== undefined ? { KmsKeyId: arnOf(ctx.shared.key) } : {}),
+        Tags: tagList(lg.tags),
+      },
     };
   }
 
@@ -619,13 +732,22 @@ function newTemplate(description: string): CfnTemplate {
   };
 }
 
-/** Groups a snapshot's items by service: the trail first, then twelve items per service. */
+/**
+ * Groups a snapshot's items by service (their `service` tag): the trail apart, and the serverless services (those
+ * with an API Gateway API); container services and the shared pieces are not in template form yet.
+ */
 function byService(items: FleetConfigItem[]): { trail?: FleetConfigItem; services: FleetConfigItem[][] } {
   const trail = items.find((i) => i.resourceType === "AWS::CloudTrail::Trail");
-  const rest = items.filter((i) => i !== trail);
-  const services: FleetConfigItem[][] = [];
-  for (let i = 0; i < rest.length; i += 12) services.push(rest.slice(i, i + 12));
-  return { trail, services };
+  const groups = new Map<string, FleetConfigItem[]>();
+  for (const i of items) {
+    if (i === trail) continue;
+    const key = i.tags.service ?? "";
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  }
+  const serverless = [...groups.values()].filter((g) =>
+    g.some((i) => i.resourceType === "AWS::ApiGateway::RestApi" || i.resourceType === "AWS::ApiGatewayV2::Api"),
+  );
+  return { trail, services: serverless };
 }
 
 function templateOf(
@@ -694,6 +816,16 @@ export function* fleetAccountTemplates(opts: FleetOptions): Generator<AccountTem
  */
 export const UNDEPLOYABLE = new Set(["lambda-function-supported-runtime", "s3-bucket-default-encryption"]);
 
+/** The first `n` services of the fleet that are serverless (REST or HTTP API + Lambda): the deployable tour's. */
+export function serverlessServices(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; out.length < n; i++) {
+    const f = serviceFlavour(i);
+    if (f === "rest-lambda" || f === "http-lambda") out.push(i);
+  }
+  return out;
+}
+
 export interface SampleFleetOptions {
   services: number;
   seed: number;
@@ -703,9 +835,10 @@ export interface SampleFleetOptions {
 }
 
 /**
- * A deployable template of `services` services for one sandbox account: the fleet model's first account, its first
- * Region's shapes, services 0..N-1. With `violations`, each (resource, policy) pair is violated with the given
- * rate, drawn the way fleet/generate.ts draws them (two draws per applicable pair, per-service streams).
+ * A deployable template of `services` serverless services for one sandbox account: the fleet model's first
+ * account, us-east-1's shapes, the first N serverless services of the fleet (REST and HTTP APIs alternate). With
+ * `violations`, each (resource, policy) pair is violated with the given rate, drawn the way fleet/generate.ts
+ * draws them (two draws per applicable pair, per-service streams).
  */
 export function sampleFleetTemplate(opts: SampleFleetOptions): { template: CfnTemplate; expected: ExpectedResult[] } {
   const account = fleetAccounts(opts.seed)[0] as ReturnType<typeof fleetAccounts>[number];
@@ -715,9 +848,10 @@ export function sampleFleetTemplate(opts: SampleFleetOptions): { template: CfnTe
   const rate = opts.violations ? (opts.violationRate ?? DEFAULT_VIOLATION_RATE) : 0;
   const items: FleetConfigItem[] = [];
   const expected: ExpectedResult[] = [];
-  for (let i = 0; i < opts.services; i++) {
+  const indexes = serverlessServices(opts.services);
+  for (const i of indexes) {
     const rng = new Prng(deriveSeed(opts.seed, "violations", i));
-    for (const ci of serviceItems(opts.seed, i, ar, snapshotMs)) {
+    for (const ci of microserviceItems(opts.seed, i, ar, snapshotMs)) {
       for (const spec of violationsFor(ci.resourceType)) {
         if (spec.appliesTo && !spec.appliesTo(ci)) continue;
         const violated = rng.next() < rate;
@@ -742,7 +876,7 @@ export function sampleFleetTemplate(opts: SampleFleetOptions): { template: CfnTe
       items.push(ci);
     }
   }
-  const names = Array.from({ length: opts.services }, (_, i) => serviceName(i).name).join(", ");
+  const names = indexes.map((i) => serviceName(i).name).join(", ");
   const { template } = templateOf(
     items,
     account.id,
@@ -750,5 +884,149 @@ export function sampleFleetTemplate(opts: SampleFleetOptions): { template: CfnTe
     `Guardrail sample fleet: ${opts.services} service(s) (${names}), seed ${opts.seed}${opts.violations ? ", with planted violations" : ", clean"}`,
     false,
   );
+  addLoadBalancer(template, microserviceItems(opts.seed, firstContainerService(), ar, snapshotMs), region);
   return { template, expected };
+}
+
+function firstContainerService(): number {
+  let i = 0;
+  while (serviceFlavour(i) !== "fargate-aurora" && serviceFlavour(i) !== "fargate-postgres") i++;
+  return i;
+}
+
+/**
+ * The entry point of the fleet's container services, off by default (`WithLoadBalancer=true` turns it on: an
+ * Application Load Balancer is billed by the hour, about $16 a month plus LCUs in us-east-1): the first container
+ * service's internet-facing ALB, its security group, an (empty) IP target group, the HTTPS listener and the HTTP
+ * listener redirecting to it, from that service's clean Config items. Access logs go to the fleet's access-log
+ * bucket, whose policy then lets the Region's Elastic Load Balancing account write (Elastic Load Balancing User
+ * Guide, "Enable access logs for your Application Load Balancer"; the fleet's Regions only).
+ */
+function addLoadBalancer(template: CfnTemplate, items: FleetConfigItem[], region: string): void {
+  const R = template.Resources;
+  const lb = items.find((i) => i.resourceType === "AWS::ElasticLoadBalancingV2::LoadBalancer") as FleetConfigItem;
+  const listeners = items.filter((i) => i.resourceType === "AWS::ElasticLoadBalancingV2::Listener");
+  const https = listeners.find((l) => cfg(l).Protocol === "HTTPS") as FleetConfigItem;
+  const http = listeners.find((l) => cfg(l).Protocol === "HTTP") as FleetConfigItem;
+  const lbName = str(cfg(lb).loadBalancerName) ?? "alb";
+  const P = pascal(lbName);
+  const on = "LoadBalancerOn";
+  template.Parameters = {
+    ...template.Parameters,
+    WithLoadBalancer: {
+      Type: "String",
+      AllowedValues: ["false", "true"],
+      Default: "false",
+      Description:
+        "true adds the container services' entry point: an Application Load Balancer (about $16 a month plus " +
+        "LCUs in us-east-1, billed while the stack exists). Needs the three LoadBalancer parameters.",
+    },
+    LoadBalancerVpcId: {
+      Type: "String",
+      Default: "",
+      Description: "VPC of the load balancer (with WithLoadBalancer).",
+    },
+    LoadBalancerSubnets: {
+      Type: "CommaDelimitedList",
+      Default: "",
+      Description: "Two public subnets in different Availability Zones (with WithLoadBalancer).",
+    },
+    LoadBalancerCertificateArn: {
+      Type: "String",
+      Default: "",
+      Description: "ACM certificate (in this Region) for the HTTPS listener (with WithLoadBalancer).",
+    },
+  };
+  template.Conditions = {
+    [on]: { "Fn::Equals": [ref("WithLoadBalancer"), "true"] },
+  };
+  const sg = `${P}SecurityGroup`;
+  const anywhere = (port: number) => [
+    { IpProtocol: "tcp", FromPort: port, ToPort: port, CidrIp: "0.0.0.0/0" },
+    { IpProtocol: "tcp", FromPort: port, ToPort: port, CidrIpv6: "::/0" },
+  ];
+  R[sg] = {
+    Type: "AWS::EC2::SecurityGroup",
+    Condition: on,
+    Properties: {
+      GroupName: lbName,
+      GroupDescription: `${lbName} load balancer`,
+      VpcId: ref("LoadBalancerVpcId"),
+      SecurityGroupIngress: [...anywhere(80), ...anywhere(443)],
+      Tags: tagList(lb.tags),
+    },
+  };
+  const attributes = (lb.supplementaryConfiguration.LoadBalancerAttributes as { key: string; value: string }[]).map(
+    ({ key, value }) => ({ Key: key, Value: key === "access_logs.s3.bucket" ? ref("FleetAccessLogBucket") : value }),
+  );
+  R[P] = {
+    Type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    Condition: on,
+    Properties: {
+      Name: lbName,
+      Type: "application",
+      Scheme: cfg(lb).scheme,
+      IpAddressType: cfg(lb).ipAddressType,
+      Subnets: ref("LoadBalancerSubnets"),
+      SecurityGroups: [ref(sg)],
+      LoadBalancerAttributes: attributes,
+      Tags: tagList(lb.tags),
+    },
+    DependsOn: "FleetAccessLogBucketPolicy",
+  };
+  const tg = `${P}Targets`;
+  R[tg] = {
+    Type: "AWS::ElasticLoadBalancingV2::TargetGroup",
+    Condition: on,
+    Properties: {
+      TargetType: "ip",
+      Protocol: "HTTP",
+      Port: 8080,
+      VpcId: ref("LoadBalancerVpcId"),
+      HealthCheckPath: "/health",
+      Tags: tagList(lb.tags),
+    },
+  };
+  const hc = cfg(https);
+  R[`${P}HttpsListener`] = {
+    Type: "AWS::ElasticLoadBalancingV2::Listener",
+    Condition: on,
+    Properties: {
+      LoadBalancerArn: ref(P),
+      Port: hc.Port,
+      Protocol: hc.Protocol,
+      SslPolicy: hc.SslPolicy,
+      Certificates: [{ CertificateArn: ref("LoadBalancerCertificateArn") }],
+      DefaultActions: [{ Type: "forward", TargetGroupArn: ref(tg) }],
+    },
+  };
+  const redirect = asObject((cfg(http).DefaultActions as Json[])[0]);
+  R[`${P}HttpListener`] = {
+    Type: "AWS::ElasticLoadBalancingV2::Listener",
+    Condition: on,
+    Properties: {
+      LoadBalancerArn: ref(P),
+      Port: cfg(http).Port,
+      Protocol: cfg(http).Protocol,
+      DefaultActions: [{ Type: redirect.Type, RedirectConfig: redirect.RedirectConfig }],
+    },
+  };
+  // The access-log bucket's policy lets the Region's Elastic Load Balancing account deliver, when the ALB exists.
+  const policy = R.FleetAccessLogBucketPolicy?.Properties.PolicyDocument as { Statement: unknown[] } | undefined;
+  const elbAccount = ELB_LOG_ACCOUNTS[region];
+  if (policy && elbAccount) {
+    policy.Statement.push({
+      "Fn::If": [
+        on,
+        {
+          Sid: "LoadBalancerAccessLogs",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${elbAccount}:root` },
+          Action: "s3:PutObject",
+          Resource: sub("${FleetAccessLogBucket.Arn}/AWSLogs/${AWS::AccountId}/*"),
+        },
+        ref("AWS::NoValue"),
+      ],
+    });
+  }
 }

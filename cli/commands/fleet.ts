@@ -1,4 +1,4 @@
-import { generateFleet } from "../../fleet/generate";
+import { generateFleet, type FleetScope } from "../../fleet/generate";
 import { sampleFleetTemplate } from "../../fleet/template";
 import { EXIT } from "../exit";
 import { Progress } from "../progress";
@@ -9,6 +9,7 @@ export interface FleetGenerateOptions {
   seed: number;
   out: string;
   violationRate: number;
+  scope: FleetScope;
 }
 
 export async function fleetGenerateCommand(opts: FleetGenerateOptions): Promise<number> {
@@ -18,11 +19,14 @@ export async function fleetGenerateCommand(opts: FleetGenerateOptions): Promise<
     seed: opts.seed,
     outDir: opts.out,
     violationRate: opts.violationRate,
+    scope: opts.scope,
     onProgress: (done, total) => progress.update(`generating: ${done}/${total} snapshots`),
   });
   progress.done();
   process.stdout.write(
-    `${manifest.resources.toLocaleString("en-US")} resources of ${opts.services} services in ${manifest.accounts.length} accounts and ${manifest.regions.length} regions\n` +
+    `${manifest.resources.toLocaleString("en-US")} resources of ${opts.services} services ` +
+      `(${manifest.scope === "architecture" ? "the whole reference architecture" : "serverless slice"}) ` +
+      `in ${manifest.accounts.length} accounts and ${manifest.regions.length} regions\n` +
       `${manifest.snapshotFiles.length} Config snapshot files under ${manifest.outDir}/AWSLogs\n` +
       `${manifest.violations} violations planted (${manifest.exempt} exempt), listed in ${manifest.groundTruthFile}\n` +
       `next: guardrail scan --snapshot ${manifest.outDir}/AWSLogs\n`,

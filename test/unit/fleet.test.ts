@@ -12,6 +12,7 @@ import {
   type FleetManifest,
 } from "../../fleet/generate";
 import { Prng } from "../../fleet/prng";
+import { FLAVOURS, serviceFlavour, serviceItemsTotal, sharedItemCount, type Flavour } from "../../fleet/architecture";
 import { serviceName } from "../../fleet/resources";
 import { EXEMPT_TAG, VIOLATIONS, violationsFor } from "../../fleet/violations";
 import { Engine } from "../../lib/engine/evaluate";
@@ -62,6 +63,9 @@ interface GroundTruth {
 const KEY =
   /^AWSLogs\/(\d{12})\/Config\/([a-z]{2}-[a-z]+-\d)\/(\d{4})\/([1-9]\d?)\/([1-9]\d?)\/ConfigSnapshot\/\1_Config_\2_ConfigSnapshot_(\d{4})(\d{2})(\d{2})T\d{6}Z_([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\.json\.gz$/;
 
+/** The whole reference architecture (the library's default is its serverless slice). */
+const ARCH = "architecture" as const;
+
 const pairKey = (e: Pick<ExpectedResult, "policyId" | "resourceType" | "resourceId" | "accountId" | "region">) =>
   [e.policyId, e.resourceType, e.resourceId, e.accountId, e.region].join("|");
 
@@ -88,9 +92,15 @@ describe("generateFleet", () => {
   const progress: [number, number][] = [];
 
   beforeAll(async () => {
-    manifest = await generateFleet({ services, seed: 1234, outDir: dirA, onProgress: (d, t) => progress.push([d, t]) });
-    await generateFleet({ services, seed: 1234, outDir: dirB });
-    await generateFleet({ services, seed: 1235, outDir: dirC });
+    manifest = await generateFleet({
+      scope: ARCH,
+      services,
+      seed: 1234,
+      outDir: dirA,
+      onProgress: (d, t) => progress.push([d, t]),
+    });
+    await generateFleet({ scope: ARCH, services, seed: 1234, outDir: dirB });
+    await generateFleet({ scope: ARCH, services, seed: 1235, outDir: dirC });
     truth = JSON.parse(readFileSync(manifest.groundTruthFile, "utf8"));
   });
 
@@ -149,12 +159,20 @@ describe("generateFleet", () => {
       expect(snap.configSnapshotId).toBe(m[9]);
       for (const ci of snap.configurationItems) {
         expect(ci.awsAccountId).toBe(m[1]);
-        expect(ci.awsRegion).toBe(m[2]);
+        // IAM is global: recorded once per account, in us-east-1's snapshot, with awsRegion "global".
+        if (ci.resourceType === "AWS::IAM::Role") expect([ci.awsRegion, m[2]]).toEqual(["global", "us-east-1"]);
+        else expect(ci.awsRegion).toBe(m[2]);
       }
       expect(snap.configurationItems.filter((ci) => ci.resourceType === "AWS::CloudTrail::Trail")).toHaveLength(1);
       total += snap.configurationItems.length;
     }
-    expect(total).toBe(services * 12 + 6);
+    // Per account-region: the trail and the shared pieces; then each service's items, by flavour.
+    const shared = manifest.accounts.reduce(
+      (n, a) => n + manifest.regions.reduce((r, region) => r + 1 + sharedItemCount(a.environment, region), 0),
+      0,
+    );
+    expect(shared).toBe(6 * (1 + 10) + 3 * 5 + 2);
+    expect(total).toBe(serviceItemsTotal(services) + shared);
     expect(manifest.resources).toBe(total);
     expect(truth.resources).toBe(total);
     expect(progress.at(-1)).toEqual([total, total]);
@@ -225,15 +243,22 @@ describe("generateFleet", () => {
     }
     for (const t of of("AWS::SNS::Topic")) expect(t.resourceId).toBe(t.ARN);
     expect(of("AWS::ApiGateway::DomainName").map((d) => d.resourceId)).toContain("orders.api.example.com");
-    // 25 services: the name list (20) wraps around with a suffix.
-    expect(of("AWS::ApiGateway::DomainName").map((d) => d.resourceId)).toContain("orders-2.api.example.com");
+    // 25 services: the name list (20) wraps around with a suffix (service 24, inventory-2, has a REST API).
+    expect(serviceFlavour(24)).toBe("rest-lambda");
+    expect(of("AWS::ApiGateway::DomainName").map((d) => d.resourceId)).toContain("inventory-2.api.example.com");
     expect(serviceName(0).name).toBe("orders");
     expect(serviceName(20).name).toBe("orders-2");
     expect(serviceName(41).name).toBe("payments-3");
   });
 
   test("ground truth lists only resources that exist, with the tags that make them EXEMPT", () => {
-    expect(truth.generator).toEqual({ seed: 1234, services, violationRate: 0.15, snapshotTime: manifest.snapshotTime });
+    expect(truth.generator).toEqual({
+      seed: 1234,
+      services,
+      violationRate: 0.15,
+      snapshotTime: manifest.snapshotTime,
+      scope: "architecture",
+    });
     expect(truth.accounts).toEqual(manifest.accounts.map((a) => ({ id: a.id, name: a.name })));
     const items = new Map<string, FleetConfigItem>();
     for (const f of manifest.snapshotFiles) {
@@ -268,7 +293,45 @@ describe("generateFleet", () => {
     expect(readFileSync(join(foreign, "AWSLogs", "keep.txt"), "utf8")).toBe("not ours");
   });
 
+  test("the serverless scope (the default) is the REST API + Lambda slice: 12 items per service and a trail", async () => {
+    const m = await generateFleet({ services: 8, seed: 1234, outDir: tmp("serverless") });
+    expect(m.scope).toBe("serverless");
+    const items = m.snapshotFiles.flatMap((f) => readSnapshot(f).configurationItems);
+    expect(items).toHaveLength(8 * 12 + 6);
+    expect(new Set(items.map((ci) => ci.resourceType))).toEqual(
+      new Set([
+        "AWS::CloudTrail::Trail",
+        "AWS::ApiGateway::RestApi",
+        "AWS::ApiGateway::Stage",
+        "AWS::ApiGateway::DomainName",
+        "AWS::ApiGateway::Method",
+        "AWS::Lambda::Function",
+        "AWS::DynamoDB::Table",
+        "AWS::SQS::Queue",
+        "AWS::SNS::Topic",
+        "AWS::S3::Bucket",
+      ]),
+    );
+    // Its ground truth says nothing of a scope, as before there was one.
+    expect(Object.keys(JSON.parse(readFileSync(m.groundTruthFile, "utf8")).generator)).toEqual([
+      "seed",
+      "services",
+      "violationRate",
+      "snapshotTime",
+    ]);
+    // A serverless service's items are those of the same service in the whole architecture (a REST one).
+    const full = fleetResourceItems({ scope: ARCH, services: 8, seed: 1234, violationRate: 0 });
+    const clean = fleetResourceItems({ services: 8, seed: 1234, violationRate: 0 });
+    const fullById = new Map(full.items.map((ci) => [`${ci.awsAccountId}|${ci.resourceId}`, JSON.stringify(ci)]));
+    const orders = clean.items.filter((ci) => ci.tags.service === "orders");
+    expect(orders).toHaveLength(12);
+    for (const ci of orders) expect(fullById.get(`${ci.awsAccountId}|${ci.resourceId}`)).toBe(JSON.stringify(ci));
+  });
+
   test("rejects bad options", async () => {
+    await expect(
+      generateFleet({ services: 1, seed: 1, scope: "everything" as never, outDir: tmp("bad") }),
+    ).rejects.toThrow(/scope must be one of architecture, serverless/);
     await expect(generateFleet({ services: -1, seed: 1, outDir: tmp("bad") })).rejects.toThrow(RangeError);
     await expect(generateFleet({ services: 1, seed: 1.5, outDir: tmp("bad") })).rejects.toThrow(RangeError);
     await expect(generateFleet({ services: 1, seed: 1, violationRate: 2, outDir: tmp("bad") })).rejects.toThrow(
@@ -280,7 +343,7 @@ describe("generateFleet", () => {
 describe("violations", () => {
   test("violationRate 0 gives a clean fleet and an empty expected list", async () => {
     const dir = tmp("clean");
-    const m = await generateFleet({ services: 10, seed: 5, violationRate: 0, outDir: dir });
+    const m = await generateFleet({ scope: ARCH, services: 10, seed: 5, violationRate: 0, outDir: dir });
     expect(m.violations).toBe(0);
     const truth: GroundTruth = JSON.parse(readFileSync(m.groundTruthFile, "utf8"));
     expect(truth.expected).toEqual([]);
@@ -290,9 +353,19 @@ describe("violations", () => {
   });
 
   test("the rate is respected: about R of applicable pairs violated, about 1 in 20 of those exempt", () => {
-    const fleet = fleetResourceItems({ services: 400, seed: 11, violationRate: 0.15 });
-    // 32 applicable pairs per service, 3 per trail.
-    expect(fleet.applicablePairs).toBe(400 * 32 + 6 * 3);
+    const fleet = fleetResourceItems({ scope: ARCH, services: 400, seed: 11, violationRate: 0.15 });
+    // Applicable pairs per service by flavour; per account-region 3 for the trail, 19 to 42 for the shared pieces
+    // (us-east-1 adds CloudFront, its bucket and the IAM roles; the platform account an EKS cluster; Redis OSS 5
+    // outside production adds its AUTH policy).
+    const perFlavour: Record<Flavour, number> = {
+      "rest-lambda": 36,
+      "http-lambda": 28,
+      "fargate-aurora": 47,
+      "fargate-postgres": 46,
+    };
+    let services = 0;
+    for (let i = 0; i < 400; i++) services += perFlavour[serviceFlavour(i)];
+    expect(fleet.applicablePairs).toBe(services + 6 * 3 + (19 + 37) + (20 + 38) + (24 + 42));
     const share = fleet.expected.length / fleet.applicablePairs;
     expect(share).toBeGreaterThan(0.13);
     expect(share).toBeLessThan(0.17);
@@ -305,25 +378,27 @@ describe("violations", () => {
   });
 
   test("a higher rate violates a superset of the pairs of a lower one; the clean items do not change", () => {
-    const low = fleetResourceItems({ services: 30, seed: 3, violationRate: 0.1 });
-    const high = fleetResourceItems({ services: 30, seed: 3, violationRate: 0.3 });
+    const low = fleetResourceItems({ scope: ARCH, services: 30, seed: 3, violationRate: 0.1 });
+    const high = fleetResourceItems({ scope: ARCH, services: 30, seed: 3, violationRate: 0.3 });
     const highKeys = new Set(high.expected.map(pairKey));
     for (const e of low.expected) expect(highKeys.has(pairKey(e))).toBe(true);
-    const clean = fleetResourceItems({ services: 30, seed: 3, violationRate: 0 });
+    const clean = fleetResourceItems({ scope: ARCH, services: 30, seed: 3, violationRate: 0 });
     expect(clean.items.map((ci) => ci.resourceId)).toEqual(high.items.map((ci) => ci.resourceId));
   });
 
   test("a service's items do not depend on how many services the fleet has", () => {
-    const small = fleetResourceItems({ services: 6, seed: 9 });
-    const large = fleetResourceItems({ services: 60, seed: 9 });
-    const byId = new Map(large.items.map((ci) => [`${ci.resourceType}|${ci.resourceId}`, JSON.stringify(ci)]));
-    for (const ci of small.items) expect(byId.get(`${ci.resourceType}|${ci.resourceId}`)).toBe(JSON.stringify(ci));
+    const small = fleetResourceItems({ scope: ARCH, services: 6, seed: 9 });
+    const large = fleetResourceItems({ scope: ARCH, services: 60, seed: 9 });
+    const id = (ci: FleetConfigItem) => `${ci.awsAccountId}|${ci.awsRegion}|${ci.resourceType}|${ci.resourceId}`;
+    const byId = new Map(large.items.map((ci) => [id(ci), JSON.stringify(ci)]));
+    for (const ci of small.items) expect(byId.get(id(ci))).toBe(JSON.stringify(ci));
   });
 
   test("every mutation changes its item, and all mutations of a type compose", () => {
-    // One service: it lands in the first account-region snapshot, with that snapshot's trail.
-    const [first] = [...fleetSnapshots({ services: 1, seed: 2, violationRate: 0 })];
-    const items: FleetConfigItem[] = first?.items ?? [];
+    // One service of each flavour, and every account-region's shared pieces.
+    const services = Array.from({ length: 12 }, (_, i) => serviceFlavour(i));
+    expect(new Set(services)).toEqual(new Set(FLAVOURS));
+    const items = [...fleetSnapshots({ scope: ARCH, services: 12, seed: 2, violationRate: 0 })].flatMap((s) => s.items);
     for (const spec of VIOLATIONS) {
       const subjects = items.filter((ci) => ci.resourceType === spec.resourceType && (spec.appliesTo?.(ci) ?? true));
       expect(subjects.length).toBeGreaterThan(0);
@@ -333,7 +408,7 @@ describe("violations", () => {
         expect(JSON.stringify(copy)).not.toBe(JSON.stringify(ci));
       }
     }
-    const all = fleetResourceItems({ services: 3, seed: 2, violationRate: 1 });
+    const all = fleetResourceItems({ scope: ARCH, services: 3, seed: 2, violationRate: 1 });
     expect(all.expected.length).toBe(all.applicablePairs);
   });
 
@@ -365,7 +440,7 @@ describe("ground truth agrees with the engine", () => {
   ])(
     "violationRate %p (seed %p): the engine's NON_COMPLIANT and EXEMPT pairs are exactly the expected ones",
     (rate, seed) => {
-      const fleet = fleetResourceItems({ services: 40, seed, violationRate: rate });
+      const fleet = fleetResourceItems({ scope: ARCH, services: 40, seed, violationRate: rate });
       const actual = new Map<string, string>();
       for (const raw of fleet.items) {
         const ci = toConfigItem(raw);
