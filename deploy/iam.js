@@ -197,6 +197,13 @@ function statements(stage, fn, centralAuditBucket) {
           ],
           Resource: "*",
         },
+        {
+          // The sweep reads the rule's recorded verdicts to send only those that change (lib/config-rule/run.ts).
+          Sid: "ReadOwnRulesCompliance",
+          Effect: "Allow",
+          Action: ["config:GetComplianceDetailsByConfigRule"],
+          Resource: sub("arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*"),
+        },
         send("FanOutSweeps", "SweepQueue"),
         send("OnFailureDestination", "AsyncFailuresDlq"),
       ];

@@ -1,5 +1,6 @@
 import {
   BatchGetResourceConfigCommand,
+  GetComplianceDetailsByConfigRuleCommand,
   GetResourceConfigHistoryCommand,
   ListDiscoveredResourcesCommand,
   PutEvaluationsCommand,
@@ -30,6 +31,8 @@ export const MAX_ANNOTATION_LENGTH = 256;
 export interface ResourceKey {
   resourceType: string;
   resourceId: string;
+  /** The rule's verdict Config holds for the resource now, when the sweep read it (`ruleCompliance`). */
+  recorded?: "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE";
 }
 
 /**
@@ -246,7 +249,47 @@ export async function listResources(
   return keys;
 }
 
-const keyOf = (k: { resourceType?: string; resourceId?: string }) => `${k.resourceType ?? ""}\n${k.resourceId ?? ""}`;
+/** A resource key as one text (`type\nid`), for maps and sets. */
+export const keyOf = (k: { resourceType?: string; resourceId?: string }) =>
+  `${k.resourceType ?? ""}\n${k.resourceId ?? ""}`;
+
+/** The compliance types GetComplianceDetailsByConfigRule filters by (INSUFFICIENT_DATA cannot be a filter). */
+const RECORDED_TYPES = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"] as const;
+
+/**
+ * The verdict Config holds for each resource of a rule now (`type\nid` → compliance), every page of
+ * GetComplianceDetailsByConfigRule (AWS Config API Reference: Limit up to 100, NextToken). Reading is free, unlike
+ * the evaluations a sweep records, so the sweep sends only the verdicts that differ.
+ */
+export async function ruleCompliance(
+  configRuleName: string,
+  opts: ConfigApiOptions = {},
+): Promise<Map<string, NonNullable<ResourceKey["recorded"]>>> {
+  const client = opts.client ?? clientFor(config);
+  const out = new Map<string, NonNullable<ResourceKey["recorded"]>>();
+  const seen = new Set<string>();
+  let nextToken: string | undefined;
+  do {
+    const input = { ConfigRuleName: configRuleName, ComplianceTypes: [...RECORDED_TYPES], Limit: 100, ...(nextToken ? { NextToken: nextToken } : {}) }; // prettier-ignore
+    const page = await withThrottleRetry("GetComplianceDetailsByConfigRule", opts, () =>
+      client.send(new GetComplianceDetailsByConfigRuleCommand(input)),
+    );
+    for (const r of page?.EvaluationResults ?? []) {
+      const q = r.EvaluationResultIdentifier?.EvaluationResultQualifier;
+      const type = r.ComplianceType as string | undefined;
+      if (q?.ResourceType && q.ResourceId && RECORDED_TYPES.includes(type as (typeof RECORDED_TYPES)[number])) {
+        out.set(
+          keyOf({ resourceType: q.ResourceType, resourceId: q.ResourceId }),
+          type as NonNullable<ResourceKey["recorded"]>,
+        );
+      }
+    }
+    nextToken = page?.NextToken;
+    if (nextToken && seen.has(nextToken)) throw new Error(`GetComplianceDetailsByConfigRule ${configRuleName}: NextToken repeats`); // prettier-ignore
+    if (nextToken) seen.add(nextToken);
+  } while (nextToken);
+  return out;
+}
 
 /**
  * The current configuration items of `keys`, at most 100 keys a call. `unprocessedResourceKeys` are asked again

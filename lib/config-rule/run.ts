@@ -1,8 +1,10 @@
 import {
   batchGet,
   getLatestConfigurationItem,
+  keyOf,
   listResources,
   putEvaluations,
+  ruleCompliance,
   type ApiConfigurationItem,
   type ResourceKey,
 } from "../aws/config";
@@ -75,6 +77,8 @@ export interface RuleOutcome {
   sent: number;
   /** Sweeps handed to the sweep queue. */
   fannedOut?: { messages: number; keys: number };
+  /** Sweep verdicts not sent because Config already holds them. */
+  unchanged?: number;
   /** Listed keys BatchGetResourceConfig returned nothing for (deleted in between). */
   missing?: number;
   /** Items that could not be read (logged with their resource). */
@@ -163,7 +167,7 @@ export async function runRule(inv: RuleInvocation, ctx: RuleContext): Promise<Ru
   // ScheduledNotification: the periodic sweep over every resource of the policy's types.
   const at = timestamp("invokingEvent.notificationCreationTime", msg.notificationCreationTime);
   const types = resourceTypesOf(policy.policy);
-  const keys = await listResources(types, { log: ctx.log });
+  const keys = withRecorded(await listResources(types, { log: ctx.log }), await recordedVerdicts(inv, ctx));
   const settings = ctx.sweep ?? sweepSettings();
   ctx.log.info("sweep listed resources", {
     resourceTypes: types,
@@ -193,6 +197,34 @@ export async function runRule(inv: RuleInvocation, ctx: RuleContext): Promise<Ru
     };
   }
   return { messageType: msg.messageType, ...(await sweepKeys(ctx, policy, engine, keys, inv.resultToken, at)) };
+}
+
+/**
+ * The rule's verdicts Config holds now, so that the sweep records only those that change: Config bills every
+ * evaluation recorded, and a daily sweep that re-sent every verdict would make the bill grow with resources that did
+ * not change. Reading them is free. When they cannot be read (an older role without the permission, an emulator
+ * without the call), every verdict is sent, as before.
+ */
+async function recordedVerdicts(inv: RuleInvocation, ctx: RuleContext): Promise<Map<string, ResourceKey["recorded"]>> {
+  const ruleName = inv.configRuleName;
+  if (!ruleName) return new Map();
+  try {
+    return await ruleCompliance(ruleName, { log: ctx.log });
+  } catch (e) {
+    ctx.log.warn("sweep: the rule's recorded verdicts could not be read; every verdict is sent", {
+      configRuleName: ruleName,
+      error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+    });
+    return new Map();
+  }
+}
+
+function withRecorded(keys: ResourceKey[], recorded: Map<string, ResourceKey["recorded"]>): ResourceKey[] {
+  if (recorded.size === 0) return keys;
+  return keys.map((k) => {
+    const was = recorded.get(keyOf(k));
+    return was ? { ...k, recorded: was } : k;
+  });
 }
 
 /** One batch of a fanned-out sweep, as the sweep worker received it from the queue. */
@@ -239,6 +271,7 @@ async function sweepKeys(
   let missing = 0;
   let unreadable = 0;
   let rechecked = 0;
+  let unchanged = 0;
   for (let i = 0; i < keys.length; i += SWEEP_KEYS_PER_MESSAGE) {
     const chunk = keys.slice(i, i + SWEEP_KEYS_PER_MESSAGE);
     const got = await batchGet(chunk, { log: ctx.log });
@@ -267,10 +300,14 @@ async function sweepKeys(
         });
       }
     }
-    sent += await send(ctx, resultToken, evaluations, at);
+    // Only what Config does not already hold: an unchanged verdict is not recorded (and billed) again.
+    const recorded = new Map(chunk.map((k) => [keyOf(k), k.recorded]));
+    const changed = evaluations.filter((e) => recorded.get(keyOf(e)) !== toConfigEvaluation(e, at).ComplianceType);
+    unchanged += evaluations.length - changed.length;
+    sent += await send(ctx, resultToken, changed, at);
     countCompliance(evaluations, counts);
   }
   if (missing > 0) ctx.log.info("listed resources no longer in Config (deleted meanwhile)", { missing });
-  ctx.log.info("sweep evaluated", { keys: keys.length, sent, rechecked, counts });
-  return { policyId: policy.policy.id, counts, sent, missing, unreadable };
+  ctx.log.info("sweep evaluated", { keys: keys.length, sent, unchanged, rechecked, counts });
+  return { policyId: policy.policy.id, counts, sent, unchanged, missing, unreadable };
 }

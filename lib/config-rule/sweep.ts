@@ -26,6 +26,9 @@ export interface SweepMessage {
 
 export const SWEEP_KEYS_PER_MESSAGE = 100;
 
+/** The verdicts a key may say Config holds for it (`ResourceKey.recorded`). */
+const RECORDED: readonly string[] = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"];
+
 /** An SQS record body as a SweepMessage; anything else is a HandlerInputError naming the field (`body.keys.3.resourceId`). */
 export function parseSweepMessage(body: string): SweepMessage {
   const m = object(parseJsonText("body", body), "body");
@@ -37,9 +40,14 @@ export function parseSweepMessage(body: string): SweepMessage {
   }
   const keys = rawKeys.map((k: unknown, i) => {
     const key = object(k, `body.keys.${i}`);
+    const recorded = key.recorded;
+    if (recorded !== undefined && !RECORDED.includes(recorded as string)) {
+      throw new HandlerInputError(`body.keys.${i}.recorded`, `must be one of ${RECORDED.join(", ")} (is ${JSON.stringify(recorded)})`); // prettier-ignore
+    }
     return {
       resourceType: requiredString(key, "resourceType", `body.keys.${i}`),
       resourceId: requiredString(key, "resourceId", `body.keys.${i}`),
+      ...(recorded !== undefined ? { recorded: recorded as ResourceKey["recorded"] } : {}),
     };
   });
   return {

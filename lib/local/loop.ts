@@ -371,6 +371,7 @@ export class LocalLoop {
   private registerServices(): void {
     const a = this.opts.account;
     a.serve("Config Service", "PutEvaluations", (input) => this.config.putEvaluations(input));
+    a.serve("Config Service", "GetComplianceDetailsByConfigRule", (input) => this.config.complianceDetails(input));
     a.serve("Config Service", "GetResourceConfigHistory", (input) => this.config.getResourceConfigHistory(input));
     a.serve("Config Service", "BatchGetResourceConfig", (input) => this.config.batchGetResourceConfig(input));
     a.serve("Config Service", "ListDiscoveredResources", (input, call) =>

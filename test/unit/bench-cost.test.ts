@@ -102,8 +102,8 @@ describe("monthlyBill, by hand", () => {
   // items, 11 configRule invocations (10 changes, 1 scheduled notification), each traced.
   const D = 730 / 24;
 
-  test("deployed", () => {
-    const bill = monthlyBill(tiny(), "deployed");
+  test("full-sweep", () => {
+    const bill = monthlyBill(tiny(), "full-sweep");
     expect(line(bill, "rule evaluations: change notifications").cost).toBeCloseTo(10 * D * 0.001, 9);
     expect(line(bill, "rule evaluations: scheduled sweeps of every resource").cost).toBeCloseTo(100 * D * 0.001, 9);
     expect(line(bill, "configuration items recorded").cost).toBeCloseTo(10 * D * 0.003, 9);
@@ -135,7 +135,7 @@ describe("monthlyBill, by hand", () => {
 
   test("a sweep over SWEEP_INLINE_MAX_KEYS fans out: 3 SQS requests per SendMessageBatch of 10 batches", () => {
     const w = tiny({ resourcesByType: { [BUCKET]: 2500 }, inlineMaxKeys: 1000 });
-    const bill = monthlyBill(w, "deployed");
+    const bill = monthlyBill(w, "full-sweep");
     // 25 batches of 100 keys: 3 SendMessageBatch calls, each received and deleted.
     expect(line(bill, "sweep queue: send, receive, delete").quantity).toBeCloseTo(9 * D, 9);
     expect(line(bill, "sweepWorker: requests").quantity).toBeCloseTo(3 * D, 9);
@@ -143,17 +143,17 @@ describe("monthlyBill, by hand", () => {
 
   test("organisation volume tiers: 100 accounts pay less per evaluation than one", () => {
     // 1,000 buckets swept daily: 30,417 evaluations a month for one account, 3 million for 100.
-    const one = monthlyBill(tiny({ resourcesByType: { [BUCKET]: 1000 } }), "deployed");
-    const many = monthlyBill(tiny({ resourcesByType: { [BUCKET]: 1000 }, accounts: 100 }), "deployed");
+    const one = monthlyBill(tiny({ resourcesByType: { [BUCKET]: 1000 } }), "full-sweep");
+    const many = monthlyBill(tiny({ resourcesByType: { [BUCKET]: 1000 }, accounts: 100 }), "full-sweep");
     const per = (b: Bill) => line(b, "rule evaluations: scheduled sweeps of every resource").unitPrice;
     expect(per(one)).toBeCloseTo(0.001, 9);
     expect(per(many)).toBeLessThan(0.0006);
   });
 
   test("bad input is named", () => {
-    expect(() => monthlyBill(tiny({ accounts: -1 }), "deployed")).toThrow(/accounts must be a finite number >= 0/);
-    expect(() => monthlyBill(tiny({ sweepIntervalHours: 0 }), "deployed")).toThrow(/sweepIntervalHours/);
-    expect(() => monthlyBill(tiny({ resourcesByType: { [BUCKET]: Number.NaN } }), "deployed")).toThrow(
+    expect(() => monthlyBill(tiny({ accounts: -1 }), "full-sweep")).toThrow(/accounts must be a finite number >= 0/);
+    expect(() => monthlyBill(tiny({ sweepIntervalHours: 0 }), "full-sweep")).toThrow(/sweepIntervalHours/);
+    expect(() => monthlyBill(tiny({ resourcesByType: { [BUCKET]: Number.NaN } }), "full-sweep")).toThrow(
       /resourcesByType\.AWS::S3::Bucket/,
     );
   });
@@ -202,11 +202,11 @@ describe("unchanged resources", () => {
     );
   });
 
-  test("deployed: the unchanged share is the sweep's share of resources not recorded since the previous sweep", () => {
+  test("full-sweep: the unchanged share is the sweep's share of resources not recorded since the previous sweep", () => {
     fc.assert(
       fc.property(workloads, (x) => {
         const w = build(x);
-        const bill = monthlyBill(w, "deployed");
+        const bill = monthlyBill(w, "full-sweep");
         const resources = x.buckets + x.functions;
         const recorded = resources * w.dailyChangeRate * (1 + w.violationsPerChange * w.fixesPerViolation);
         const sweepsPerDay = 24 / w.sweepIntervalHours;
@@ -219,12 +219,26 @@ describe("unchanged resources", () => {
     );
   });
 
-  test("more unchanged resources raise the deployed bill, not the change-bounded one", () => {
+  test("deployed: no Config evaluation is spent on an unchanged resource; the sweep's reads still are", () => {
+    fc.assert(
+      fc.property(workloads, (x) => {
+        const w = build(x);
+        const deployed = monthlyBill(w, "deployed");
+        const full = monthlyBill(w, "full-sweep");
+        for (const l of deployed.lines.filter((l) => l.service === "AWS Config")) expect(l.unchangedCost).toBe(0);
+        expect(deployed.total).toBeLessThanOrEqual(full.total + 1e-9);
+        expect(deployed.unchangedTotal).toBeLessThanOrEqual(full.unchangedTotal + 1e-9);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  test("more unchanged resources raise the full-sweep bill, not the change-bounded one", () => {
     // The same 10 changes a day among 100 buckets, then among 10,000.
     const small = tiny({ dailyChangeRate: 0.1 });
     const large = tiny({ resourcesByType: { [BUCKET]: 10_000 }, dailyChangeRate: 0.001 });
     expect(monthlyBill(large, "change-bounded").total).toBeCloseTo(monthlyBill(small, "change-bounded").total, 9);
-    expect(monthlyBill(large, "deployed").total).toBeGreaterThan(50 * monthlyBill(small, "deployed").total);
+    expect(monthlyBill(large, "full-sweep").total).toBeGreaterThan(50 * monthlyBill(small, "full-sweep").total);
   });
 });
 
@@ -282,7 +296,7 @@ describe("inputs read from the repository", () => {
 
   test("an account-region's resources are the sample fleet's items there, N services each", () => {
     // Three accounts × two Regions: 6N services deal N to each account-region.
-    const { items } = fleetResourceItems({ services: 6 * 4, seed: 1 });
+    const { items } = fleetResourceItems({ services: 6 * 4, seed: 1, scope: "architecture" });
     const first = fleetAccounts(1)[0]?.id;
     // us-east-1's recorder also records the account's global resources (IAM), whose awsRegion is "global".
     const there = items.filter(

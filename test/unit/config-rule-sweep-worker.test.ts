@@ -153,3 +153,25 @@ test("sweep messages are grouped into SendMessageBatch calls of at most 10 entri
   const big = Array.from({ length: 4 }, () => "y".repeat(100 * 1024));
   expect(batchBodies(big).map((b) => b.length)).toEqual([2, 2]);
 });
+
+test("a batch sends only the verdicts that differ from what Config holds; a bad recorded value is refused", async () => {
+  // q0 is NON_COMPLIANT and Config holds NON_COMPLIANT: not sent again. q1 is COMPLIANT, Config holds
+  // NON_COMPLIANT: sent. q2 is COMPLIANT and Config holds nothing: sent.
+  const held = keys(0, 3).map((k, i) => (i === 2 ? k : { ...k, recorded: "NON_COMPLIANT" as const }));
+  const bad = { ...message("sqs-queue-encrypted", keys(0, 1)), keys: [{ ...keys(0, 1)[0], recorded: "MAYBE" }] };
+  const response = await handler({
+    Records: [
+      record("m-held", JSON.stringify(message("sqs-queue-encrypted", held))),
+      record("m-bad-recorded", JSON.stringify(bad)),
+    ],
+  });
+  expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m-bad-recorded" }] });
+  const sent = config.commandCalls(PutEvaluationsCommand).flatMap((c) => c.args[0].input.Evaluations ?? []);
+  expect(sent.map((e) => [e.ComplianceResourceId, e.ComplianceType])).toEqual([
+    [url(1), "COMPLIANT"],
+    [url(2), "COMPLIANT"],
+  ]);
+  expect(lines.find((l) => l.messageId === "m-bad-recorded" && l.level === "ERROR")).toMatchObject({
+    field: "body.keys.0.recorded",
+  });
+});

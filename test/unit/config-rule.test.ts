@@ -1,5 +1,7 @@
 import {
   BatchGetResourceConfigCommand,
+  GetComplianceDetailsByConfigRuleCommand,
+  type ComplianceType,
   ConfigServiceClient,
   ConfigServiceServiceException,
   GetResourceConfigHistoryCommand,
@@ -592,6 +594,53 @@ describe("rules/config-rule handler: scheduled sweeps", () => {
     }
     expect(config).toHaveReceivedCommandWith(PutEvaluationsCommand, { ResultToken: TOKEN });
     expect(outcome).toMatchObject({ counts: { COMPLIANT: 250 }, sent: 250, missing: 0 });
+  });
+
+  test("a sweep records only the verdicts Config does not already hold (the bill stays with what changed)", async () => {
+    listPages();
+    config.on(BatchGetResourceConfigCommand).callsFake((input: { resourceKeys: { resourceId: string }[] }) => ({
+      baseConfigurationItems: input.resourceKeys.map((k) => batchItem(k.resourceId)),
+    }));
+    // Config holds COMPLIANT for the first 100 queues, NON_COMPLIANT for the next 100, nothing for the last 50.
+    const result = (resourceId: string, ComplianceType: ComplianceType) => ({
+      EvaluationResultIdentifier: {
+        EvaluationResultQualifier: { ConfigRuleName: "guardrail-sqs-queue-encrypted", ResourceType: "AWS::SQS::Queue", ResourceId: resourceId, EvaluationMode: "DETECTIVE" as const }, // prettier-ignore
+        OrderingTimestamp: new Date("2026-11-01T00:00:00Z"),
+      },
+      ComplianceType,
+      ResultRecordedTime: new Date("2026-11-01T00:00:05Z"),
+      ConfigRuleInvokedTime: new Date("2026-11-01T00:00:04Z"),
+    });
+    config
+      .on(GetComplianceDetailsByConfigRuleCommand)
+      .resolves({ EvaluationResults: urls.slice(0, 100).map((u) => result(u, "COMPLIANT")), NextToken: "c2" })
+      .on(GetComplianceDetailsByConfigRuleCommand, { NextToken: "c2" })
+      .resolves({ EvaluationResults: urls.slice(100, 200).map((u) => result(u, "NON_COMPLIANT")) });
+
+    const outcome = await handler(ruleEvent(scheduled, "sqs-queue-encrypted"));
+
+    expect(config.commandCalls(GetComplianceDetailsByConfigRuleCommand).map((c) => c.args[0].input)).toEqual([
+      { ConfigRuleName: "guardrail-sqs-queue-encrypted", ComplianceTypes: ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"], Limit: 100 }, // prettier-ignore
+      { ConfigRuleName: "guardrail-sqs-queue-encrypted", ComplianceTypes: ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"], Limit: 100, NextToken: "c2" }, // prettier-ignore
+    ]);
+    const sent = sentEvaluations().flat();
+    expect(sent.map((e) => e.ComplianceResourceId)).toEqual(urls.slice(100));
+    expect(sent.every((e) => e.ComplianceType === "COMPLIANT")).toBe(true);
+    // Every resource is still judged and counted; only the record is spared.
+    expect(outcome).toMatchObject({ counts: { COMPLIANT: 250 }, sent: 150, unchanged: 100, missing: 0 });
+  });
+
+  test("when the recorded verdicts cannot be read, every verdict is sent and the reason logged", async () => {
+    listPages();
+    config.on(BatchGetResourceConfigCommand).callsFake((input: { resourceKeys: { resourceId: string }[] }) => ({
+      baseConfigurationItems: input.resourceKeys.map((k) => batchItem(k.resourceId)),
+    }));
+    config.on(GetComplianceDetailsByConfigRuleCommand).rejects(
+      Object.assign(new Error("User is not authorized to perform: config:GetComplianceDetailsByConfigRule"), { name: "AccessDeniedException" }), // prettier-ignore
+    );
+    const outcome = await handler(ruleEvent(scheduled, "sqs-queue-encrypted"));
+    expect(outcome).toMatchObject({ sent: 250, unchanged: 0 });
+    expect(lines.some((l) => String(l.message).startsWith("sweep: the rule's recorded verdicts could not be read"))).toBe(true); // prettier-ignore
   });
 
   test("a swept violation without tags is read again with its tags, so a guardrail:exempt tag is honoured", async () => {

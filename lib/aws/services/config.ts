@@ -19,4 +19,5 @@ export const operations = {
   GetResourceConfigHistory: { action: "config:GetResourceConfigHistory", access: "own" },
   BatchGetResourceConfig: { action: "config:BatchGetResourceConfig", access: "own" },
   ListDiscoveredResources: { action: "config:ListDiscoveredResources", access: "own" },
+  GetComplianceDetailsByConfigRule: { action: "config:GetComplianceDetailsByConfigRule", access: "own" },
 } satisfies OperationTable;

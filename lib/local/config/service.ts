@@ -1,6 +1,8 @@
 import {
+  InvalidNextTokenException,
   InvalidParameterValueException,
   InvalidResultTokenException,
+  NoSuchConfigRuleException,
   ResourceNotDiscoveredException,
 } from "@aws-sdk/client-config-service";
 import { randomUUID } from "node:crypto";
@@ -195,6 +197,42 @@ export class LocalConfig {
   }
 
   // ---- the Config API calls the rule handler makes -------------------------------------------------------
+
+  /**
+   * GetComplianceDetailsByConfigRule over the evaluation store (AWS Config API Reference: ComplianceTypes filter,
+   * Limit 0 to 100, NextToken; an unknown rule is NoSuchConfigRuleException). The results come in resource order.
+   */
+  complianceDetails(input: Record<string, unknown>): Record<string, unknown> {
+    const name = typeof input.ConfigRuleName === "string" ? input.ConfigRuleName : "";
+    if (!this.rule(name)) {
+      throw new NoSuchConfigRuleException({ message: `The ConfigRule '${name}' provided in the request is invalid. Please check the configRule name.`, $metadata: {} }); // prettier-ignore
+    }
+    const types = Array.isArray(input.ComplianceTypes) && input.ComplianceTypes.length > 0 ? input.ComplianceTypes : undefined; // prettier-ignore
+    const limit = typeof input.Limit === "number" && input.Limit > 0 ? Math.min(input.Limit, 100) : 100;
+    const at = input.NextToken === undefined ? 0 : Number.parseInt(String(input.NextToken), 10);
+    if (!Number.isInteger(at) || at < 0) {
+      throw new InvalidNextTokenException({ message: "The nextToken provided is invalid", $metadata: {} });
+    }
+    const all = this.evaluationsOf(name)
+      .filter((e) => types === undefined || types.includes(e.complianceType))
+      .sort((a, b) => `${a.resourceType}\n${a.resourceId}`.localeCompare(`${b.resourceType}\n${b.resourceId}`));
+    const page = all.slice(at, at + limit).map((e) => ({
+      EvaluationResultIdentifier: {
+        EvaluationResultQualifier: {
+          ConfigRuleName: e.ruleName,
+          ResourceType: e.resourceType,
+          ResourceId: e.resourceId,
+          EvaluationMode: "DETECTIVE",
+        },
+        OrderingTimestamp: new Date(e.orderingTimestamp),
+      },
+      ComplianceType: e.complianceType,
+      ResultRecordedTime: new Date(e.recordedAt),
+      ConfigRuleInvokedTime: new Date(e.recordedAt),
+      ...(e.annotation ? { Annotation: e.annotation } : {}),
+    }));
+    return { EvaluationResults: page, ...(at + limit < all.length ? { NextToken: String(at + limit) } : {}) };
+  }
 
   putEvaluations(input: Record<string, unknown>): { FailedEvaluations: unknown[] } {
     const token = input.ResultToken;
