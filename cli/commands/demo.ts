@@ -79,6 +79,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const manifest = await generateFleet({
     services: opts.services,
     seed: opts.seed,
+    scope: "architecture",
     outDir: fleetDir,
     onProgress: (done, total) => progress.update(`generating the sample fleet: ${done}/${total} snapshots`),
   });
@@ -125,6 +126,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     stateDir: opts.state,
     services: opts.services,
     seed: opts.seed,
+    scope: "architecture",
     mode,
     changesFile,
     ...(opts.approveAs && opts.approve !== false ? { approveAs: opts.approveAs } : {}),
@@ -305,7 +307,7 @@ class DayView {
   changeStarted(index: number, p: PreparedCall): void {
     this.changeStart = performance.now();
     const at = p.call.time ?? `#${index + 1}`;
-    const what = `${p.call.operation} ${shortId(p.item?.resourceId ?? "")}`.trim();
+    const what = `${p.call.operation} ${shortId(p.resourceId ?? "")}`.trim();
     this.out(`   ${at}  ${principalLabel(p.principal.userIdentity)}: ${what}`);
     if (p.call.description) this.out(`          ${p.call.description}`);
   }

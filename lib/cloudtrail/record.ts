@@ -55,7 +55,9 @@ export function eventSourceOf(record: CloudTrailRecord): string {
  */
 export function baseEventName(record: CloudTrailRecord): string {
   const name = typeof record.eventName === "string" ? record.eventName : "";
-  return name.replace(/\d{8}(v\d+)?$/, "");
+  // Lambda appends its API version (`UpdateFunctionConfiguration20150331v2`), CloudFront's records of 2014 theirs
+  // (`UpdateDistribution2014_01_31`).
+  return name.replace(/(\d{8}|\d{4}_\d{2}_\d{2})(v\d+)?$/, "");
 }
 
 /** The account whose resource the call changed: `recipientAccountId`, else the caller's account. */

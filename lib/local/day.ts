@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import type { FleetScope } from "../../fleet/generate";
 import type { RemediationMode } from "../policy/types";
 import type { ConfigItem } from "../resources/config-item";
 import type { JsonObject } from "../util/json";
@@ -20,6 +21,8 @@ export interface DayOptions {
   stateDir: string;
   services: number;
   seed: number;
+  /** The fleet to start from (default: the whole architecture, as the scripted day needs); the account keeps the types it serves. */
+  scope?: FleetScope;
   mode: RemediationMode;
   changesFile?: string;
   deliverTwice?: boolean;
@@ -62,7 +65,7 @@ export async function runDay(
   const clock = new VirtualClock(new Date(), { followRealTime: true });
   const account = await LocalAccount.open({
     stateDir: opts.stateDir,
-    fleet: { services: opts.services, seed: opts.seed },
+    fleet: { services: opts.services, seed: opts.seed, scope: opts.scope ?? "architecture" },
     clock: () => clock.now(),
   });
   const stopRecords = opts.onRecord ? account.onRecord(opts.onRecord) : undefined;
@@ -104,7 +107,7 @@ export async function runDay(
         description: p.call.description,
         principal: p.call.principal,
         call: `${p.call.service}:${p.call.operation}`,
-        resource: p.item?.resourceId,
+        resource: p.resourceId,
         ...(error ? { error } : {}),
       });
     }

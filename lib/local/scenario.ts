@@ -32,6 +32,8 @@ export interface ScenarioCall {
   read?: { operation: string; input: Record<string, unknown> };
   /** JSON pointers into the filled input, and the values they get. */
   set?: Record<string, unknown>;
+  /** The id of the resource the call changes when it is not the target (a call that creates one), filled. */
+  changes?: string;
 }
 
 export class ScenarioError extends Error {
@@ -84,6 +86,9 @@ export function loadScenario(file: string): ScenarioCall[] {
         throw new ScenarioError(file, `${at}/read/operation`, `${String(c.service)} has no operation ${String(c.read.operation)}`); // prettier-ignore
       }
     }
+    if (c.changes !== undefined && typeof c.changes !== "string") {
+      throw new ScenarioError(file, `${at}/changes`, "must be the id of the resource the call changes");
+    }
     if (c.set !== undefined) {
       if (!isObject(c.set))
         throw new ScenarioError(file, `${at}/set`, "must map JSON pointers into the input to values");
@@ -125,6 +130,8 @@ export interface PreparedCall {
   input: Record<string, unknown>;
   /** The target's values, for the `read` call's input. */
   vars?: Record<string, string>;
+  /** The id of the resource the call changes: `changes` filled, else the target's. */
+  resourceId?: string;
 }
 
 /**
@@ -161,6 +168,7 @@ export function prepareCalls(
       region: item?.region ?? account.region,
       input: fill(call.input, vars) as Record<string, unknown>,
       vars,
+      ...(call.changes !== undefined || item ? { resourceId: call.changes !== undefined ? (fill(call.changes, vars) as string) : item?.resourceId } : {}), // prettier-ignore
     };
   });
 }

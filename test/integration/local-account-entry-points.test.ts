@@ -562,7 +562,7 @@ describe("the local account as AWS documents it", () => {
       policy: "cloudfront-viewer-https",
       action: "cloudfront-viewer-https",
       params: { ViewerProtocolPolicy: "redirect-to-https" },
-      eventName: "UpdateDistribution2020_05_31",
+      eventName: "UpdateDistribution",
       plant: async (item: ConfigItem) => {
         const got = await cfClient().send(new GetDistributionConfigCommand({ Id: item.resourceId }));
         const config = got.DistributionConfig as DistributionConfig;
@@ -647,12 +647,12 @@ describe("the local account as AWS documents it", () => {
     const cf = records.find((r) => r.readOnly === false)!;
     expect(cf).toMatchObject({
       eventSource: "cloudfront.amazonaws.com",
-      eventName: "UpdateDistribution2020_05_31",
+      eventName: "UpdateDistribution",
       awsRegion: "us-east-1",
       requestParameters: { id: distribution.resourceId, ifMatch: got.ETag, distributionConfig: { comment: "changed" } },
       responseElements: { eTag: updated.ETag, distribution: { id: distribution.resourceId, status: "InProgress" } },
     });
-    expect(records.find((r) => r.readOnly === true)?.eventName).toBe("GetDistributionConfig2020_05_31");
+    expect(records.find((r) => r.readOnly === true)?.eventName).toBe("GetDistributionConfig");
     // Times as CloudFront's Java service writes them ("Jul 11, 2022 7:37:48 PM").
     const lastModified = ((cf.responseElements as JsonObject).distribution as JsonObject).lastModifiedTime;
     expect(lastModified).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M$/);

@@ -261,8 +261,10 @@ describe("Guardrail's generated rules (deploy/event-rules.js) on the local bus",
   });
 
   test("the compliance-change rule matches NON_COMPLIANT for this stage's rules only", () => {
-    const compliance = rules.find((r) => r.kind === "compliance");
-    expect(compliance).toBeDefined();
+    // Rule names are split over several rules when one pattern would pass EventBridge's 4,096 characters.
+    const chunks = rules.filter((r) => r.kind === "compliance");
+    expect(chunks.length).toBeGreaterThan(0);
+    const compliance = { pattern: { matches: (e: object) => chunks.some((r) => r.pattern.matches(e)) } };
     const event = (configRuleName: string, complianceType: string) => ({
       version: "0",
       id: "fd3d6fd0-7a2b-4c4b-9f7e-0b0b0b0b0b0b",

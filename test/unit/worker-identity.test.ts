@@ -195,8 +195,8 @@ describe("resourceIdentityProblems", () => {
     ],
     [
       "a type no adapter knows",
-      ref("AWS::EC2::SecurityGroup", "sg-0a1b2c3d4e5f60718"),
-      "resource.type: AWS::EC2::SecurityGroup is not a resource type this worker knows",
+      ref("AWS::Redshift::Cluster", "analytics-cluster"),
+      "resource.type: AWS::Redshift::Cluster is not a resource type this worker knows",
     ],
   ])("refuses %s, naming the field", (_what, r, expected) => {
     const problems = resourceIdentityProblems(r, HOME);
@@ -302,6 +302,25 @@ describe("resourceIdentityProblems", () => {
     const elsewhere = ref("AWS::SQS::Queue", VICTIM_URL, { accountId: OTHER });
     expect(resourceIdentityProblems(elsewhere)).toEqual([]);
     expect(resourceIdentityProblems(elsewhere, HOME)).not.toEqual([]);
+  });
+});
+
+describe("a later API of a service keeps its ARNs", () => {
+  test("an HTTP API custom domain is named by an apigateway ARN, not apigatewayv2", () => {
+    const domain = {
+      type: "AWS::ApiGatewayV2::DomainName",
+      id: "partners.api.example.com",
+      region: REGION,
+      accountId: ACCOUNT,
+      arn: `arn:aws:apigateway:${REGION}::/domainnames/partners.api.example.com`,
+    };
+    expect(resourceIdentityProblems(domain, HOME)).toEqual([]);
+    expect(
+      resourceIdentityProblems({ ...domain, arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:x` }, HOME),
+    ).toEqual([
+      expect.stringContaining("is a lambda ARN, but a AWS::ApiGatewayV2::DomainName is a apigateway resource"),
+      expect.stringContaining("is not the ARN of resource.id partners.api.example.com"),
+    ]);
   });
 });
 
@@ -438,7 +457,7 @@ const HOSTILE: [file: string, field: string][] = [
   ["sns-type-with-queue-url", `resource.id: ${ORDERS_URL} is not how AWS Config names a AWS::SNS::Topic`],
   ["worker-account-differs", `resource.accountId: ${OTHER} is not the account this worker runs in`],
   ["worker-region-differs", "resource.region: us-east-1 is not the Region this worker runs in"],
-  ["unknown-type", "resource.type: AWS::EC2::SecurityGroup is not a resource type this worker knows"],
+  ["unknown-type", "resource.type: AWS::Redshift::Cluster is not a resource type this worker knows"],
 ];
 
 describe("the worker refuses a request that names no one resource of its account and Region", () => {

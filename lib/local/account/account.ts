@@ -2,12 +2,13 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { generateFleet } from "../../../fleet/generate";
+import { generateFleet, type FleetScope } from "../../../fleet/generate";
 import { fleetAccounts } from "../../../fleet/resources";
 import { FLEET_REGIONS } from "../../../fleet/model";
 import { addRouting, currentRouter, routeClients, type CommandRouter, type RoutedCommand } from "../../aws/clients";
 import { serviceModules } from "../../aws/registry";
 import type { ConfigItem } from "../../resources/config-item";
+import { resourceAdapters } from "../../resources/registry";
 import type { JsonObject } from "../../util/json";
 import type { CallContext, CommandServer, ItemRef, LocalAccountApi, Principal } from "./contract";
 import { errorCodeOf, isAwsError } from "./errors";
@@ -18,6 +19,17 @@ import { ItemStore, revised } from "./store";
 import { FileWriter } from "../disk";
 import { cloudTrailRecord, stableIdSequence, stableUuid, trailFiles, uniqueString } from "./trail";
 import { writeFileAtomic } from "../../util/atomic-file";
+
+/**
+ * Whether the local account serves a resource's service (an emulation under ./services/ answers its describes and
+ * fixes). A fleet of the whole architecture is loaded with the types it serves; the rest (ECS, ElastiCache, KMS,
+ * ...) would only fill the dead-letter queue, and the snapshot scan judges them anyway.
+ */
+function servedHere(item: ConfigItem): boolean {
+  const service = resourceAdapters().get(item.resourceType)?.service;
+  const serviceId = service === undefined ? undefined : serviceModules().get(service)?.service.serviceId;
+  return serviceId !== undefined && EMULATIONS.some((e) => e.serviceId === serviceId);
+}
 
 /**
  * The local AWS account: the sample fleet as Config items, answering the SDK calls Guardrail makes
@@ -99,7 +111,7 @@ export interface OpenOptions {
    * When the state directory holds no account yet: generate the sample fleet (fleet/generate.ts) into
    * `<stateDir>/fleet` and start from its snapshots. Ignored when state exists (the account carries on).
    */
-  fleet?: { services: number; seed: number; violationRate?: number };
+  fleet?: { services: number; seed: number; violationRate?: number; scope?: FleetScope };
   /** The account's clock (default: the system's). Calls, records and item capture times read it. */
   clock?: () => Date;
   /** Organisation id of the trail's layout (default derived from the seed). */
@@ -202,7 +214,7 @@ export class LocalAccount implements LocalAccountApi {
     if (options.fleet) {
       const outDir = join(options.stateDir, "fleet");
       await generateFleet({ ...options.fleet, outDir });
-      await store.load(join(outDir, "AWSLogs"));
+      await store.load(join(outDir, "AWSLogs"), servedHere);
       accountId = fleetAccounts(options.fleet.seed)[0]?.id ?? accountId;
       region = FLEET_REGIONS[0] ?? region;
     }

@@ -87,7 +87,8 @@ export class ItemStore {
   }
 
   /** Reads every Config snapshot (or other item file) under `dir` into the store; returns the items read. */
-  async load(dir: string): Promise<number> {
+  /** Loads every item of the snapshots under `dir`, or those `keep` accepts. */
+  async load(dir: string, keep: (item: ConfigItem) => boolean = () => true): Promise<number> {
     const { files, problems } = await listItemFiles([dir]);
     const errors = problems.filter((p) => p.level === "error");
     if (errors.length > 0) throw new Error(errors.map((p) => `${p.file}: ${p.message}`).join("\n"));
@@ -96,7 +97,9 @@ export class ItemStore {
       const read = await readItemFile(file);
       read.items.forEach((raw, i) => {
         try {
-          this.put(toConfigItem(raw));
+          const item = toConfigItem(raw);
+          if (!keep(item)) return;
+          this.put(item);
           n++;
         } catch (e) {
           throw new Error(`${file}: ${read.listPointer}/${i}: ${(e as Error).message}`);

@@ -1,4 +1,5 @@
 import { partitionOf } from "../../cloudtrail/record";
+import { serviceModules } from "../../aws/registry";
 import { adapterFor } from "../../resources/registry";
 import { parseRecordId } from "./decide";
 import type { ResourceRefShape } from "./message";
@@ -95,8 +96,11 @@ export function resourceIdentityProblems(ref: ResourceRefShape, home?: WorkerHom
   else if (home && ref.accountId !== home.accountId) {
     out.push(`resource.accountId: ${ref.accountId} is not the account this worker runs in (${home.accountId})`);
   }
-  if (!REGION.test(ref.region)) out.push(`resource.region: "${ref.region}" is not an AWS Region`);
-  else if (home && ref.region !== home.region) {
+  // Config records a global resource (an IAM role) with awsRegion "global"; its ARN then has no Region, and any
+  // worker of its account may answer for it.
+  const global = ref.region === "global" && ref.arn !== undefined && parseArn(ref.arn)?.region === "";
+  if (!global && !REGION.test(ref.region)) out.push(`resource.region: "${ref.region}" is not an AWS Region`);
+  else if (!global && home && ref.region !== home.region) {
     out.push(`resource.region: ${ref.region} is not the Region this worker runs in (${home.region})`);
   }
   const adapter = adapterFor(ref.type);
@@ -107,6 +111,8 @@ export function resourceIdentityProblems(ref: ResourceRefShape, home?: WorkerHom
     return out;
   }
   if (out.length > 0) return out;
+  // ARNs carry the service's IAM prefix: a later API of a service keeps it (API Gateway v2's are `apigateway`).
+  const arnService = serviceModules().get(adapter.service)?.service.iamPrefix ?? adapter.service;
 
   if (adapter.resourceIdPattern && !adapter.resourceIdPattern.test(ref.id)) {
     return [`resource.id: ${ref.id} is not how AWS Config names a ${ref.type}`];
@@ -125,14 +131,14 @@ export function resourceIdentityProblems(ref: ResourceRefShape, home?: WorkerHom
   if (named !== undefined) {
     const parts = parseArn(named);
     if (!parts) return [`resource.id: ${ref.id} does not name a ${ref.type} by an ARN (${named})`];
-    out.push(...arnProblems("resource.id", ref.id, parts, ref, adapter.service));
+    out.push(...arnProblems("resource.id", ref.id, parts, ref, arnService));
   }
 
   if (ref.arn !== undefined) {
     const parts = parseArn(ref.arn);
     if (!parts) out.push(`resource.arn: "${ref.arn}" is not an ARN`);
     else {
-      out.push(...arnProblems("resource.arn", ref.arn, parts, ref, adapter.service));
+      out.push(...arnProblems("resource.arn", ref.arn, parts, ref, arnService));
       if (expected !== undefined && !sameArn(ref.arn, expected)) {
         out.push(`resource.arn: ${ref.arn} is not the ARN of resource.id ${ref.id} (${expected})`);
       }

@@ -285,6 +285,45 @@ export const emulation: ServiceEmulation = {
         ["createdDate"],
       );
     }),
+    CreateDomainName: write((input, ctx) => {
+      const name = required(SERVICE, input, "DomainName", "BadRequestException");
+      if (!/^(?=.{1,253}$)([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(name)) {
+        badRequest(`Invalid domain name identifier specified: ${name}`);
+      }
+      if (ctx.store.get(DOMAIN, ctx.accountId, ctx.region, name)) {
+        fail(SERVICE, "ConflictException", "The domain name you provided already exists.", 409);
+      }
+      // A new domain: what UpdateDomainName checks, plus the values API Gateway assigns (API Gateway V2 API
+      // Reference, CreateDomainName and DomainNameConfiguration).
+      const blank: ConfigItem = { configuration: { domainName: name, domainNameConfigurations: [{}] } } as unknown as ConfigItem; // prettier-ignore
+      if (input.DomainNameConfigurations === undefined)
+        badRequest("DomainNameConfigurations must hold one configuration");
+      const c = updateDomain(blank, input);
+      const id = ctx
+        .nextId("apigatewayv2-domain")
+        .replace(/[^a-z0-9]/gi, "")
+        .slice(0, 10)
+        .toLowerCase();
+      c.apiMappingSelectionExpression = "$request.basepath";
+      c.domainNameConfigurations = (c.domainNameConfigurations as JsonObject[]).map((d) => ({
+        apiGatewayDomainName: `d-${id}.execute-api.${ctx.region}.amazonaws.com`,
+        domainNameStatus: "AVAILABLE",
+        endpointType: "REGIONAL",
+        securityPolicy: "TLS_1_2",
+        ...d,
+      }));
+      const tags = isObject(input.Tags) ? (input.Tags as Record<string, string>) : {};
+      const item = ctx.create({
+        resourceType: DOMAIN,
+        resourceId: name,
+        resourceName: name,
+        arn: `arn:${partitionOf(ctx.region)}:apigateway:${ctx.region}::/domainnames/${name}`,
+        relationships: [],
+        configuration: c,
+        tags,
+      });
+      return out(item, []);
+    }),
     UpdateDomainName: write((input, ctx) => {
       const item = domainItem(ctx, required(SERVICE, input, "DomainName", "BadRequestException"));
       const c = updateDomain(item, input);

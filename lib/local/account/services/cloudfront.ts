@@ -19,16 +19,15 @@ import type { ServiceEmulation } from "./types";
  * change replaces, so each update gives a new version as CloudFront does. An update is answered with Status
  * "InProgress" and recorded as deployed: the local account has no edge locations to wait for.
  *
- * CloudFront is global: calls are answered and recorded in us-east-1, and CloudTrail names them with the API
- * version (`UpdateDistribution2020_05_31`), `requestParameters` holding the request in lower camel case and
- * `responseElements` the distribution and its eTag (CloudFront Developer Guide, "Logging Amazon CloudFront API
- * calls using AWS CloudTrail", log file examples).
+ * CloudFront is global: calls are answered and recorded in us-east-1 under the operation's name (`UpdateDistribution`;
+ * the API version is a field of its own, `apiVersion`, which the local trail leaves out), `requestParameters`
+ * holding the request in lower camel case and `responseElements` the distribution and its eTag (CloudFront
+ * Developer Guide, "Logging Amazon CloudFront API calls using AWS CloudTrail", example UpdateDistribution; records
+ * of 2014 appended the version to the name, which lib/cloudtrail/record.ts baseEventName still reads).
  */
 
 const SERVICE = "CloudFront";
 const DISTRIBUTION = "AWS::CloudFront::Distribution";
-/** The API version the SDK's commands belong to, as CloudTrail appends it to event names. */
-const API_VERSION = "2020_05_31";
 const RECORD_REGION = "us-east-1";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -210,10 +209,9 @@ function updateDistribution(input: JsonObject, ctx: OperationContext): JsonObjec
 
 // ---- operations ----------------------------------------------------------------------------------------------
 
-function cloudFrontOperation(readOnly: boolean, name: string, serve: Operation["serve"]): Operation {
+function cloudFrontOperation(readOnly: boolean, serve: Operation["serve"]): Operation {
   return {
     readOnly,
-    eventName: `${name}${API_VERSION}`,
     serve: (input, ctx) => {
       ctx.recordRegion = RECORD_REGION;
       return serve(input, ctx);
@@ -227,15 +225,15 @@ export const emulation: ServiceEmulation = {
   serviceId: SERVICE,
   scenarios: true,
   operations: {
-    GetDistribution: cloudFrontOperation(true, "GetDistribution", (input, ctx) => {
+    GetDistribution: cloudFrontOperation(true, (input, ctx) => {
       const item = distributionItem(ctx, input.Id);
       return { Distribution: distributionOut(item), ETag: eTagOf(item) };
     }),
-    GetDistributionConfig: cloudFrontOperation(true, "GetDistributionConfig", (input, ctx) => {
+    GetDistributionConfig: cloudFrontOperation(true, (input, ctx) => {
       const item = distributionItem(ctx, input.Id);
       return { DistributionConfig: configOut(item), ETag: eTagOf(item) };
     }),
-    ListTagsForResource: cloudFrontOperation(true, "ListTagsForResource", (input, ctx) => {
+    ListTagsForResource: cloudFrontOperation(true, (input, ctx) => {
       const id = /^arn:aws[a-z-]*:cloudfront::(\d{12}):distribution\/([A-Z0-9]+)$/.exec(str(input.Resource) ?? "");
       if (!id) fail(SERVICE, "InvalidArgument", `The parameter Resource is invalid: ${String(input.Resource)}.`);
       // Another account's distribution is refused, as IAM refuses a resource the caller's policies do not grant.
@@ -244,6 +242,6 @@ export const emulation: ServiceEmulation = {
       if (!item) fail(SERVICE, "NoSuchResource", "The specified resource does not exist.", 404);
       return { Tags: { Items: Object.entries(item.tags).map(([Key, Value]) => ({ Key, Value })) } };
     }),
-    UpdateDistribution: cloudFrontOperation(false, "UpdateDistribution", updateDistribution),
+    UpdateDistribution: cloudFrontOperation(false, updateDistribution),
   },
 };
