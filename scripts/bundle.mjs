@@ -1,30 +1,36 @@
 #!/usr/bin/env node
 // @ts-check
-// Bundles each Lambda function (deploy/functions.js) with esbuild into `<out>/<fn>/index.js` and zips it into
-// `<out>/<fn>.zip`, the artifact serverless.yml deploys.
+// Bundles each Lambda function (deploy/functions.js) with esbuild into `<out>/<fn>/` (entry `index.mjs`) and zips
+// that directory into `<out>/<fn>.zip`, the artifact serverless.yml deploys.
 //
 //   node scripts/bundle.mjs [--out DIR] [--only fn,fn] [--with-libraries] [--bare NAME=FILE ...]
 //
-// - One minified CommonJS file per function for Node 22, with the AWS SDK bundled in: the code runs against the
-//   SDK version it was tested with, not whatever copy the Lambda runtime carries.
+// - Minified ES modules for Node 22, with the AWS SDK bundled in: the code runs against the SDK version it was
+//   tested with, not whatever copy the Lambda runtime carries. Code splitting: `index.mjs` and the chunks it imports
+//   are what a cold start loads; what Guardrail's code loads with `import()` (each type's live describe, each
+//   service's write table, with their SDK clients: the generated loaders of scripts/registries.mjs) is a chunk of
+//   its own, loaded when an event needs it, tree-shaken like the rest.
 // - The policy pack is bundled: policies/**/*.json (without their examples, which `guardrail test` runs at build
 //   time and the Lambdas never read, nor the meta-schema, which `guardrail validate` applies before the build) and
 //   a minimal package.json are served from a generated module by a small read-only overlay of `node:fs` under the
-//   bundle's directory, so lib/policy/load.ts and lib/util/package-root.ts find them where they look, with no files
-//   beside index.js and no change to the loader.
+//   bundle's directory, so lib/policy/load.ts and lib/util/package-root.ts find them where they look, with no change
+//   to the loader. Their validators are compiled at build time into one CommonJS file per policy folder
+//   (`validators-<folder>.cjs`), required when one of them is first used (precompiledValidators()).
 // - Registries are ordinary modules (each folder's generated index, scripts/registries.mjs), so esbuild bundles
 //   what a function's code imports and tree-shakes the rest, with nothing rewritten here.
 // - Extension packs the deployment names (deploy/packs.js) are bundled too: their policies beside the built-in
 //   ones, and the modules of the parts each function uses (deploy/functions.js `packParts`), registered by a
 //   generated module the entry imports first. With no pack, the bundles are what they would be without this.
 // - Each bundle also exports `guardrailSelfCheck()`: the policies it loads, for the deploy tests to check a bundle
-//   in a fresh Node process; the manifest `<fn>.json` lists the source files it holds.
-// - Zips are deterministic (fixed timestamps), so an unchanged function keeps its code hash across deploys.
+//   in a fresh Node process; the manifest `<fn>.json` lists its files (those a cold start loads apart), the source
+//   files it holds and those a cold start loads.
+// - Zips are deterministic (fixed timestamps, files in a fixed order), so an unchanged function keeps its code hash
+//   across deploys.
 //
 // A function whose entry does not exist yet fails the build, naming it; --only builds a subset.
 // For `npm run bench` (handlers), with the very options and library plugins of the functions: --with-libraries also
-// writes `<out>/<fn>-libraries/index.js` (see librariesOnly()); --bare NAME=FILE bundles FILE, a handler that is not
-// Guardrail's (the bench's one-client baseline), into `<out>/NAME/index.js`.
+// writes `<out>/<fn>-libraries/index.mjs` (see librariesOnly()); --bare NAME=FILE bundles FILE, a handler that is
+// not Guardrail's (the bench's one-client baseline), into `<out>/NAME/index.mjs`.
 
 import { Buffer } from "node:buffer";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -653,7 +659,7 @@ function loadedAtInit(metafile) {
 
 /**
  * For the bench: the part of a function's cold start that Guardrail's code does not cause. Builds
- * `<out>/<fn>-libraries/index.js` from the function's own build graph (esbuild's metafile): every value each of
+ * `<out>/<fn>-libraries/index.mjs` from the function's own build graph (esbuild's metafile): every value each of
  * Guardrail's modules imports from a package the bundle keeps, imported the same way (same names, same resolved
  * files, so package-internal lazy imports stay lazy) and kept alive, plus the Powertools logger, metrics and
  * tracer built at module scope as every handler builds them (lib/lambda/telemetry.ts). No Guardrail module,
