@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
@@ -190,7 +190,7 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
     const bare = (name: string, file: string): Bundle => ({
       name,
       file,
-      bytes: statSync(file).size,
+      bytes: bytesAtInit(file),
       zipBytes: deflatedBytes(file),
       initMs: [],
       cpuMs: [],
@@ -350,6 +350,23 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The bytes an ES module bundle's cold start loads: the entry and, transitively, the chunks it imports statically
+ * (esbuild writes them `from "./<chunk>.mjs"`); the chunks it imports with `import()` load on first use.
+ */
+function bytesAtInit(entry: string): number {
+  const seen = new Set([entry]);
+  let bytes = 0;
+  for (const file of seen) {
+    const code = readFileSync(file, "utf8");
+    bytes += Buffer.byteLength(code);
+    for (const [, chunk] of code.matchAll(/(?:\bfrom|\bimport)\s*"(\.\/[^"]+\.mjs)"/g)) {
+      seen.add(join(file, "..", chunk as string));
+    }
+  }
+  return bytes;
 }
 
 /** A pre-issue function bundle (CommonJS `index.js`, one file) in a directory built at c18b6e3. */

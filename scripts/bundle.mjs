@@ -677,11 +677,12 @@ async function librariesOnly(name, metafile, outDir) {
   const values = [];
   const seen = new Set();
   for (const [file, input] of Object.entries(metafile.inputs)) {
-    if (file.startsWith("node_modules/") || file.includes(":") || !/\.(ts|js)$/.test(file)) continue;
+    if (packageOf(file) || file.includes(":") || !/\.(ts|js)$/.test(file)) continue;
     if (!initialInputs.has(file)) continue;
     const source = readFileSync(join(ROOT, file), "utf8");
     for (const imp of input.imports) {
-      if (imp.kind !== "import-statement" || !imp.path.startsWith("node_modules/") || !kept.has(packageOf(imp.path))) {
+      // (A package's path is relative to the project: `../..` first when node_modules is a link to elsewhere.)
+      if (imp.kind !== "import-statement" || !packageOf(imp.path) || !kept.has(packageOf(imp.path))) {
         continue;
       }
       for (const binding of importedBindings(source, imp.original, file)) {
@@ -813,7 +814,7 @@ async function main() {
       writeFileSync(join(args.out, `${name}.zip`), zipped);
       // Guardrail's own modules in the bundle (the deploy tests check the role allows every SDK call they make).
       const sources = Object.keys(result.metafile.inputs)
-        .filter((p) => !p.startsWith("node_modules/") && !p.includes(":") && /\.(ts|js)$/.test(p))
+        .filter((p) => !/(^|\/)node_modules\//.test(p) && !p.includes(":") && /\.(ts|js)$/.test(p))
         .sort();
       const initInputs = new Set(
         Object.entries(result.metafile.outputs)
