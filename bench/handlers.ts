@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
@@ -35,6 +35,21 @@ export interface HandlerBenchOptions {
 export const HANDLER_DEFAULTS: HandlerBenchOptions = { runs: 11 };
 
 const TARGET_RATIO = 1.5;
+/** "Cost must not grow with coverage": each function's bundle and cold init within 10% of its pre-issue figures. */
+const PRE_ISSUE_TARGET = 1.1;
+/**
+ * The pre-issue figures (commit c18b6e3: 10 resource types, 34 policies), measured on this machine with
+ * scripts/bundle.mjs of that commit (see the file's `how`). Used when no pre-issue build is named.
+ */
+const PRE_ISSUE_FILE = join("docs", "perf", "2026-12-07-handler-baseline.json");
+/** A directory of pre-issue bundles (`node scripts/bundle.mjs --out DIR` at c18b6e3), measured in the same run. */
+const PRE_ISSUE_BUILD_VARIABLE = "GUARDRAIL_BENCH_PRE_ISSUE_BUILD";
+
+interface PreIssueFigures {
+  commit: string;
+  how: string;
+  functions: Record<string, { bundleBytes: number; zipBytes: number; initMs: number; cpuMs: number }>;
+}
 const CUSTODIAN_POLICY_PACKAGE_BYTES = 733 * 1024;
 
 /** The bare handler: one SDK client, a trivial handler. */
@@ -47,7 +62,13 @@ export const handler = async () => ({ ok: true, region: typeof client.config.reg
 interface Bundle {
   name: string;
   file: string;
+  /** The bytes a cold start loads (a function: its entry and static chunks; a bare bundle: all of it). */
   bytes: number;
+  /** A function's every file (entry, chunks loaded on first use, validators' files), and how many. */
+  totalBytes?: number;
+  files?: number;
+  /** The same function built before the issue, measured in the same rounds (GUARDRAIL_BENCH_PRE_ISSUE_BUILD). */
+  preIssue?: Bundle;
   zipBytes: number;
   /** Minified bytes per package (scripts/bundle.mjs's manifest; undefined for the baseline). */
   bytesByPackage?: Record<string, number>;
@@ -64,12 +85,17 @@ function deflatedBytes(file: string): number {
   return deflateRawSync(readFileSync(file), { level: 9 }).length;
 }
 
-/** One fresh `node` process requires the bundle and prints the wall and CPU ms spent in require(). */
+/**
+ * One fresh `node` process loads the bundle and prints the wall and CPU ms spent loading it: `import()` of an ES
+ * module (the functions' `index.mjs`, which loads its static chunks with it), `require()` of a CommonJS one (a
+ * pre-issue build's `index.js`).
+ */
 function coldInit(file: string, cwd: string): { wall: number; cpu: number } {
   const script =
-    "const c0=process.cpuUsage();const t0=process.hrtime.bigint();require(process.argv[1]);" +
-    "const t1=process.hrtime.bigint();const c=process.cpuUsage(c0);" +
-    "process.stdout.write(Number(t1-t0)/1e6+' '+(c.user+c.system)/1e3)";
+    "const f=process.argv[1];const c0=process.cpuUsage();const t0=process.hrtime.bigint();" +
+    "const p=f.endsWith('.mjs')?import(require('node:url').pathToFileURL(f).href):Promise.resolve(require(f));" +
+    "p.then(()=>{const t1=process.hrtime.bigint();const c=process.cpuUsage(c0);" +
+    "process.stdout.write(Number(t1-t0)/1e6+' '+(c.user+c.system)/1e3)})";
   const r = spawnSync(process.execPath, ["-e", script, file], {
     cwd,
     encoding: "utf8",
@@ -85,7 +111,7 @@ function coldInit(file: string, cwd: string): { wall: number; cpu: number } {
   });
   const [wall, cpu] = r.stdout.trim().split(" ").map(Number);
   if (r.status !== 0 || !Number.isFinite(wall) || !Number.isFinite(cpu)) {
-    throw new BenchAbort(`require(${file}) failed in a fresh process (exit ${r.status}):\n${r.stderr.slice(0, 2000)}`);
+    throw new BenchAbort(`loading ${file} failed in a fresh process (exit ${r.status}):\n${r.stderr.slice(0, 2000)}`);
   }
   return { wall: wall as number, cpu: cpu as number };
 }
@@ -155,8 +181,8 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
   try {
     const partSources = Object.fromEntries(Object.entries(PARTS).map(([name, p]) => [name, p.source]));
     buildBundles(dir, { baseline: BASELINE_SOURCE, floor: FLOOR_SOURCE, ...partSources });
-    const baselineFile = join(dir, "baseline", "index.js");
-    const floorFile = join(dir, "floor", "index.js");
+    const baselineFile = join(dir, "baseline", "index.mjs");
+    const floorFile = join(dir, "floor", "index.mjs");
     const names = readdirSync(dir)
       .filter((f) => f.endsWith(".json"))
       .map((f) => f.slice(0, -5))
@@ -164,32 +190,44 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
     const bare = (name: string, file: string): Bundle => ({
       name,
       file,
-      bytes: statSync(file).size,
+      bytes: bytesAtInit(file),
       zipBytes: deflatedBytes(file),
       initMs: [],
       cpuMs: [],
     });
     const base = bare("baseline (SQSClient)", baselineFile);
     const floor = bare("floor (Config client + Powertools logger, metrics, tracer)", floorFile);
+    const preIssueDir = process.env[PRE_ISSUE_BUILD_VARIABLE] || undefined;
     const functions: Bundle[] = names.map((name) => {
       const manifest = JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")) as {
         bundleBytes: number;
+        initBytes: number;
         zipBytes: number;
-        bytesByPackage: Record<string, number>;
+        files: string[];
+        bytesByPackageAtInit: Record<string, number>;
       };
+      const pre = preIssueDir ? preIssueBundle(preIssueDir, name) : undefined;
       return {
         name,
-        file: join(dir, name, "index.js"),
-        bytes: manifest.bundleBytes,
+        file: join(dir, name, "index.mjs"),
+        bytes: manifest.initBytes,
+        totalBytes: manifest.bundleBytes,
+        files: manifest.files.length,
         zipBytes: manifest.zipBytes,
-        bytesByPackage: manifest.bytesByPackage,
-        libraries: bare(`${name} libraries only`, join(dir, `${name}-libraries`, "index.js")),
+        bytesByPackage: manifest.bytesByPackageAtInit,
+        libraries: bare(`${name} libraries only`, join(dir, `${name}-libraries`, "index.mjs")),
+        ...(pre ? { preIssue: pre } : {}),
         initMs: [],
         cpuMs: [],
       };
     });
-    const parts = Object.entries(PARTS).map(([name, p]) => bare(p.label, join(dir, name, "index.js")));
-    const bundles = [base, floor, ...parts, ...functions.flatMap((f) => [f, f.libraries as Bundle])];
+    const parts = Object.entries(PARTS).map(([name, p]) => bare(p.label, join(dir, name, "index.mjs")));
+    const bundles = [
+      base,
+      floor,
+      ...parts,
+      ...functions.flatMap((f) => [f, f.libraries as Bundle, ...(f.preIssue ? [f.preIssue] : [])]),
+    ];
 
     // One untimed load each (file cache), then the timed runs interleaved so drift hits every bundle alike.
     for (const b of bundles) coldInit(b.file, dirOf(b.file));
@@ -232,6 +270,7 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
       },
     ];
     const notes: string[] = [];
+    const preIssue = preIssueDir ? undefined : preIssueFigures();
     for (const b of functions) {
       const libraries = b.libraries as Bundle;
       const sizeRatio = b.bytes / base.bytes;
@@ -239,7 +278,9 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
       const vsCustodian = b.zipBytes / CUSTODIAN_POLICY_PACKAGE_BYTES;
       rows.push({
         figure: `${b.name} bundle`,
-        value: `${kb(b.bytes)} (zip ${kb(b.zipBytes)}, ${vsCustodian.toFixed(2)}x Custodian)`,
+        value:
+          `${kb(b.bytes)} at init, ${kb(b.totalBytes ?? b.bytes)} in ${b.files ?? 1} files ` +
+          `(zip ${kb(b.zipBytes)}, ${vsCustodian.toFixed(2)}x Custodian)`,
         baseline: `${kb(base.bytes)}, ${sizeRatio.toFixed(2)}x`,
         target: `<= ${TARGET_RATIO}x`,
         status: check(sizeRatio <= TARGET_RATIO),
@@ -268,6 +309,7 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
         baseline: `${ownShare("initMs").toFixed(2)}x (cpu ${ownShare("cpuMs").toFixed(2)}x)`,
         status: "INFO",
       });
+      rows.push(...preIssueRows(b, preIssue));
       if (sizeRatio > TARGET_RATIO || initRatio > TARGET_RATIO) {
         const top = Object.entries(b.bytesByPackage ?? {}).slice(0, 8);
         notes.push(`${b.name}: ${top.map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`).join(", ")}`);
@@ -288,6 +330,16 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
     console.log("  code (scripts/bundle.mjs --with-libraries): the lowest ratio those imports allow.");
     console.log("  Cloud Custodian's 733 KB is its policy package (the zip Lambda deploys); compare it with our zips.");
     console.log(
+      "  bundle = what a cold start loads (index.mjs and its static chunks); the describes, write tables and",
+    );
+    console.log("  validators an event needs are chunks and files loaded on first use, counted in the total only.");
+    console.log(
+      preIssueDir
+        ? `  pre-issue = the bundles in ${preIssueDir} (${PRE_ISSUE_BUILD_VARIABLE}), loaded in the same rounds.`
+        : `  pre-issue = the figures in ${PRE_ISSUE_FILE} (another run: compare CPU; set ${PRE_ISSUE_BUILD_VARIABLE}` +
+            " to a pre-issue build to measure it in the same rounds).",
+    );
+    console.log(
       `  runs (ms): ${[base, ...functions].map((b) => `${b.name} ${b.initMs.map((m) => m.toFixed(1)).join("/")}`).join("; ")}`,
     );
     if (notes.length > 0) {
@@ -298,6 +350,81 @@ export async function runHandlerBench(options: HandlerBenchOptions): Promise<voi
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The bytes an ES module bundle's cold start loads: the entry and, transitively, the chunks it imports statically
+ * (esbuild writes them `from "./<chunk>.mjs"`); the chunks it imports with `import()` load on first use.
+ */
+function bytesAtInit(entry: string): number {
+  const seen = new Set([entry]);
+  let bytes = 0;
+  for (const file of seen) {
+    const code = readFileSync(file, "utf8");
+    bytes += Buffer.byteLength(code);
+    for (const [, chunk] of code.matchAll(/(?:\bfrom|\bimport)\s*"(\.\/[^"]+\.mjs)"/g)) {
+      seen.add(join(file, "..", chunk as string));
+    }
+  }
+  return bytes;
+}
+
+/** A pre-issue function bundle (CommonJS `index.js`, one file) in a directory built at c18b6e3. */
+function preIssueBundle(dir: string, name: string): Bundle {
+  const file = join(dir, name, "index.js");
+  const manifest = JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")) as {
+    bundleBytes: number;
+    zipBytes: number;
+  };
+  return {
+    name: `${name} pre-issue`,
+    file,
+    bytes: manifest.bundleBytes,
+    zipBytes: manifest.zipBytes,
+    initMs: [],
+    cpuMs: [],
+  };
+}
+
+function preIssueFigures(): PreIssueFigures {
+  return JSON.parse(readFileSync(join(packageRoot(), PRE_ISSUE_FILE), "utf8")) as PreIssueFigures;
+}
+
+/**
+ * A function against its pre-issue figures: bundle (bytes a cold start loads) and cold init, each a ratio with the
+ * 10% target. Measured in the same rounds (b.preIssue): medians of each round's ratio; else against the committed
+ * figures, from another run (the CPU ratio is the one to read: wall time moves with the machine's load).
+ */
+function preIssueRows(b: Bundle, file: PreIssueFigures | undefined): Row[] {
+  const pre = b.preIssue;
+  const fromFile = file?.functions[b.name];
+  if (!pre && !fromFile) return [];
+  const preBytes = pre ? pre.bytes : (fromFile as { bundleBytes: number }).bundleBytes;
+  const sizeRatio = b.bytes / preBytes;
+  const roundRatio = (key: "initMs" | "cpuMs") =>
+    pre
+      ? median(b[key].map((v, i) => v / (pre[key][i] as number)))
+      : median(b[key]) / (fromFile as Record<"initMs" | "cpuMs", number>)[key];
+  const preInit = pre
+    ? `${fmtMsFine(median(pre.initMs))} (cpu ${fmtMsFine(median(pre.cpuMs))})`
+    : `${fmtMsFine((fromFile as { initMs: number }).initMs)} (cpu ${fmtMsFine((fromFile as { cpuMs: number }).cpuMs)})`;
+  const where = pre ? "pre-issue, same run" : `pre-issue (${file?.commit})`;
+  return [
+    {
+      figure: `  vs ${where}: bundle`,
+      value: `${kb(b.bytes)} vs ${kb(preBytes)}`,
+      baseline: `${sizeRatio.toFixed(2)}x`,
+      target: `<= ${PRE_ISSUE_TARGET}x`,
+      status: check(sizeRatio <= PRE_ISSUE_TARGET),
+    },
+    {
+      figure: `  vs ${where}: cold init`,
+      value: `${fmtMsFine(median(b.initMs))} (cpu ${fmtMsFine(median(b.cpuMs))}) vs ${preInit}`,
+      baseline: `${roundRatio("initMs").toFixed(2)}x (cpu ${roundRatio("cpuMs").toFixed(2)}x)`,
+      target: `<= ${PRE_ISSUE_TARGET}x cpu`,
+      status: check(roundRatio("cpuMs") <= PRE_ISSUE_TARGET),
+    },
+  ];
 }
 
 function dirOf(file: string): string {

@@ -4,8 +4,8 @@
 
 /**
  * The Lambda functions Guardrail deploys: serverless.yml's function names, the TypeScript entry each one is
- * bundled from (scripts/bundle.mjs writes `<buildDir>/<name>/index.js` and `<buildDir>/<name>.zip`), and the
- * timeouts. serverless.yml reads timeouts, artifacts and queue visibility timeouts from here, so a function and
+ * bundled from (scripts/bundle.mjs writes `<buildDir>/<name>/index.mjs` with its chunks, and `<buildDir>/<name>.zip`),
+ * and the timeouts. serverless.yml reads timeouts, artifacts and queue visibility timeouts from here, so a function and
  * the queue that feeds it cannot drift apart.
  */
 

@@ -1,30 +1,36 @@
 #!/usr/bin/env node
 // @ts-check
-// Bundles each Lambda function (deploy/functions.js) with esbuild into `<out>/<fn>/index.js` and zips it into
-// `<out>/<fn>.zip`, the artifact serverless.yml deploys.
+// Bundles each Lambda function (deploy/functions.js) with esbuild into `<out>/<fn>/` (entry `index.mjs`) and zips
+// that directory into `<out>/<fn>.zip`, the artifact serverless.yml deploys.
 //
 //   node scripts/bundle.mjs [--out DIR] [--only fn,fn] [--with-libraries] [--bare NAME=FILE ...]
 //
-// - One minified CommonJS file per function for Node 22, with the AWS SDK bundled in: the code runs against the
-//   SDK version it was tested with, not whatever copy the Lambda runtime carries.
+// - Minified ES modules for Node 22, with the AWS SDK bundled in: the code runs against the SDK version it was
+//   tested with, not whatever copy the Lambda runtime carries. Code splitting: `index.mjs` and the chunks it imports
+//   are what a cold start loads; what Guardrail's code loads with `import()` (each type's live describe, each
+//   service's write table, with their SDK clients: the generated loaders of scripts/registries.mjs) is a chunk of
+//   its own, loaded when an event needs it, tree-shaken like the rest.
 // - The policy pack is bundled: policies/**/*.json (without their examples, which `guardrail test` runs at build
 //   time and the Lambdas never read, nor the meta-schema, which `guardrail validate` applies before the build) and
 //   a minimal package.json are served from a generated module by a small read-only overlay of `node:fs` under the
-//   bundle's directory, so lib/policy/load.ts and lib/util/package-root.ts find them where they look, with no files
-//   beside index.js and no change to the loader.
+//   bundle's directory, so lib/policy/load.ts and lib/util/package-root.ts find them where they look, with no change
+//   to the loader. Their validators are compiled at build time into one CommonJS file per policy folder
+//   (`validators-<folder>.cjs`), required when one of them is first used (precompiledValidators()).
 // - Registries are ordinary modules (each folder's generated index, scripts/registries.mjs), so esbuild bundles
 //   what a function's code imports and tree-shakes the rest, with nothing rewritten here.
 // - Extension packs the deployment names (deploy/packs.js) are bundled too: their policies beside the built-in
 //   ones, and the modules of the parts each function uses (deploy/functions.js `packParts`), registered by a
 //   generated module the entry imports first. With no pack, the bundles are what they would be without this.
 // - Each bundle also exports `guardrailSelfCheck()`: the policies it loads, for the deploy tests to check a bundle
-//   in a fresh Node process; the manifest `<fn>.json` lists the source files it holds.
-// - Zips are deterministic (fixed timestamps), so an unchanged function keeps its code hash across deploys.
+//   in a fresh Node process; the manifest `<fn>.json` lists its files (those a cold start loads apart), the source
+//   files it holds and those a cold start loads.
+// - Zips are deterministic (fixed timestamps, files in a fixed order), so an unchanged function keeps its code hash
+//   across deploys.
 //
 // A function whose entry does not exist yet fails the build, naming it; --only builds a subset.
 // For `npm run bench` (handlers), with the very options and library plugins of the functions: --with-libraries also
-// writes `<out>/<fn>-libraries/index.js` (see librariesOnly()); --bare NAME=FILE bundles FILE, a handler that is not
-// Guardrail's (the bench's one-client baseline), into `<out>/NAME/index.js`.
+// writes `<out>/<fn>-libraries/index.mjs` (see librariesOnly()); --bare NAME=FILE bundles FILE, a handler that is
+// not Guardrail's (the bench's one-client baseline), into `<out>/NAME/index.mjs`.
 
 import { Buffer } from "node:buffer";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -305,14 +311,21 @@ function sdkSchemasTreeShakingPlugin(pruned = new Set()) {
 /**
  * Compiles, at build time, every schema a bundle evaluates: each bundled policy's `applies` and `compliant`, and
  * the exemptions file's schema, with lib/policy/standalone.ts (the run-time ajv options, in TypeScript, so it is
- * bundled for Node and required here). Returns the standalone modules and the table module that replaces
- * lib/policy/precompiled-table.ts.
+ * bundled for Node and required here). Returns the table module that replaces lib/policy/precompiled-table.ts and
+ * the validators' files, one per policy folder (a service's policies): `validators-<folder>.cjs` beside the entry.
+ *
+ * The validators are most of what a policy adds to a bundle (ajv's standalone code, ~3 KB a policy), and a cold
+ * start runs none of them, so they are not in the ES modules a cold start compiles: the table loads a folder's file
+ * with Node's `require` (synchronous, as lib/policy/precompiled.ts is) when one of its validators is first used,
+ * and hands its modules ajv's runtime helpers and the linear-time RegExp from the bundle. An invocation judging an
+ * S3 bucket loads the S3 policies' validators, not the other services'.
  */
 async function precompiledValidators(files) {
   const built = await esbuild.build({
     stdin: {
       contents:
         `export { standaloneValidators } from ${JSON.stringify(join(ROOT, "lib", "policy", "standalone.ts"))};\n` +
+        `export { precompiledKey } from ${JSON.stringify(join(ROOT, "lib", "policy", "precompiled.ts"))};\n` +
         `export { exemptionsFileSchema } from ${JSON.stringify(join(ROOT, "lib", "engine", "exemptions.ts"))};\n`,
       resolveDir: ROOT,
       loader: "ts",
@@ -326,22 +339,80 @@ async function precompiledValidators(files) {
   });
   const tool = { exports: {} };
   new Function("module", "exports", "require", built.outputFiles[0].text)(tool, tool.exports, require);
-  const { standaloneValidators, exemptionsFileSchema } = tool.exports;
-  const schemas = [{ flavour: "meta", schema: exemptionsFileSchema, name: "exemptions file schema" }];
+  const { standaloneValidators, precompiledKey, exemptionsFileSchema } = tool.exports;
+  const schemas = [
+    { flavour: "meta", schema: exemptionsFileSchema, name: "exemptions file schema", group: "exemptions" },
+  ];
   for (const [path, text] of Object.entries(files)) {
     if (!/^(packs\/\d+\/)?policies\//.test(path) || path.endsWith(".schema.json")) continue;
     const policy = JSON.parse(text);
+    // The policy's folder (policies/s3/x.json: "s3"; an extension pack's: "pack0-s3"), a file name's characters.
+    const folder = path
+      .replace(/^packs\/(\d+)\/policies\//, "pack$1-")
+      .replace(/^policies\//, "")
+      .replace(/\/?[^/]*$/, "");
+    const group = (folder || "policies").replace(/[^A-Za-z0-9_-]/g, "_");
     for (const key of ["applies", "compliant"]) {
-      if (policy[key] !== undefined) schemas.push({ flavour: "policy", schema: policy[key], name: `${path} /${key}` });
+      if (policy[key] !== undefined)
+        schemas.push({ flavour: "policy", schema: policy[key], name: `${path} /${key}`, group });
     }
   }
-  const validators = standaloneValidators(schemas, { regExpModule: join(ROOT, "lib", "util", "linear-regexp.ts") });
+  const regExpModule = join(ROOT, "lib", "util", "linear-regexp.ts");
+  const validators = standaloneValidators(schemas, { regExpModule });
+  // A validator shared by two folders' policies goes with the first (the table loads its file for either).
+  const groupOf = new Map();
+  for (const s of schemas) {
+    const key = precompiledKey(s.flavour, s.schema);
+    if (!groupOf.has(key)) groupOf.set(key, s.group);
+  }
+  const groups = [...new Set(validators.map((v) => groupOf.get(v.key)))].sort();
+  const fileOf = (group) => `validators-${group}.cjs`;
+  const members = new Map(groups.map((g) => [g, []]));
+  const entries = validators.map((v) => {
+    const list = members.get(groupOf.get(v.key));
+    list.push(v);
+    return `  [${JSON.stringify(v.key)}, () => validator(${groups.indexOf(groupOf.get(v.key))}, ${list.length - 1})],\n`;
+  });
+  const validatorFiles = groups.map((g) => ({
+    name: fileOf(g),
+    data: Buffer.from(
+      `"use strict";\n// Generated by scripts/bundle.mjs: the precompiled validators of ${g === "exemptions" ? "the exemptions file" : `the policies in ${g}`}, each an ajv standalone module.\n` +
+        `module.exports = [\n` +
+        members
+          .get(g)
+          .map((v) => `function (module, exports, require) {\n${v.code}\n},\n`)
+          .join("") +
+        `];\n`,
+    ),
+  }));
+  // What the validators' modules require: ajv's runtime helpers and the linear-time RegExp, from the bundle.
+  const required = [
+    ...new Set(validators.flatMap((v) => [...v.code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))),
+  ];
   const table =
-    `// Generated by scripts/bundle.mjs: ${validators.length} validators compiled at build time.\n` +
-    `export const PRECOMPILED = new Map([\n` +
-    validators.map((v, i) => `  [${JSON.stringify(v.key)}, () => require("guardrail-validator:${i}")],\n`).join("") +
-    `]);\n`;
-  return { modules: validators.map((v) => v.code), table };
+    `// Generated by scripts/bundle.mjs: ${validators.length} validators compiled at build time, in ${groups.length} files.\n` +
+    `import { createRequire } from "node:module";\n` +
+    `import { join } from "node:path";\n` +
+    `const loadFile = createRequire(import.meta.url);\n` +
+    `const FILES = ${JSON.stringify(groups.map(fileOf))};\n` +
+    `const REQUIRED = {\n${required.map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(id)}),\n`).join("")}};\n` +
+    `const need = (id) => {\n` +
+    `  const get = REQUIRED[id];\n` +
+    `  if (!get) throw new Error("a precompiled validator requires " + id + ", which this bundle does not carry");\n` +
+    `  return get();\n` +
+    `};\n` +
+    `const loaded = [];\n` +
+    `function validator(file, index) {\n` +
+    `  const group = (loaded[file] ??= { modules: loadFile(join(__dirname, FILES[file])), exports: [] });\n` +
+    `  if (group.exports[index] === undefined) {\n` +
+    `    const module = { exports: {} };\n` +
+    `    group.modules[index](module, module.exports, need);\n` +
+    `    group.exports[index] = module.exports;\n` +
+    `  }\n` +
+    `  return group.exports[index];\n` +
+    `}\n` +
+    `export const PRECOMPILED = new Map([\n${entries.join("")}]);\n`;
+  return { table, files: validatorFiles };
 }
 
 /** In a bundle, ajv's compiler is not carried: every schema is precompiled, and anything else is an error. */
@@ -461,15 +532,6 @@ function guardrailPlugin(files, precompiled, packs) {
           return { contents: NO_COMPILER_MODULE, resolveDir: ROOT, loader: "js" };
         return undefined;
       });
-      build.onResolve({ filter: /^guardrail-validator:\d+$/ }, (args) => ({
-        path: args.path,
-        namespace: "guardrail-validator",
-      }));
-      build.onLoad({ filter: /.*/, namespace: "guardrail-validator" }, (args) => ({
-        contents: precompiled.modules[Number(args.path.split(":")[1])],
-        resolveDir: ROOT,
-        loader: "js",
-      }));
     },
   };
 }
@@ -524,7 +586,25 @@ function checkSchemasPruned(name, metafile, pruned) {
 }
 
 /**
- * esbuild options of every function bundle.
+ * What each output file of a bundle starts with. The bundles are ES modules (code splitting needs them), and the
+ * code they carry was written for CommonJS: the CommonJS packages esbuild wraps call `require` for Node's own
+ * modules, and Guardrail's code and the policy overlay find the bundle's directory from `__dirname`. Every chunk is
+ * written beside the entry, so `__dirname` is the same in all of them.
+ */
+const ESM_PRELUDE = [
+  'import { createRequire as __guardrailCreateRequire } from "node:module";',
+  'import { dirname as __guardrailDirname } from "node:path";',
+  'import { fileURLToPath as __guardrailFileURLToPath } from "node:url";',
+  "const require = __guardrailCreateRequire(import.meta.url);",
+  "const __filename = __guardrailFileURLToPath(import.meta.url);",
+  "const __dirname = __guardrailDirname(__filename);",
+].join("\n");
+
+/** The entry module of every bundle: `<dir>/index.mjs` (Lambda loads `index.handler` from an ES module `index.mjs`). */
+const ENTRY_FILE = "index.mjs";
+
+/**
+ * esbuild options of every function bundle (and of the bench's bare ones, so they compare alike).
  * @type {import("esbuild").BuildOptions}
  */
 const BUNDLE_OPTIONS = {
@@ -532,7 +612,16 @@ const BUNDLE_OPTIONS = {
   bundle: true,
   platform: "node",
   target: "node22",
-  format: "cjs",
+  // ES modules with code splitting: what Guardrail's code loads with `import()` on first use (each type's live
+  // describe, each service's write table, with their SDK clients: the generated loaders of scripts/registries.mjs)
+  // becomes a chunk of its own, loaded when an event needs it, and is still tree-shaken with the rest (a `require`
+  // would keep those modules and every package they share with the entry whole).
+  format: "esm",
+  splitting: true,
+  entryNames: "index",
+  chunkNames: "[name]-[hash]",
+  outExtension: { ".js": ".mjs" },
+  banner: { js: ESM_PRELUDE },
   // ESM builds of the SDK and Powertools, so unused clients and commands are shaken out.
   mainFields: ["module", "main"],
   // An extension pack outside the project imports the SDK clients Guardrail installs.
@@ -547,8 +636,30 @@ const BUNDLE_OPTIONS = {
 };
 
 /**
+ * The output files a cold start loads: the entry and, transitively, the chunks it imports statically. The other
+ * chunks are loaded by `import()` when an event needs them.
+ */
+function loadedAtInit(metafile) {
+  const outputs = metafile.outputs;
+  // Chunks loaded by `import()` are entry points too, for esbuild: the entry is the one written as ENTRY_FILE.
+  const entry = Object.keys(outputs).find((o) => o === ENTRY_FILE || o.endsWith(`/${ENTRY_FILE}`));
+  if (!entry) throw new Error("bundle: esbuild wrote no entry output");
+  const seen = new Set([entry]);
+  const queue = [entry];
+  while (queue.length > 0) {
+    const output = outputs[queue.shift()];
+    for (const imp of output.imports) {
+      if (imp.kind !== "import-statement" || imp.external || seen.has(imp.path)) continue;
+      seen.add(imp.path);
+      queue.push(imp.path);
+    }
+  }
+  return [...seen];
+}
+
+/**
  * For the bench: the part of a function's cold start that Guardrail's code does not cause. Builds
- * `<out>/<fn>-libraries/index.js` from the function's own build graph (esbuild's metafile): every value each of
+ * `<out>/<fn>-libraries/index.mjs` from the function's own build graph (esbuild's metafile): every value each of
  * Guardrail's modules imports from a package the bundle keeps, imported the same way (same names, same resolved
  * files, so package-internal lazy imports stay lazy) and kept alive, plus the Powertools logger, metrics and
  * tracer built at module scope as every handler builds them (lib/lambda/telemetry.ts). No Guardrail module,
@@ -556,17 +667,22 @@ const BUNDLE_OPTIONS = {
  * out here too.
  */
 async function librariesOnly(name, metafile, outDir) {
-  const output = Object.values(metafile.outputs)[0];
+  // What a cold start loads (the entry and its static chunks): the libraries of chunks loaded on first use are not
+  // part of a cold start.
+  const initial = loadedAtInit(metafile).map((o) => metafile.outputs[o]);
   const packageOf = (path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
-  const kept = new Set(Object.keys(output.inputs).map(packageOf).filter(Boolean));
+  const initialInputs = new Set(initial.flatMap((o) => Object.keys(o.inputs)));
+  const kept = new Set([...initialInputs].map(packageOf).filter(Boolean));
   const lines = [];
   const values = [];
   const seen = new Set();
   for (const [file, input] of Object.entries(metafile.inputs)) {
-    if (file.startsWith("node_modules/") || file.includes(":") || !/\.(ts|js)$/.test(file)) continue;
+    if (packageOf(file) || file.includes(":") || !/\.(ts|js)$/.test(file)) continue;
+    if (!initialInputs.has(file)) continue;
     const source = readFileSync(join(ROOT, file), "utf8");
     for (const imp of input.imports) {
-      if (imp.kind !== "import-statement" || !imp.path.startsWith("node_modules/") || !kept.has(packageOf(imp.path))) {
+      // (A package's path is relative to the project: `../..` first when node_modules is a link to elsewhere.)
+      if (imp.kind !== "import-statement" || !packageOf(imp.path) || !kept.has(packageOf(imp.path))) {
         continue;
       }
       for (const binding of importedBindings(source, imp.original, file)) {
@@ -605,7 +721,7 @@ async function librariesOnly(name, metafile, outDir) {
   await esbuild.build({
     ...BUNDLE_OPTIONS,
     stdin: { contents, resolveDir: ROOT, loader: "js", sourcefile: `${name}-libraries.js` },
-    outfile: join(dir, "index.js"),
+    outdir: dir,
     plugins: LIBRARY_PLUGINS(),
   });
 }
@@ -659,12 +775,11 @@ async function main() {
     names.map(async (name) => {
       const dir = join(args.out, name);
       rmSync(dir, { recursive: true, force: true });
-      const outfile = join(dir, "index.js");
       const pruned = new Set();
       const result = await esbuild.build({
         ...BUNDLE_OPTIONS,
         entryPoints: [`guardrail-entry:${name}`],
-        outfile,
+        outdir: dir,
         plugins: [guardrailPlugin(files, precompiled, packs), packResolution(), ...LIBRARY_PLUGINS(pruned)],
       });
       if (result.errors.length > 0) throw new Error(`bundle ${name} failed`);
@@ -681,24 +796,49 @@ async function main() {
       ].sort();
       const notBuiltin = externals.filter((p) => !builtinModules.includes(p.replace(/^node:/, "")));
       if (notBuiltin.length > 0) throw new Error(`${name}: left outside the bundle: ${notBuiltin.join(", ")}`);
-      const code = readFileSync(outfile);
-      const zipped = await zip([{ name: "index.js", data: code }]);
+      for (const f of precompiled.files) writeFileSync(join(dir, f.name), f.data);
+      // The entry first, then its chunks and the validators' files, by name: the same code gives the same zip.
+      const outputs = Object.keys(result.metafile.outputs).map((o) =>
+        relative(dir, join(ROOT, o)).split(sep).join("/"),
+      );
+      const others = [...outputs.filter((f) => f !== ENTRY_FILE), ...precompiled.files.map((f) => f.name)];
+      const outFiles = [ENTRY_FILE, ...others.sort()];
+      if (!outputs.includes(ENTRY_FILE)) throw new Error(`${name}: esbuild wrote no ${ENTRY_FILE}`);
+      const data = outFiles.map((f) => ({ name: f, data: readFileSync(join(dir, f)) }));
+      const bundleBytes = data.reduce((n, f) => n + f.data.length, 0);
+      const atInit = new Set(
+        loadedAtInit(result.metafile).map((o) => relative(dir, join(ROOT, o)).split(sep).join("/")),
+      );
+      const initBytes = data.filter((f) => atInit.has(f.name)).reduce((n, f) => n + f.data.length, 0);
+      const zipped = await zip(data);
       writeFileSync(join(args.out, `${name}.zip`), zipped);
       // Guardrail's own modules in the bundle (the deploy tests check the role allows every SDK call they make).
       const sources = Object.keys(result.metafile.inputs)
-        .filter((p) => !p.startsWith("node_modules/") && !p.includes(":") && /\.(ts|js)$/.test(p))
+        .filter((p) => !/(^|\/)node_modules\//.test(p) && !p.includes(":") && /\.(ts|js)$/.test(p))
         .sort();
+      const initInputs = new Set(
+        Object.entries(result.metafile.outputs)
+          .filter(([o]) => atInit.has(relative(dir, join(ROOT, o)).split(sep).join("/")))
+          .flatMap(([, o]) => Object.keys(o.inputs)),
+      );
       const manifest = {
         function: name,
         entry: functions[name].entry,
-        bundleBytes: code.length,
+        // Every file of the bundle (the entry and all its chunks), and the part of it a cold start loads.
+        bundleBytes,
+        initBytes,
         zipBytes: zipped.length,
+        files: outFiles,
+        filesAtInit: outFiles.filter((f) => atInit.has(f)),
         bytesByPackage: bytesByPackage(result.metafile),
+        bytesByPackageAtInit: bytesByPackage(result.metafile, atInit, dir),
         externals,
         sources,
+        // The sources a cold start loads; the others are in chunks loaded on first use.
+        sourcesAtInit: sources.filter((p) => initInputs.has(p)),
       };
       writeFileSync(join(args.out, `${name}.json`), JSON.stringify(manifest, null, 2) + "\n");
-      return { name, bundle: code.length, zip: zipped.length };
+      return { name, bundle: bundleBytes, init: initBytes, files: outFiles.length, zip: zipped.length };
     }),
   );
   for (const { name, file } of args.bare) {
@@ -708,21 +848,27 @@ async function main() {
     await esbuild.build({
       ...BUNDLE_OPTIONS,
       stdin: { contents: readFileSync(file, "utf8"), resolveDir: ROOT, loader: "ts", sourcefile: relative(ROOT, file) },
-      outfile: join(dir, "index.js"),
+      outdir: dir,
       plugins: LIBRARY_PLUGINS(),
     });
   }
   console.log(`bundles in ${relative(process.cwd(), args.out) || "."}:`);
-  for (const r of results) console.log(`  ${r.name.padEnd(18)} index.js ${kb(r.bundle)}   ${r.name}.zip ${kb(r.zip)}`);
+  for (const r of results) {
+    console.log(
+      `  ${r.name.padEnd(18)} ${String(r.files).padStart(3)} files ${kb(r.bundle)} (at init ${kb(r.init).trim()})   ${r.name}.zip ${kb(r.zip)}`,
+    );
+  }
 }
 
 /**
  * Minified bytes each package contributes to the bundle (esbuild's metafile `bytesInOutput`), largest first;
  * Guardrail's own code is "guardrail", generated modules "(generated)". What the bench prints to explain a size.
+ * With `only` (file names relative to `dir`), the bytes of those output files alone.
  */
-function bytesByPackage(metafile) {
+function bytesByPackage(metafile, only, dir) {
   const totals = new Map();
-  for (const output of Object.values(metafile.outputs)) {
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (only && !only.has(relative(dir, join(ROOT, file)).split(sep).join("/"))) continue;
     for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
       const pkg = m ? m[1] : path.includes(":") ? "(generated)" : "guardrail";

@@ -25,14 +25,29 @@ const { loadTs } = createRequire(import.meta.url)("../deploy/load-ts.js");
  * @property {string} index       the generated file, in that folder
  * @property {(file: string) => boolean} member  which files of the folder are modules of the registry
  * @property {string[]} exports   what each module exports, all required
- * @property {string} list        the exported array
+ * @property {string} list        the exported array (or map, with `lazy`)
  * @property {string} what        one line on what the registry holds
  * @property {string} [type]      `import type { X } from "..."` for the array's element type, when not `as const`
  * @property {string} [elementType] the array's element type
- * @property {{ name: string, export: string, type: string, elementType: string, what: string }} [alsoList] a second array, of one export
+ * @property {Lazy} [lazy]      instead of the array, a map of loaders (`import()`), in `index`
+ * @property {Lazy & { index: string }} [alsoLazy] beside the array, a map of loaders in a file of its own
  */
 
-const notIndex = (f) => f !== "index.ts" && f !== "describers.ts" && f !== "listers.ts";
+/**
+ * A registry loaded per key on first use: `key → () => import("./<module>").then((m) => m.<export>)`. In a Lambda
+ * bundle (ESM, code splitting: scripts/bundle.mjs) each module becomes a chunk loaded when an event needs it, still
+ * tree-shaken; tsc compiles `import()` to a `require` inside a promise, so the CLI and the tests load it the same way.
+ * The keys are read from the modules themselves (evaluated here), never derived from file names.
+ * @typedef {object} Lazy
+ * @property {string} name       the exported map
+ * @property {string} export     what of each module the loader resolves to
+ * @property {string} keyOf      the key, an expression on `m` (the module namespace)
+ * @property {string} type       `import type { X } from "..."` for the value type
+ * @property {string} valueType
+ * @property {string} [what]     one line on what the map holds (a registry's own `lazy`: the registry's `what`)
+ */
+
+const notIndex = (f) => f !== "index.ts" && f !== "describers.ts" && f !== "listers.ts" && f !== "loaders.ts";
 const ts = (f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !f.includes(".test.");
 
 /** @type {Registry[]} */
@@ -44,13 +59,16 @@ export const REGISTRIES = [
     exports: ["service", "operations"],
     list: "SERVICES",
     what: "every AWS service module (./<service>.ts): its SDK client, identity and operations",
-    // The executor's list: the operation tables alone, so that a bundle carries only the clients its writes name.
-    alsoList: {
-      name: "OPERATION_TABLES",
+    // The executor's loaders: a worker loads a service's operation table (its SDK commands and client) when a plan
+    // names that service.
+    alsoLazy: {
+      index: "loaders.ts",
+      name: "OPERATION_LOADERS",
       export: "operations",
+      keyOf: "m.service.name",
       type: 'import type { OperationTable } from "../service";',
-      elementType: "OperationTable",
-      what: "every module's operations",
+      valueType: "OperationTable",
+      what: "each service's operation table (./<service>.ts `operations`), by service name, loaded on first use",
     },
   },
   {
@@ -68,10 +86,17 @@ export const REGISTRIES = [
     index: "describers.ts",
     member: (f) => f.endsWith(".describe.ts"),
     exports: ["describer"],
-    list: "DESCRIBERS",
-    what: "every live describe (./<type>.describe.ts), kept apart from the adapters so that scans load no SDK",
-    type: 'import type { Describer } from "../describe";',
-    elementType: "Describer",
+    list: "DESCRIBER_LOADERS",
+    what:
+      "every live describe (./<type>.describe.ts) by resource type, loaded on first use: kept apart from the " +
+      "adapters so that scans load no SDK, and a handler loads only the describes its events need",
+    lazy: {
+      name: "DESCRIBER_LOADERS",
+      export: "describer",
+      keyOf: "m.describer.type",
+      type: 'import type { Describer } from "../describe";',
+      valueType: "Describer",
+    },
   },
   {
     dir: "lib/resources/types",
@@ -129,8 +154,57 @@ export function moduleFiles(r) {
   return readdirSync(join(ROOT, r.dir)).filter(r.member).sort();
 }
 
+/**
+ * Each module's key (Lazy.keyOf), read by evaluating the modules as the deployment's generators do.
+ * @param {Registry} r
+ * @param {Lazy} lazy
+ * @param {string[]} files
+ */
+function lazyKeys(r, lazy, files) {
+  const entry =
+    files.map((f, i) => `import * as m${i} from "./${r.dir}/${f}";`).join("\n") +
+    `\nexport const keys = [${files.map((_, i) => `((m) => ${lazy.keyOf})(m${i})`).join(", ")}];\n`;
+  const { keys } = /** @type {{ keys: unknown[] }} */ (loadTs(entry));
+  keys.forEach((k, i) => {
+    if (typeof k !== "string" || k === "") throw new Error(`${r.dir}/${files[i]}: ${lazy.keyOf} is not a string`);
+    const first = keys.indexOf(k);
+    if (first !== i) throw new Error(`${r.dir}/${files[first]} and ${files[i]} both have the key ${k}`);
+  });
+  return /** @type {string[]} */ (keys);
+}
+
+/**
+ * @param {Registry} r
+ * @param {Lazy} lazy
+ * @param {string} what
+ */
+function lazyText(r, lazy, what) {
+  const files = moduleFiles(r);
+  const keys = lazyKeys(r, lazy, files);
+  const order = files.map((f, i) => ({ f, key: keys[i] })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return (
+    `// Generated by scripts/registries.mjs (npm run registries): ${what}. Do not edit by hand.\n` +
+    `${lazy.type}\n\n` +
+    `export const ${lazy.name}: Readonly<Record<string, () => Promise<${lazy.valueType}>>> = {\n` +
+    order
+      .map(
+        ({ f, key }) =>
+          `  ${JSON.stringify(key)}: () => import("./${f.replace(/\.ts$/, "")}").then((m) => m.${lazy.export}),\n`,
+      )
+      .join("") +
+    `};\n`
+  );
+}
+
+/** @param {string} text @param {string} path */
+async function formatted(text, path) {
+  const options = (await prettier.resolveConfig(path)) ?? {};
+  return prettier.format(text, { ...options, filepath: path });
+}
+
 /** @param {Registry} r */
 async function indexText(r) {
+  if (r.lazy) return formatted(lazyText(r, r.lazy, r.lazy.what ?? r.what), join(ROOT, r.dir, r.index));
   const files = moduleFiles(r);
   const lines = [
     `// Generated by scripts/registries.mjs (npm run registries): ${r.what}. Do not edit by hand.`,
@@ -147,18 +221,11 @@ async function indexText(r) {
         : id,
     );
   }
-  const also = r.alsoList
-    ? `\n/** ${r.alsoList.what}. */\nexport const ${r.alsoList.name}: readonly ${r.alsoList.elementType}[] = [${files
-        .map((f) => identifier(f) + r.alsoList.export[0].toUpperCase() + r.alsoList.export.slice(1))
-        .join(", ")}];\n`
-    : "";
-  if (r.alsoList) lines.splice(1, 0, r.alsoList.type);
   const list = r.elementType
     ? `export const ${r.list}: readonly ${r.elementType}[] = [${entries.join(", ")}];`
     : `export const ${r.list} = [${entries.join(", ")}] as const;`;
-  const text = `${lines.join("\n")}\n\n${list}\n${also}`;
-  const options = (await prettier.resolveConfig(join(ROOT, r.dir, r.index))) ?? {};
-  return prettier.format(text, { ...options, filepath: join(ROOT, r.dir, r.index) });
+  const text = `${lines.join("\n")}\n\n${list}\n`;
+  return formatted(text, join(ROOT, r.dir, r.index));
 }
 
 /**
@@ -209,6 +276,13 @@ async function metaSchemaText() {
 export async function staleIndexes() {
   const stale = [];
   const targets = REGISTRIES.map((r) => ({ path: join(ROOT, r.dir, r.index), text: () => indexText(r) }));
+  for (const r of REGISTRIES) {
+    const also = r.alsoLazy;
+    if (also) {
+      const path = join(ROOT, r.dir, also.index);
+      targets.push({ path, text: () => formatted(lazyText(r, also, also.what ?? r.what), path) });
+    }
+  }
   targets.push({ path: join(ROOT, META_OUT), text: metaSchemaText });
   for (const t of targets) {
     const path = t.path;

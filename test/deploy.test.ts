@@ -9,6 +9,7 @@ import { loadPolicies } from "../lib/policy/load";
 import { isCloudTrailPolicy, resourceTypesOf } from "../lib/policy/types";
 import { SERVICES } from "../lib/aws/services";
 import { executorCommands } from "../lib/remediation/executor";
+import { DESCRIBER_LOADERS } from "../lib/resources/types/describers";
 import { KIND_REQUEST, MESSAGE_KIND_ATTRIBUTE } from "../lib/remediation/worker/message";
 import { workerSettings } from "../lib/remediation/worker/settings";
 import { recorded } from "./helpers/recorded";
@@ -90,6 +91,17 @@ const OFFLINE_ENV = {
 let build: string;
 let template: { Resources: Record<string, Resource>; Outputs?: Json };
 const built: string[] = Object.keys(functions);
+
+/** What scripts/bundle.mjs wrote beside a function's bundle (`<fn>.json`). */
+interface BundleManifest {
+  bundleBytes: number;
+  initBytes: number;
+  files: string[];
+  filesAtInit: string[];
+  sources: string[];
+  sourcesAtInit: string[];
+}
+const manifestOf = (fn: string) => JSON.parse(readFileSync(join(build, `${fn}.json`), "utf8")) as BundleManifest;
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): SpawnSyncReturns<string> {
   return spawnSync(command, args, {
@@ -221,20 +233,52 @@ describe("bundles", () => {
   test("each function has its bundle and zip, within sane sizes", () => {
     const rows: string[] = [];
     for (const fn of built) {
-      const bundle = statSync(join(build, fn, "index.js")).size;
+      const { bundleBytes, initBytes, files } = manifestOf(fn);
       const zip = statSync(join(build, `${fn}.zip`)).size;
       rows.push(
-        `${fn.padEnd(18)} index.js ${(bundle / 1024).toFixed(0).padStart(6)} KB   zip ${(zip / 1024).toFixed(0).padStart(5)} KB`,
+        `${fn.padEnd(18)} ${String(files.length).padStart(3)} files ${(bundleBytes / 1024).toFixed(0).padStart(6)} KB ` +
+          `(at init ${(initBytes / 1024).toFixed(0)} KB)   zip ${(zip / 1024).toFixed(0).padStart(5)} KB`,
       );
-      expect(bundle).toBeGreaterThan(50 * 1024);
-      expect(bundle).toBeLessThan(5 * 1024 * 1024);
+      expect(initBytes).toBeGreaterThan(50 * 1024);
+      expect(bundleBytes).toBeLessThan(5 * 1024 * 1024);
       expect(zip).toBeLessThan(1.5 * 1024 * 1024);
+      // The directory holds the bundle's files and nothing else.
+      expect(readdirSync(join(build, fn)).sort()).toEqual([...files].sort());
+      // The zip holds them all, the entry first (Lambda loads `index.handler` from index.mjs), at its root.
+      const listing = run("python3", ["-m", "zipfile", "-l", join(build, `${fn}.zip`)]);
+      expectSuccess(listing, "zip listing");
+      const names = listing.stdout
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((line) => line.split(/\s+/)[0]);
+      expect(names).toEqual(files);
+      expect(names[0]).toBe("index.mjs");
     }
     console.log(`bundle sizes (minified, AWS SDK included):\n${rows.join("\n")}`);
-    // The zip holds index.js only.
-    const listing = run("python3", ["-m", "zipfile", "-l", join(build, `${built[0]}.zip`)]);
-    expectSuccess(listing, "zip listing");
-    expect(listing.stdout.trim().split("\n").slice(1)).toEqual([expect.stringMatching(/^index\.js\s/)]);
+  });
+
+  test("what an event may need is loaded on first use: live describes and write tables are chunks", () => {
+    const describes = readdirSync(join(ROOT, "lib", "resources", "types"))
+      .filter((f) => f.endsWith(".describe.ts"))
+      .map((f) => `lib/resources/types/${f}`);
+    expect(describes).toHaveLength(Object.keys(DESCRIBER_LOADERS).length);
+    for (const fn of ["cloudTrailEvents", "remediationWorker"].filter((f) => built.includes(f))) {
+      const { sources, sourcesAtInit, files, filesAtInit } = manifestOf(fn);
+      // Every type's live describe is in the bundle, and none of them is loaded at a cold start.
+      expect([fn, describes.filter((f) => !sources.includes(f))]).toEqual([fn, []]);
+      expect([fn, describes.filter((f) => sourcesAtInit.includes(f))]).toEqual([fn, []]);
+      expect(files.length).toBeGreaterThan(filesAtInit.length);
+    }
+    if (built.includes("remediationWorker")) {
+      // Services only the fixes call: their modules (SDK clients and commands) load when a plan names them.
+      const { sources, sourcesAtInit } = manifestOf("remediationWorker");
+      const fixOnly = ["rds", "cloudfront", "elasticache", "eks", "apigatewayv2"].map(
+        (s) => `lib/aws/services/${s}.ts`,
+      );
+      expect(fixOnly.filter((f) => !sources.includes(f))).toEqual([]);
+      expect(fixOnly.filter((f) => sourcesAtInit.includes(f))).toEqual([]);
+    }
   });
 
   test("the AWS SDK is bundled, not left to the Lambda runtime's copy", () => {
@@ -261,11 +305,11 @@ describe("bundles", () => {
     const script = join(build, "self-check.js");
     writeFileSync(
       script,
-      `const m = require(process.argv[2]);
-       process.stdout.write("@@" + JSON.stringify({ handler: typeof m.handler, check: m.guardrailSelfCheck() }));`,
+      `import(require("node:url").pathToFileURL(process.argv[2]).href).then((m) =>
+         process.stdout.write("@@" + JSON.stringify({ handler: typeof m.handler, check: m.guardrailSelfCheck() })));`,
     );
     for (const fn of built) {
-      const r = run("node", [script, join(build, fn, "index.js")], { ...OFFLINE_ENV, ...functionEnv(fn) }, build);
+      const r = run("node", [script, join(build, fn, "index.mjs")], { ...OFFLINE_ENV, ...functionEnv(fn) }, build);
       expectSuccess(r, `loading the ${fn} bundle`);
       expect(r.stdout).not.toContain("policy left out of the pack");
       const { handler, check } = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf("@@") + 2)) as {
@@ -331,7 +375,7 @@ describe("bundles", () => {
        });
        server.listen(0, "127.0.0.1", async () => {
          process.env.GUARDRAIL_AWS_ENDPOINT = "http://127.0.0.1:" + server.address().port;
-         const m = require(process.argv[2]);
+         const m = await import(require("node:url").pathToFileURL(process.argv[2]).href);
          const outcomes = [];
          for (const e of JSON.parse(fs.readFileSync(process.argv[3], "utf8"))) {
            outcomes.push(await m.handler(e).catch((err) => ({ error: String(err) })));
@@ -342,7 +386,7 @@ describe("bundles", () => {
     );
     const r = run(
       "node",
-      [script, join(build, "configRule", "index.js"), eventsFile],
+      [script, join(build, "configRule", "index.mjs"), eventsFile],
       {
         ...OFFLINE_ENV,
         ...functionEnv("configRule"),
@@ -689,13 +733,16 @@ describe("serverless package: least privilege", () => {
     }
   });
 
-  test("each role allows every AWS call its bundle makes, and nothing else but the platform's", () => {
+  test("each role allows every AWS call its bundle makes, and nothing else but the platform's", async () => {
     for (const fn of built) {
       const roleId = ROLE_IDS[fn]!;
       const allowed = allowedActions(roleId);
       const { sources } = JSON.parse(readFileSync(join(build, `${fn}.json`), "utf8")) as { sources: string[] };
-      // Commands imported by the bundle's sources that survived tree-shaking (keepNames keeps "<Op>Command").
-      const code = readFileSync(join(build, fn, "index.js"), "utf8");
+      // Commands imported by the bundle's sources that survived tree-shaking (keepNames keeps "<Op>Command"), in
+      // any of its files: a chunk loaded on first use sends its calls with the same role.
+      const code = manifestOf(fn)
+        .files.map((f) => readFileSync(join(build, fn, f), "utf8"))
+        .join("\n");
       const calls = new Set(
         sources
           .flatMap((file) => sdkCalls(join(ROOT, file)))
@@ -718,7 +765,7 @@ describe("serverless package: least privilege", () => {
     const events = allowedActions(ROLE_IDS.cloudTrailEvents!);
     const worker = allowedActions(ROLE_IDS.remediationWorker!);
     expect(worker.has("s3:DeleteBucketPolicy")).toBe(false);
-    for (const [service, operations] of Object.entries(executorCommands())) {
+    for (const [service, operations] of Object.entries(await executorCommands())) {
       for (const operation of Object.keys(operations)) {
         const action = SDK_ACTIONS[`${service}:${operation}`];
         if (RESTORE_ONLY.has(`${service}:${operation}`)) continue;

@@ -1,7 +1,7 @@
 import { clientFor } from "../aws/clients";
-import type { CommandClass, ServiceDefinition } from "../aws/service";
+import type { CommandClass, OperationTable, ServiceDefinition } from "../aws/service";
 import { addedGeneration, addedServiceModules } from "../aws/added";
-import { OPERATION_TABLES } from "../aws/services";
+import { OPERATION_LOADERS } from "../aws/services/loaders";
 import { isObject } from "../util/json";
 import type { AwsCall } from "./types";
 
@@ -21,35 +21,67 @@ interface Sendable {
   service: ServiceDefinition;
 }
 
-let sendable: { map: Map<string, Map<string, Sendable>>; generation: number } | undefined;
+type Writes = Map<string, Sendable>;
 
-/**
- * service name -> operation -> what the executor sends: every `write` operation of the service modules, with its
- * command class and the service whose client sends it (read from the operation tables alone, so the worker's
- * bundle carries the clients of the services it can fix, and no other).
- */
-function writes(): Map<string, Map<string, Sendable>> {
-  if (!sendable || sendable.generation !== addedGeneration()) {
-    const map = new Map<string, Map<string, Sendable>>();
-    for (const table of [...OPERATION_TABLES, ...addedServiceModules().map((m) => m.operations)]) {
-      for (const [operation, op] of Object.entries(table)) {
-        if ((op.access !== "write" && op.access !== "restore") || !op.command || !op.service) continue;
-        let byOperation = map.get(op.service.name);
-        if (!byOperation) map.set(op.service.name, (byOperation = new Map()));
-        if (byOperation.has(operation)) throw new Error(`two service modules send ${op.service.name}:${operation}`);
-        byOperation.set(operation, { command: op.command, service: op.service });
-      }
+/** The `write` operations of one table, by operation, with their command class and the client's service. */
+function writesOf(tables: readonly OperationTable[], serviceName: string): Writes {
+  const byOperation: Writes = new Map();
+  for (const table of tables) {
+    for (const [operation, op] of Object.entries(table)) {
+      if ((op.access !== "write" && op.access !== "restore") || !op.command || !op.service) continue;
+      if (op.service.name !== serviceName) continue;
+      if (byOperation.has(operation)) throw new Error(`two service modules send ${serviceName}:${operation}`);
+      byOperation.set(operation, { command: op.command, service: op.service });
     }
-    sendable = { map, generation: addedGeneration() };
   }
-  return sendable.map;
+  return byOperation;
 }
 
-/** service -> operation -> SDK command class: every operation a plan may name. */
-export function executorCommands(): Record<string, Record<string, CommandClass>> {
+const builtIn = new Map<string, Promise<Writes>>();
+let added: { map: Map<string, Writes>; generation: number } | undefined;
+
+/** Extension packs' writes (lib/aws/added.ts), by service; a service both built in and added is an error. */
+function addedWrites(): Map<string, Writes> {
+  if (!added || added.generation !== addedGeneration()) {
+    const tables = addedServiceModules().map((m) => m.operations);
+    const names = new Set(addedServiceModules().map((m) => m.service.name));
+    const map = new Map<string, Writes>();
+    for (const name of names) {
+      if (Object.hasOwn(OPERATION_LOADERS, name)) throw new Error(`two service modules named ${name}`);
+      map.set(name, writesOf(tables, name));
+    }
+    added = { map, generation: addedGeneration() };
+  }
+  return added.map;
+}
+
+/**
+ * operation -> what the executor sends for one service: the `write` operations of its service module, with the
+ * command class and the service whose client sends it. A built-in service's module (its SDK commands and client) is
+ * loaded when a plan first names it (lib/aws/services/loaders.ts), so a worker loads the clients of the services it
+ * fixes, not of every service it could fix. Undefined for a service no module declares.
+ */
+async function writes(service: string): Promise<Writes | undefined> {
+  const fromPack = addedWrites().get(service);
+  if (fromPack) return fromPack;
+  if (!Object.hasOwn(OPERATION_LOADERS, service)) return undefined;
+  let byOperation = builtIn.get(service);
+  if (!byOperation) {
+    const load = OPERATION_LOADERS[service] as () => Promise<OperationTable>;
+    byOperation = load().then((table) => writesOf([table], service));
+    builtIn.set(service, byOperation);
+    // A failed load (a chunk missing from a broken deployment) is tried again by the next plan, not cached.
+    byOperation.catch(() => builtIn.delete(service));
+  }
+  return byOperation;
+}
+
+/** service -> operation -> SDK command class: every operation a plan may name (loads every service module). */
+export async function executorCommands(): Promise<Record<string, Record<string, CommandClass>>> {
   const out: Record<string, Record<string, CommandClass>> = {};
-  for (const [name, byOperation] of writes()) {
-    out[name] = Object.fromEntries([...byOperation].map(([op, s]) => [op, s.command]));
+  for (const service of [...Object.keys(OPERATION_LOADERS), ...addedWrites().keys()]) {
+    const byOperation = (await writes(service)) ?? new Map<string, Sendable>();
+    if (byOperation.size > 0) out[service] = Object.fromEntries([...byOperation].map(([op, s]) => [op, s.command]));
   }
   return out;
 }
@@ -102,14 +134,26 @@ export interface ExecuteOptions {
   client?: (service: string) => SendingClient;
 }
 
-function sendableOf(call: AwsCall): Sendable | undefined {
+/** The writes of every service the calls name, loaded once each (a service no module declares: none). */
+async function writesFor(calls: readonly AwsCall[]): Promise<Map<string, Writes>> {
+  const names = [...new Set(calls.map((c) => c.service).filter((s): s is string => typeof s === "string"))];
+  const loadedWrites = await Promise.all(names.map((name) => writes(name)));
+  const out = new Map<string, Writes>();
+  names.forEach((name, i) => {
+    const w = loadedWrites[i];
+    if (w) out.set(name, w);
+  });
+  return out;
+}
+
+function sendableOf(call: AwsCall, byService: Map<string, Writes>): Sendable | undefined {
   return typeof call.service === "string" && typeof call.operation === "string"
-    ? writes().get(call.service)?.get(call.operation)
+    ? byService.get(call.service)?.get(call.operation)
     : undefined;
 }
 
-function invalid(call: AwsCall): CallError | undefined {
-  if (!sendableOf(call)) {
+function invalid(call: AwsCall, byService: Map<string, Writes>): CallError | undefined {
+  if (!sendableOf(call, byService)) {
     return {
       name: "UnknownOperation",
       message: `${call.service}:${call.operation} is not an operation the executor sends`,
@@ -136,10 +180,11 @@ export function toCallError(e: unknown): CallError {
 /** Sends the calls in order (or, with dryRun, only returns them); see the module comment for the guarantees. */
 export async function execute(calls: readonly AwsCall[], options: ExecuteOptions = {}): Promise<ExecutionReport> {
   const dryRun = options.dryRun === true;
-  const badIndex = calls.findIndex((c) => invalid(c) !== undefined);
+  const byService = await writesFor(calls);
+  const badIndex = calls.findIndex((c) => invalid(c, byService) !== undefined);
   if (badIndex >= 0) {
     const call = calls[badIndex] as AwsCall;
-    const error = invalid(call) as CallError;
+    const error = invalid(call, byService) as CallError;
     return {
       dryRun,
       ok: false,
@@ -158,7 +203,7 @@ export async function execute(calls: readonly AwsCall[], options: ExecuteOptions
   const done: AwsCall[] = [];
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i] as AwsCall;
-    const { command: Command, service } = sendableOf(call) as Sendable;
+    const { command: Command, service } = sendableOf(call, byService) as Sendable;
     const started = Date.now();
     try {
       const client = options.client ? options.client(call.service) : clientFor(service, options.region);

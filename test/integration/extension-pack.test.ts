@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   CreateFileSystemCommand,
   DeleteFileSystemPolicyCommand,
@@ -241,8 +242,8 @@ describe("an extension pack, deployed", () => {
     expect(manifest("remediationWorker").bytesByPackage["@aws-sdk/client-efs"]).toBeGreaterThan(0);
     // The bundled worker, in a fresh process, loads the pack's policy with a validator compiled at build time.
     const check = node(
-      `const m = require(${JSON.stringify(join(build, "remediationWorker", "index.js"))});
-       process.stdout.write("@@" + JSON.stringify(m.guardrailSelfCheck()));`,
+      `import(${JSON.stringify(pathToFileURL(join(build, "remediationWorker", "index.mjs")).href)}).then((m) =>
+         process.stdout.write("@@" + JSON.stringify(m.guardrailSelfCheck())));`,
       { AWS_REGION: "us-east-1" },
     ) as { policies: string[]; problems: unknown[]; notPrecompiled: string[] };
     expect(check.policies).toContain(POLICY);

@@ -45,7 +45,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import { canDescribe, describeResource, UnsupportedDescribeError } from "../../lib/resources/describe";
 import { camelKey, isoTime, plainJson } from "../../lib/resources/described";
-import { DESCRIBERS } from "../../lib/resources/types/describers";
+import { DESCRIBER_LOADERS } from "../../lib/resources/types/describers";
 import { createPolicyAjv } from "../../lib/policy/ajv";
 import type { Described, ResourceAdapter, ResourceRef } from "../../lib/resources/adapter";
 import { toConfigItem } from "../../lib/resources/config-item";
@@ -679,7 +679,7 @@ describe("fromDescribe builds the document fromConfigItem builds for the same re
   });
 
   it("every adapter with a live describe has fromDescribe, and only the CloudTrail trail has none", () => {
-    for (const { type } of DESCRIBERS) expect(resourceAdapters().get(type)?.fromDescribe).toBeDefined();
+    for (const type of Object.keys(DESCRIBER_LOADERS)) expect(resourceAdapters().get(type)?.fromDescribe).toBeDefined();
     const without = [...resourceAdapters().values()].filter((a) => !a.fromDescribe).map((a) => a.type);
     expect(without).toEqual(["AWS::CloudTrail::Trail"]);
     expect(canDescribe("AWS::CloudTrail::Trail")).toBe(false);
@@ -919,5 +919,12 @@ describe("describeResource", () => {
     await expect(describeResource(ref("AWS::EC2::Instance", "i-0abc"))).rejects.toThrow(
       "no live describe for AWS::EC2::Instance (the Config rule judges it)",
     );
+  });
+});
+
+describe("live describes loaded per type", () => {
+  it("each loader resolves to the describe of the type it is listed under", async () => {
+    for (const [type, load] of Object.entries(DESCRIBER_LOADERS))
+      expect([type, (await load()).type]).toEqual([type, type]);
   });
 });

@@ -141,8 +141,9 @@ async function expectSentExactly(calls: AwsCall[], region = REGION): Promise<voi
     const sent = mocks[service].calls().map((c) => c.args[0] as { input: unknown });
     const expected = calls.filter((c) => c.service === service);
     expect(sent).toHaveLength(expected.length);
+    const commands = await executorCommands();
     expected.forEach((call, i) => {
-      const Command = (executorCommands()[service] as Record<string, new (input: unknown) => object>)[call.operation];
+      const Command = (commands[service] as Record<string, new (input: unknown) => object>)[call.operation];
       expect(sent[i]).toBeInstanceOf(Command as new (input: unknown) => object);
       expect(sent[i]?.input).toEqual(call.input);
     });
@@ -208,10 +209,11 @@ describe("registry and policies", () => {
     const examples = (kind: "compliant" | "noncompliant") =>
       p.examples[kind].filter((e) => e.configurationItem).map((e) => [e.name, e.configurationItem] as const);
 
-    it.each(examples("noncompliant"))("plans a fix for the noncompliant example %s", (_name, item) => {
+    it.each(examples("noncompliant"))("plans a fix for the noncompliant example %s", async (_name, item) => {
       const calls = planRemediation(r, resourceOf(item), runtime).calls;
       expect(calls.length).toBeGreaterThan(0);
-      for (const c of calls) expect(Object.keys(executorCommands()[c.service] ?? {})).toContain(c.operation);
+      const commands = await executorCommands();
+      for (const c of calls) expect(Object.keys(commands[c.service] ?? {})).toContain(c.operation);
     });
 
     it.each(examples("compliant"))("plans nothing for the compliant example %s", (_name, item) => {

@@ -142,8 +142,8 @@ describe("execute", () => {
     expect(apigw.calls()).toHaveLength(0);
   });
 
-  it("maps every operation to a command class named after it", () => {
-    for (const [service, operations] of Object.entries(executorCommands())) {
+  it("maps every operation to a command class named after it", async () => {
+    for (const [service, operations] of Object.entries(await executorCommands())) {
       for (const [operation, Command] of Object.entries(operations)) {
         expect({ service, operation, name: (Command as { name: string }).name }).toEqual({
           service,
@@ -182,5 +182,55 @@ describe("the clients the executor sends with", () => {
     expect(await (api.config.endpoint as () => Promise<{ hostname: string }>)()).toMatchObject({
       hostname: "127.0.0.1",
     });
+  });
+});
+
+describe("service modules loaded per plan", () => {
+  /** The executor and its loaders in a module registry of their own, every loader counting its calls. */
+  async function isolatedExecutor() {
+    let loaders!: Record<string, () => Promise<unknown>>;
+    let executor!: typeof import("../../lib/remediation/executor");
+    await jest.isolateModulesAsync(async () => {
+      loaders = (await import("../../lib/aws/services/loaders")).OPERATION_LOADERS as typeof loaders;
+      executor = await import("../../lib/remediation/executor");
+    });
+    const loaded: string[] = [];
+    for (const [name, load] of Object.entries(loaders)) {
+      loaders[name] = () => {
+        loaded.push(name);
+        return load();
+      };
+    }
+    return { executor, loaded };
+  }
+
+  it("loads the module of each service a plan names, once, and no other", async () => {
+    const { executor, loaded } = await isolatedExecutor();
+    const calls: AwsCall[] = [...plan, { service: "sqs", operation: "SetQueueAttributes", input: { QueueUrl: "q" } }];
+    expect((await executor.execute(calls, { dryRun: true })).ok).toBe(true);
+    expect((await executor.execute(plan, { dryRun: true })).ok).toBe(true);
+    expect(loaded.sort()).toEqual(["apigateway", "sqs"]);
+  });
+
+  it("names a service no module declares without loading any", async () => {
+    const { executor, loaded } = await isolatedExecutor();
+    const report = await executor.execute([{ service: "nosuch", operation: "Op", input: {} }], { dryRun: true });
+    expect(report.failure?.error).toEqual({
+      name: "UnknownOperation",
+      message: "nosuch:Op is not an operation the executor sends",
+    });
+    expect(loaded).toEqual([]);
+  });
+
+  it("has a loader for every service module, under the module's own service name", async () => {
+    const { SERVICES } = await import("../../lib/aws/services");
+    const { OPERATION_LOADERS } = await import("../../lib/aws/services/loaders");
+    expect(Object.keys(OPERATION_LOADERS).sort()).toEqual(SERVICES.map((m) => m.service.name).sort());
+    for (const { service, operations } of SERVICES) {
+      expect([service.name, await (OPERATION_LOADERS[service.name] as () => Promise<unknown>)()]).toEqual([
+        service.name,
+        operations,
+      ]);
+    }
   });
 });
