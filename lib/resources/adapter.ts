@@ -55,6 +55,8 @@ export interface ResourceIdentity {
   type: string;
   /** The service's name in ARNs and IAM actions, also the folder under policies/ for the type, e.g. `apigateway`. */
   service: string;
+  /** The service in the type's ARNs when it is not `service`: a later API of a service keeps its ARNs (API Gateway v2's are `apigateway`). */
+  arnService?: string;
   /** The document property holding the resource's name (Config's resourceName). */
   nameField?: string;
   /**

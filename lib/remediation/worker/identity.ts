@@ -1,5 +1,4 @@
 import { partitionOf } from "../../cloudtrail/record";
-import { serviceModules } from "../../aws/registry";
 import { adapterFor } from "../../resources/registry";
 import { parseRecordId } from "./decide";
 import type { ResourceRefShape } from "./message";
@@ -111,8 +110,7 @@ export function resourceIdentityProblems(ref: ResourceRefShape, home?: WorkerHom
     return out;
   }
   if (out.length > 0) return out;
-  // ARNs carry the service's IAM prefix: a later API of a service keeps it (API Gateway v2's are `apigateway`).
-  const arnService = serviceModules().get(adapter.service)?.service.iamPrefix ?? adapter.service;
+  const arnService = adapter.arnService ?? adapter.service;
 
   if (adapter.resourceIdPattern && !adapter.resourceIdPattern.test(ref.id)) {
     return [`resource.id: ${ref.id} is not how AWS Config names a ${ref.type}`];

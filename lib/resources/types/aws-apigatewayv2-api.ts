@@ -67,6 +67,7 @@ const DOMAIN_TYPE = "AWS::ApiGatewayV2::DomainName";
 export const adapter: ResourceAdapter = {
   type: "AWS::ApiGatewayV2::Api",
   service: "apigatewayv2",
+  arnService: "apigateway",
   nameField: "name",
   arn: (ref) =>
     /^[a-z0-9]+$/.test(ref.id) ? `arn:${partitionOf(ref.region)}:apigateway:${ref.region}::/apis/${ref.id}` : undefined,

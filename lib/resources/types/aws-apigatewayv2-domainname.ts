@@ -65,6 +65,7 @@ const configurationSchema = {
 export const adapter: ResourceAdapter = {
   type: "AWS::ApiGatewayV2::DomainName",
   service: "apigatewayv2",
+  arnService: "apigateway",
   nameField: "domainName",
   arn: (ref) => `arn:${partitionOf(ref.region)}:apigateway:${ref.region}::/domainnames/${ref.id}`,
   documentSchema: {

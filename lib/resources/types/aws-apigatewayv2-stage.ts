@@ -63,6 +63,7 @@ const configurationSchema = {
 export const adapter: ResourceAdapter = {
   type: "AWS::ApiGatewayV2::Stage",
   service: "apigatewayv2",
+  arnService: "apigateway",
   nameField: "stageName",
   arn: (ref) => (STAGE_RESOURCE_ARN.test(ref.id) ? ref.id : undefined),
   resourceIdPattern: /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+::\/apis\/[^/]+\/stages\/[^/]+$/,
