@@ -305,6 +305,7 @@ export const emulation: ServiceEmulation = {
         .slice(0, 10)
         .toLowerCase();
       c.apiMappingSelectionExpression = "$request.basepath";
+      c.domainNameArn = `arn:${partitionOf(ctx.region)}:apigateway:${ctx.region}::/domainnames/${name}`;
       c.domainNameConfigurations = (c.domainNameConfigurations as JsonObject[]).map((d) => ({
         apiGatewayDomainName: `d-${id}.execute-api.${ctx.region}.amazonaws.com`,
         domainNameStatus: "AVAILABLE",
@@ -317,7 +318,7 @@ export const emulation: ServiceEmulation = {
         resourceType: DOMAIN,
         resourceId: name,
         resourceName: name,
-        arn: `arn:${partitionOf(ctx.region)}:apigateway:${ctx.region}::/domainnames/${name}`,
+        arn: c.domainNameArn as string,
         relationships: [],
         configuration: c,
         tags,
