@@ -124,7 +124,6 @@ function delimited(pattern: string, atomStart: number, atomEnd: number, after: n
   return !new RegExp(`^(?:${pattern.slice(atomStart, atomEnd)})$`, "u").test(literal);
 }
 
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports
 let re2: typeof import("re2js").RE2JS | undefined;
 
 /** RE2, for any pattern it accepts; throws RE2JS's syntax error for the rest. */
