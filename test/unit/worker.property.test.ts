@@ -282,7 +282,7 @@ function refusalFor(kind: Draft["kind"], sample: Draft): fc.Arbitrary<Refusal> {
     // Requests that agree with themselves but are not for this worker's account, Region or types.
     msg("resource.accountId", res, "accountId", fc.constant(OTHER)),
     msg("resource.region", res, "region", fc.constant("us-east-1")),
-    msg("resource.type: ", res, "type", fc.constantFrom("AWS::EC2::SecurityGroup", "AWS::SQS::QueuePolicy")),
+    msg("resource.type: ", res, "type", fc.constantFrom("AWS::Redshift::Cluster", "AWS::SQS::QueuePolicy")),
     fc.constantFrom(...HOSTILE).map((h) => ({ names: `${h.field}: `, mutate: (d: Draft) => void (d.body = h.body) })),
     hostileString
       .filter((s) => s !== POLICY && s.trim() !== "")
@@ -365,11 +365,12 @@ function base(kind: Draft["kind"], correlationId: string, queue: string, mode: s
   }
 }
 
-const spec = (messageId: string): fc.Arbitrary<Spec> =>
+const spec = (messageId: string, correlationId: string): fc.Arbitrary<Spec> =>
   fc
     .record({
       kind: kinds,
-      correlationId: fc.uuid(),
+      // Unique in the batch, as the refused records' markers must be (drawn with the message ids).
+      correlationId: fc.constant(correlationId),
       snsMessageId: fc.uuid(),
       queue: fc.constantFrom(...QUEUES),
       mode: fc.constantFrom("auto", "auto", "approve", "notify"),
@@ -407,8 +408,12 @@ const spec = (messageId: string): fc.Arbitrary<Spec> =>
 
 /** 1 to 10 records, some delivered twice. */
 const batches: fc.Arbitrary<Spec[]> = fc
-  .uniqueArray(fc.uuid(), { minLength: 1, maxLength: 10 })
-  .chain((ids) => fc.tuple(...ids.map(spec)))
+  .integer({ min: 1, max: 10 })
+  .chain((n) => fc.uniqueArray(fc.uuid(), { minLength: 2 * n, maxLength: 2 * n }))
+  .chain((ids) => {
+    const n = ids.length / 2;
+    return fc.tuple(...ids.slice(0, n).map((m, i) => spec(m, ids[n + i] as string)));
+  })
   .chain((specs) =>
     fc.array(fc.integer({ min: 0, max: specs.length - 1 }), { maxLength: 10 - specs.length }).chain((again) =>
       fc.shuffledSubarray([...specs, ...again.map((i) => specs[i] as Spec)], {
