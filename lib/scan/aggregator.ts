@@ -6,6 +6,7 @@ import {
 import { clientFor } from "../aws/clients";
 import { service as config } from "../aws/services/config";
 import { resourceAdapters } from "../resources/registry";
+import { errorInWords } from "../util/fs-errors";
 import type { Engine, AnyEvaluation as Evaluation } from "../engine/evaluate";
 import type { ReportWriter, ScanSummary } from "../report/types";
 import { scanItemBatch } from "./file";
@@ -62,7 +63,7 @@ export async function scanAggregator(opts: AggregatorScanOptions): Promise<ScanS
       tally.data.filesRead++;
     } catch (e) {
       const name = e instanceof Error ? e.name : "";
-      const message = `${type}: ${name && name !== "Error" ? `${name}: ` : ""}${e instanceof Error ? e.message : String(e)}`;
+      const message = `${type}: ${errorInWords(e)}`;
       tally.data.filesFailed++;
       tally.data.problems.push({ level: "error", file: where, pointer: listPointer, message });
       if (name === "NoSuchConfigurationAggregatorException" || name === "AccessDeniedException") break;

@@ -2,9 +2,11 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { clientFor } from "../aws/clients";
 import { service as sts } from "../aws/services/sts";
 import { partitionOf } from "../cloudtrail/record";
+import { resourceTypesOf } from "../policy/types";
 import type { Resource, ResourceRef } from "../resources/adapter";
 import { canDescribe, describeResource } from "../resources/describe";
 import { listers, type Lister } from "../resources/list";
+import { errorInWords } from "../util/fs-errors";
 import { escapePointerToken } from "../util/json";
 import type { Engine, AnyEvaluation as Evaluation } from "../engine/evaluate";
 import type { ReportWriter, ScanSummary } from "../report/types";
@@ -55,7 +57,7 @@ export async function scanLive(opts: LiveScanOptions): Promise<ScanSummary> {
   const accountId = await callerAccount(opts.regions[0] as string);
 
   const all = listers();
-  const covered = [...new Set(opts.engine.policies.flatMap((p) => typesOf(p.policy.subject)))].sort();
+  const covered = [...new Set(opts.engine.policies.flatMap((p) => resourceTypesOf(p.policy)))].sort();
   const listed = covered.filter((t) => all.has(t) && canDescribe(t));
   const unlisted = covered.filter((t) => !listed.includes(t));
   if (unlisted.length > 0) {
@@ -92,7 +94,7 @@ export async function scanLive(opts: LiveScanOptions): Promise<ScanSummary> {
       for await (const d of describedInOrder(refs, opts.concurrency ?? LIVE_CONCURRENCY)) {
         tally.data.itemsRead++;
         if ("error" in d) {
-          tally.data.problems.push({ level: "error", file, pointer: at(d.ref.id), message: `cannot describe: ${inWords(d.error)}` }); // prettier-ignore
+          tally.data.problems.push({ level: "error", file, pointer: at(d.ref.id), message: `cannot describe: ${errorInWords(d.error)}` }); // prettier-ignore
         } else if (d.resource) {
           judgeResource(d.resource, { file, pointer: at(d.ref.id) }, opts.engine, tally, emit);
         }
@@ -102,7 +104,7 @@ export async function scanLive(opts: LiveScanOptions): Promise<ScanSummary> {
       tally.data.filesRead++;
     } catch (e) {
       tally.data.filesFailed++;
-      tally.data.problems.push({ level: "error", file, pointer: at(), message: `cannot list: ${inWords(e)}` });
+      tally.data.problems.push({ level: "error", file, pointer: at(), message: `cannot list: ${errorInWords(e)}` });
     }
     progress(i + 1);
   }
@@ -111,18 +113,13 @@ export async function scanLive(opts: LiveScanOptions): Promise<ScanSummary> {
   return summary;
 }
 
-function typesOf(subject: unknown): string[] {
-  const types = (subject as { resourceTypes?: unknown }).resourceTypes;
-  return Array.isArray(types) ? types.filter((t): t is string => typeof t === "string") : [];
-}
-
 async function callerAccount(region: string): Promise<string> {
   try {
     const who = await clientFor(sts, region).send(new GetCallerIdentityCommand({}));
     if (who.Account) return who.Account;
     throw new Error("GetCallerIdentity named no account");
   } catch (e) {
-    throw new LiveScanError(`cannot call AWS with these credentials (STS GetCallerIdentity): ${inWords(e)}`);
+    throw new LiveScanError(`cannot call AWS with these credentials (STS GetCallerIdentity): ${errorInWords(e)}`);
   }
 }
 
@@ -144,10 +141,4 @@ async function* describedInOrder(refs: AsyncIterable<ResourceRef>, limit: number
     if (window.length >= limit) yield await (window.shift() as Promise<Described>);
   }
   while (window.length > 0) yield await (window.shift() as Promise<Described>);
-}
-
-function inWords(e: unknown): string {
-  const name = e instanceof Error ? e.name : "";
-  const message = e instanceof Error ? e.message : String(e);
-  return name && name !== "Error" && !message.startsWith(name) ? `${name}: ${message}` : message;
 }

@@ -1,5 +1,6 @@
 import { getObjectStream, listObjects } from "../aws/s3-objects";
 import { newestSnapshots, type ItemFileList } from "../sources/config-files";
+import { errorInWords } from "../util/fs-errors";
 
 /** One listed snapshot object: its name in reports (`s3://bucket/key`) and how to read its body. */
 export interface SnapshotObject {
@@ -23,13 +24,9 @@ export async function listSnapshotObjects(
       if (/\.json(\.gz)?$/i.test(o.key)) names.push(`s3://${bucket}/${o.key}`);
     }
   } catch (e) {
-    const name = e instanceof Error ? e.name : "";
-    const message = e instanceof Error ? e.message : String(e);
     return {
       objects: [],
-      problems: [
-        { level: "error", file: url, message: `cannot list: ${name && name !== "Error" ? `${name}: ` : ""}${message}` },
-      ],
+      problems: [{ level: "error", file: url, message: `cannot list: ${errorInWords(e)}` }],
     };
   }
   const { files, problems } = newestSnapshots(names, url);

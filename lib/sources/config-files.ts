@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { open, readdir, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { createGunzip, type Gunzip } from "node:zlib";
-import { fsErrorInWords } from "../util/fs-errors";
+import { errorInWords, fsErrorInWords } from "../util/fs-errors";
 import { JsonInputError, JsonItemList, NotAnObjectError } from "./json-item-list";
 
 /**
@@ -354,14 +354,6 @@ export class ItemFileReader {
 
 function asBuffer(c: Uint8Array): Buffer {
   return Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-}
-
-/** An error from a stream that is not the file system's (an S3 read), in words. */
-function errorInWords(e: unknown): string {
-  if (typeof (e as NodeJS.ErrnoException).code === "string") return fsErrorInWords(e);
-  const name = e instanceof Error ? e.name : "";
-  const message = e instanceof Error ? e.message : String(e);
-  return name && name !== "Error" && !message.startsWith(name) ? `${name}: ${message}` : message;
 }
 
 /** Reads one whole file into memory (files the caller knows to be small: the local account's own state). */

@@ -30,3 +30,14 @@ export function fsErrorInWords(e: unknown): string {
   const words = sys ? WORDS[sys.code] : undefined;
   return words ? `${words} (${sys?.code})` : e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * Any error in one line: a file system error in words (`fsErrorInWords`), an AWS SDK error as
+ * `Name: message` (`AccessDenied: ...`, `NoSuchBucket: ...`), anything else as its message.
+ */
+export function errorInWords(e: unknown): string {
+  if (systemError(e)) return fsErrorInWords(e);
+  const name = e instanceof Error ? e.name : "";
+  const message = e instanceof Error ? e.message : String(e);
+  return name && name !== "Error" && !message.startsWith(name) ? `${name}: ${message}` : message;
+}
