@@ -56,13 +56,21 @@ export async function scanConfigFiles(opts: ScanOptions): Promise<ScanSummary> {
   return summary;
 }
 
-async function scanInThread(files: string[], opts: ScanOptions, tally: ScanTally): Promise<void> {
+/** A file to scan in this thread, or an S3 object: its name in reports, and its bytes when they are not a local file's. */
+interface Input {
+  name: string;
+  open?: () => Promise<AsyncIterable<Uint8Array>>;
+}
+
+async function scanInThread(files: readonly (string | Input)[], opts: ScanOptions, tally: ScanTally): Promise<void> {
   const adapters = resourceAdapters();
   const { writer } = opts;
   const emit = (e: Evaluation) => writer.add(e);
   // The file is read and gunzipped by streams (zlib works on the thread pool) while its items are evaluated here.
   for (let i = 0; i < files.length; i++) {
-    for await (const _batch of scanFile(files[i] as string, opts.engine, adapters, tally, emit)) {
+    const f = files[i] as string | Input;
+    const { name, open } = typeof f === "string" ? { name: f, open: undefined } : f;
+    for await (const _batch of scanFile(name, opts.engine, adapters, tally, emit, open)) {
       if (writer.ready) await writer.ready();
       report(opts, tally.data, i, files.length);
     }
@@ -77,25 +85,14 @@ async function scanInThread(files: string[], opts: ScanOptions, tally: ScanTally
  */
 async function scanS3(urls: string[], opts: ScanOptions, tally: ScanTally): Promise<void> {
   const { listSnapshotObjects } = await import("./s3-snapshots");
-  const objects = [];
+  const objects: Input[] = [];
   for (const url of urls) {
     const { bucket, prefix } = s3Location(url) as { bucket: string; prefix: string };
     const listed = await listSnapshotObjects(url, bucket, prefix);
     tally.data.problems.push(...listed.problems);
     objects.push(...listed.objects);
   }
-  const adapters = resourceAdapters();
-  const { writer } = opts;
-  const emit = (e: Evaluation) => writer.add(e);
-  for (let i = 0; i < objects.length; i++) {
-    const o = objects[i] as (typeof objects)[number];
-    for await (const _batch of scanFile(o.name, opts.engine, adapters, tally, emit, o.open)) {
-      if (writer.ready) await writer.ready();
-      report(opts, tally.data, i, objects.length);
-    }
-    if (writer.ready) await writer.ready();
-    report(opts, tally.data, i + 1, objects.length);
-  }
+  await scanInThread(objects, opts, tally);
 }
 
 /** Parts of later files the main thread holds at most (in parts' worth of report data) before it stops asking. */
