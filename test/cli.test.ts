@@ -208,6 +208,18 @@ describe("guardrail CLI", () => {
     expect(run(["scan", "--snapshot", ".", "--format", "xml"]).code).toBe(2);
   });
 
+  test("a folder that holds nothing to scan is not a green run", () => {
+    const empty = mkdtempSync(join(tmpdir(), "guardrail-empty-"));
+    const snap = run(["scan", "--snapshot", empty, "--format", "json"]);
+    expect(snap.code).toBe(3);
+    expect(snap.stderr).toContain(`guardrail: nothing was read: no Config snapshot or item file (.json, .json.gz) under ${empty}`); // prettier-ignore
+    const tpl = run(["scan", "--template", empty]);
+    expect(tpl.code).toBe(3);
+    expect(tpl.stderr).toContain(
+      `guardrail: nothing was read: no CloudFormation or Serverless template under ${empty}`,
+    );
+  });
+
   test("live and aggregator scans: usage errors before any AWS call", () => {
     const both = run(["scan", "--live", "--aggregator", "org", "--region", "eu-west-1"]);
     expect([both.code, both.stderr.trim()]).toEqual([2, "guardrail: --live and --aggregator are separate scans (one report each); run them one at a time"]); // prettier-ignore

@@ -134,6 +134,12 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
     if (opts.format !== "table" || file) {
       for (const p of summary.problems) err(`${p.level}: ${p.file}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`);
     }
+    // A path that holds no snapshot or template (a mistyped folder, the wrong one) reads nothing: never a green run.
+    const files = snapshots.length > 0 || templates.length > 0;
+    if (files && summary.files.read === 0 && summary.files.failed === 0) {
+      err(`guardrail: nothing was read: no ${templates.length > 0 ? "CloudFormation or Serverless template" : "Config snapshot or item file (.json, .json.gz)"} under ${[...snapshots, ...templates].join(", ")}`); // prettier-ignore
+      return EXIT.incomplete;
+    }
     return scanExitCode(summary, opts.failOn, opts.failOnUnknown);
   } finally {
     await pool?.close();
