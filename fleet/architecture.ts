@@ -8,7 +8,14 @@ import {
   messagingItems,
   messagingNames,
 } from "./resources";
-import { serviceContext, serviceItems, tlsDeny, type AccountRegion, type ServiceContext } from "./resources";
+import {
+  bucketItem,
+  serviceContext,
+  serviceItems,
+  tlsDeny,
+  type AccountRegion,
+  type ServiceContext,
+} from "./resources";
 import { FLEET_REGIONS, type FleetConfigItem, type PolicyDoc } from "./model";
 import { deriveSeed, Prng } from "./prng";
 
@@ -1165,55 +1172,24 @@ function storefrontItems(
   });
 
   const bucketCreated = created();
-  const bucketItem = configItem(ar, {
-    resourceType: "AWS::S3::Bucket",
-    resourceId: bucket,
-    resourceName: bucket,
-    arn: bucketArn,
-    configuration: { name: bucket, owner: { displayName: null, id: ar.s3OwnerId }, creationDate: iso(bucketCreated) },
-    supplementaryConfiguration: {
-      AccessControlList: JSON.stringify({
-        grantSet: null,
-        grantList: [{ grantee: { id: ar.s3OwnerId, displayName: null }, permission: "FullControl" }],
-        owner: { displayName: null, id: ar.s3OwnerId },
-        isRequesterCharged: false,
-      }),
-      BucketLoggingConfiguration: { destinationBucketName: ar.accessLogBucket, logFilePrefix: `${bucket}/` },
-      BucketPolicy: {
-        policyText: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            tlsDeny("s3:*", [bucketArn, `${bucketArn}/*`]),
-            {
-              // Origin access control: only this distribution reads (CloudFront Developer Guide, "Restrict access
-              // to an Amazon S3 origin").
-              Sid: "AllowCloudFrontServicePrincipalReadOnly",
-              Effect: "Allow",
-              Principal: { Service: "cloudfront.amazonaws.com" },
-              Action: "s3:GetObject",
-              Resource: `${bucketArn}/*`,
-              Condition: { StringEquals: { "AWS:SourceArn": distArn } },
-            },
-          ],
-        } satisfies PolicyDoc),
-      },
-      BucketVersioningConfiguration: { status: "Enabled", isMfaDeleteEnabled: null },
-      IsRequesterPaysEnabled: false,
-      PublicAccessBlockConfiguration: {
-        blockPublicAcls: true,
-        ignorePublicAcls: true,
-        blockPublicPolicy: true,
-        restrictPublicBuckets: true,
-      },
-      ServerSideEncryptionConfiguration: {
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }],
-      },
+  const bucketConfig = bucketItem(ar, {
+    bucket,
+    // Origin access control: only this distribution reads (CloudFront Developer Guide, "Restrict access to an
+    // Amazon S3 origin").
+    grant: {
+      Sid: "AllowCloudFrontServicePrincipalReadOnly",
+      Effect: "Allow",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: "s3:GetObject",
+      Resource: `${bucketArn}/*`,
+      Condition: { StringEquals: { "AWS:SourceArn": distArn } },
     },
+    encryption: { sseAlgorithm: "AES256" },
     tags,
     createdMs: bucketCreated,
     capturedMs: captured(),
   });
-  return [distribution, bucketItem];
+  return [distribution, bucketConfig];
 }
 
 const encodedPolicy = (doc: object): string => encodeURIComponent(JSON.stringify(doc));

@@ -817,60 +817,20 @@ export function messagingItems(ctx: ServiceContext, appRoleArn: string): FleetCo
   );
 
   const bucketArn = `arn:aws:s3:::${bucket}`;
-  const bucketCreated = created();
   items.push(
-    configItem(ar, {
-      resourceType: "AWS::S3::Bucket",
-      resourceId: bucket,
-      resourceName: bucket,
-      arn: bucketArn,
-      configuration: {
-        name: bucket,
-        owner: { displayName: null, id: ar.s3OwnerId },
-        creationDate: iso(bucketCreated),
+    bucketItem(ar, {
+      bucket,
+      grant: {
+        Sid: "AllowServiceRole",
+        Effect: "Allow",
+        Principal: { AWS: appRoleArn },
+        Action: ["s3:GetObject", "s3:PutObject"],
+        Resource: `${bucketArn}/*`,
       },
-      supplementaryConfiguration: {
-        AccessControlList: JSON.stringify({
-          grantSet: null,
-          grantList: [{ grantee: { id: ar.s3OwnerId, displayName: null }, permission: "FullControl" }],
-          owner: { displayName: null, id: ar.s3OwnerId },
-          isRequesterCharged: false,
-        }),
-        BucketLoggingConfiguration: { destinationBucketName: ar.accessLogBucket, logFilePrefix: `${bucket}/` },
-        BucketPolicy: {
-          policyText: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              tlsDeny("s3:*", [bucketArn, `${bucketArn}/*`]),
-              {
-                Sid: "AllowServiceRole",
-                Effect: "Allow",
-                Principal: { AWS: appRoleArn },
-                Action: ["s3:GetObject", "s3:PutObject"],
-                Resource: `${bucketArn}/*`,
-              },
-            ],
-          } satisfies PolicyDoc),
-        },
-        BucketVersioningConfiguration: { status: "Enabled", isMfaDeleteEnabled: null },
-        IsRequesterPaysEnabled: false,
-        PublicAccessBlockConfiguration: {
-          blockPublicAcls: true,
-          ignorePublicAcls: true,
-          blockPublicPolicy: true,
-          restrictPublicBuckets: true,
-        },
-        ServerSideEncryptionConfiguration: {
-          rules: [
-            {
-              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyID: kmsKeyArn },
-              bucketKeyEnabled: true,
-            },
-          ],
-        },
-      },
+      encryption: { sseAlgorithm: "aws:kms", kmsMasterKeyID: kmsKeyArn },
+      // In the generator's draw order: creation time, tags, capture time.
+      createdMs: created(),
       tags: tags(),
-      createdMs: bucketCreated,
       capturedMs: captured(),
     }),
   );
@@ -913,5 +873,64 @@ export function trailItem(seed: number, ar: AccountRegion, snapshotMs: number): 
     },
     createdMs,
     capturedMs: snapshotMs - rng.int(60_000, 20 * DAY),
+  });
+}
+
+/**
+ * A clean S3 bucket item: owner-only ACL, access logs to the account-Region's log bucket, a policy of the TLS-only
+ * Deny and one grant, versioning, every public access block setting, default encryption (bucket key on for KMS).
+ */
+export function bucketItem(
+  ar: AccountRegion,
+  b: {
+    bucket: string;
+    grant: PolicyDoc["Statement"][number];
+    encryption: { sseAlgorithm: "aws:kms"; kmsMasterKeyID: string } | { sseAlgorithm: "AES256" };
+    tags: Record<string, string>;
+    createdMs: number;
+    capturedMs: number;
+  },
+): FleetConfigItem {
+  const arn = `arn:aws:s3:::${b.bucket}`;
+  return configItem(ar, {
+    resourceType: "AWS::S3::Bucket",
+    resourceId: b.bucket,
+    resourceName: b.bucket,
+    arn,
+    configuration: { name: b.bucket, owner: { displayName: null, id: ar.s3OwnerId }, creationDate: iso(b.createdMs) },
+    supplementaryConfiguration: {
+      AccessControlList: JSON.stringify({
+        grantSet: null,
+        grantList: [{ grantee: { id: ar.s3OwnerId, displayName: null }, permission: "FullControl" }],
+        owner: { displayName: null, id: ar.s3OwnerId },
+        isRequesterCharged: false,
+      }),
+      BucketLoggingConfiguration: { destinationBucketName: ar.accessLogBucket, logFilePrefix: `${b.bucket}/` },
+      BucketPolicy: {
+        policyText: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [tlsDeny("s3:*", [arn, `${arn}/*`]), b.grant],
+        } satisfies PolicyDoc),
+      },
+      BucketVersioningConfiguration: { status: "Enabled", isMfaDeleteEnabled: null },
+      IsRequesterPaysEnabled: false,
+      PublicAccessBlockConfiguration: {
+        blockPublicAcls: true,
+        ignorePublicAcls: true,
+        blockPublicPolicy: true,
+        restrictPublicBuckets: true,
+      },
+      ServerSideEncryptionConfiguration: {
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: b.encryption,
+            bucketKeyEnabled: b.encryption.sseAlgorithm === "aws:kms",
+          },
+        ],
+      },
+    },
+    tags: b.tags,
+    createdMs: b.createdMs,
+    capturedMs: b.capturedMs,
   });
 }
