@@ -2,6 +2,8 @@ import type { AnyEvaluation as Evaluation, Verdict } from "../engine/evaluate";
 import { SEVERITIES, type Severity } from "../policy/types";
 import type { InputProblem, PolicyInfo, ScanSummary } from "./types";
 
+export { formatCount, plural } from "../util/words";
+
 /** critical = 0 ... info = 4; unknown severities sort last. */
 export function severityRank(s: Severity | string): number {
   const i = SEVERITIES.indexOf(s as Severity);
@@ -97,14 +99,6 @@ export function frameworkText(frameworks: Record<string, string[]> | undefined):
 /** "error: fleet/a.json /configurationItems/3: message" (the form the CLI prints to stderr). */
 export function problemLine(p: InputProblem): string {
   return `${p.level}: ${p.file}${p.pointer ? ` ${p.pointer}` : ""}: ${p.message}`;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /**
