@@ -2,6 +2,7 @@ import type { Message } from "esbuild";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { addServiceModules } from "../aws/added";
+import { addFrameworkDirs } from "../policy/frameworks";
 import { serviceModuleProblems, type ServiceModule } from "../aws/service";
 import { actionFor, addActions } from "../remediation/planning/registry";
 import type { RemediationAction } from "../remediation/types";
@@ -143,6 +144,7 @@ export function loadExtensionPack(dir: string, opts: { aws?: boolean } = {}): vo
     });
     addResourceTypes({ adapters, references });
     addActions(actions);
+    addFrameworkDirs([join(dir, "frameworks")]);
     loaded.add(dir);
   }
   if (opts.aws && !loadedAws.has(dir)) {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
+import { frameworks } from "../policy/frameworks";
 import { SEVERITIES, type Severity } from "../policy/types";
 import {
   Sink,
@@ -12,6 +13,7 @@ import {
   plural,
   policyCounts,
 } from "./common";
+import { CONTROL_STATUSES, complianceView, totalsText, type FrameworkView } from "./compliance";
 import { jsonResult } from "./json";
 import type { PolicyInfo, ReportOptions, ReportWriter, ScanSummary } from "./types";
 
@@ -86,6 +88,8 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:11px;font-weight:600;color:#fff;text-transform:uppercase;white-space:nowrap}
 .sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium)}
 .sev-low{background:var(--low)}.sev-info{background:var(--info)}
+.st-failed{background:var(--high)}.st-unknown{background:var(--medium)}.st-passed{background:#15803d}
+.st-not-evaluated,.st-not-covered{background:var(--info)}details{margin:8px 0}summary{cursor:pointer}
 .filters{display:flex;gap:8px;align-items:center;margin-bottom:8px;flex-wrap:wrap}
 .filters input{flex:1;min-width:220px;padding:6px 8px;border:1px solid var(--line);border-radius:6px;font:inherit}
 .filters select{padding:6px;border:1px solid var(--line);border-radius:6px;font:inherit}
@@ -201,6 +205,42 @@ function policyRow(p: PolicyInfo, summary: ScanSummary): string {
   );
 }
 
+const STATUS_LABEL: Record<string, string> = {
+  failed: "failed",
+  unknown: "unknown before deploy",
+  passed: "passed",
+  "not-evaluated": "not evaluated",
+  "not-covered": "not covered",
+};
+
+/**
+ * One framework's controls: the totals, then a table of the controls its policies judged (failed first), and the
+ * ones not evaluated or not covered folded away.
+ */
+function frameworkSection(view: FrameworkView): string {
+  const rank = (s: string) => CONTROL_STATUSES.indexOf(s as (typeof CONTROL_STATUSES)[number]);
+  const rows = [...view.controls].sort((a, b) => rank(a.status) - rank(b.status));
+  const row = (c: FrameworkView["controls"][number]) =>
+    `<tr><td class="nowrap"><code>${esc(c.id)}</code></td><td><span class="badge st-${esc(c.status)}">${esc(STATUS_LABEL[c.status] ?? c.status)}</span></td>` +
+    `<td class="num">${formatCount(c.failed)}</td><td>${c.policies.map((p) => `<code>${esc(p)}</code>`).join(", ")}</td><td>${esc(c.title)}</td></tr>\n`;
+  const table = (list: typeof rows) =>
+    `<table><thead><tr><th>Control</th><th>Status</th><th class="num">Violations</th><th>Policies</th><th>Title</th></tr></thead>\n<tbody>\n` +
+    list.map(row).join("") +
+    `</tbody></table>\n`;
+  const judged = rows.filter((c) => c.status !== "not-evaluated" && c.status !== "not-covered");
+  const rest = rows.filter((c) => c.status === "not-evaluated" || c.status === "not-covered");
+  const source = view.source ? ` · <a href="${esc(view.source)}" rel="noreferrer">control list</a>` : "";
+  return (
+    `<h3>${esc(view.name)}${view.version ? ` ${esc(view.version)}` : ""}</h3>\n<p class="meta">${esc(totalsText(view.totals))}${source}</p>\n` +
+    (judged.length > 0
+      ? table(judged)
+      : `<p class="empty">No control was judged: no resource of its policies' types.</p>\n`) +
+    (rest.length > 0
+      ? `<details><summary>${formatCount(rest.length)} controls not evaluated or not covered</summary>\n${table(rest)}</details>\n`
+      : "")
+  );
+}
+
 function card(label: string, value: number, cls = ""): string {
   return `<div class="card${cls ? ` ${cls}` : ""}"><div class="n">${formatCount(value)}</div><div class="l">${esc(label)}</div></div>`;
 }
@@ -246,6 +286,7 @@ export function createHtmlWriter(opts: ReportOptions): ReportWriter {
         high: summary.violationsBySeverity.high,
         expiredExemptions: summary.expiredExemptions,
       };
+      const views = complianceView(summary, frameworks());
       const data = {
         tool: summary.tool,
         generatedAt,
@@ -257,6 +298,7 @@ export function createHtmlWriter(opts: ReportOptions): ReportWriter {
         violationsByAccount: summary.violationsByAccount,
         byPolicy: summary.byPolicy,
         policies: summary.policies,
+        frameworks: views,
         files: summary.files,
         items: summary.items,
         problems: {
@@ -408,6 +450,12 @@ export function createHtmlWriter(opts: ReportOptions): ReportWriter {
       );
       await sink.write(policies.map((p) => policyRow(p, summary)).join(""));
       sink.push(`</tbody></table>\n`);
+
+      // Compliance frameworks.
+      if (views.length > 0) {
+        sink.push(`<h2 id="frameworks">Compliance frameworks</h2>\n`);
+        for (const v of views) await sink.write(frameworkSection(v));
+      }
 
       // Coverage and problems.
       const notCovered = Object.entries(summary.items.notCovered).sort(

@@ -1,5 +1,7 @@
 import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
+import { frameworks } from "../policy/frameworks";
 import { Sink } from "./common";
+import { complianceView } from "./compliance";
 import type { RecordEncoder, ReportOptions, ReportWriter, ScanSummary } from "./types";
 
 /**
@@ -25,9 +27,10 @@ export function jsonResult(e: Evaluation): Record<string, unknown> {
 }
 
 /**
- * One JSON document, `{"results":[...],"tool":{...},"summary":{...},"problems":[...]}`. The results are streamed
- * as they arrive (one per line), so memory stays flat however many there are; the summary, known only at the end,
- * comes after them. The summary is the ScanSummary without `tool` and `problems`, which are top-level keys.
+ * One JSON document, `{"results":[...],"tool":{...},"summary":{...},"frameworks":[...],"problems":[...]}`. The
+ * results are streamed as they arrive (one per line), so memory stays flat however many there are; the summary,
+ * known only at the end, comes after them. The summary is the ScanSummary without `tool` and `problems`, which are
+ * top-level keys; `frameworks` is the compliance view (./compliance.ts): each framework's controls and their status.
  */
 export const jsonRecordEncoder: RecordEncoder = { encode: encodeJsonRecord, separator: ",\n" };
 
@@ -95,7 +98,7 @@ export function createJsonWriter(opts: ReportOptions): ReportWriter {
       const { tool, problems, ...rest } = summary;
       const head = count === 0 ? '{"results":[' : "\n";
       await sink.write(
-        `${head}],\n"tool":${JSON.stringify(tool)},\n"summary":${JSON.stringify(rest)},\n"problems":${JSON.stringify(problems)}}\n`,
+        `${head}],\n"tool":${JSON.stringify(tool)},\n"summary":${JSON.stringify(rest)},\n"frameworks":${JSON.stringify(complianceView(summary, frameworks()))},\n"problems":${JSON.stringify(problems)}}\n`,
       );
       await sink.end();
     },

@@ -177,7 +177,7 @@ describe("json", () => {
   it("writes one document whose counts match the summary", async () => {
     const evaluations = fleet();
     const doc = JSON.parse(await render(createJsonWriter, evaluations));
-    expect(Object.keys(doc).sort()).toEqual(["problems", "results", "summary", "tool"]);
+    expect(Object.keys(doc).sort()).toEqual(["frameworks", "problems", "results", "summary", "tool"]);
     expect(doc.tool).toEqual({ name: "guardrail", version: "0.1.0-test" });
     expect(doc.results).toHaveLength(evaluations.length);
     expect(doc.summary.evaluations).toBe(evaluations.length);
