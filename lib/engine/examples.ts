@@ -2,6 +2,7 @@ import { resourceFromConfigItem } from "../resources/adapter";
 import { toConfigItem } from "../resources/config-item";
 import { adapterFor } from "../resources/registry";
 import { Engine, type Compliance } from "./evaluate";
+import { exampleConfigItem } from "../policy/examples";
 import type { CompiledPolicy } from "../policy/load";
 import type { PolicyExample } from "../policy/types";
 
@@ -25,7 +26,8 @@ const EXPECTED: Record<"compliant" | "noncompliant" | "notApplicable", Complianc
 
 /**
  * Runs every example of every policy through the same path production uses (configuration item -> adapter ->
- * engine), so an example proves the policy, the adapter and the annotation together.
+ * engine), so an example proves the policy, the adapter and the annotation together. A configuration-only example
+ * runs as the whole item it stands for (lib/policy/examples.ts).
  */
 export function runExamples(policies: readonly CompiledPolicy[]): ExampleOutcome[] {
   const engine = new Engine(policies);
@@ -45,7 +47,7 @@ function runOne(engine: Engine, p: CompiledPolicy, ex: PolicyExample, expected: 
     if (ex.cloudTrailEvent) {
       evaluation = engine.evaluateRecord(ex.cloudTrailEvent).find((e) => e.policyId === p.policy.id);
     } else {
-      const item = toConfigItem(ex.configurationItem);
+      const item = toConfigItem(exampleConfigItem(p.policy, ex));
       const adapter = adapterFor(item.resourceType);
       if (!adapter) return { ...outcome, passed: false, reason: `no adapter for ${item.resourceType}` };
       if (!engine.policiesFor(item.resourceType).includes(p)) {

@@ -9,7 +9,9 @@ import { cloudTrailRecordSchema } from "../cloudtrail/record-schema";
 import { packageRoot } from "../util/package-root";
 import { escapePointerToken, type JsonSchema } from "../util/json";
 import { createMetaAjv, createPolicyAjv, type ValidateFunction } from "./ajv";
+import { shortExampleProblem } from "./examples";
 import { lintPolicySchema } from "./lint-schema";
+import { frameworkFileProblems, frameworkProblems } from "./frameworks";
 import { precompiledValidator } from "./precompiled";
 import { JsonSourceMap } from "../util/source-map";
 import { isCloudTrailPolicy, resourceTypesOf, type PolicyFile } from "./types";
@@ -76,8 +78,19 @@ function metaSchema(): ValidateFunction {
   return metaValidator;
 }
 
+/** The members of a policy example of which it gives exactly one (policies/policy.schema.json, `$defs/example`). */
+const EXAMPLE_FORMS = ["configurationItem", "cloudTrailEvent", "configuration"];
+
+function isExampleFormError(e: ErrorObject): boolean {
+  return e.keyword === "oneOf" && /^\/examples\/[A-Za-z]+\/\d+$/.test(e.instancePath);
+}
+
 /** An ajv error in words, for a policy author. */
 export function metaMessage(e: ErrorObject): string {
+  if (isExampleFormError(e)) {
+    const several = Array.isArray(e.params.passingSchemas);
+    return `${several ? "give only one" : "give one"} of configurationItem (a whole Config item), configuration (its configuration block alone) or cloudTrailEvent (a CloudTrail record)`;
+  }
   // The id's rule is two keywords (a pattern V8 runs in linear time, and no "--"): one message for both.
   if (e.instancePath === "/id" && (e.keyword === "pattern" || e.keyword === "not")) {
     return "must be lower-case words of letters and digits joined by single dashes, e.g. sqs-queue-encrypted";
@@ -127,6 +140,7 @@ export function loadPolicies(
   const policyAjv = () => (ajv ??= createPolicyAjv());
   const adapters = resourceAdapters();
   const seen = new Map<string, string>();
+  if (opts.compile !== "lazy") problems.push(...frameworkFileProblems());
 
   for (const path of findPolicyFiles(paths)) {
     const file = relative(cwd, path) || path;
@@ -194,7 +208,20 @@ export function loadPolicies(
       // oneOf failures repeat every branch's complaint, and an `if` the failing `then` it guards: keep the most
       // specific ones.
       const all = validate.errors ?? [];
-      const errs = all.filter((e) => e.keyword !== "if" && (e.keyword !== "oneOf" || all.length === 1));
+      // An example's form (a Config item, a CloudTrail record, a configuration block) is one oneOf: said once, in
+      // words, instead of one "missing" per form.
+      const exampleForms = new Set(all.filter(isExampleFormError).map((e) => e.instancePath));
+      const errs = all.filter(
+        (e) =>
+          isExampleFormError(e) ||
+          (e.keyword !== "if" &&
+            (e.keyword !== "oneOf" || all.length === 1) &&
+            !(
+              e.keyword === "required" &&
+              exampleForms.has(e.instancePath) &&
+              EXAMPLE_FORMS.includes(String(e.params.missingProperty))
+            )),
+      );
       for (const e of errs) {
         // An unknown key is placed at the key itself, not at the object that holds it.
         const extra = e.keyword === "additionalProperties" ? String(e.params.additionalProperty) : undefined;
@@ -213,6 +240,14 @@ export function loadPolicies(
     const earlier = seen.get(policy.id);
     if (earlier) report("/id", `duplicate policy id "${policy.id}" (also in ${earlier})`);
     seen.set(policy.id, file);
+    if (opts.compile !== "lazy") {
+      for (const kind of ["compliant", "noncompliant", "notApplicable"] as const) {
+        (policy.examples[kind] ?? []).forEach((example, i) => {
+          const problem = shortExampleProblem(policy, example);
+          if (problem) report(`/examples/${kind}/${i}${problem.pointer}`, problem.message, problem.pointer !== "");
+        });
+      }
+    }
 
     // The document schema each type's adapter publishes; CloudTrail policies see the record itself.
     const docs: { name: string; schema: JsonSchema }[] = [];
@@ -240,6 +275,7 @@ export function loadPolicies(
         }
       }
     }
+    if (opts.compile !== "lazy") for (const p of frameworkProblems(policy)) report(p.pointer, p.message, p.key);
     if (opts.check && opts.compile !== "lazy") {
       for (const p of opts.check(policy)) report(p.pointer, p.message, p.key === true);
     }

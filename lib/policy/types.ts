@@ -13,6 +13,13 @@ export interface Trigger {
 export interface PolicyExample {
   name: string;
   configurationItem?: JsonObject;
+  /** The short form: a Config item's `configuration` alone, the rest filled in (lib/policy/examples.ts). */
+  configuration?: JsonObject;
+  supplementaryConfiguration?: JsonObject;
+  tags?: Record<string, string>;
+  resourceType?: string;
+  resourceId?: string;
+  resourceName?: string;
   cloudTrailEvent?: JsonObject;
   annotationIncludes?: string;
 }
