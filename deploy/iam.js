@@ -181,7 +181,22 @@ const publish = [
   },
 ];
 
-function statements(stage, fn, centralAuditBucket) {
+/**
+ * The securityHub option: BatchImportFindings on the account's own default product ARN only, the one product that
+ * takes an account's own findings ("BatchImportFindings for finding providers"; Service Authorization Reference,
+ * AWS Security Hub: the action's resource is the product).
+ */
+const securityHubFindings = {
+  Sid: "SecurityHubOwnFindings",
+  Effect: "Allow",
+  Action: ["securityhub:BatchImportFindings"],
+  Resource: [
+    sub("arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default"),
+  ],
+};
+
+function statements(stage, fn, centralAuditBucket, securityHub = false) {
+  const hub = securityHub ? [securityHubFindings] : [];
   switch (fn) {
     case "configRule":
       return [
@@ -206,6 +221,7 @@ function statements(stage, fn, centralAuditBucket) {
         },
         send("FanOutSweeps", "SweepQueue"),
         send("OnFailureDestination", "AsyncFailuresDlq"),
+        ...hub,
       ];
     case "sweepWorker":
       return [
@@ -217,6 +233,7 @@ function statements(stage, fn, centralAuditBucket) {
           Resource: "*",
         },
         consume("SweepQueueSource", "SweepQueue"),
+        ...hub,
       ];
     case "cloudTrailEvents":
       return [
@@ -267,6 +284,7 @@ function statements(stage, fn, centralAuditBucket) {
           Action: ["events:PutEvents"],
           Resource: [sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default")],
         },
+        ...hub,
       ];
     default:
       throw new Error(`deploy/iam.js: no role for function ${fn}`);
@@ -373,10 +391,10 @@ function policyChunks(statements, fn) {
   return chunks;
 }
 
-function roles(stage, centralAuditBucket, deploymentBucket) {
+function roles(stage, centralAuditBucket, deploymentBucket, securityHub = false) {
   const Resources = {};
   for (const [fn, id] of Object.entries(ROLE_IDS)) {
-    const chunks = policyChunks(statements(stage, fn, centralAuditBucket), fn);
+    const chunks = policyChunks(statements(stage, fn, centralAuditBucket, securityHub), fn);
     const policyIds = chunks.map((_, i) => `${id}Policy${i + 1}`);
     chunks.forEach((chunk, i) => {
       Resources[policyIds[i]] = {
@@ -418,10 +436,10 @@ function roles(stage, centralAuditBucket, deploymentBucket) {
 
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable("sls:stage");
-  const { centralAuditBucket } = await checkedParams({ resolveVariable });
+  const { centralAuditBucket, securityHub } = await checkedParams({ resolveVariable });
   // A deployment bucket named in serverless.yml is an existing one; otherwise osls adds ServerlessDeploymentBucket.
   const deploymentBucket = String((await resolveVariable("self:provider.deploymentBucket.name, ''")) ?? "");
-  return roles(stage, centralAuditBucket, deploymentBucket);
+  return roles(stage, centralAuditBucket, deploymentBucket, securityHub === "true");
 };
 module.exports.OPERATIONS = OPERATIONS;
 module.exports.SDK_ACTIONS = SDK_ACTIONS;
@@ -429,6 +447,7 @@ module.exports.PLATFORM_ACTIONS = PLATFORM_ACTIONS;
 module.exports.STAR_ONLY = STAR_ONLY;
 module.exports.ROLE_IDS = ROLE_IDS;
 module.exports.statements = statements;
+module.exports.roles = roles;
 module.exports.selfProtection = selfProtection;
 module.exports.CHANGE_ACTIONS = CHANGE_ACTIONS;
 module.exports.PROTECTED_TAG = PROTECTED_TAG;

@@ -16,6 +16,8 @@ import { workerHomeOf, type WorkerHome } from "../lib/remediation/worker/identit
 import { MessageError, parseWorkerMessage, type WorkerMessage } from "../lib/remediation/worker/message";
 import type { OutcomeStatus } from "../lib/remediation/worker/record";
 import { handleMessage, type WorkerDeps, type WorkerResult } from "../lib/remediation/worker/run";
+import { SecurityHubFindingUpdates } from "../lib/remediation/worker/security-hub";
+import { securityHubEnabled } from "../lib/aws/securityhub";
 import { workerSettings } from "../lib/remediation/worker/settings";
 
 /**
@@ -71,6 +73,7 @@ function dependencies(): WorkerDeps {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       settings,
       log: logger,
+      ...(securityHubEnabled() ? { findings: new SecurityHubFindingUpdates(logger) } : {}),
       ...overrides,
     };
   }

@@ -4,6 +4,7 @@ import { HandlerPack } from "../lib/lambda/handler-pack";
 import { runRule, sweepSettings, type RuleOutcome } from "../lib/config-rule/run";
 import { recordOutcome } from "../lib/config-rule/metrics";
 import { createTelemetry, instrumented } from "../lib/lambda/telemetry";
+import { securityHubEnabled } from "../lib/config-rule/security-hub";
 
 /**
  * The custom AWS Config rule: one Lambda for every policy, the rule's InputParameters `{"policyId": "…"}` naming
@@ -28,7 +29,15 @@ export async function handler(event: unknown, context?: Context): Promise<RuleOu
       configRuleName: invocation.configRuleName,
       messageType: invocation.message.messageType,
     });
-    const outcome = await runRule(invocation, { pack, log: logger, correlationId, sweep: sweepSettings() });
+    const outcome = await runRule(invocation, {
+      pack,
+      log: logger,
+      correlationId,
+      sweep: sweepSettings(),
+      ...(securityHubEnabled()
+        ? { securityHub: { accountId: invocation.accountId, region: process.env.AWS_REGION } }
+        : {}),
+    });
     recordOutcome(telemetry, outcome);
     logger.info("config rule invocation done", { ...outcome });
     return outcome;

@@ -5,6 +5,7 @@ import { runSweepMessage, type RuleOutcome } from "../lib/config-rule/run";
 import { parseSweepMessage } from "../lib/config-rule/sweep";
 import { recordOutcome } from "../lib/config-rule/metrics";
 import { createTelemetry, errorFields, instrumented } from "../lib/lambda/telemetry";
+import { securityHubEnabled } from "../lib/config-rule/security-hub";
 
 /**
  * The sweep queue's worker: each message is one batch (≤100 keys) of a Config rule sweep too large for one
@@ -28,7 +29,12 @@ async function recordHandler(record: SQSRecord): Promise<RuleOutcome> {
     const message = parseSweepMessage(record.body);
     logger.setCorrelationId(message.correlationId);
     logger.appendKeys({ policyId: message.policyId, part: `${message.part}/${message.parts}` });
-    const outcome = await runSweepMessage(message, { pack, log: logger, correlationId: message.correlationId });
+    const outcome = await runSweepMessage(message, {
+      pack,
+      log: logger,
+      correlationId: message.correlationId,
+      ...(securityHubEnabled() ? { securityHub: { region: process.env.AWS_REGION } } : {}),
+    });
     recordOutcome(telemetry, outcome);
     logger.info("sweep batch done", { ...outcome });
     return outcome;

@@ -25,6 +25,7 @@ import {
 import type { HandlerPack } from "../lambda/handler-pack";
 import { planSweepMessages, SWEEP_KEYS_PER_MESSAGE, type SweepMessage } from "./sweep";
 import { sendSweepMessages } from "./sweep-queue";
+import { reportToSecurityHub } from "./security-hub";
 
 /**
  * What the Config rule does with one invocation (or one sweep batch), over lib/aws/config.ts. The handlers in
@@ -66,6 +67,11 @@ export interface RuleContext {
   sweep?: SweepSettings;
   /** The clock exemptions are judged against (default: now). */
   now?: Date;
+  /**
+   * Set when the deployment's securityHub option is on: every verdict recorded is imported into Security Hub too
+   * (./security-hub.ts), with this account and Region for verdicts that name none.
+   */
+  securityHub?: { accountId?: string; region?: string };
 }
 
 export interface RuleOutcome {
@@ -83,6 +89,8 @@ export interface RuleOutcome {
   missing?: number;
   /** Items that could not be read (logged with their resource). */
   unreadable?: number;
+  /** Findings imported into Security Hub, and those it did not take (logged by id). */
+  securityHub?: { imported: number; failed: number };
 }
 
 function policyFor(ctx: RuleContext, policyId: string): CompiledPolicy {
@@ -103,10 +111,23 @@ function timestamp(field: string, ...candidates: (string | undefined)[]): Date {
   return new Date(t);
 }
 
-async function send(ctx: RuleContext, resultToken: string, evaluations: Evaluation[], at: Date): Promise<number> {
+async function send(
+  ctx: RuleContext,
+  policy: CompiledPolicy,
+  resultToken: string,
+  evaluations: Evaluation[],
+  at: Date,
+  hub?: { imported: number; failed: number },
+): Promise<number> {
   if (evaluations.length === 0) return 0;
   const config: ConfigEvaluation[] = evaluations.map((e) => toConfigEvaluation(e, at));
   await putEvaluations(resultToken, config, { log: ctx.log });
+  // After Config has them: Security Hub mirrors what Config recorded, and its failures never undo that.
+  if (ctx.securityHub && hub) {
+    const r = await reportToSecurityHub(policy, evaluations, at, { log: ctx.log, ...ctx.securityHub });
+    hub.imported += r.imported;
+    hub.failed += r.failed;
+  }
   return config.length;
 }
 
@@ -114,11 +135,13 @@ export async function runRule(inv: RuleInvocation, ctx: RuleContext): Promise<Ru
   const policy = policyFor(ctx, inv.policyId);
   const engine = ctx.pack.engine(ctx.now ?? new Date());
   const msg = inv.message;
+  const hub = { imported: 0, failed: 0 };
   const outcome = (evaluations: Evaluation[], sent: number): RuleOutcome => ({
     policyId: inv.policyId,
     messageType: msg.messageType,
     counts: countCompliance(evaluations),
     sent,
+    ...(ctx.securityHub ? { securityHub: hub } : {}),
   });
 
   if (msg.messageType === CHANGE) {
@@ -136,7 +159,7 @@ export async function runRule(inv: RuleInvocation, ctx: RuleContext): Promise<Ru
       resourceId: item.resourceId,
       compliance: evaluation.compliance,
     });
-    return outcome([evaluation], await send(ctx, inv.resultToken, [evaluation], at));
+    return outcome([evaluation], await send(ctx, policy, inv.resultToken, [evaluation], at, hub));
   }
 
   if (msg.messageType === OVERSIZED) {
@@ -161,7 +184,7 @@ export async function runRule(inv: RuleInvocation, ctx: RuleContext): Promise<Ru
       resourceId: s.resourceId,
       compliance: evaluation.compliance,
     });
-    return outcome([evaluation], await send(ctx, inv.resultToken, [evaluation], at));
+    return outcome([evaluation], await send(ctx, policy, inv.resultToken, [evaluation], at, hub));
   }
 
   // ScheduledNotification: the periodic sweep over every resource of the policy's types.
@@ -272,6 +295,7 @@ async function sweepKeys(
   let unreadable = 0;
   let rechecked = 0;
   let unchanged = 0;
+  const hub = { imported: 0, failed: 0 };
   for (let i = 0; i < keys.length; i += SWEEP_KEYS_PER_MESSAGE) {
     const chunk = keys.slice(i, i + SWEEP_KEYS_PER_MESSAGE);
     const got = await batchGet(chunk, { log: ctx.log });
@@ -304,10 +328,18 @@ async function sweepKeys(
     const recorded = new Map(chunk.map((k) => [keyOf(k), k.recorded]));
     const changed = evaluations.filter((e) => recorded.get(keyOf(e)) !== toConfigEvaluation(e, at).ComplianceType);
     unchanged += evaluations.length - changed.length;
-    sent += await send(ctx, resultToken, changed, at);
+    sent += await send(ctx, policy, resultToken, changed, at, hub);
     countCompliance(evaluations, counts);
   }
   if (missing > 0) ctx.log.info("listed resources no longer in Config (deleted meanwhile)", { missing });
   ctx.log.info("sweep evaluated", { keys: keys.length, sent, unchanged, rechecked, counts });
-  return { policyId: policy.policy.id, counts, sent, unchanged, missing, unreadable };
+  return {
+    policyId: policy.policy.id,
+    counts,
+    sent,
+    unchanged,
+    missing,
+    unreadable,
+    ...(ctx.securityHub ? { securityHub: hub } : {}),
+  };
 }

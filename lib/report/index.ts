@@ -1,5 +1,8 @@
 import { createCsvWriter, csvRecordEncoder } from "./csv";
 import { createHtmlWriter } from "./html";
+import { createMarkdownWriter } from "./markdown";
+import { createAsffWriter } from "./asff";
+import { createOcsfWriter } from "./ocsf";
 import { createJsonWriter, jsonRecordEncoder } from "./json";
 import { createJunitWriter } from "./junit";
 import { createSarifWriter } from "./sarif";
@@ -24,6 +27,9 @@ const WRITERS: Record<ReportFormat, (opts: ReportOptions) => ReportWriter> = {
   sarif: createSarifWriter,
   junit: createJunitWriter,
   html: createHtmlWriter,
+  md: createMarkdownWriter,
+  asff: createAsffWriter,
+  ocsf: createOcsfWriter,
 };
 
 /** The writer of one report format; throws on a name that is not a format (the CLI validates first). */

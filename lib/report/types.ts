@@ -4,8 +4,18 @@ import type { AnyEvaluation as Evaluation, Compliance } from "../engine/evaluate
 export type VerdictCounts = Record<Compliance, number> & { UNKNOWN?: number };
 import type { Severity } from "../policy/types";
 
-export type ReportFormat = "table" | "json" | "csv" | "sarif" | "junit" | "html";
-export const REPORT_FORMATS: readonly ReportFormat[] = ["table", "json", "csv", "sarif", "junit", "html"];
+export type ReportFormat = "table" | "json" | "csv" | "sarif" | "junit" | "html" | "asff" | "ocsf" | "md";
+export const REPORT_FORMATS: readonly ReportFormat[] = [
+  "table",
+  "json",
+  "csv",
+  "sarif",
+  "junit",
+  "html",
+  "asff",
+  "ocsf",
+  "md",
+];
 
 /** A problem with the input (not a policy verdict): a file that could not be read, an item that is not a CI, ... */
 export interface InputProblem {

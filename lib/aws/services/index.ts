@@ -25,6 +25,7 @@ import { service as logsService, operations as logsOperations } from "./logs";
 import { service as rdsService, operations as rdsOperations } from "./rds";
 import { service as s3Service, operations as s3Operations } from "./s3";
 import { service as secretsmanagerService, operations as secretsmanagerOperations } from "./secretsmanager";
+import { service as securityhubService, operations as securityhubOperations } from "./securityhub";
 import { service as snsService, operations as snsOperations } from "./sns";
 import { service as sqsService, operations as sqsOperations } from "./sqs";
 import { service as statesService, operations as statesOperations } from "./states";
@@ -54,6 +55,7 @@ export const SERVICES = [
   { service: rdsService, operations: rdsOperations },
   { service: s3Service, operations: s3Operations },
   { service: secretsmanagerService, operations: secretsmanagerOperations },
+  { service: securityhubService, operations: securityhubOperations },
   { service: snsService, operations: snsOperations },
   { service: sqsService, operations: sqsOperations },
   { service: statesService, operations: statesOperations },

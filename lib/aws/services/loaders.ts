@@ -25,6 +25,7 @@ export const OPERATION_LOADERS: Readonly<Record<string, () => Promise<OperationT
   rds: () => import("./rds").then((m) => m.operations),
   s3: () => import("./s3").then((m) => m.operations),
   secretsmanager: () => import("./secretsmanager").then((m) => m.operations),
+  securityhub: () => import("./securityhub").then((m) => m.operations),
   sns: () => import("./sns").then((m) => m.operations),
   sqs: () => import("./sqs").then((m) => m.operations),
   states: () => import("./states").then((m) => m.operations),

@@ -49,6 +49,7 @@ import {
   type Verification,
 } from "./record";
 import type { WorkerSettings } from "./settings";
+import type { FindingUpdates } from "./security-hub";
 
 /**
  * One remediation request, start to end. The order of the steps:
@@ -90,6 +91,8 @@ export interface WorkerDeps {
   sleep(ms: number): Promise<void>;
   settings: WorkerSettings;
   log: WorkerLog;
+  /** Security Hub findings to resolve when a resource is found compliant (the securityHub option); absent, none. */
+  findings?: FindingUpdates;
 }
 
 export interface Delivery {
@@ -515,6 +518,22 @@ async function countFailure(ctx: Ctx): Promise<{ breakerOpened?: boolean }> {
   }
 }
 
+/**
+ * A fix verified compliant, or a resource compliant already: its Security Hub finding is resolved now. A failure is
+ * logged (the finding follows at Config's next evaluation), never a reason to repeat the fix.
+ */
+async function resolveFinding(ctx: Ctx, f: Finish, at: Date): Promise<void> {
+  const { deps } = ctx;
+  const resource = f.after ?? ctx.before;
+  if (!deps.findings || !resource) return;
+  if (f.outcome !== "fixed" && f.outcome !== "already-compliant") return;
+  try {
+    await deps.findings.resolved(ctx.policy, resource, f.reason, at);
+  } catch (e) {
+    deps.log.error("Security Hub finding could not be resolved", { error: e, recordId: ctx.recordId });
+  }
+}
+
 /** Writes the record, publishes the outcome, and returns what the idempotency record keeps. */
 async function finish(ctx: Ctx, f: Finish): Promise<StoredResult> {
   const { deps, request } = ctx;
@@ -590,6 +609,7 @@ async function finish(ctx: Ctx, f: Finish): Promise<StoredResult> {
     deps.log.error("remediation outcome could not be published", { error: e, recordId: record.recordId });
     if (!changedSomething) throw e;
   }
+  await resolveFinding(ctx, f, finishedAt);
   const summary = summaryOf(record);
   return record.timings.changeToVerifiedFixMs !== undefined
     ? { ...summary, changeToVerifiedFixMs: record.timings.changeToVerifiedFixMs }
