@@ -3,7 +3,7 @@ import type { CompiledPolicy } from "../policy/load";
 import { isCloudTrailPolicy, resourceTypesOf, type Severity } from "../policy/types";
 import type { JsonObject } from "../util/json";
 import { annotate, truncateAnnotation } from "./annotate";
-import { Exemptions, type ExemptionMatch } from "./exemptions";
+import { Exemptions, exemptAnnotation, exemptionNote, type ExemptionMatch } from "./exemptions";
 import {
   dependsOn,
   finiteDomain,
@@ -109,7 +109,7 @@ export class Engine {
 
   constructor(
     readonly policies: readonly CompiledPolicy[],
-    private readonly exemptions: Exemptions = new Exemptions(),
+    readonly exemptions: Exemptions = new Exemptions(),
   ) {
     for (const p of policies) {
       if (isCloudTrailPolicy(p.policy)) this.cloudTrailPolicies.push(p);
@@ -298,18 +298,8 @@ export class Engine {
 
   private violation(p: CompiledPolicy, resource: Resource, annotation: string): Evaluation {
     const exemption = this.exemptions.match(p.policy.id, resource);
-    if (exemption?.active) {
-      const by = exemption.owner ? ` by ${exemption.owner}` : "";
-      const until = exemption.expires ? ` until ${exemption.expires}` : "";
-      const text = truncateAnnotation(`exempt (${exemption.source}${by}${until}): ${annotation}`);
-      return result(p, resource, "EXEMPT", text, exemption);
-    }
-    const note = !exemption
-      ? ""
-      : exemption.invalid
-        ? ` [exemption tag ignored: ${exemption.invalid}]`
-        : ` [exemption expired ${exemption.expires ?? ""}]`;
-    return result(p, resource, "NON_COMPLIANT", truncateAnnotation(annotation + note), exemption);
+    if (exemption?.active) return result(p, resource, "EXEMPT", exemptAnnotation(exemption, annotation), exemption);
+    return result(p, resource, "NON_COMPLIANT", truncateAnnotation(annotation + exemptionNote(exemption)), exemption);
   }
 }
 

@@ -191,7 +191,8 @@ export function createSarifWriter(opts: ReportOptions): ReportWriter {
             ? {
                 suppressions: [
                   {
-                    kind: "external",
+                    // A suppression written in the scanned file itself is "inSource"; exemptions and baselines are "external".
+                    kind: e.exemption?.source === "template" ? "inSource" : "external",
                     status: "accepted",
                     justification: e.exemption?.justification ?? e.annotation ?? "exempt",
                   },

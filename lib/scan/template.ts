@@ -5,6 +5,8 @@ import { cloudFormationSource, type Origins } from "../cloudformation/document";
 import { resolveTemplate, type ResolvedTemplate, type TemplateResource } from "../cloudformation/resolve";
 import { TemplateError, looksLikeTemplate, parseTemplate, type ParsedTemplate } from "../cloudformation/template";
 import { markTemplateDocument, type AnyEvaluation, type Engine } from "../engine/evaluate";
+import { markTemplateResource } from "../engine/exemptions";
+import { readSuppressions } from "../cloudformation/suppressions";
 import type { Resource } from "../resources/adapter";
 import { attachmentTypes, resourceAdapters, resourceIdentities } from "../resources/registry";
 import type { InputProblem, ReportWriter, ScanSummary } from "../report/types";
@@ -86,12 +88,34 @@ export function judgeTemplate(
   engine: Engine,
   parameters: Record<string, string> = {},
   notCovered: (type: string, pointer: string) => void = () => undefined,
+  onProblem: (p: InputProblem) => void = () => undefined,
 ): TemplateResourceVerdicts[] {
   const adapters = resourceAdapters();
   const attachments = attachmentTypes();
   const { parsed } = resolved;
+  const known = new Set(engine.policies.map((p) => p.policy.id));
   const out: TemplateResourceVerdicts[] = [];
   for (const tr of resolved.resources) {
+    // Inline suppressions are checked on every resource, judged or not: a typo must not wait for a policy.
+    const { suppressions, problems } = readSuppressions(parsed, tr.logicalId, tr.pointer);
+    for (const p of problems) {
+      onProblem({
+        level: "error",
+        file: `${parsed.file}:${p.line}:${p.column}`,
+        pointer: p.pointer,
+        message: p.message,
+      });
+    }
+    for (const s of suppressions) {
+      if (known.has(s.policy)) continue;
+      const at = parsed.map.locate(`${s.pointer}/policy`);
+      onProblem({
+        level: "warning",
+        file: `${parsed.file}:${at.line}:${at.column}`,
+        pointer: `${s.pointer}/policy`,
+        message: `${tr.logicalId} suppresses "${s.policy}", which is not a policy of this scan (see guardrail explain)`,
+      });
+    }
     const adapter = adapters.get(tr.type);
     if (!adapter?.fromCloudFormation || !engine.coversType(tr.type)) {
       // An attachment (a bucket's policy, a function's permission) is judged with the resource it attaches to.
@@ -118,6 +142,7 @@ export function judgeTemplate(
       deleted: false,
       document,
     };
+    markTemplateResource(resource, parsed.file, suppressions);
     const evaluations = engine.evaluateTemplate(resource);
     for (const e of evaluations) e.source = sourceOf(e, tr, origins, parsed);
     out.push({ resource: tr, evaluations });
@@ -199,8 +224,12 @@ export async function scanTemplateFiles(opts: TemplateScanOptions): Promise<Scan
         });
       }
     }
-    const verdicts = judgeTemplate(resolved, opts.engine, parameters, (type, pointer) =>
-      tally.notCovered(type, file, pointer),
+    const verdicts = judgeTemplate(
+      resolved,
+      opts.engine,
+      parameters,
+      (type, pointer) => tally.notCovered(type, file, pointer),
+      (problem) => t.problems.push(problem),
     );
     for (const v of verdicts) {
       t.evaluated++;
