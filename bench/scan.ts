@@ -179,11 +179,11 @@ export async function runScanBench(opts: ScanBenchOptions = SCAN_DEFAULTS): Prom
     console.log(`copied the snapshot files ${opts.copies}× into ${copiesDir} in ${fmtMs(now() - t0)}`);
 
     const scanArgs = (dir: string, format = "json", workers?: number) => [
-      ...[bin, "scan", "--snapshot", dir, "--format", format, "--out", "/dev/null"],
+      ...[bin, "scan", "--snapshot", dir, "--format", format, "--out", "/dev/null", "--soft-fail"],
       ...(workers ? ["--workers", String(workers)] : []),
     ];
     const checkScan = (r: ChildRun, what: string) => {
-      // 0: scanned; 1 would be --fail-on findings (not used); anything else means the scan did not complete.
+      // 0: scanned (--soft-fail: findings do not fail it); anything else means the scan did not complete.
       if (r.code !== 0) throw new BenchAbort(`guardrail scan of ${what} exited ${r.code}:\n${r.stderr.slice(-4000)}`);
     };
     const checkFloor = (r: ChildRun, files: number, items: number) => {
@@ -234,7 +234,11 @@ export async function runScanBench(opts: ScanBenchOptions = SCAN_DEFAULTS): Prom
           `(${fmtMiB(gzBytes)} gzipped) in ${fmtMs(genMs)}`,
       );
       const report = join(tmp, "big-report.json");
-      const r = await runNode([bin, "scan", "--snapshot", bigFile, "--format", "json", "--out", report], tmp, rusage);
+      const r = await runNode(
+        [bin, "scan", "--snapshot", bigFile, "--format", "json", "--out", report, "--soft-fail"],
+        tmp,
+        rusage,
+      );
       checkScan(r, bigFile);
       const read = itemsReadIn(report);
       rmSync(bigDir, { recursive: true, force: true });

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { formatProblem } from "../lib/policy/load";
 import { PackError, type Pack, type PackSpec } from "../lib/pack";
 import { loadPackWithExtensions as loadPackSpec, policyPathsWithExtensions } from "../lib/pack/load";
-import { findProjectConfig, ProjectConfigError } from "../lib/pack/config";
+import { findProjectConfig, ProjectConfigError, type ProjectConfig } from "../lib/pack/config";
+import { isEmptySelection, type PolicySelection } from "../lib/pack/select";
 import { PackLayoutError, resolvePackDir } from "../lib/pack/layout";
 import { UsageError } from "./exit";
 
@@ -13,24 +14,47 @@ export interface PackOptions {
   pack?: string[];
   /** `--no-builtin` sets it false. */
   builtin?: boolean;
+  /** `--policy`: policy id globs to keep. */
   policy?: string[];
+  /** `--skip-policy`: policy id globs to leave out. */
+  skipPolicy?: string[];
+  /** `--severity`: severities, or `high+` for high and above. */
+  severity?: string[];
+  /** `--framework`: framework ids. */
+  framework?: string[];
+  /** `--type`: resource type globs. */
+  type?: string[];
   exemptions?: string;
+}
+
+/** The selection (lib/pack/select.ts) the filter options name. */
+export function selectionOf(opts: PackOptions): PolicySelection {
+  const out: PolicySelection = {};
+  for (const k of ["policy", "skipPolicy", "severity", "framework", "type"] as const) {
+    const v = opts[k];
+    if (v && v.length > 0) out[k] = v;
+  }
+  return out;
+}
+
+/** The project's guardrail.config.json, if there is one above the working folder; a bad one is a usage error. */
+export function projectConfig(): ProjectConfig | undefined {
+  try {
+    return findProjectConfig();
+  } catch (e) {
+    if (e instanceof ProjectConfigError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 export { UsageError };
 
 /**
  * The pack the command-line options and the project's guardrail.config.json (./config.ts) describe; the options add
- * to the file's packs and policies. `./exemptions.json` is used when present and none is named.
+ * to the file's packs and policies. `./exemptions.json` is used when present and none is named. The filter options
+ * become the spec's selection, applied where the pack is loaded (every scan thread alike).
  */
-export function packSpec(opts: PackOptions): PackSpec {
-  let config;
-  try {
-    config = findProjectConfig();
-  } catch (e) {
-    if (e instanceof ProjectConfigError) throw new UsageError(e.message);
-    throw e;
-  }
+export function packSpec(opts: PackOptions, config = projectConfig()): PackSpec {
   const exemptionsFile =
     opts.exemptions ?? config?.exemptions ?? (existsSync("exemptions.json") ? "exemptions.json" : undefined);
   const policies = [...(config?.policies ?? []), ...(opts.policies ?? [])];
@@ -45,7 +69,7 @@ export function packSpec(opts: PackOptions): PackSpec {
     ...(policies.length > 0 ? { policyPaths: policies } : {}),
     ...(extensionPacks.length > 0 ? { extensionPacks } : {}),
     ...(opts.builtin === false ? { builtin: false } : {}),
-    ...(opts.policy && opts.policy.length > 0 ? { policyIds: opts.policy } : {}),
+    ...(isEmptySelection(selectionOf(opts)) ? {} : { select: selectionOf(opts) }),
     ...(exemptionsFile ? { exemptionsFile } : {}),
     now: new Date().toISOString(),
   };

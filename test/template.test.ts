@@ -145,7 +145,7 @@ describe("the deployable fleet template", () => {
     const file = join(tmp, "planted.json");
     writeFileSync(file, JSON.stringify(template));
     const r = cli(["scan", "--template", file, "--format", "json", "--no-progress"]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // violations fail a scan by default
     const found = (JSON.parse(r.stdout) as { results: AnyEvaluation[] }).results.filter(
       (e) => e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT",
     );

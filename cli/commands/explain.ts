@@ -1,9 +1,10 @@
 import pc from "picocolors";
-import { loadPack, type PackOptions } from "../pack-options";
+import { loadPack, selectionOf, type PackOptions } from "../pack-options";
+import { plural } from "../../lib/util/words";
 import { EXIT } from "../exit";
 import { isCloudTrailPolicy, resourceTypesOf, type PolicyFile } from "../../lib/policy/types";
 import { SEVERITIES } from "../../lib/policy/types";
-import { FRAMEWORKS } from "../../lib/policy/frameworks";
+import { frameworkName } from "../../lib/policy/frameworks";
 
 const MODE_WORDS = {
   auto: "fixed automatically",
@@ -11,12 +12,34 @@ const MODE_WORDS = {
   notify: "reported only (no automatic fix)",
 };
 
-export function explainCommand(id: string | undefined, opts: PackOptions & { json?: boolean }): number {
+export interface ExplainOptions extends PackOptions {
+  json?: boolean;
+  format?: "table" | "json";
+}
+
+/** One policy of the listing, as `--format json` prints it. */
+export interface PolicyListing {
+  id: string;
+  title: string;
+  severity: string;
+  /** Resource types judged, or ["CloudTrail"] for a policy of API calls. */
+  types: string[];
+  /** Control ids by framework id. */
+  frameworks: Record<string, string[]>;
+  remediation?: { action: string; mode: string };
+  file: string;
+}
+
+export function explainCommand(id: string | undefined, opts: ExplainOptions): number {
+  const json = opts.json === true || opts.format === "json";
+  // With an id the filters do not apply: the policy is named.
+  const filters = id ? {} : selectionOf(opts);
   const { policies, problems } = loadPack(
     {
       ...(opts.policies ? { policies: opts.policies } : {}),
       ...(opts.pack ? { pack: opts.pack } : {}),
       ...(opts.builtin === false ? { builtin: false } : {}),
+      ...filters,
     },
     (l) => process.stderr.write(l + "\n"),
   );
@@ -26,10 +49,21 @@ export function explainCommand(id: string | undefined, opts: PackOptions & { jso
         SEVERITIES.indexOf(a.policy.severity) - SEVERITIES.indexOf(b.policy.severity) ||
         a.policy.id.localeCompare(b.policy.id),
     );
-    for (const { policy } of sorted) {
-      process.stdout.write(`${policy.severity.padEnd(8)}  ${policy.id.padEnd(46)}  ${policy.title}\n`);
+    const listed = sorted.map(({ policy, file }) => listing(policy, file));
+    if (json) {
+      process.stdout.write(JSON.stringify(listed, null, 2) + "\n");
+      return problems.length > 0 ? EXIT.usage : EXIT.ok;
     }
-    process.stdout.write(`${policies.length} policies; \`guardrail explain <id>\` for one\n`);
+    const idWidth = Math.min(48, Math.max(...listed.map((p) => p.id.length), 2));
+    for (const p of listed) {
+      process.stdout.write(`${p.severity.padEnd(8)}  ${p.id.padEnd(idWidth)}  ${p.types.join(", ")}  ${p.title}\n`);
+      const controls = Object.entries(p.frameworks).map(([fw, ids]) => `${fw} ${ids.join(", ")}`);
+      if (controls.length > 0) process.stdout.write(`${" ".repeat(10 + idWidth)}  ${controls.join("; ")}\n`);
+    }
+    const filtered = Object.keys(filters).length > 0 ? " (filtered)" : "";
+    process.stdout.write(
+      `${plural(policies.length, "policy", "policies")}${filtered}; \`guardrail explain <id>\` for one\n`,
+    );
     return problems.length > 0 ? EXIT.usage : EXIT.ok;
   }
   const found = policies.find((p) => p.policy.id === id);
@@ -37,12 +71,24 @@ export function explainCommand(id: string | undefined, opts: PackOptions & { jso
     process.stderr.write(`guardrail: no policy "${id}" (run \`guardrail explain\` for the list)\n`);
     return EXIT.usage;
   }
-  if (opts.json) {
+  if (json) {
     process.stdout.write(JSON.stringify(found.policy, null, 2) + "\n");
     return EXIT.ok;
   }
   process.stdout.write(explainText(found.policy, found.file, process.stdout.isTTY === true));
   return EXIT.ok;
+}
+
+function listing(p: PolicyFile, file: string): PolicyListing {
+  return {
+    id: p.id,
+    title: p.title,
+    severity: p.severity,
+    types: isCloudTrailPolicy(p) ? ["CloudTrail"] : resourceTypesOf(p),
+    frameworks: p.frameworks ?? {},
+    ...(p.remediation ? { remediation: { action: p.remediation.action, mode: p.remediation.mode } } : {}),
+    file,
+  };
 }
 
 export function explainText(p: PolicyFile, file: string, color: boolean): string {
@@ -69,7 +115,7 @@ export function explainText(p: PolicyFile, file: string, color: boolean): string
   }
   if (p.frameworks) {
     lines.push(`${c.bold("Frameworks")}`);
-    for (const [k, ids] of Object.entries(p.frameworks)) lines.push(`  ${FRAMEWORKS[k] ?? k}: ${ids.join(", ")}`);
+    for (const [k, ids] of Object.entries(p.frameworks)) lines.push(`  ${frameworkName(k)}: ${ids.join(", ")}`);
   }
   const n = p.examples.compliant.length + p.examples.noncompliant.length + (p.examples.notApplicable?.length ?? 0);
   lines.push(`${c.bold("Examples")}        ${n} (run them: guardrail test ${file})`);

@@ -3,14 +3,25 @@ import { runExamples } from "../../lib/engine/examples";
 import { remediationProblems } from "../../lib/pack/checks";
 import { formatProblem, loadPolicies } from "../../lib/policy/load";
 import { EXIT } from "../exit";
-import { policyPaths, UsageError, type PackOptions } from "../pack-options";
+import { PackError } from "../../lib/pack";
+import { selectOrPackError } from "../../lib/pack/load";
+import { policyPaths, selectionOf, UsageError, type PackOptions } from "../pack-options";
 
 export function testCommand(paths: string[], opts: { verbose?: boolean } & PackOptions): number {
   const pack = policyPaths(opts);
   const targets = paths.length > 0 ? paths : pack;
   for (const p of targets) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
-  const { policies, problems } = loadPolicies(targets, process.cwd(), { check: remediationProblems });
+  const loaded = loadPolicies(targets, process.cwd(), { check: remediationProblems });
+  const { problems } = loaded;
   for (const p of problems) process.stderr.write(formatProblem(p) + "\n");
+  // The filters scan takes (--policy, --severity, ...) choose whose examples run.
+  let policies = loaded.policies;
+  try {
+    policies = selectOrPackError(loaded.policies, selectionOf(opts));
+  } catch (e) {
+    if (e instanceof PackError) throw new UsageError(e.message);
+    throw e;
+  }
   const outcomes = runExamples(policies);
   let passed = 0;
   let failed = 0;

@@ -12,7 +12,9 @@ export function define(program: Command, { run }: CommandContext): void {
     .addHelpText(
       "after",
       `
-Errors are printed as  file:line:col  /json/pointer  message  (clickable in most editors).
+Errors are printed as  file:line:col  /json/pointer  message  (clickable in most editors). The project's
+guardrail.config.json, found upward from here, is checked too: against schemas/guardrail.config.schema.json,
+and its scan filters against the pack.
 
 Examples:
   $ guardrail validate

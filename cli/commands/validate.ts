@@ -1,9 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { Exemptions } from "../../lib/engine/exemptions";
 import { remediationProblems } from "../../lib/pack/checks";
-import { formatProblem, loadPolicies } from "../../lib/policy/load";
+import { type CompiledPolicy, formatProblem, loadPolicies, type PolicyProblem } from "../../lib/policy/load";
 import { EXIT } from "../exit";
-import { packSpec, policyPaths, UsageError, type PackOptions } from "../pack-options";
+import { packSpec, policyPaths, projectConfig, selectionOf, UsageError, type PackOptions } from "../pack-options";
+import { SelectionError, selectPolicies } from "../../lib/pack/select";
+import { JsonSourceMap } from "../../lib/util/source-map";
 
 export function validateCommand(paths: string[], opts: { exemptions?: string } & PackOptions): number {
   // Named files alone, or the pack the options describe; extension packs' types and actions are registered either way.
@@ -18,6 +20,7 @@ export function validateCommand(paths: string[], opts: { exemptions?: string } &
     const loaded = Exemptions.load(exemptions);
     problems.push(...loaded.problems, ...loaded.exemptions.unknownPolicies(new Set(policies.map((p) => p.policy.id))));
   }
+  problems.push(...configSelectionProblems(policies));
   for (const p of problems) process.stderr.write(formatProblem(p) + "\n");
   const files = new Set(problems.map((p) => p.file)).size;
   if (problems.length > 0) {
@@ -28,4 +31,22 @@ export function validateCommand(paths: string[], opts: { exemptions?: string } &
   }
   process.stdout.write(`${policies.length} policies valid\n`);
   return EXIT.ok;
+}
+
+/**
+ * guardrail.config.json was checked against its schema when it was read (a bad one is a usage error before this);
+ * here its `scan` filters are tried on the pack, so a typo in a policy glob or framework id shows before CI runs.
+ */
+function configSelectionProblems(policies: CompiledPolicy[]): PolicyProblem[] {
+  const config = projectConfig();
+  if (!config) return [];
+  const select = selectionOf(config.scan);
+  try {
+    selectPolicies(policies, select);
+    return [];
+  } catch (e) {
+    if (!(e instanceof SelectionError)) throw e;
+    const { map } = JsonSourceMap.parse(readFileSync(config.file, "utf8").replace(/^\uFEFF/, ""));
+    return [{ file: config.file, ...map.locate("/scan"), pointer: "/scan", message: e.message }];
+  }
 }

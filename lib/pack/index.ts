@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../engine/evaluate";
 import { Exemptions } from "../engine/exemptions";
+import { Baseline } from "../engine/baseline";
 import {
   defaultPolicyDirs,
   loadPolicies,
@@ -9,6 +10,7 @@ import {
   type LoadOptions,
   type PolicyProblem,
 } from "../policy/load";
+import type { PolicySelection } from "./select";
 
 /**
  * Everything needed to build the same engine again: plain data, so that scan workers (other threads) build
@@ -23,7 +25,11 @@ export interface PackSpec {
   extensionPacks?: string[];
   /** Only these policy ids. */
   policyIds?: string[];
+  /** Filters (globs, severities, frameworks, types), applied by ./load.ts's ./select.ts. */
+  select?: PolicySelection;
   exemptionsFile?: string;
+  /** `scan --baseline`: violations accepted as they were (lib/engine/baseline.ts). */
+  baselineFile?: string;
   /** The clock exemptions are judged against, ISO 8601; default: now. */
   now?: string;
   /** Compile policies on first use (Lambda handlers); see LoadOptions. */
@@ -62,7 +68,10 @@ export interface Pack {
  * modules must be registered: ./load.ts). Unknown policy ids and missing files are PackErrors, bad policy content
  * is `problems`.
  */
-export function loadPack(spec: PackSpec, checks: Pick<LoadOptions, "check"> = {}): Pack {
+export function loadPack(
+  spec: PackSpec,
+  checks: Pick<LoadOptions, "check"> & { select?: (p: CompiledPolicy[]) => CompiledPolicy[] } = {},
+): Pack {
   const paths = packPolicyPaths(spec);
   const loaded = loadPolicies(paths, process.cwd(), { ...(spec.compile ? { compile: spec.compile } : {}), ...checks });
   const problems = [...loaded.problems];
@@ -74,6 +83,7 @@ export function loadPack(spec: PackSpec, checks: Pick<LoadOptions, "check"> = {}
     const wanted = new Set(spec.policyIds);
     policies = policies.filter((p) => wanted.has(p.policy.id));
   }
+  if (checks.select) policies = checks.select(policies);
   const now = spec.now ? new Date(spec.now) : new Date();
   let exemptions = new Exemptions([], now);
   if (spec.exemptionsFile) {
@@ -81,6 +91,12 @@ export function loadPack(spec: PackSpec, checks: Pick<LoadOptions, "check"> = {}
     const r = Exemptions.load(spec.exemptionsFile, spec.exemptionsFile, now);
     exemptions = r.exemptions;
     problems.push(...r.problems, ...exemptions.unknownPolicies(new Set(loaded.policies.map((p) => p.policy.id))));
+  }
+  if (spec.baselineFile) {
+    if (!existsSync(spec.baselineFile)) throw new PackError(`baseline: ${spec.baselineFile}: no such file`);
+    const r = Baseline.load(spec.baselineFile);
+    exemptions.baseline = r.baseline;
+    problems.push(...r.problems);
   }
   return { engine: new Engine(policies, exemptions), policies, problems, spec: { ...spec, now: now.toISOString() } };
 }

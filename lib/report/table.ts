@@ -9,6 +9,42 @@ export const TABLE_RESOURCES_PER_POLICY = 20;
 /** Input problems listed before "… and N more". */
 export const TABLE_MAX_PROBLEMS = 50;
 
+/** Types named in the "not covered" line and warning before "… N more types". */
+export const NOT_COVERED_TYPES_SHOWN = 10;
+/** Idle policies named before "and N more". */
+export const IDLE_POLICIES_SHOWN = 5;
+
+/** "AWS::EC2::Instance 7, AWS::IAM::User 2, … 3 more types": most items first. */
+function notCoveredList(notCovered: Record<string, number>): {
+  total: number;
+  types: number;
+  list: string;
+  top: string;
+} {
+  const sorted = Object.entries(notCovered).sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
+  const shown = sorted
+    .slice(0, NOT_COVERED_TYPES_SHOWN)
+    .map(([type, n]) => `${terminalSafe(type)} ${formatCount(n)}`)
+    .join(", ");
+  const more = sorted.length - NOT_COVERED_TYPES_SHOWN;
+  return {
+    total: sorted.reduce((n, [, k]) => n + k, 0),
+    types: sorted.length,
+    list: more > 0 ? `${shown}, … ${plural(more, "more type", "more types")}` : shown,
+    top: terminalSafe(sorted[0]?.[0] ?? ""),
+  };
+}
+
+/**
+ * The one warning a scan gives for every item of a type no policy covers (lib/scan/tally.ts), with counts per type;
+ * real snapshots hold hundreds of types, and a line per type buried the errors. Undefined when there are none.
+ */
+export function notCoveredWarning(notCovered: Record<string, number>): string | undefined {
+  const { total, types, list, top } = notCoveredList(notCovered);
+  if (types === 0) return undefined;
+  return `no policy covers ${plural(types, "resource type")}; ${plural(total, "item")} not evaluated (${list}), the first ${top} here`;
+}
+
 /**
  * Terminal text from user data: control characters (an annotation or resource name could carry ANSI escapes that
  * rewrite the terminal) and bidi overrides are shown as \u escapes instead.
@@ -172,8 +208,12 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
           if (n.NON_COMPLIANT > 0) cells[1] = c.red(cells[1] as string);
           line(`${severityLabel(c, p.severity)} ${terminalSafe(p.id).padEnd(idWidth + 2)}${cells.join("")}`);
         }
-        const idle = policies.length - judged.length;
-        if (idle > 0) line(c.dim(`${plural(idle, "policy", "policies")} had nothing to evaluate`));
+        const idle = policies.filter((p) => !judged.includes(p)).map((p) => terminalSafe(p.id));
+        if (idle.length > 0) {
+          const more = idle.length - IDLE_POLICIES_SHOWN;
+          const named = idle.slice(0, IDLE_POLICIES_SHOWN).join(", ") + (more > 0 ? ` and ${formatCount(more)} more` : ""); // prettier-ignore
+          line(c.dim(`${plural(idle.length, "policy", "policies")} had nothing to evaluate: ${named}`));
+        }
         line();
       }
 
@@ -197,21 +237,16 @@ export function createTableWriter(opts: ReportOptions): ReportWriter {
       line(
         `Files: ${formatCount(summary.files.read)} read, ${failed}; items: ${formatCount(summary.items.read)} read${deleted}`,
       );
-      const notCovered = Object.entries(summary.items.notCovered).sort(
-        (a, b) => b[1] - a[1] || compareStrings(a[0], b[0]),
-      );
-      if (notCovered.length > 0) {
-        const total = notCovered.reduce((n, [, k]) => n + k, 0);
-        const shown = notCovered
-          .slice(0, 10)
-          .map(([type, n]) => `${terminalSafe(type)} ${formatCount(n)}`)
-          .join(", ");
-        const rest = notCovered.length > 10 ? `, … ${formatCount(notCovered.length - 10)} more types` : "";
-        line(c.dim(`Not covered by any policy: ${plural(total, "item")} (${shown}${rest})`));
+      const notCovered = notCoveredList(summary.items.notCovered);
+      if (notCovered.types > 0) {
+        line(c.dim(`Not covered by any policy: ${plural(notCovered.total, "item")} (${notCovered.list})`));
       }
 
-      // Input problems, errors first.
-      const problems = [...summary.problems].sort((a, b) => (a.level === b.level ? 0 : a.level === "error" ? -1 : 1));
+      // Input problems, errors first; the not-covered warning is the line above.
+      const folded = notCoveredWarning(summary.items.notCovered);
+      const problems = summary.problems
+        .filter((p) => !(p.level === "warning" && p.message === folded))
+        .sort((a, b) => (a.level === b.level ? 0 : a.level === "error" ? -1 : 1));
       for (const p of problems.slice(0, TABLE_MAX_PROBLEMS)) {
         const text = terminalSafe(problemLine(p));
         line(p.level === "error" ? c.red(text) : c.yellow(text));

@@ -3,6 +3,7 @@ import type { Engine } from "../engine/evaluate";
 import type { InputProblem, ScanSummary } from "../report/types";
 import { resourceTypesOf, SEVERITIES, type Severity } from "../policy/types";
 import { VERSION } from "../util/version";
+import { notCoveredWarning } from "../report/table";
 
 function emptyCounts(): Record<Verdict, number> {
   return { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, EXEMPT: 0, UNKNOWN: 0 };
@@ -130,16 +131,18 @@ export class ScanTally {
     };
   }
 
-  /** One warning per uncovered type for the whole scan (not per file), at its first occurrence. */
+  /**
+   * One warning for every type no policy covers, for the whole scan (not per file or per type), with counts per
+   * type, placed at the first such item of the type with the most.
+   */
   notCoveredWarnings(): InputProblem[] {
-    return Object.entries(this.data.notCoveredFirst).map(([type, first]) => {
-      const n = this.data.notCovered[type] ?? 0;
-      return {
-        level: "warning",
-        ...first,
-        message: `${type}: no policy covers this type; ${n} item${n === 1 ? "" : "s"} not evaluated (first one here)`,
-      };
-    });
+    const message = notCoveredWarning(this.data.notCovered);
+    if (message === undefined) return [];
+    const [top] = Object.entries(this.data.notCovered).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const first = top ? this.data.notCoveredFirst[top[0]] : undefined;
+    return [
+      { level: "warning", file: first?.file ?? "", ...(first?.pointer ? { pointer: first.pointer } : {}), message },
+    ];
   }
 }
 

@@ -118,7 +118,8 @@ describe("scanConfigFiles", () => {
         level: "warning",
         file,
         pointer: "/configurationItems/2",
-        message: "AWS::EC2::Instance: no policy covers this type; 2 items not evaluated (first one here)",
+        message:
+          "no policy covers 1 resource type; 2 items not evaluated (AWS::EC2::Instance 2), the first AWS::EC2::Instance here",
       },
     ]);
     expect(summary.items.notCovered).toEqual({ "AWS::EC2::Instance": 2 });
