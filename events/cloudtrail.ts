@@ -35,6 +35,12 @@ const pack = HandlerPack.load();
 for (const problem of pack.problems) logger.error("policy left out of the pack", { ...problem });
 const adapters = [...resourceAdapters().values()];
 
+/** The time detections are stamped with: the system's in Lambda; local mode's virtual clock when it plays this handler. */
+let clock: () => Date = () => new Date();
+export function configureDetector(options: { now?: () => Date } = {}): void {
+  clock = options.now ?? (() => new Date());
+}
+
 export interface DetectionOutcome {
   correlationId: string;
   ignored?: string;
@@ -67,7 +73,7 @@ export async function handler(event: unknown, context?: Context): Promise<Detect
     const topicArn = process.env.REMEDIATION_TOPIC_ARN;
     if (!topicArn) throw new Error("REMEDIATION_TOPIC_ARN is not set: nowhere to publish remediation requests");
     const parsed = parseDetectEvent(event);
-    const now = new Date();
+    const now = clock();
     const opts: DetectOptions = {
       engine: pack.engine(now),
       adapters,

@@ -67,6 +67,9 @@ Examples:
   $ guardrail audit --trail s3://acme-org-trail --accounts 111122223333 --regions eu-west-1 --format json
   $ guardrail audit --engine athena --database security --workgroup primary --from 2026-11-01 \\
       --records s3://guardrail-audit/records --format html --out november.html
+
+No log file matched (a wrong --trail, or --from/--to/--accounts/--regions that keep no file) is an error: one line
+saying what was looked for where, exit 3; no report is written.
 ${EXIT_HELP}`,
     )
     .action(run(lazy(() => import("./audit"), "auditCommand")));
@@ -88,10 +91,21 @@ ${EXIT_HELP}`,
   audit
     .command("sample")
     .description("Write a deterministic sample organisation trail and its remediation records (for trying the audit).")
-    .option("--dir <dir>", "output directory (the trail, and records/ inside it)", ".guardrail/trail")
+    // Beside the demo's trail (.guardrail/trail), never in it: the demo's audit reads only what the demo wrote.
+    .option("--dir <dir>", "output directory (the trail, and records/ inside it)", ".guardrail/sample-trail")
     .option("--seed <n>", "random seed: the same seed writes the same files", positiveInt, 1)
     .option("--days <n>", "days of trail", positiveInt, 3)
     .option("--records-per-day <n>", "records per account, region and day", positiveInt, 400)
-    .addHelpText("after", `\nExamples:\n  $ guardrail audit sample --dir /tmp/trail --days 7\n`)
+    .addHelpText(
+      "after",
+      `
+The default directory is beside the demo's trail (.guardrail/trail), never in it.
+
+Examples:
+  $ guardrail audit sample
+  $ guardrail audit --trail .guardrail/sample-trail --records .guardrail/sample-trail/records --format html --out audit.html
+  $ guardrail audit sample --dir /tmp/trail --days 7
+`,
+    )
     .action(run(lazy(() => import("./audit"), "auditSampleCommand")));
 }

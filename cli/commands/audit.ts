@@ -93,6 +93,7 @@ async function reportCommand(
   opts: AuditCommandOptions,
   spec: PackSpec,
   produce: (engine: () => Engine, progress: Progress) => Promise<AuditReport>,
+  nothingRead?: (report: AuditReport) => string | undefined,
 ): Promise<number> {
   const err = (line: string) => process.stderr.write(line + "\n");
   const file = opts.out ? await OutputFile.open(opts.out) : undefined;
@@ -108,6 +109,12 @@ async function reportCommand(
     const progress = new Progress(process.stderr, opts.progress === false ? false : undefined);
     const report = await produce(engine, progress);
     progress.done();
+    // A wrong --trail or a filter that keeps no file is an error, not an empty report that passes CI.
+    const nothing = nothingRead?.(report);
+    if (nothing !== undefined) {
+      err(`guardrail: ${nothing}`);
+      return EXIT.incomplete;
+    }
     const text = renderAudit(report, opts.format);
     if (file) {
       file.stream.write(text);
@@ -124,7 +131,6 @@ async function reportCommand(
       err(`error: ${c.problems.total - c.problems.listed.length} more problem(s) in the trail's files (${c.problems.total} in all; the first ${c.problems.listed.length} are named)`); // prettier-ignore
     }
     if (c.problems.recordsLeftOut > 0) err(`error: ${c.problems.recordsLeftOut} record(s) left out of the report`);
-    if (c.files === 0) err(`warning: no CloudTrail log file matched under ${report.trail}`);
     // The report is written, but it does not cover everything the input holds.
     if (c.filesSkipped > 0 || c.problems.total > 0) return EXIT.incomplete;
     if (opts.failOnOpen && (report.remediation.open > 0 || report.policyViolations.total > 0)) return EXIT.findings;
@@ -134,7 +140,11 @@ async function reportCommand(
       err(`guardrail: ${e.count} problem(s) in the policies; fix them (guardrail validate) first`);
       return EXIT.usage;
     }
-    if (e instanceof AuditInputError) throw new UsageError(e.message);
+    // A location that is not there is input that could not be read (exit 3), as a pattern that matched no file.
+    if (e instanceof AuditInputError) {
+      err(`guardrail: nothing was read: ${e.message}`);
+      return EXIT.incomplete;
+    }
     throw e;
   } finally {
     if (file && !committed) await file.abort();
@@ -155,27 +165,50 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
     ...(ciRoles ? { ciRoles } : {}),
   });
   try {
-    return await reportCommand(opts, spec, (engine, progress) => {
-      const started = Date.now();
-      return runAudit({
-        trail: opts.trail,
-        ...(opts.records ? { records: opts.records } : {}),
-        filters,
-        pack: spec,
-        engine,
-        pool,
-        ...(opts.strict ? { strict: true } : {}),
-        ...(ciRoles ? { ciRoles } : {}),
-        onProgress: (p) =>
-          progress.update(() => {
-            const secs = Math.max((Date.now() - started) / 1000, 0.001);
-            return `auditing: ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytes)} (${formatBytes(p.bytes / secs)}/s), ${p.records.toLocaleString("en-US")} records (${Math.round(p.records / secs).toLocaleString("en-US")}/s)`; // prettier-ignore
-          }),
-      });
-    });
+    return await reportCommand(
+      opts,
+      spec,
+      (engine, progress) => {
+        const started = Date.now();
+        return runAudit({
+          trail: opts.trail,
+          ...(opts.records ? { records: opts.records } : {}),
+          filters,
+          pack: spec,
+          engine,
+          pool,
+          ...(opts.strict ? { strict: true } : {}),
+          ...(ciRoles ? { ciRoles } : {}),
+          onProgress: (p) =>
+            progress.update(() => {
+              const secs = Math.max((Date.now() - started) / 1000, 0.001);
+              return `auditing: ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytes)} (${formatBytes(p.bytes / secs)}/s), ${p.records.toLocaleString("en-US")} records (${Math.round(p.records / secs).toLocaleString("en-US")}/s)`; // prettier-ignore
+            }),
+        });
+      },
+      (report) =>
+        report.coverage.files === 0 && report.coverage.filesSkipped === 0 ? noLogFileMessage(opts, filters) : undefined,
+    );
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * What was looked for, where, when no log file was read: the layout CloudTrail delivers to (CloudTrail User Guide,
+ * "Finding your CloudTrail log files") and the filters that pruned the listing.
+ */
+export function noLogFileMessage(opts: Pick<AuditCommandOptions, "trail">, filters: AuditFilters): string {
+  const kept = [
+    filters.from ? `from ${filters.from}` : "",
+    filters.to ? `to ${filters.to}` : "",
+    filters.accounts ? `accounts ${filters.accounts.join(",")}` : "",
+    filters.regions ? `regions ${filters.regions.join(",")}` : "",
+  ].filter(Boolean);
+  return (
+    `nothing was read: no CloudTrail log file (AWSLogs/[o-id/]<account>/CloudTrail/<region>/yyyy/mm/dd/*.json.gz)` +
+    ` under ${opts.trail}${kept.length > 0 ? ` ${kept.join(", ")}` : ""}`
+  );
 }
 
 function auditPackSpec(opts: AuditCommandOptions): PackSpec {

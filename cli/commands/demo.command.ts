@@ -30,7 +30,24 @@ export function define(program: Command, { run }: CommandContext): void {
     .option("--json", "print one JSON summary at the end instead of the story")
     .addHelpText(
       "after",
-      `\nExamples:\n  $ guardrail demo\n  $ guardrail demo --mode approve --approve-as alice@example.com\n  $ guardrail demo --no-approve                    see what waits for approval\n  $ guardrail demo --changes my-day.json --services 40 --seed 3 --state /tmp/guardrail\n  $ guardrail demo --json | jq '{violationsBefore, violationsAfter, deadLettered}'\n\nThen: guardrail audit --trail .guardrail/trail --records .guardrail/records, guardrail replay <event.json>\n`,
+      `
+The local account runs on its own clock: waits (verification delays, the rate limit's next minute) move it at once,
+so the same --seed gives the same times to remediate. The printed approval command works as printed: it approves
+in this local account (--local, or --state DIR), no AWS credentials needed.
+
+Examples:
+  $ guardrail demo
+  $ guardrail demo --mode approve --approve-as alice@example.com
+  $ guardrail demo --no-approve                    see what waits for approval
+  $ guardrail demo --changes my-day.json --services 40 --seed 3 --state /tmp/guardrail
+  $ guardrail demo --json | jq '{violationsBefore, violationsAfter, deadLettered, audit}'
+
+Then:
+  $ guardrail remediation approve <record-id> --local        release a fix the demo left waiting
+  $ guardrail remediation undo <record-id> --local --dry-run  what putting it back would send
+  $ guardrail audit --trail .guardrail/trail --records .guardrail/records
+  $ guardrail replay <event.json>
+`,
     )
     .action(run(lazy(() => import("./demo"), "demoCommand")));
 }

@@ -19,6 +19,8 @@ import { loadPack, packSpec, UsageError } from "../pack-options";
 import { OutputFile } from "../output";
 import { Progress } from "../progress";
 import { writeFileAtomic } from "../../lib/util/atomic-file";
+import { fmtDuration, headlineLegend } from "../../lib/audit/render/text";
+import { localFlags } from "./remediation";
 
 export interface DemoOptions {
   services: number;
@@ -121,7 +123,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   out();
 
   // 2-3. The local loop: sweep, then the scripted day.
-  const view = new DayView(out, mode);
+  const view = new DayView(out, mode, localFlags(opts.state));
   const day = await runDay({
     stateDir: opts.state,
     services: opts.services,
@@ -176,14 +178,24 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   if (audit) {
     const r = audit.remediation;
     const ttr = r.timeToRemediate.overall;
+    const byActor = new Map(audit.actors.byKind.map((c) => [c.key, c.count]));
+    const guardrailChanges = byActor.get("guardrail") ?? 0;
+    const fromTrail = r.rows.filter((b) => b.inTrail).length;
     out(`5. Audit of the local trail (guardrail audit --trail ${day.paths.trail} --records ${day.paths.records}):`);
     out(
       `   ${audit.coverage.records.toLocaleString("en-US")} CloudTrail records in ${audit.coverage.files} log files; ` +
-        `${audit.changes.total} changes to governed resources; ${audit.policyViolations.total} calls broke a CloudTrail policy`,
+        `${audit.policyViolations.total} calls broke a CloudTrail policy`,
     );
     out(
-      `   ${r.total} remediation records: ${r.fixed} fixed, ${r.open} open` +
-        (ttr.count > 0 ? `; time to remediate p90 ${formatMs(ttr.p90Ms)}` : ""),
+      `   Governed changes ${audit.changes.total}: calls that changed a resource a policy covers ` +
+        `(${audit.changes.total - guardrailChanges} by the teams, ${guardrailChanges} Guardrail's fixes)`,
+    );
+    out(
+      `   Breaking changes ${r.total}: violations Guardrail handled (${fromTrail} raised by a team's change, ` +
+        `${r.total - fromTrail} found by the first sweep); ${r.fixed} fixed, ${r.open} open` +
+        (ttr.count > 0
+          ? `; time to remediate median ${fmtDuration(ttr.medianMs)}, p90 ${fmtDuration(ttr.p90Ms)} (the local account's clock: only waits take time)`
+          : ""),
     );
     out(`   HTML: ${auditPath}`);
   } else {
@@ -239,9 +251,21 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
             ? {
                 records: audit.coverage.records,
                 changes: audit.changes.total,
+                changesByActor: Object.fromEntries(audit.actors.byKind.map((c) => [c.key, c.count])),
                 remediationRecords: audit.remediation.total,
+                breakingChanges: {
+                  total: audit.remediation.total,
+                  fromTrail: audit.remediation.rows.filter((b) => b.inTrail).length,
+                  foundByConfigRules: audit.remediation.rows.filter((b) => !b.inTrail).length,
+                },
                 fixed: audit.remediation.fixed,
                 open: audit.remediation.open,
+                timeToRemediateMs: {
+                  count: audit.remediation.timeToRemediate.overall.count,
+                  median: audit.remediation.timeToRemediate.overall.medianMs,
+                  p90: audit.remediation.timeToRemediate.overall.p90Ms,
+                },
+                legend: headlineLegend(audit),
               }
             : { error: auditError },
           paths: {
@@ -269,12 +293,16 @@ class DayView {
   private inDay = false;
   private sweepOutcomes = new Map<string, number>();
   private duplicates = 0;
-  /** Change-to-verified-fix latencies of the day's changes (the sweep's are not changes). */
+  /** The last approval request of the day, for the command the summary suggests. */
+  private waiting?: string;
+  /** Change-to-verified-fix times of the day's changes on the account's clock (the sweep's are not changes). */
   readonly latencies: number[] = [];
 
   constructor(
     private readonly out: (l?: string) => void,
     private readonly mode: RemediationMode,
+    /** `--local` or `--state DIR`: what makes a printed approval command act on this demo's account. */
+    private readonly localFlags: string,
   ) {}
 
   swept(violations: { policyId: string; resourceId: string }[], ms: number): void {
@@ -344,16 +372,19 @@ class DayView {
           this.duplicates++;
           return;
         }
+        if (o.status === "awaiting-approval") this.waiting = o.recordId;
         const verb =
           o.status === "succeeded"
             ? `fixed and verified (${o.calls.join(", ")})`
             : o.status === "awaiting-approval"
-              ? `waiting for approval${o.approvalCommand ? `: ${o.approvalCommand}` : ""}`
+              ? `waiting for approval: guardrail remediation approve ${o.recordId}${this.localFlags}`
               : o.status === "notified"
                 ? "notified (notify-only)"
                 : `${o.status}: ${o.reason}`;
         this.out(`   ${t}  ${o.policyId} on ${shortId(o.resource.id)}: ${verb}`);
-        if (o.status === "succeeded" && a.latencyMs !== undefined) this.latencies.push(a.latencyMs);
+        // On the account's clock (the verification waits included), so one seed gives one figure.
+        const ttr = o.timings.changeToVerifiedFixMs;
+        if (o.status === "succeeded" && ttr !== undefined) this.latencies.push(ttr);
         return;
       }
       case "dead-letter": {
@@ -375,11 +406,17 @@ class DayView {
       `${day.counts.detections} events judged`,
       `${day.counts.outcomes.fixed ?? 0} fixed in all`,
     ];
-    if (lat) parts.push(`change to verified fix p50 ${formatMs(lat.p50)}, p99 ${formatMs(lat.p99)}`);
+    if (lat)
+      parts.push(`change to verified fix p50 ${formatMs(lat.p50)}, p99 ${formatMs(lat.p99)} (the account's clock)`);
     if (this.duplicates > 0) parts.push(`${this.duplicates} repeat deliveries found nothing left to fix`);
     this.out(`   ${parts.join("; ")}`);
-    if (day.approved.length === 0 && (day.counts.outcomes["awaiting-approval"] ?? 0) > 0)
-      this.out(`   Fixes waiting for approval stay open (guardrail demo releases them unless --no-approve)`);
+    if (day.approved.length === 0 && (day.counts.outcomes["awaiting-approval"] ?? 0) > 0) {
+      this.out(`   Fixes waiting for approval stay open (guardrail demo releases them unless --no-approve).`);
+      if (this.waiting)
+        this.out(
+          `   Approve one in this local account (it prints the undo command): guardrail remediation approve ${this.waiting}${this.localFlags}`,
+        );
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 // First: drops the AWS SDK's NodeVersionSupportWarning before any SDK client can be constructed (see the module).
 import "../aws-warnings";
 import { existsSync, readFileSync } from "node:fs";
+import { userInfo } from "node:os";
+import { join } from "node:path";
 import { EXIT } from "../exit";
 import { loadPack, packSpec, type PackOptions } from "../pack-options";
 import { resourceFromConfigItem, type Resource, type ResourceRef } from "../../lib/resources/adapter";
@@ -76,16 +78,55 @@ function itemOf(raw: unknown): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The demo's local account
+
+/** `--local` / `--state DIR`: the local account `guardrail demo` left there, never an AWS account. */
+export interface LocalOptions {
+  local?: boolean;
+  state?: string;
+}
+
+/** The demo's state folder (`guardrail demo --state`'s default). */
+export const DEFAULT_STATE = ".guardrail";
+
+/** The local state directory when the command runs against the local account (explicitly asked), else undefined. */
+export function localState(opts: LocalOptions): string | undefined {
+  return opts.local || opts.state !== undefined ? (opts.state ?? DEFAULT_STATE) : undefined;
+}
+
+/** For "no audit bucket" errors: the demo's account is here, which --local would use. */
+function localHint(): string {
+  return existsSync(join(DEFAULT_STATE, "account.json"))
+    ? ` (for the demo's local account in ${DEFAULT_STATE}: add --local)`
+    : "";
+}
+
+/** A local state error (no account there, unreadable state): exit 3, the place named; other errors pass. */
+async function localFailure(e: unknown): Promise<number | undefined> {
+  const { LocalStateError } = await import("../../lib/local/remediation");
+  return e instanceof LocalStateError ? fail(e.message, EXIT.incomplete) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // plan
 
-export interface PlanOptions extends PackOptions {
-  item: string;
+export interface PlanOptions extends PackOptions, LocalOptions {
+  item?: string;
+  /** With --local: the resource of the local account (its id, name or ARN) instead of an --item file. */
+  resource?: string;
   exemptions?: string;
   param?: string[];
 }
 
 /** Dry run of a policy's remediation on one Config item: the exact AWS calls, as JSON. No AWS access. */
-export function remediationPlanCommand(policyId: string, opts: PlanOptions): number {
+export async function remediationPlanCommand(policyId: string, opts: PlanOptions): Promise<number> {
+  const state = localState(opts);
+  if (opts.resource !== undefined && state === undefined) {
+    return fail("--resource reads the demo's local account: add --local (or --state DIR), or give --item FILE", EXIT.usage); // prettier-ignore
+  }
+  if ((opts.item === undefined) === (opts.resource === undefined)) {
+    return fail("give the resource: --item FILE (a Config item), or --local --resource ID", EXIT.usage);
+  }
   const pack = loadPack(
     {
       policy: [policyId],
@@ -102,19 +143,43 @@ export function remediationPlanCommand(policyId: string, opts: PlanOptions): num
   const remediation = compiled.policy.remediation;
   if (!remediation) return fail(`policy ${policyId} has no remediation: its violations are reported only`, EXIT.usage);
 
-  const read = readJson(opts.item);
-  if (read.error !== undefined) return fail(read.error, EXIT.incomplete);
-  let resource: Resource;
-  try {
-    const item = toConfigItem(itemOf(read.value));
-    const adapter = adapterFor(item.resourceType);
-    if (!adapter) return fail(`${opts.item}: no adapter for resource type ${item.resourceType}`, EXIT.incomplete);
-    resource = resourceFromConfigItem(adapter, item);
-  } catch (e) {
-    if (e instanceof ConfigItemError) return fail(`${opts.item}: ${e.message}`, EXIT.incomplete);
-    throw e;
-  }
   const types = resourceTypesOf(compiled.policy);
+  let resource: Resource;
+  if (opts.resource !== undefined && state !== undefined) {
+    let found: Awaited<ReturnType<typeof import("../../lib/local/remediation").localConfigItem>>;
+    try {
+      const { localConfigItem } = await import("../../lib/local/remediation");
+      found = await localConfigItem(state, opts.resource, types);
+    } catch (e) {
+      const code = await localFailure(e);
+      if (code !== undefined) return code;
+      throw e;
+    }
+    if (!found.item) {
+      return fail(
+        found.candidates === 0
+          ? `no ${types.join(" or ")} "${opts.resource}" in the local account (${state})`
+          : `"${opts.resource}" names ${found.candidates} resources in the local account (${state}): give its ARN`,
+        EXIT.usage,
+      );
+    }
+    const adapter = adapterFor(found.item.resourceType);
+    if (!adapter) return fail(`no adapter for resource type ${found.item.resourceType}`, EXIT.incomplete);
+    resource = resourceFromConfigItem(adapter, found.item);
+  } else {
+    const file = opts.item as string;
+    const read = readJson(file);
+    if (read.error !== undefined) return fail(read.error, EXIT.incomplete);
+    try {
+      const item = toConfigItem(itemOf(read.value));
+      const adapter = adapterFor(item.resourceType);
+      if (!adapter) return fail(`${file}: no adapter for resource type ${item.resourceType}`, EXIT.incomplete);
+      resource = resourceFromConfigItem(adapter, item);
+    } catch (e) {
+      if (e instanceof ConfigItemError) return fail(`${file}: ${e.message}`, EXIT.incomplete);
+      throw e;
+    }
+  }
   if (!types.includes(resource.type)) {
     return fail(
       `policy ${policyId} judges ${types.join(", ") || "CloudTrail records"}, not ${resource.type}`,
@@ -163,7 +228,7 @@ export function remediationPlanCommand(policyId: string, opts: PlanOptions): num
 // ---------------------------------------------------------------------------------------------------------------
 // approve
 
-export interface ApproveCommandOptions {
+export interface ApproveCommandOptions extends LocalOptions {
   region?: string;
   approvedBy?: string;
   bucket?: string;
@@ -199,8 +264,15 @@ export async function remediationApproveCommand(recordId: string, opts: ApproveC
   if (!parseRecordId(recordId)) {
     return fail(`"${recordId}" is not a remediation record id (yyyy-mm-dd_account_region_hex)`, EXIT.usage);
   }
+  const state = localState(opts);
+  if (state !== undefined) {
+    if (opts.bucket || opts.topicArn || opts.region) {
+      return fail("--local (or --state) approves in the demo's local account: drop --bucket, --topic-arn and --region", EXIT.usage); // prettier-ignore
+    }
+    return approveLocalCommand(recordId, state, opts);
+  }
   const bucket = opts.bucket ?? process.env.AUDIT_BUCKET;
-  if (!bucket) return fail("no audit bucket: pass --bucket or set AUDIT_BUCKET", EXIT.usage);
+  if (!bucket) return fail(`no audit bucket: pass --bucket or set AUDIT_BUCKET${localHint()}`, EXIT.usage);
   if (!opts.topicArn && !process.env.GUARDRAIL_REQUEST_TOPIC_ARN && !process.env.REMEDIATION_TOPIC_ARN) {
     return fail("no topic: pass --topic-arn or set GUARDRAIL_REQUEST_TOPIC_ARN", EXIT.usage);
   }
@@ -235,10 +307,67 @@ export async function remediationApproveCommand(recordId: string, opts: ApproveC
   }
 }
 
+/**
+ * Approve in the local account: the release goes to the local topic and the worker (the deployed handler) fixes,
+ * verifies and records, as in AWS. Approved-by is --approved-by, else $USER: no STS there.
+ */
+async function approveLocalCommand(recordId: string, state: string, opts: ApproveCommandOptions): Promise<number> {
+  const approvedBy = opts.approvedBy?.trim() || process.env.USER?.trim() || loginName();
+  if (!approvedBy) return fail("who approves? pass --approved-by (no $USER, no login name)", EXIT.usage);
+  const [local, { ApprovalError }] = await Promise.all([
+    import("../../lib/local/remediation"),
+    import("../../lib/remediation/worker/approve"),
+  ]);
+  try {
+    const { record, file } = await local.readLocalRecord(state, recordId);
+    if (!record) return fail(`no remediation record ${recordId} in the local account (${file})`, EXIT.usage);
+    const result = await local.approveLocal(state, recordId, approvedBy);
+    const done = result.outcomes.find((o) => o.status === "succeeded");
+    const last = done ?? result.outcomes[result.outcomes.length - 1];
+    out({
+      released: recordId,
+      local: state,
+      approvedBy: result.release.approvedBy,
+      approvedAt: result.release.approvedAt,
+      policy: result.record.policy.id,
+      resource: result.record.resource,
+      plan: result.plan,
+      outcome: last
+        ? { recordId: last.recordId, outcome: last.outcome, status: last.status, reason: last.reason, calls: last.calls } // prettier-ignore
+        : null,
+      ...(done ? { undo: `guardrail remediation undo ${done.recordId}${localFlags(state)}` } : {}),
+    });
+    if (done) return EXIT.ok;
+    return fail(
+      `approve ${recordId}: the worker did not fix it: ${last ? `${last.outcome}: ${last.reason}` : "no outcome"}`,
+      EXIT.findings,
+    );
+  } catch (e) {
+    if (e instanceof ApprovalError) return fail(e.message, EXIT.findings);
+    const code = await localFailure(e);
+    if (code !== undefined) return code;
+    throw e;
+  }
+}
+
+/** The operating system's name for the user (containers often have no $USER), or undefined. */
+function loginName(): string | undefined {
+  try {
+    return userInfo().username.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The flags that point a printed command at the same local state. */
+export function localFlags(state: string): string {
+  return state === DEFAULT_STATE ? " --local" : ` --state ${/^[\w./-]+$/.test(state) ? state : JSON.stringify(state)}`;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // undo
 
-export interface UndoOptions {
+export interface UndoOptions extends LocalOptions {
   dryRun?: boolean;
   force?: boolean;
   region?: string;
@@ -284,8 +413,21 @@ async function readRecord(
       code: fail(`"${ref}" is neither a record file nor a record id (yyyy-mm-dd_account_region_hex)`, EXIT.usage),
     };
   }
+  const state = localState(opts);
+  if (state !== undefined) {
+    try {
+      const { readLocalRecord } = await import("../../lib/local/remediation");
+      const { record, file } = await readLocalRecord(state, ref);
+      if (!record) return { code: fail(`no remediation record ${ref} in the local account (${file})`, EXIT.usage) };
+      return { record, source: file };
+    } catch (e) {
+      const code = await localFailure(e);
+      if (code !== undefined) return { code };
+      throw e;
+    }
+  }
   const bucket = opts.bucket ?? process.env.AUDIT_BUCKET;
-  if (!bucket) return { code: fail("no audit bucket: pass --bucket or set AUDIT_BUCKET", EXIT.usage) };
+  if (!bucket) return { code: fail(`no audit bucket: pass --bucket or set AUDIT_BUCKET${localHint()}`, EXIT.usage) };
   const { S3RecordStore } = await import("../../lib/remediation/worker/s3-records");
   const store = new S3RecordStore(bucket, opts.region ? { region: opts.region } : {});
   try {
@@ -299,6 +441,10 @@ async function readRecord(
 
 /** Puts a remediated resource back to the record's `before` state (only what the fix changed). */
 export async function remediationUndoCommand(ref: string, opts: UndoOptions): Promise<number> {
+  const state = localState(opts);
+  if (state !== undefined && (opts.bucket || opts.region)) {
+    return fail("--local (or --state) undoes in the demo's local account: drop --bucket and --region", EXIT.usage);
+  }
   // A pack's fix is undone with its own action, describe and SDK client: registered in full.
   const { extensionPacks = [] } = packSpec({ ...(opts.pack ? { pack: opts.pack } : {}) });
   if (extensionPacks.length > 0) {
@@ -314,7 +460,8 @@ export async function remediationUndoCommand(ref: string, opts: UndoOptions): Pr
   if (!read.record) return read.code ?? EXIT.incomplete;
   const record = read.record;
   const id = record.recordId ?? ref;
-  if (!record.policy?.action) return fail(`record ${id}: its policy names no remediation action`, EXIT.usage);
+  const action = record.policy?.action;
+  if (!action) return fail(`record ${id}: its policy names no remediation action`, EXIT.usage);
   if (!record.before || !record.after) {
     return fail(
       `record ${id} (${record.outcome}): nothing to undo, the record has no ${record.before ? "after" : "before"} state` +
@@ -324,7 +471,27 @@ export async function remediationUndoCommand(ref: string, opts: UndoOptions): Pr
   }
   const before: Resource = record.before;
   const after: Resource = record.after;
+  if (state === undefined) return undoRecord(id, read.source, before, after, record, action, opts);
+  const { withLocalAccount } = await import("../../lib/local/remediation");
+  try {
+    return await withLocalAccount(state, after.accountId, () => undoRecord(id, read.source, before, after, record, action, opts)); // prettier-ignore
+  } catch (e) {
+    const code = await localFailure(e);
+    if (code !== undefined) return code;
+    throw e;
+  }
+}
 
+/** The live check, the restore plan and (unless --dry-run) its calls, through the one client factory. */
+async function undoRecord(
+  id: string,
+  source: string | undefined,
+  before: Resource,
+  after: Resource,
+  record: RemediationRecord,
+  actionName: string,
+  opts: UndoOptions,
+): Promise<number> {
   let liveCheck: string;
   if (opts.force) {
     liveCheck = "skipped (--force)";
@@ -362,7 +529,7 @@ export async function remediationUndoCommand(ref: string, opts: UndoOptions): Pr
   let calls: AwsCall[];
   let actionId: string;
   try {
-    const action = requireAction(record.policy.action);
+    const action = requireAction(actionName);
     actionId = action.id;
     calls = action.restore(before, after, record.policy.params ?? {});
   } catch (e) {
@@ -372,7 +539,7 @@ export async function remediationUndoCommand(ref: string, opts: UndoOptions): Pr
   }
   const head = {
     record: id,
-    source: read.source,
+    source,
     action: actionId,
     resource: { type: before.type, id: before.id, accountId: before.accountId, region: before.region },
     liveCheck,

@@ -18,7 +18,17 @@ export function define(program: Command, { run }: CommandContext): void {
     .option("--json", "print the decisions and calls as JSON")
     .addHelpText(
       "after",
-      `\nExamples:\n  $ guardrail demo && guardrail replay config-item-change.json\n  $ guardrail replay cloudtrail-record.json --mode notify --json\n\nExit codes: 0 Guardrail would do nothing, 1 it would act (a violation, a fix, an alert), 2 unreadable input.\n`,
+      `
+It prints each message Guardrail would publish by the policy that raised it (a remediation request, or an alert
+with its severity and title), each Config rule's verdict, what the worker did, and every AWS call it made.
+
+Examples:
+  $ guardrail demo && guardrail replay config-item-change.json
+  $ guardrail replay cloudtrail-record.json --mode notify --json
+  $ guardrail replay stop-logging.json --json | jq '.published[] | select(.kind == "alert")'
+
+Exit codes: 0 Guardrail would do nothing, 1 it would act (a violation, a fix, an alert), 2 unreadable input.
+`,
     )
     .action(run(lazy(() => import("./replay"), "replayCommand")));
 }

@@ -53,6 +53,14 @@ export function renderReplay(r: ReplayReport): string {
           : `${d.requests} remediation request(s), ${d.alerts} alert(s)`;
       say(`  ${d.source === "config" ? "Config compliance change" : "CloudTrail event"}: ${what}`);
     }
+    // Each message by the policy that raised it: what the alert's subscribers would read, not only a count.
+    for (const m of r.published) {
+      say(
+        m.kind === "alert"
+          ? `  alert raised by ${m.policyId}${m.severity ? ` (${m.severity})` : ""}: "${m.subject}"`
+          : `  remediation request for ${m.policyId}: "${m.subject}"`,
+      );
+    }
   }
   if (r.outcomes.length > 0) {
     say(`Remediation (remediations/worker.ts, mode ${r.mode}):`);

@@ -2,10 +2,10 @@
  * The local pipeline's clock. Waiting (a visibility timeout, a deferral, the worker's verification delays) moves it
  * forward at once instead of blocking, so a run that spans "hours" of SQS timeouts takes milliseconds.
  *
- * Two ways to run: fixed (the default; time moves only on waits, so tests are deterministic), or following the
- * system clock (`followRealTime`: the system's time plus everything skipped so far). The demo follows real time
- * because one of Guardrail's handlers (events/cloudtrail.ts) stamps detections with the system clock: a fixed
- * clock would fall behind it, and remediation records would show fixes before their detection.
+ * Two ways to run: fixed (the default; time moves only on waits, so a run and its times to remediate are the same
+ * every time: the demo and the tests), or following the system clock (`followRealTime`: the system's time plus
+ * everything skipped so far; `guardrail replay` and the loop bench). Every handler the local loop plays reads
+ * this clock (the worker and the detector are configured with it), never the system's.
  */
 export class VirtualClock {
   private ms: number;

@@ -38,6 +38,8 @@ export interface DayOptions {
   onApproveStart?: (a: { waiting: number }) => void;
   /** Every CloudTrail record the account writes, in call order (the sweep's, the team's and Guardrail's). */
   onRecord?: (record: JsonObject) => void;
+  /** When the day starts on the account's clock (default: the start of the current UTC minute). */
+  start?: Date;
 }
 
 export interface DaySummary {
@@ -62,7 +64,10 @@ export async function runDay(
   for (const dir of ["config", "trail", "records", "logs", "account.json"]) {
     await rm(join(opts.stateDir, dir), { recursive: true, force: true });
   }
-  const clock = new VirtualClock(new Date(), { followRealTime: true });
+  // A fixed clock: time moves only when something waits (a verification delay, a deferral to the next minute's fix
+  // budget), so the same seed gives the same times to remediate. It starts on a whole minute because the worker's
+  // rate limit counts fixes per calendar minute: where in its minute a run starts would change the deferrals.
+  const clock = new VirtualClock(opts.start ?? startOfMinute(new Date()));
   const account = await LocalAccount.open({
     stateDir: opts.stateDir,
     fleet: { services: opts.services, seed: opts.seed, scope: opts.scope ?? "architecture" },
@@ -147,4 +152,9 @@ export async function runDay(
     await loop.close();
     await account.close();
   }
+}
+
+/** The start of the UTC minute a time falls in. */
+export function startOfMinute(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 60_000) * 60_000);
 }

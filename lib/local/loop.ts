@@ -70,7 +70,9 @@ export type Activity =
       /** The last error the function logged for this message (its Powertools log line), when it logged one. */
       reason?: string;
     }
-  | { kind: "invocation-failed"; function: string; error: string; final: boolean };
+  | { kind: "invocation-failed"; function: string; error: string; final: boolean }
+  /** A message Guardrail published to its topic: a remediation request or an alert (its `kind` attribute). */
+  | { kind: "published"; messageKind: string; policyId?: string; subject?: string; body: string };
 
 interface Handlers {
   events: (
@@ -81,6 +83,7 @@ interface Handlers {
   worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   sweep: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   configureWorker: (replace: Record<string, unknown>) => void;
+  configureDetector: (options: { now?: () => Date }) => void;
   approve: typeof import("../remediation/worker/approve").approveRemediation;
   recordStore: (bucket: string) => import("../remediation/worker/s3-records").RecordStore;
   resetClients: () => void;
@@ -274,6 +277,9 @@ export class LocalLoop {
       now: () => this.clock.now(),
       sleep: (ms: number) => this.clock.sleep(ms),
     });
+    // Detections stamped on the same clock as the changes and fixes: time to remediate is the account's, not the
+    // laptop's, so one seed gives one set of figures.
+    this.handlers.configureDetector({ now: () => this.clock.now() });
     this.registerServices();
     // Guardrail is deployed in every account of the fleet: each account's rules exclude its own remediation role.
     for (const accountId of this.accountsOfFleet()) {
@@ -377,7 +383,11 @@ export class LocalLoop {
     a.serve("Config Service", "ListDiscoveredResources", (input, call) =>
       this.config.listDiscoveredResources(input, { accountId: call.accountId, region: call.region }),
     );
-    a.serve("SNS", "Publish", (input) => this.topic.publish(input));
+    a.serve("SNS", "Publish", (input) => {
+      const out = this.topic.publish(input);
+      if (this.opts.onActivity) this.opts.onActivity(publishedActivity(input));
+      return out;
+    });
     a.serve("SQS", "SendMessageBatch", (input) => this.sendBatch(input));
     a.serve("SQS", "SendMessage", (input) => this.queueOf(String(input.QueueUrl)).send(String(input.MessageBody)));
     a.serve("SQS", "ChangeMessageVisibility", (input) => {
@@ -754,6 +764,30 @@ export class LocalLoop {
     return ids;
   }
 
+  /**
+   * Releases one fix waiting for approval, as `approvedBy` (a person of the resource's account), and runs the
+   * pipeline until it is idle: what `guardrail remediation approve <id>` does against the local account. Returns
+   * the release and the outcomes of the worker's run (the fix, or why not).
+   */
+  async approveOne(
+    recordId: string,
+    approvedBy: string,
+  ): Promise<{ result: Awaited<ReturnType<Handlers["approve"]>>; outcomes: OutcomeMessage[] }> {
+    const h = this.handlers as Handlers;
+    const accountId = recordId.split("_")[1] ?? this.accountId;
+    const before = this.outcomes.length;
+    const result = await this.opts.account.as(principalCatalogue(accountId).console, () =>
+      h.approve(recordId, {
+        approvedBy,
+        now: this.clock.now(),
+        records: h.recordStore(this.bucket.name),
+        topicArn: this.topic.arn,
+      }),
+    );
+    await this.drain();
+    return { result, outcomes: this.outcomes.slice(before) };
+  }
+
   /** Pending work (for tests): records, events, invocations, and messages in the queues. */
   idle(): boolean {
     return (
@@ -784,6 +818,7 @@ export class LocalLoop {
     this.stopItems?.();
     this.detach?.();
     this.handlers?.configureWorker({});
+    this.handlers?.configureDetector({});
     this.handlers?.resetClients();
     await this.closeLog?.();
     for (const [k, v] of Object.entries(this.savedEnv)) {
@@ -811,6 +846,7 @@ async function loadHandlers(): Promise<Handlers> {
     worker: (e, c) => worker.handler(e, c),
     sweep: (e, c) => sweep.handler(e, c),
     configureWorker: (r) => worker.configureWorker(r),
+    configureDetector: (o) => events.configureDetector(o),
     approve: approve.approveRemediation,
     recordStore: (bucket) => new records.S3RecordStore(bucket),
     resetClients: clients.resetClients,
@@ -875,6 +911,26 @@ function whereOfBody(body: string): { accountId: string; region: string } | unde
     return undefined;
   }
   return undefined;
+}
+
+/** What a Publish to Guardrail's topic carried, by its message attributes (lib/detect/request.ts). */
+function publishedActivity(input: Record<string, unknown>): Extract<Activity, { kind: "published" }> {
+  const attrs = (isObject(input.MessageAttributes) ? input.MessageAttributes : {}) as Record<
+    string,
+    { StringValue?: unknown } | undefined
+  >;
+  const text = (name: string) => {
+    const v = attrs[name]?.StringValue;
+    return typeof v === "string" ? v : undefined;
+  };
+  const policyId = text("policyId");
+  return {
+    kind: "published",
+    messageKind: text("kind") ?? text("guardrail_message") ?? "message",
+    ...(policyId ? { policyId } : {}),
+    ...(typeof input.Subject === "string" ? { subject: input.Subject } : {}),
+    body: typeof input.Message === "string" ? input.Message : "",
+  };
 }
 
 export function errorText(e: unknown): string {

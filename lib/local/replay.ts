@@ -45,6 +45,11 @@ export interface ReplayReport {
     annotation?: string;
   }[];
   detections: { source: string; requests: number; alerts: number; ignored?: string }[];
+  /**
+   * What the detections published to Guardrail's topic, in order: each remediation request (policy, resource) and
+   * each alert (policy, its title), as subscribers would receive them.
+   */
+  published: { kind: "remediation-request" | "alert"; policyId: string; subject: string; severity?: string }[];
   outcomes: {
     policyId: string;
     resource: string;
@@ -313,6 +318,27 @@ export async function replay(opts: { file: string; stateDir: string; mode: Remed
         ? [{ source: a.source, requests: a.requests, alerts: a.alerts, ...(a.ignored ? { ignored: a.ignored } : {}) }]
         : [],
     );
+    const published = activity.flatMap((a): ReplayReport["published"] => {
+      if (a.kind !== "published" || (a.messageKind !== "alert" && a.messageKind !== "remediation-request")) return [];
+      let body: JsonObject = {};
+      try {
+        const parsed: unknown = JSON.parse(a.body);
+        if (isObject(parsed)) body = parsed;
+      } catch {
+        body = {};
+      }
+      // An approval release is a request message too, but names no policy: it is not a detection's.
+      const policyId = a.policyId ?? str(body.policyId);
+      if (!policyId) return [];
+      return [
+        {
+          kind: a.messageKind,
+          policyId,
+          subject: a.subject ?? "",
+          ...(str(body.severity) ? { severity: str(body.severity) } : {}),
+        },
+      ];
+    });
     const outcomes = activity.flatMap((a) =>
       a.kind === "outcome"
         ? [
@@ -344,6 +370,7 @@ export async function replay(opts: { file: string; stateDir: string; mode: Remed
       configRules,
       evaluations,
       detections,
+      published,
       outcomes,
       calls,
       deadLettered,

@@ -66,7 +66,7 @@ describe("guardrail audit (built CLI, worker threads)", () => {
     expect(report.denied.total).toBe(t.deniedGoverned);
   });
 
-  it("exits 3 and names the corrupt file; exits 2 on a location that does not exist", () => {
+  it("exits 3 and names the corrupt file, or a location that does not exist", () => {
     const bad = join(dir, "bad");
     const key = trailLogKey({ accountId: "111122223333", region: "eu-west-1", deliveredAt: new Date("2026-05-01T10:00:00Z"), unique: "CORRUPTaaaaaaaaa" }); // prettier-ignore
     mkdirSync(dirname(join(bad, key)), { recursive: true });
@@ -94,7 +94,7 @@ describe("guardrail audit (built CLI, worker threads)", () => {
     expect(mixedReport.remediation.total).toBe(trail.truth.breaking);
 
     const missing = run(["audit", "--trail", join(dir, "nope")]);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(3);
     expect(missing.stderr).toContain("no such directory");
     expect(run(["audit", "--trail", bad, "--from", "2026-13-01"]).code).toBe(2);
   });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { htmlEscape as esc, scriptJson } from "../../report/html";
 import type { AuditReport, DurationStats } from "../model";
 import { filtersText, incompleteText, recordText } from "./markdown";
-import { fmtBytes, fmtCount, fmtDuration, TABLE_ROWS, TOP } from "./text";
+import { fmtBytes, fmtCount, fmtDuration, headlineLegend, TABLE_ROWS, TOP } from "./text";
 
 /**
  * One self-contained HTML file a security lead can forward: inline CSS and SVG charts (violations over time, time
@@ -210,6 +210,7 @@ export function renderHtml(r: AuditReport): string {
       card("Repeat offenders", "repeatOffenders.length", r.repeatOffenders.length) +
       `</section>\n`,
   ); // prettier-ignore
+  s.push(`<p class="meta">${esc(headlineLegend(r))}</p>\n`);
   s.push(
     `<h2>At a glance</h2>\n<section class="charts">\n${timeline(r)}\n${ttrChart(t.byAccount)}\n` +
       hbars(

@@ -1,5 +1,5 @@
 import type { AuditReport, Count, DurationStats } from "../model";
-import { fmtBytes, fmtCount, fmtDuration, TABLE_ROWS, TOP } from "./text";
+import { fmtBytes, fmtCount, fmtDuration, headlineLegend, TABLE_ROWS, TOP } from "./text";
 
 /** Markdown for tickets and pull requests: every section, tables cut at TABLE_ROWS rows with the rest counted. */
 
@@ -46,6 +46,7 @@ export function renderMarkdown(r: AuditReport): string {
   out.push(
     `| ${fmtCount(r.changes.total)} | ${fmtCount(r.policyViolations.total)} | ${fmtCount(r.remediation.total)} | ${fmtCount(r.remediation.open)} | ${fmtCount(r.denied.total)} | ${fmtCount(r.repeatOffenders.length)} |\n`,
   );
+  out.push(`${headlineLegend(r)}\n`);
 
   out.push(`## 1. Changes to governed resources\n`);
   out.push(`${fmtCount(r.changes.total)} successful mutating calls on resource types the policies cover.\n`);

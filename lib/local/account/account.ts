@@ -133,6 +133,8 @@ interface AccountFile {
   counter: number;
   /** Log files written so far (their unique strings continue from here). */
   files: number;
+  /** The account clock's time when the state was last saved (ISO 8601): a later run carries on from it. */
+  time?: string;
 }
 
 export class LocalAccount implements LocalAccountApi {
@@ -140,6 +142,8 @@ export class LocalAccount implements LocalAccountApi {
   readonly accountId: string;
   readonly region: string;
   readonly orgId: string;
+  /** The clock's time when the state was last saved, when there was state (account.json's `time`). */
+  readonly savedTime?: Date;
   private readonly store: ItemStore;
   private readonly clock: () => Date;
   private readonly idSeed: string;
@@ -181,6 +185,7 @@ export class LocalAccount implements LocalAccountApi {
     this.ids = stableIdSequence(this.idSeed);
     this.counter = o.file.counter;
     this.filesWritten = o.file.files;
+    if (o.file.time !== undefined) this.savedTime = new Date(o.file.time);
     this.deliverEvery = Math.max(1, o.deliverEvery ?? 5000);
     this.clock = o.clock ?? (() => new Date());
     for (const module of MODULES) {
@@ -575,6 +580,7 @@ export class LocalAccount implements LocalAccountApi {
       idSeed: this.idSeed,
       counter: this.counter,
       files: this.filesWritten,
+      time: this.clock().toISOString(),
     };
     await writeFileAtomic(join(this.stateDir, "account.json"), `${JSON.stringify(file, null, 2)}\n`, { durable: true });
   }
@@ -604,5 +610,6 @@ async function readAccountFile(stateDir: string): Promise<AccountFile | undefine
     idSeed: typeof f.idSeed === "string" ? f.idSeed : "guardrail-local",
     counter: typeof f.counter === "number" ? f.counter : 0,
     files: typeof f.files === "number" ? f.files : 0,
+    ...(typeof f.time === "string" && Number.isFinite(Date.parse(f.time)) ? { time: f.time } : {}),
   };
 }
