@@ -132,10 +132,12 @@ beforeAll(() => {
       "us-east-1",
       "--param=teamName=payments",
       `--param=alertEmail=${ALERT_EMAIL}`,
+      // With the Security Hub option, so the roles are checked with the one call it adds (off: security-hub.test.ts).
+      "--param=securityHub=true",
       "--package",
       join(build, "sls"),
     ],
-    { ...OFFLINE_ENV, GUARDRAIL_BUILD_DIR: build },
+    { ...OFFLINE_ENV, GUARDRAIL_BUILD_DIR: build, GUARDRAIL_SKIP_BUNDLE: "1" },
   );
   expectSuccess(pkg, "serverless package");
   template = JSON.parse(readFileSync(join(build, "sls", "cloudformation-template-update-stack.json"), "utf8"));
@@ -1142,6 +1144,8 @@ describe("deploy:accounts", () => {
       "--param=sweepFrequency=TwentyFour_Hours",
       "--param=teamName=payments",
       "--param=alertEmail=payments-oncall@example.com",
+      "--package",
+      ".serverless/accounts/payments-prod",
     ]);
     const dry = run("node", ["deploy/deploy-accounts.js", "--file", "deploy/accounts.example.json", "--dry-run"]);
     expectSuccess(dry, "deploy:accounts --dry-run");
