@@ -16,6 +16,9 @@ import { define as demoCommand } from "./commands/demo.command";
 import { define as replayCommand } from "./commands/replay.command";
 import { define as auditCommand } from "./commands/audit.command";
 import { define as remediationCommand } from "./commands/remediation.command";
+import { define as schemaCommand } from "./commands/schema.command";
+import { define as newCommand } from "./commands/new.command";
+import { define as completionCommand } from "./commands/completion.command";
 
 /** The commands, in the order `--help` lists them; each defines its own options and help. */
 const COMMANDS = [
@@ -28,6 +31,9 @@ const COMMANDS = [
   replayCommand,
   auditCommand,
   remediationCommand,
+  schemaCommand,
+  newCommand,
+  completionCommand,
 ];
 
 /** Builds the command tree; each action's exit code is handed to `setCode`. */
