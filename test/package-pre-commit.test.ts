@@ -175,12 +175,21 @@ describeBuilt("the hooks, run on staged files", () => {
     expect(r.stderr).not.toContain("not a CloudFormation template");
   });
 
-  // Any other JSON/YAML file (config/settings.json) reaches the scan, which still answers exit 3 "not a
-  // CloudFormation template" for a file named explicitly; this test passes while that is so and fails once the
-  // scan passes over such files, when it becomes a plain test.
-  test.failing("a staged JSON file that is not a template does not fail the staged-files hook", () => {
+  // Any other JSON/YAML file (config/settings.json) reaches the scan: the hook's --skip-non-templates passes over
+  // it as a folder walk does, and the staged template beside it is still judged.
+  test("a staged JSON file that is not a template does not fail the staged-files hook", () => {
     const repo = stagedRepo({ "infra/queue.yaml": TEMPLATE, "config/settings.json": JSON.stringify({ a: 1 }) });
-    const r = runHook({ ...hook("guardrail-templates"), args: ["--soft-fail", "--template"] }, repo);
+    const soft = runHook({ ...hook("guardrail-templates"), args: ["--soft-fail", "--template"] }, repo);
+    expect(soft.code).toBe(0);
+    const strict = runHook(hook("guardrail-templates"), repo);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain("infra/queue.yaml:");
+    expect(strict.stderr).not.toContain("not a CloudFormation template");
+  });
+
+  test("a commit that stages no template passes the staged-files hook", () => {
+    const repo = stagedRepo({ "config/settings.json": JSON.stringify({ a: 1 }), "docs/site.yaml": "title: x\n" });
+    const r = runHook(hook("guardrail-templates"), repo);
     expect(r.code).toBe(0);
   });
 });

@@ -72,6 +72,10 @@ export function define(program: Command, { run }: CommandContext): void {
     .option("--soft-fail", "exit 0 whatever the findings (unreadable input still exits 3)")
     .option("--no-soft-fail", "findings fail the run even if guardrail.config.json says softFail")
     .option("--fail-on-unknown", "with --template: also exit 1 on UNKNOWN verdicts (at or above --fail-on)")
+    .option(
+      "--skip-non-templates",
+      "with --template: named JSON/YAML files that are not templates are skipped, as in a folder walk (pre-commit)",
+    )
     .option("--workers <n>", "threads that scan files in parallel (default: one per CPU core)", positiveInt)
     .option("--no-progress", "no progress line, even on a terminal")
     .option("-q, --quiet", 'only the report and errors: no progress line, no warnings, no "report written" line')

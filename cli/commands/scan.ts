@@ -49,6 +49,8 @@ export interface ScanCommandOptions {
   workers?: number;
   /** Exit 1 on UNKNOWN template verdicts too (at or above --fail-on). */
   failOnUnknown?: boolean;
+  /** With --template: named files that are not templates are skipped, not errors (pre-commit hooks). */
+  skipNonTemplates?: boolean;
   /** A baseline file: its findings are reported as suppressed (guardrail.config.json's `scan.baseline`). */
   baseline?: string;
   /** Write this scan's violations to a baseline file. */
@@ -166,7 +168,14 @@ export async function scanCommand(given: ScanCommandOptions): Promise<number> {
     if (engine.exemptions.baseline) baselineRun.baseline = engine.exemptions.baseline;
     let summary: ScanSummary;
     if (templates.length > 0) {
-      summary = await scanTemplateFiles({ inputs: templates, engine, writer, parameters, onProgress });
+      summary = await scanTemplateFiles({
+        inputs: templates,
+        engine,
+        writer,
+        parameters,
+        onProgress,
+        ...(opts.skipNonTemplates ? { skipNonTemplates: true } : {}),
+      });
     } else if (opts.live) {
       const { scanLive, LiveScanError } = await import("../../lib/scan/live");
       try {
@@ -204,6 +213,13 @@ export async function scanCommand(given: ScanCommandOptions): Promise<number> {
     // A path that holds no snapshot or template (a mistyped folder, the wrong one) reads nothing: never a green run.
     const files = snapshots.length > 0 || templates.length > 0;
     if (files && summary.files.read === 0 && summary.files.failed === 0) {
+      // A commit that stages no template (only package.json, a workflow) has nothing to scan, and that is fine.
+      if (opts.skipNonTemplates && templates.length > 0) {
+        warn(
+          `guardrail: no CloudFormation or Serverless template among ${plural(templates.length, "file")}; nothing to scan`,
+        );
+        return EXIT.ok;
+      }
       err(`guardrail: nothing was read: no ${templates.length > 0 ? "CloudFormation or Serverless template" : "Config snapshot or item file (.json, .json.gz)"} under ${[...snapshots, ...templates].join(", ")}`); // prettier-ignore
       return EXIT.incomplete;
     }

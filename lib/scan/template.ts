@@ -26,6 +26,11 @@ export interface TemplateScanOptions {
   /** `--parameter Key=Value`: template parameters, and pseudo parameters such as `AWS::Region`. */
   parameters?: Record<string, string>;
   onProgress?: (p: ScanProgress) => void;
+  /**
+   * Files named explicitly that are not templates are skipped as a directory walk skips them, not reported: a
+   * pre-commit hook hands over every staged JSON and YAML file, most of which are not templates.
+   */
+  skipNonTemplates?: boolean;
 }
 
 const TEMPLATE_EXTENSIONS = /\.(json|ya?ml|template|cfn)$/i;
@@ -185,7 +190,8 @@ export async function scanTemplateFiles(opts: TemplateScanOptions): Promise<Scan
   let declared = 0;
 
   for (let i = 0; i < files.length; i++) {
-    const { path: file, explicit } = files[i] as { path: string; explicit: boolean };
+    const { path: file, explicit: named } = files[i] as { path: string; explicit: boolean };
+    const explicit = named && opts.skipNonTemplates !== true;
     let parsed: ParsedTemplate;
     try {
       const text = await readFile(file, "utf8");
