@@ -12,6 +12,7 @@ import type { Engine } from "../../lib/engine/evaluate";
 import type { Pack, PackSpec } from "../../lib/pack";
 import { OutputFile } from "../output";
 import { Progress, formatBytes } from "../progress";
+import { plural } from "../../lib/util/words";
 
 export interface AuditCommandOptions {
   trail: string;
@@ -79,7 +80,7 @@ function auditFilters(opts: AuditCommandOptions): { filters: AuditFilters; ciRol
 /** The pack has problems (already printed with their places): the audit stops with exit 2. */
 class PackProblems extends Error {
   constructor(readonly count: number) {
-    super(`${count} problem(s) in the policies`);
+    super(`${plural(count, "problem")} in the policies`);
   }
 }
 
@@ -128,16 +129,17 @@ async function reportCommand(
     for (const s of c.skipped) err(`error: ${s.file}: ${s.reason}`);
     for (const p of c.problems.listed) err(`error: ${p.file}: ${p.record === undefined ? "" : `/Records/${p.record}: `}${p.reason}`); // prettier-ignore
     if (c.problems.total > c.problems.listed.length) {
-      err(`error: ${c.problems.total - c.problems.listed.length} more problem(s) in the trail's files (${c.problems.total} in all; the first ${c.problems.listed.length} are named)`); // prettier-ignore
+      err(`error: ${plural(c.problems.total - c.problems.listed.length, "more problem")} in the trail's files (${c.problems.total} in all; the first ${c.problems.listed.length} are named)`); // prettier-ignore
     }
-    if (c.problems.recordsLeftOut > 0) err(`error: ${c.problems.recordsLeftOut} record(s) left out of the report`);
+    if (c.problems.recordsLeftOut > 0)
+      err(`error: ${plural(c.problems.recordsLeftOut, "record")} left out of the report`);
     // The report is written, but it does not cover everything the input holds.
     if (c.filesSkipped > 0 || c.problems.total > 0) return EXIT.incomplete;
     if (opts.failOnOpen && (report.remediation.open > 0 || report.policyViolations.total > 0)) return EXIT.findings;
     return EXIT.ok;
   } catch (e) {
     if (e instanceof PackProblems) {
-      err(`guardrail: ${e.count} problem(s) in the policies; fix them (guardrail validate) first`);
+      err(`guardrail: ${plural(e.count, "problem")} in the policies; fix them (guardrail validate) first`);
       return EXIT.usage;
     }
     // A location that is not there is input that could not be read (exit 3), as a pattern that matched no file.

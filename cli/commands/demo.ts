@@ -19,6 +19,7 @@ import { loadPack, packSpec, UsageError } from "../pack-options";
 import { OutputFile } from "../output";
 import { Progress } from "../progress";
 import { writeFileAtomic } from "../../lib/util/atomic-file";
+import { formatDuration, plural } from "../../lib/util/words";
 import { fmtDuration, headlineLegend } from "../../lib/audit/render/text";
 import { localFlags } from "./remediation";
 
@@ -206,7 +207,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     `Local state in ${opts.state}: trail ${day.paths.trail}, records ${day.paths.records}, handler logs ${day.paths.logs}`,
   );
   out(
-    `Done in ${formatMs(performance.now() - started)}. Next: guardrail replay <event.json>, guardrail explain <policy-id>`,
+    `Done in ${formatDuration(performance.now() - started)}. Next: guardrail replay <event.json>, guardrail explain <policy-id>`,
   );
 
   if (opts.json) {
@@ -321,7 +322,7 @@ class DayView {
     );
     const o = this.sweepOutcomes;
     this.out(
-      `   Guardrail acted on them in ${formatMs(ms)}: ${o.get("succeeded") ?? 0} fixed and verified, ` +
+      `   Guardrail acted on them in ${formatDuration(ms)}: ${o.get("succeeded") ?? 0} fixed and verified, ` +
         `${o.get("awaiting-approval") ?? 0} waiting for approval, ${o.get("notified") ?? 0} notified (notify-only policies)` +
         (this.deadLetters.length > 0 ? `, ${this.deadLetters.length} dead-lettered` : ""),
     );
@@ -356,7 +357,7 @@ class DayView {
       if (a.kind === "dead-letter") this.deadLetters.push(deadLetter(a));
       return;
     }
-    const t = `+${formatMs(performance.now() - this.changeStart)}`.padStart(8);
+    const t = `+${formatDuration(performance.now() - this.changeStart)}`.padStart(8);
     switch (a.kind) {
       case "detected":
         if (a.requests + a.alerts === 0) return;
@@ -407,7 +408,9 @@ class DayView {
       `${day.counts.outcomes.fixed ?? 0} fixed in all`,
     ];
     if (lat)
-      parts.push(`change to verified fix p50 ${formatMs(lat.p50)}, p99 ${formatMs(lat.p99)} (the account's clock)`);
+      parts.push(
+        `change to verified fix p50 ${formatDuration(lat.p50)}, p99 ${formatDuration(lat.p99)} (the account's clock)`,
+      );
     if (this.duplicates > 0) parts.push(`${this.duplicates} repeat deliveries found nothing left to fix`);
     this.out(`   ${parts.join("; ")}`);
     if (day.approved.length === 0 && (day.counts.outcomes["awaiting-approval"] ?? 0) > 0) {
@@ -457,16 +460,6 @@ function shortId(id: string): string {
   const stage = /\/restapis\/([^/]+)\/stages\/([^/]+)$/.exec(id);
   if (stage) return `${stage[1]}/${stage[2]}`;
   return id;
-}
-
-function plural(n: number, what: string, whats = `${what}s`): string {
-  return `${n} ${n === 1 ? what : whats}`;
-}
-
-function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms >= 120_000) return `${(ms / 60_000).toFixed(0)} min`;
-  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function latencyStats(values: number[]): { count: number; p50: number; p99: number } | null {

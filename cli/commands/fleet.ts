@@ -3,6 +3,7 @@ import { sampleFleetTemplate } from "../../fleet/template";
 import { EXIT } from "../exit";
 import { Progress } from "../progress";
 import { writeFileAtomic } from "../../lib/util/atomic-file";
+import { plural } from "../../lib/util/words";
 
 export interface FleetGenerateOptions {
   services: number;
@@ -54,7 +55,7 @@ export async function fleetTemplateCommand(opts: FleetTemplateOptions): Promise<
   const resources = Object.keys(template.Resources).length;
   const exempt = expected.filter((e) => e.compliance === "EXEMPT").length;
   process.stdout.write(
-    `${resources} CloudFormation resources for ${opts.services} service(s) written to ${opts.out}\n` +
+    `${resources} CloudFormation resources for ${plural(opts.services, "service")} written to ${opts.out}\n` +
       (opts.violations
         ? `${expected.length} violations planted (${exempt} exempt by tag)\n`
         : "a clean fleet: every policy should pass\n") +

@@ -2,6 +2,7 @@ import type { RemediationMode } from "../../lib/policy/types";
 import { replay, ReplayInputError, type ReplayReport } from "../../lib/local/replay";
 import { EXIT } from "../exit";
 import { UsageError } from "../pack-options";
+import { plural } from "../../lib/util/words";
 
 export interface ReplayOptions {
   state: string;
@@ -50,7 +51,7 @@ export function renderReplay(r: ReplayReport): string {
       const what =
         d.requests + d.alerts === 0
           ? `nothing to do${d.ignored ? ` (${d.ignored})` : ""}`
-          : `${d.requests} remediation request(s), ${d.alerts} alert(s)`;
+          : `${plural(d.requests, "remediation request")}, ${plural(d.alerts, "alert")}`;
       say(`  ${d.source === "config" ? "Config compliance change" : "CloudTrail event"}: ${what}`);
     }
     // Each message by the policy that raised it: what the alert's subscribers would read, not only a count.

@@ -150,7 +150,7 @@ export async function scanCommand(given: ScanCommandOptions): Promise<number> {
     const pack = loadPack(spec, err);
     if (pack.problems.length > 0) {
       err(
-        `guardrail: ${pack.problems.length} problem(s) in the policies or exemptions; fix them (guardrail validate) before scanning`,
+        `guardrail: ${plural(pack.problems.length, "problem")} in the policies or exemptions; fix them (guardrail validate) before scanning`,
       );
       return EXIT.usage;
     }

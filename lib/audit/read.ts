@@ -6,6 +6,7 @@ import { eachCandidate, extractRecords, TrailFileError, type ReadFile } from "./
 import type { JsonObject } from "../util/json";
 import { PROBLEMS_LISTED, type FileFacts, type FileProblems } from "./model";
 import type { TrailFile } from "./source";
+import { plural } from "../util/words";
 
 /**
  * The output chunk for gunzip: the uncompressed size from the gzip trailer (ISIZE, RFC 1952 section 2.3.1, the size mod
@@ -140,7 +141,7 @@ export function readTrailFile(file: TrailFile, gz: Uint8Array, opts: FactOptions
 
 /** The file's problems, the bytes after its gzip data first. */
 function withTrailing(p: FileProblems, trailing: number): FileProblems {
-  const reason = `${trailing} byte(s) after the end of its gzip data, not read (the records before them are)`;
+  const reason = `${plural(trailing, "byte")} after the end of its gzip data, not read (the records before them are)`;
   return { ...p, count: p.count + 1, listed: [{ reason }, ...p.listed].slice(0, PROBLEMS_LISTED) };
 }
 

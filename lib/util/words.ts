@@ -52,7 +52,7 @@ export function formatBytes(n: number): string {
 }
 
 /**
- * 950 -> "950 ms", 61_000 -> "1 min 01 s", 7_260_000 -> "2 h 01 min". Intl.DurationFormat would do this but is not
+ * 950 -> "950 ms", 2_500 -> "2.5 s", 42_000 -> "42 s", 61_000 -> "1 min 01 s", 7_260_000 -> "2 h 01 min". Intl.DurationFormat would do this but is not
  * in Node 20, which the CLI supports; pretty-ms is an ES module only, which jest's CommonJS runtime does not load.
  */
 export function formatDuration(ms: number): string {

@@ -122,8 +122,8 @@ export function writeHostileTrail(dir: string, outside: string): HostileTrail {
       ],
     },
     { unique: "OBJECTBETWEENaaa", good: 2, problems: [{ record: 1, reason: noEventTime }] },
-    { unique: "TRAILINGBYTESaaa", good: 3, problems: [{ reason: /^8 byte\(s\) after the end of its gzip data/ }] },
-    { unique: "ZEROPADDINGaaaaa", good: 3, problems: [{ reason: /^1024 byte\(s\) after the end of its gzip data/ }] },
+    { unique: "TRAILINGBYTESaaa", good: 3, problems: [{ reason: /^8 bytes after the end of its gzip data/ }] },
+    { unique: "ZEROPADDINGaaaaa", good: 3, problems: [{ reason: /^1,024 bytes after the end of its gzip data/ }] },
   ];
   const base = fixture("base.json");
   put("CLEANaaaaaaaaaaa", gzipSync(retag(base, "c1ea")));

@@ -90,7 +90,7 @@ describe("guardrail replay", () => {
     expect(existsSync(join(state, "trail"))).toBe(false);
     const text = renderReplay(r);
     expect(text).toContain("EventBridge rules matched: guardrail-local-cloudtrail");
-    expect(text).toContain("CloudTrail event: 0 remediation request(s), 1 alert(s)");
+    expect(text).toContain("CloudTrail event: 0 remediation requests, 1 alert");
     expect(text).toMatch(/Verdict: Guardrail would act on this\.\n$/);
   }, 60_000);
 });

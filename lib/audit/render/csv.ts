@@ -1,5 +1,6 @@
 import { csvField } from "../../report/csv";
 import type { AuditReport } from "../model";
+import { plural } from "../../util/words";
 
 /**
  * CSV for other tools: one row per finding (a CloudTrail policy violation, a breaking change with its remediation,
@@ -38,7 +39,7 @@ export function renderCsv(r: AuditReport): string {
   }
   const more = c.problems.total - c.problems.listed.length;
   if (more > 0) {
-    lines.push(row(["input-problem", "", "", "", "", "", "", "", "", "", "", "", "", "", undefined, "", `${more} more problem(s), counted but not named (${c.problems.total} in all)`])); // prettier-ignore
+    lines.push(row(["input-problem", "", "", "", "", "", "", "", "", "", "", "", "", "", undefined, "", `${plural(more, "more problem")}, counted but not named (${c.problems.total} in all)`])); // prettier-ignore
   }
   return lines.join("\r\n") + "\r\n";
 }

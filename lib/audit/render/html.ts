@@ -3,6 +3,7 @@ import { htmlEscape as esc, scriptJson } from "../../report/html";
 import type { AuditReport, DurationStats } from "../model";
 import { filtersText, incompleteText, recordText } from "./markdown";
 import { fmtBytes, fmtCount, fmtDuration, headlineLegend, TABLE_ROWS, TOP } from "./text";
+import { plural } from "../../util/words";
 
 /**
  * One self-contained HTML file a security lead can forward: inline CSS and SVG charts (violations over time, time
@@ -125,7 +126,7 @@ function timeline(r: AuditReport): string {
     const hb = Math.round((e.b / max) * plotH);
     const label = list.length <= 16 || i % Math.ceil(list.length / 16) === 0;
     return (
-      `<g><title>${esc(day)}: ${e.v} CloudTrail policy violation(s), ${e.b} breaking change(s)</title>` +
+      `<g><title>${esc(day)}: ${plural(e.v, "CloudTrail policy violation")}, ${plural(e.b, "breaking change")}</title>` +
       `<rect class="bar-violation" x="${x}" y="${plotH - hv}" width="${colW - 2}" height="${hv}"></rect>` +
       `<rect class="bar-breaking" x="${x}" y="${plotH - hv - hb}" width="${colW - 2}" height="${hb}"></rect>` +
       (label ? `<text x="${x}" y="${plotH + 16}" class="val">${esc(day.slice(5))}</text>` : "") +
@@ -253,7 +254,7 @@ export function renderHtml(r: AuditReport): string {
   );
   s.push(
     `<dl class="kv"><dt>Time to remediate, all</dt><dd><span data-figure="remediation.timeToRemediate.overall.medianMs" data-value="${t.overall.medianMs}">median ${esc(fmtDuration(t.overall.medianMs))}</span>, ` +
-      `<span data-figure="remediation.timeToRemediate.overall.p90Ms" data-value="${t.overall.p90Ms}">p90 ${esc(fmtDuration(t.overall.p90Ms))}</span> over ${fmtCount(t.overall.count)} fixed change(s)</dd></dl>\n`,
+      `<span data-figure="remediation.timeToRemediate.overall.p90Ms" data-value="${t.overall.p90Ms}">p90 ${esc(fmtDuration(t.overall.p90Ms))}</span> over ${plural(t.overall.count, "fixed change")}</dd></dl>\n`,
   );
   s.push(ttrTable("By account", "remediation.timeToRemediate.byAccount", t.byAccount));
   s.push(ttrTable("By team", "remediation.timeToRemediate.byTeam", t.byTeam));

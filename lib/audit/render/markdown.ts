@@ -1,5 +1,6 @@
 import type { AuditReport, Count, DurationStats } from "../model";
 import { fmtBytes, fmtCount, fmtDuration, headlineLegend, TABLE_ROWS, TOP } from "./text";
+import { plural } from "../../util/words";
 
 /** Markdown for tickets and pull requests: every section, tables cut at TABLE_ROWS rows with the rest counted. */
 
@@ -67,7 +68,7 @@ export function renderMarkdown(r: AuditReport): string {
   out.push(`## 3. Changes that broke a policy, and what was done\n`);
   const t = r.remediation.timeToRemediate;
   out.push(
-    `${fmtCount(r.remediation.total)} breaking change(s); ${fmtCount(r.remediation.fixed)} fixed and verified, ${fmtCount(r.remediation.open)} still open. ` +
+    `${plural(r.remediation.total, "breaking change")}; ${fmtCount(r.remediation.fixed)} fixed and verified, ${fmtCount(r.remediation.open)} still open. ` +
       `Time to remediate: median ${fmtDuration(t.overall.medianMs)}, p90 ${fmtDuration(t.overall.p90Ms)}.\n`,
   );
   out.push(ttrTable("By account", t.byAccount));
@@ -173,10 +174,10 @@ export function recordText(record: number | undefined): string {
 export function incompleteText(r: AuditReport): string | undefined {
   const c = r.coverage;
   const parts: string[] = [];
-  if (c.filesSkipped > 0) parts.push(`${fmtCount(c.filesSkipped)} file(s) could not be read and were skipped`);
+  if (c.filesSkipped > 0) parts.push(`${plural(c.filesSkipped, "file")} could not be read (skipped)`);
   if (c.problems.total > 0) {
     const left = c.problems.recordsLeftOut;
-    parts.push(`${fmtCount(c.problems.total)} problem(s) in the files read${left > 0 ? `, ${fmtCount(left)} record(s) left out` : ""}`); // prettier-ignore
+    parts.push(`${plural(c.problems.total, "problem")} in the files read${left > 0 ? `, ${plural(left, "record")} left out` : ""}`); // prettier-ignore
   }
   return parts.length > 0 ? parts.join("; ") : undefined;
 }

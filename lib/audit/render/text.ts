@@ -1,24 +1,9 @@
 /** Small text helpers shared by the audit's formats. */
 
-export function fmtDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return "–";
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, "0")} s`;
-  const h = Math.floor(m / 60);
-  return `${h} h ${String(m % 60).padStart(2, "0")} min`;
-}
+import { formatCount } from "../../util/words";
 
-export function fmtCount(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-export function fmtBytes(n: number): string {
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
-}
+// One way to write counts, sizes and durations across the CLI and every report.
+export { formatCount as fmtCount, formatBytes as fmtBytes, formatDuration as fmtDuration } from "../../util/words";
 
 /** Rows shown in Markdown and HTML tables per section; the JSON and CSV carry every row. */
 export const TABLE_ROWS = 200;
@@ -35,7 +20,7 @@ export function headlineLegend(r: { remediation: { rows: { inTrail: boolean }[] 
   return (
     "Governed changes: successful calls that changed a resource of a type the policies cover, by anyone (Guardrail's " +
     "own fixes included). Breaking changes: violations Guardrail handled, one per change, policy and resource, " +
-    `each with its remediation records: ${fmtCount(fromTrail)} raised by a call in this trail, ${fmtCount(found)} ` +
+    `each with its remediation records: ${formatCount(fromTrail)} raised by a call in this trail, ${formatCount(found)} ` +
     "found by a Config rule (a periodic sweep, or a change outside the trail read)."
   );
 }

@@ -50,6 +50,7 @@ import {
 } from "./record";
 import type { WorkerSettings } from "./settings";
 import type { FindingUpdates } from "./security-hub";
+import { plural } from "../../util/words";
 
 /**
  * One remediation request, start to end. The order of the steps:
@@ -415,7 +416,7 @@ async function act(ctx: Ctx): Promise<StoredResult> {
     ...(verified.after ? { after: verified.after } : {}),
     verification: verified.verification,
     reason: took
-      ? `${what} fixed with ${planned.calls.length} call(s) and verified compliant`
+      ? `${what} fixed with ${plural(planned.calls.length, "call")} and verified compliant`
       : failedVerify
         ? `the calls succeeded but ${what} could not be described again to verify: ${verified.error}`
         : `the calls succeeded but ${what} still violates ${request.policyId}: ${verified.verification.annotation ?? verified.verification.compliance}`,
