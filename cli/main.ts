@@ -60,7 +60,9 @@ Start here:
   $ guardrail test                          run every policy's examples
   $ guardrail scan --snapshot AWSLogs/      scan AWS Config snapshot files
   $ guardrail scan --template template.yaml scan a CloudFormation template before deploy
-  $ guardrail explain s3-bucket-tls-only    a policy in plain words
+  $ guardrail explain s3-bucket-tls-only    a policy in plain words (no id: list them, filterable)
+  $ guardrail schema AWS::SQS::Queue        what a policy of a type can test
+  $ guardrail new policy --type AWS::SQS::Queue --id sqs-queue-retention   scaffold a policy
   $ guardrail replay event.json             what Guardrail would do with one recorded event
   $ guardrail audit --trail s3://org-trail/ who changed what, what broke, what was fixed and how fast
 ${EXIT_HELP}`,

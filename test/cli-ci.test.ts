@@ -183,8 +183,9 @@ describe("explain lists the pack, filtered", () => {
       expect(p.types.some((t) => t.startsWith("AWS::S3::"))).toBe(true);
     }
     const sqs = cli(["explain", "--policy", "sqs-queue-encrypted"]);
-    expect(sqs.stdout).toMatch(/^medium +sqs-queue-encrypted +AWS::SQS::Queue +/m);
-    expect(sqs.stdout).toMatch(/aws-foundational-security-best-practices SQS\.1/);
+    expect(sqs.stdout).toMatch(
+      /^medium +sqs-queue-encrypted +SQS queues are encrypted at rest\n +AWS::SQS::Queue · aws-foundational-security-best-practices SQS\.1\n/m,
+    );
     expect(sqs.stdout).toMatch(/^1 policy \(filtered\); /m);
     expect(cli(["explain", "--framework", "nope"]).code).toBe(2);
   });

@@ -56,9 +56,10 @@ export function explainCommand(id: string | undefined, opts: ExplainOptions): nu
     }
     const idWidth = Math.min(48, Math.max(...listed.map((p) => p.id.length), 2));
     for (const p of listed) {
-      process.stdout.write(`${p.severity.padEnd(8)}  ${p.id.padEnd(idWidth)}  ${p.types.join(", ")}  ${p.title}\n`);
+      // Types and controls vary in length: they go on a second line so that the titles line up.
       const controls = Object.entries(p.frameworks).map(([fw, ids]) => `${fw} ${ids.join(", ")}`);
-      if (controls.length > 0) process.stdout.write(`${" ".repeat(10 + idWidth)}  ${controls.join("; ")}\n`);
+      process.stdout.write(`${p.severity.padEnd(8)}  ${p.id.padEnd(idWidth)}  ${p.title}\n`);
+      process.stdout.write(`${" ".repeat(10 + idWidth)}  ${[p.types.join(", "), ...controls].join(" · ")}\n`);
     }
     const filtered = Object.keys(filters).length > 0 ? " (filtered)" : "";
     process.stdout.write(
