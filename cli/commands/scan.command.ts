@@ -123,6 +123,7 @@ Examples:
   $ aws configservice select-resource-config --expression "SELECT * WHERE resourceType = 'AWS::S3::Bucket'" > s3.json
   $ guardrail scan --snapshot s3.json --format html --out report.html
   $ guardrail scan --template infra/ --format sarif --out guardrail.sarif --fail-on high
+  $ guardrail scan --template infra/ --format md --soft-fail >> "$GITHUB_STEP_SUMMARY"   # with a view per framework
   $ guardrail scan --template .serverless/cloudformation-template-update-stack.json --parameter Stage=prod
   $ guardrail scan --template infra/ --create-baseline guardrail.baseline.json
   $ guardrail scan --template infra/ --baseline guardrail.baseline.json --format sarif --out guardrail.sarif
