@@ -54,6 +54,9 @@ const sqs = mockClient(SQSClient);
 const NOW = new Date("2026-11-02T09:20:30.000Z");
 const BUCKET = "guardrail-audit-111122223333";
 const TABLE = "guardrail-remediation-state";
+/** What the approval message asks the approver to run: this deployment's bucket, topic and Region, spelled out. */
+const APPROVE = (recordId: string) =>
+  `guardrail remediation approve ${recordId} --bucket ${BUCKET} --topic-arn ${TOPIC_ARN} --region ${REGION}`;
 const DOMAIN = "orders.api.example.com";
 const DOMAIN_ARN = `arn:aws:apigateway:${REGION}::/domainnames/${DOMAIN}`;
 const PRINCIPAL = `arn:aws:sts::${ACCOUNT}:assumed-role/orders-deployer/ci-7781`;
@@ -441,14 +444,14 @@ describe("approve and notify modes", () => {
       status: "awaiting-approval",
       plan: [{ operation: "UpdateDomainName", input: UPDATE_TO_TLS_1_2 }],
       results: [],
-      approval: { command: `guardrail remediation approve ${recordId}`, expiresAt: "2026-11-09T09:20:30.000Z" },
+      approval: { command: APPROVE(recordId), expiresAt: "2026-11-09T09:20:30.000Z" },
     });
     const [pub] = published();
     expect(pub?.json).toMatchObject({
       outcome: "awaiting-approval",
-      approvalCommand: `guardrail remediation approve ${recordId}`,
+      approvalCommand: APPROVE(recordId),
     });
-    expect(pub?.email).toContain(`  guardrail remediation approve ${recordId}`);
+    expect(pub?.email).toContain(`  ${APPROVE(recordId)}`);
     expect(pub?.email).toContain(`apigateway:UpdateDomainName ${JSON.stringify(UPDATE_TO_TLS_1_2)}`);
 
     // The approver runs the command: the release goes to the topic the queue is subscribed to.
@@ -690,7 +693,7 @@ describe("per-account brakes", () => {
       [names[4] as string]: "circuit-open",
     });
     const open = records().find((r) => r.outcome === "circuit-open");
-    expect(open?.approval).toMatchObject({ command: `guardrail remediation approve ${String(open?.recordId)}` });
+    expect(open?.approval).toMatchObject({ command: APPROVE(String(open?.recordId)) });
     // One EMF document per invocation; the breaker was open in both.
     expect(lines.filter((l) => "_aws" in l && "CircuitBreakerOpen" in l)).toHaveLength(2);
   });

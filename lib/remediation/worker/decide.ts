@@ -221,9 +221,15 @@ export function recordKey(recordId: string): string {
   return `records/account=${loc.accountId}/region=${loc.region}/date=${loc.date}/${recordId}.json`;
 }
 
-/** The command that releases an approval request. */
-export function approvalCommand(recordId: string): string {
-  return `guardrail remediation approve ${recordId}`;
+/**
+ * The command that releases an approval request, as it can be run: the records bucket, the topic the queue is
+ * subscribed to and their Region (the topic ARN's) are this deployment's, which the person approving may not know.
+ */
+export function approvalCommand(recordId: string, where?: { bucket: string; topicArn: string }): string {
+  if (!where) return `guardrail remediation approve ${recordId}`;
+  const region = where.topicArn.split(":")[3];
+  const regionFlag = region ? ` --region ${region}` : "";
+  return `guardrail remediation approve ${recordId} --bucket ${where.bucket} --topic-arn ${where.topicArn}${regionFlag}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

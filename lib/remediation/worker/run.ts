@@ -446,7 +446,8 @@ async function plan(ctx: Ctx, before: Resource): Promise<{ planned?: PlannedReme
 
 function approvalFor(ctx: Ctx, reason: string): ApprovalRequest {
   const expires = new Date(ctx.deps.now().getTime() + ctx.deps.settings.approvalTtlHours * 3600_000);
-  return { command: approvalCommand(ctx.recordId), reason, expiresAt: expires.toISOString() };
+  const { auditBucket: bucket, topicArn } = ctx.deps.settings;
+  return { command: approvalCommand(ctx.recordId, { bucket, topicArn }), reason, expiresAt: expires.toISOString() };
 }
 
 /** Describe again and judge again, at the configured delays, until compliant or out of attempts. */
