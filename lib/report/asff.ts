@@ -1,9 +1,9 @@
 import type { AwsSecurityFinding, Partition, ResourceDetails } from "@aws-sdk/client-securityhub";
 import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
 import type { PolicyFile, Severity } from "../policy/types";
-import { Sink, compareEvaluations } from "./common";
+import { createFindingsArrayWriter } from "./common";
 import { sarifFingerprint } from "./sarif";
-import type { PolicyInfo, ReportOptions, ReportWriter, ScanSummary } from "./types";
+import type { ReportOptions, ReportWriter } from "./types";
 
 /**
  * AWS Security Finding Format (ASFF), as Security Hub's BatchImportFindings takes it. Every field below is
@@ -258,41 +258,14 @@ export function asffTemplateProblem(parameters: Record<string, string>): string 
   return "--format asff of a template scan needs the account and Region its findings belong to: --parameter AWS::AccountId=123456789012 --parameter AWS::Region=eu-west-1";
 }
 
-/** A policy the summary does not list (a pack changed under the scan): its id stands for its title. */
-function unlistedPolicy(e: Evaluation): PolicyInfo {
-  return { id: e.policyId, title: e.policyId, severity: e.severity, subject: [e.resourceType], file: "" };
-}
-
 /**
  * `--format asff`: a JSON array of findings, one per NON_COMPLIANT, EXEMPT and UNKNOWN evaluation (COMPLIANT and
  * NOT_APPLICABLE ones are left out: a scan reports violations; the deployed pipeline updates findings that get
  * fixed). An array, as Prowler writes ASFF, rather than one `{"Findings": [...]}` request: BatchImportFindings takes
- * 100 findings a call, so an import goes in slices (docs/security-hub.md). Only the violations are kept until the
- * end (for the policies' titles from the summary), one finding per line written as it is built.
+ * 100 findings a call, so an import goes in slices (docs/security-hub.md). Kept and written as
+ * createFindingsArrayWriter does.
  */
 export function createAsffWriter(opts: ReportOptions & { now?: () => Date }): ReportWriter {
-  const kept: Evaluation[] = [];
   const at = (opts.now ?? (() => new Date()))().toISOString();
-  return {
-    accepts: "violations",
-    add(e) {
-      if (e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT" || e.compliance === "UNKNOWN") kept.push(e);
-    },
-    async finish(summary: ScanSummary) {
-      const sink = new Sink(opts.out);
-      const byId = new Map(summary.policies.map((p) => [p.id, p]));
-      kept.sort(compareEvaluations);
-      await sink.write("[");
-      for (let i = 0; i < kept.length; i++) {
-        const e = kept[i] as Evaluation;
-        const text =
-          (i === 0 ? "\n" : ",\n") + JSON.stringify(asffFinding(e, byId.get(e.policyId) ?? unlistedPolicy(e), at));
-        if (i % 256 === 255) await sink.write(text);
-        else sink.push(text);
-      }
-      kept.length = 0;
-      await sink.write("\n]\n");
-      await sink.end();
-    },
-  };
+  return createFindingsArrayWriter(opts.out, (e, policy) => asffFinding(e, policy, at));
 }

@@ -1,6 +1,6 @@
 import type { AnyEvaluation as Evaluation, Verdict } from "../engine/evaluate";
 import { SEVERITIES, type Severity } from "../policy/types";
-import type { InputProblem, PolicyInfo, ScanSummary } from "./types";
+import type { InputProblem, PolicyInfo, ReportWriter, ScanSummary } from "./types";
 
 export { formatCount, plural } from "../util/words";
 
@@ -212,4 +212,45 @@ function waitForDrain(out: NodeJS.WritableStream): Promise<void> {
     out.on("error", onError);
     out.on("close", onClose);
   });
+}
+
+/**
+ * A report that is a JSON array of findings, one per NON_COMPLIANT, EXEMPT and UNKNOWN evaluation (the ASFF and
+ * OCSF formats). Only those evaluations are kept until the end, where the summary gives each its policy's title;
+ * then one finding per line is written as it is built, waiting for the stream every 256 findings.
+ */
+export function createFindingsArrayWriter(
+  out: NodeJS.WritableStream,
+  finding: (e: Evaluation, policy: PolicyInfo) => unknown,
+): ReportWriter {
+  const kept: Evaluation[] = [];
+  return {
+    accepts: "violations",
+    add(e) {
+      if (e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT" || e.compliance === "UNKNOWN") kept.push(e);
+    },
+    async finish(summary: ScanSummary) {
+      const sink = new Sink(out);
+      const byId = new Map(summary.policies.map((p) => [p.id, p]));
+      kept.sort(compareEvaluations);
+      await sink.write("[");
+      for (let i = 0; i < kept.length; i++) {
+        const e = kept[i] as Evaluation;
+        // A policy the summary does not list (a pack changed under the scan): its id stands for its title.
+        const policy = byId.get(e.policyId) ?? {
+          id: e.policyId,
+          title: e.policyId,
+          severity: e.severity,
+          subject: [e.resourceType],
+          file: "",
+        };
+        const text = (i === 0 ? "\n" : ",\n") + JSON.stringify(finding(e, policy));
+        if (i % 256 === 255) await sink.write(text);
+        else sink.push(text);
+      }
+      kept.length = 0;
+      await sink.write("\n]\n");
+      await sink.end();
+    },
+  };
 }

@@ -2,8 +2,8 @@ import type { AnyEvaluation as Evaluation } from "../engine/evaluate";
 import type { Severity } from "../policy/types";
 import { VERSION } from "../util/version";
 import { asffFindingId, partitionOf } from "./asff";
-import { Sink, compareEvaluations } from "./common";
-import type { PolicyInfo, ReportOptions, ReportWriter, ScanSummary } from "./types";
+import { createFindingsArrayWriter } from "./common";
+import type { PolicyInfo, ReportOptions, ReportWriter } from "./types";
 
 /**
  * Open Cybersecurity Schema Framework (OCSF) 1.1.0, class Compliance Finding (`compliance_finding`, uid 2003, in
@@ -117,37 +117,9 @@ export function ocsfFinding(e: Evaluation, policy: PolicyInfo, time: number): Re
 
 /**
  * `--format ocsf`: a JSON array of Compliance Findings for the NON_COMPLIANT, EXEMPT and UNKNOWN evaluations, as
- * Prowler writes its OCSF output; kept until the end for the policies' titles, then written one per line.
+ * Prowler writes its OCSF output; kept and written as createFindingsArrayWriter does.
  */
 export function createOcsfWriter(opts: ReportOptions & { now?: () => Date }): ReportWriter {
-  const kept: Evaluation[] = [];
   const time = (opts.now ?? (() => new Date()))().getTime();
-  return {
-    accepts: "violations",
-    add(e) {
-      if (e.compliance === "NON_COMPLIANT" || e.compliance === "EXEMPT" || e.compliance === "UNKNOWN") kept.push(e);
-    },
-    async finish(summary: ScanSummary) {
-      const sink = new Sink(opts.out);
-      const byId = new Map(summary.policies.map((p) => [p.id, p]));
-      kept.sort(compareEvaluations);
-      await sink.write("[");
-      for (let i = 0; i < kept.length; i++) {
-        const e = kept[i] as Evaluation;
-        const policy = byId.get(e.policyId) ?? {
-          id: e.policyId,
-          title: e.policyId,
-          severity: e.severity,
-          subject: [e.resourceType],
-          file: "",
-        };
-        const text = (i === 0 ? "\n" : ",\n") + JSON.stringify(ocsfFinding(e, policy, time));
-        if (i % 256 === 255) await sink.write(text);
-        else sink.push(text);
-      }
-      kept.length = 0;
-      await sink.write("\n]\n");
-      await sink.end();
-    },
-  };
+  return createFindingsArrayWriter(opts.out, (e, policy) => ocsfFinding(e, policy, time));
 }
