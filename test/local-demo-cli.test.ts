@@ -156,6 +156,29 @@ describe("guardrail demo, then remediation approve | undo against its local acco
   });
 });
 
+describe("guardrail demo, approving at the end of the day (the default)", () => {
+  test(
+    "prints an approve command only for a fix still waiting, and that command works as printed",
+    () => {
+      const cwd = mkdtempSync(join(tmpdir(), "guardrail-demo-default-"));
+      const r = run(["demo", "--seed", "3"], cwd);
+      expect(r.code).toBe(0);
+      const approvals = r.stdout.indexOf("   Approvals: ");
+      expect(approvals).toBeGreaterThan(0);
+      // Before the demo's own approvals, the waiting fixes are named, not offered: the demo releases them itself.
+      expect(r.stdout.slice(0, approvals)).not.toContain("guardrail remediation approve");
+      expect(r.stdout.slice(0, approvals)).toContain("released at the end of the day");
+      const suggested = /Approve one in this local account .*: guardrail remediation approve (\S+) --local$/m.exec(
+        r.stdout,
+      );
+      expect(suggested).not.toBeNull();
+      const approve = run(["remediation", "approve", suggested?.[1] ?? "", "--local"], cwd);
+      expect({ code: approve.code, stderr: approve.stderr }).toEqual({ code: 0, stderr: "" });
+    },
+    2 * HANG_MS,
+  );
+});
+
 describe("guardrail demo: one seed, one set of figures", () => {
   test(
     "two runs with the same seed give identical audit and time-to-remediate figures",

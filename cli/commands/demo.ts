@@ -124,7 +124,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   out();
 
   // 2-3. The local loop: sweep, then the scripted day.
-  const view = new DayView(out, mode, localFlags(opts.state));
+  const view = new DayView(out, mode, localFlags(opts.state), Boolean(opts.approveAs) && opts.approve !== false);
   const day = await runDay({
     stateDir: opts.state,
     services: opts.services,
@@ -304,6 +304,8 @@ class DayView {
     private readonly mode: RemediationMode,
     /** `--local` or `--state DIR`: what makes a printed approval command act on this demo's account. */
     private readonly localFlags: string,
+    /** The demo releases the waiting fixes at the end of the day: until then, no command is printed for them. */
+    private approvesAtEnd = false,
   ) {}
 
   swept(violations: { policyId: string; resourceId: string }[], ms: number): void {
@@ -343,6 +345,9 @@ class DayView {
 
   approving(waiting: number, person: string): void {
     this.changeStart = performance.now();
+    // From here on a fix that waits stays waiting: its printed command is one to run.
+    this.approvesAtEnd = false;
+    this.waiting = undefined;
     this.out(`   Approvals: ${person} approves the ${plural(waiting, "waiting fix", "waiting fixes")}`);
   }
 
@@ -373,12 +378,14 @@ class DayView {
           this.duplicates++;
           return;
         }
-        if (o.status === "awaiting-approval") this.waiting = o.recordId;
+        if (o.status === "awaiting-approval" && !this.approvesAtEnd) this.waiting = o.recordId;
         const verb =
           o.status === "succeeded"
             ? `fixed and verified (${o.calls.join(", ")})`
             : o.status === "awaiting-approval"
-              ? `waiting for approval: guardrail remediation approve ${o.recordId}${this.localFlags}`
+              ? this.approvesAtEnd
+                ? `waiting for approval (${o.recordId}; released at the end of the day)`
+                : `waiting for approval: guardrail remediation approve ${o.recordId}${this.localFlags}`
               : o.status === "notified"
                 ? "notified (notify-only)"
                 : `${o.status}: ${o.reason}`;
@@ -415,10 +422,11 @@ class DayView {
     this.out(`   ${parts.join("; ")}`);
     if (day.approved.length === 0 && (day.counts.outcomes["awaiting-approval"] ?? 0) > 0) {
       this.out(`   Fixes waiting for approval stay open (guardrail demo releases them unless --no-approve).`);
-      if (this.waiting)
-        this.out(
-          `   Approve one in this local account (it prints the undo command): guardrail remediation approve ${this.waiting}${this.localFlags}`,
-        );
+    }
+    if (this.waiting) {
+      this.out(
+        `   Approve one in this local account (it prints the undo command): guardrail remediation approve ${this.waiting}${this.localFlags}`,
+      );
     }
   }
 }
