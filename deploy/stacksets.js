@@ -68,7 +68,8 @@ const USAGE = `usage: npm run deploy:org -- --ou OU[,OU] --regions REGION[,REGIO
   --retain-stacks-on-account-removal  keep the stack of an account that leaves the OU (default: delete it)
   --skip-bundle                    package the bundles already built (npm run bundle)
   --package-dir DIR                where serverless package writes (default .serverless/stackset)
-  --dry-run                        package and print the StackSet calls; call nothing`;
+  --dry-run                        package, write the StackSet's template and say what would be deployed; call
+                                   nothing`;
 
 class UsageError extends Error {}
 
@@ -641,6 +642,8 @@ async function main(argv = process.argv.slice(2)) {
     console.log(USAGE);
     return 0;
   }
+  // A mistake in the mapping file is found before minutes of packaging, and by --dry-run too.
+  if (opts.accountsFile) loadAccountsFile(opts.accountsFile);
   const pkg = packageForStackSet(opts);
   if (opts.dryRun) {
     const built = artifacts(pkg, opts);

@@ -166,35 +166,35 @@ _guardrail_complete_kind() {
 
 _guardrail() {
   [ -n "\${ZSH_VERSION-}" ] && setopt localoptions ksharrays
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" path="" word kind i=1
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" cmd_path="" word kind i=1
   [ "$COMP_CWORD" -gt 0 ] && prev="\${COMP_WORDS[COMP_CWORD-1]}"
   # The subcommands typed before the word being completed; an option's value is not a subcommand.
   while [ "$i" -lt "$COMP_CWORD" ]; do
     word="\${COMP_WORDS[i]}"
     case "$word" in
       -*=*) ;;
-      -*) [ -n "$(_guardrail_value "$path" "$word")" ] && i=$((i + 1)) ;;
+      -*) [ -n "$(_guardrail_value "$cmd_path" "$word")" ] && i=$((i + 1)) ;;
       *)
-        case " $(_guardrail_subcommands "$path") " in
-          *" $word "*) path="\${path:+$path }$word" ;;
+        case " $(_guardrail_subcommands "$cmd_path") " in
+          *" $word "*) cmd_path="\${cmd_path:+$cmd_path }$word" ;;
         esac ;;
     esac
     i=$((i + 1))
   done
   case "$prev" in
     -*)
-      kind="$(_guardrail_value "$path" "$prev")"
+      kind="$(_guardrail_value "$cmd_path" "$prev")"
       if [ -n "$kind" ]; then _guardrail_complete_kind "$kind"; return 0; fi ;;
   esac
   case "$cur" in
-    -*) COMPREPLY=($(compgen -W "$(_guardrail_options "$path")" -- "$cur")); return 0 ;;
+    -*) COMPREPLY=($(compgen -W "$(_guardrail_options "$cmd_path")" -- "$cur")); return 0 ;;
   esac
   local subs
-  subs="$(_guardrail_subcommands "$path")"
+  subs="$(_guardrail_subcommands "$cmd_path")"
   if [ -n "$subs" ]; then
     COMPREPLY=($(compgen -W "$subs" -- "$cur"))
   else
-    _guardrail_complete_kind "$(_guardrail_argument "$path")"
+    _guardrail_complete_kind "$(_guardrail_argument "$cmd_path")"
   fi
   return 0
 }

@@ -8,7 +8,10 @@ export function define(program: Command, { run }: CommandContext): void {
     .command("policy")
     .description("Write a new policy file for a resource type, with one compliant and one noncompliant example.")
     .requiredOption("--type <type>", "the AWS Config resource type it judges, e.g. AWS::SQS::Queue")
-    .requiredOption("--id <id>", "the policy id: lower-case words joined by dashes, starting with the service")
+    .requiredOption(
+      "--id <id>",
+      "the policy id: lower-case words joined by dashes (by convention, starting with the service: sqs-queue-…)",
+    )
     .option("--dir <folder>", "where to write <id>.json (default: policies/<service> under the current folder)")
     .addOption(
       new Option("--severity <level>", "its severity")

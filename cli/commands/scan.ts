@@ -7,7 +7,7 @@ import { plural } from "../../lib/util/words";
 import { ScanPool, scanConfigFiles } from "../../lib/scan";
 import { parseParameters, scanTemplateFiles } from "../../lib/scan/template";
 import { baselineWriter, type BaselineRun } from "../../lib/scan/baseline";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { resourceTypesOf, SEVERITIES, type Severity } from "../../lib/policy/types";
 import { EXIT } from "../exit";
@@ -118,6 +118,9 @@ export async function scanCommand(given: ScanCommandOptions): Promise<number> {
   if (opts.createBaseline !== undefined && !existsSync(dirname(resolve(opts.createBaseline)))) {
     throw new UsageError(`--create-baseline ${opts.createBaseline}: no such folder`);
   }
+  if (opts.createBaseline !== undefined && existsSync(opts.createBaseline) && !statSync(opts.createBaseline).isFile()) {
+    throw new UsageError(`--create-baseline ${opts.createBaseline}: is a folder; name a file in it`);
+  }
   const file = opts.out ? await OutputFile.open(opts.out) : undefined;
   let committed = false;
   const report = createReportWriter(opts.format, {
@@ -150,7 +153,7 @@ export async function scanCommand(given: ScanCommandOptions): Promise<number> {
     const pack = loadPack(spec, err);
     if (pack.problems.length > 0) {
       err(
-        `guardrail: ${plural(pack.problems.length, "problem")} in the policies or exemptions; fix them (guardrail validate) before scanning`,
+        `guardrail: ${plural(pack.problems.length, "problem")} in the policies, exemptions or baseline (named above); fix them before scanning`,
       );
       return EXIT.usage;
     }

@@ -6,6 +6,7 @@ import { EXIT } from "../exit";
 import { packSpec, policyPaths, projectConfig, selectionOf, UsageError, type PackOptions } from "../pack-options";
 import { SelectionError, selectPolicies } from "../../lib/pack/select";
 import { JsonSourceMap } from "../../lib/util/source-map";
+import { plural } from "../../lib/util/words";
 
 export function validateCommand(paths: string[], opts: { exemptions?: string } & PackOptions): number {
   // Named files alone, or the pack the options describe; extension packs' types and actions are registered either way.
@@ -29,7 +30,7 @@ export function validateCommand(paths: string[], opts: { exemptions?: string } &
     );
     return EXIT.usage;
   }
-  process.stdout.write(`${policies.length} policies valid\n`);
+  process.stdout.write(`${plural(policies.length, "policy", "policies")} valid\n`);
   return EXIT.ok;
 }
 

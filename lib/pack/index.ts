@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../engine/evaluate";
 import { Exemptions } from "../engine/exemptions";
@@ -94,6 +94,7 @@ export function loadPack(
   }
   if (spec.baselineFile) {
     if (!existsSync(spec.baselineFile)) throw new PackError(`baseline: ${spec.baselineFile}: no such file`);
+    if (!statSync(spec.baselineFile).isFile()) throw new PackError(`baseline: ${spec.baselineFile}: not a file`);
     const r = Baseline.load(spec.baselineFile);
     exemptions.baseline = r.baseline;
     problems.push(...r.problems);

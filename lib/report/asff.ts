@@ -14,9 +14,6 @@ import type { ReportOptions, ReportWriter } from "./types";
 /** "Required top-level ASFF attributes", SchemaVersion: the one version Security Hub defines. */
 export const ASFF_SCHEMA_VERSION = "2018-10-08";
 
-/** BatchImportFindings takes at most 100 findings a request (API Reference, BatchImportFindings). */
-export const ASFF_BATCH_SIZE = 100;
-
 /** What a finding needs to know of its policy: the scan's PolicyInfo, or the full policy in the pipeline. */
 export interface FindingPolicy {
   id: string;

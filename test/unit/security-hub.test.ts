@@ -20,7 +20,7 @@ import Ajv2020 from "ajv/dist/2020";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import { resetClients } from "../../lib/aws/clients";
-import { importFindings, MAX_FINDINGS_PER_CALL } from "../../lib/aws/securityhub";
+import { importFindings } from "../../lib/aws/securityhub";
 import type { AnyEvaluation as Evaluation } from "../../lib/engine/evaluate";
 import { createReportWriter } from "../../lib/report";
 import {
@@ -444,7 +444,6 @@ describe("importFindings", () => {
     const findings = queueFindings(101);
     const l = log();
     const r = await importFindings(findings, { log: l });
-    expect(MAX_FINDINGS_PER_CALL).toBe(100);
     expect(batches()).toEqual([findings.slice(0, 100), findings.slice(100)]);
     expect(r).toEqual({ calls: 2, imported: 101, failed: [] });
     expect(l.lines).toEqual([]);
