@@ -194,6 +194,9 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     out(
       `   Breaking changes ${r.total}: violations Guardrail handled (${fromTrail} raised by a team's change, ` +
         `${r.total - fromTrail} found by the first sweep); ${r.fixed} fixed, ${r.open} open` +
+        (r.total - r.fixed - r.open > 0
+          ? `, ${r.total - r.fixed - r.open} closed without a fix (already compliant, exempt or gone)`
+          : "") +
         (ttr.count > 0
           ? `; time to remediate median ${fmtDuration(ttr.medianMs)}, p90 ${fmtDuration(ttr.p90Ms)} (the local account's clock: only waits take time)`
           : ""),

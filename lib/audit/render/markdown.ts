@@ -67,8 +67,10 @@ export function renderMarkdown(r: AuditReport): string {
 
   out.push(`## 3. Changes that broke a policy, and what was done\n`);
   const t = r.remediation.timeToRemediate;
+  const otherwise = r.remediation.total - r.remediation.fixed - r.remediation.open;
   out.push(
-    `${plural(r.remediation.total, "breaking change")}; ${fmtCount(r.remediation.fixed)} fixed and verified, ${fmtCount(r.remediation.open)} still open. ` +
+    `${plural(r.remediation.total, "breaking change")}; ${fmtCount(r.remediation.fixed)} fixed and verified, ${fmtCount(r.remediation.open)} still open` +
+      (otherwise > 0 ? `, ${fmtCount(otherwise)} closed without a fix (already compliant, exempt or gone). ` : ". ") +
       `Time to remediate: median ${fmtDuration(t.overall.medianMs)}, p90 ${fmtDuration(t.overall.p90Ms)}.\n`,
   );
   out.push(ttrTable("By account", t.byAccount));
