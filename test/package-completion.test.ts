@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { buildProgram } from "../cli/main";
-import { bashScript, builtinPolicyIds, commandSpecs, fishScript } from "../cli/commands/completion";
+import { bashScript, builtinPolicyIds, commandSpecs, fishScript, zshScript } from "../cli/commands/completion";
 import { loadPolicies } from "../lib/policy/load";
 
 /**
@@ -87,6 +87,40 @@ describe("guardrail completion --policy-ids", () => {
     const { policies, problems } = loadPolicies();
     expect(problems).toEqual([]);
     expect(builtinPolicyIds()).toEqual(policies.map((p) => p.policy.id).sort());
+  });
+});
+
+// zsh runs the same functions through bashcompinit; a name zsh gives a meaning (`path` is tied to PATH) breaks them
+// there only, so they are run in zsh too where the machine has it.
+const ZSH = spawnSync("zsh", ["-f", "-c", "true"]).status === 0;
+if (!ZSH) process.stderr.write("test/package-completion.test.ts: zsh cases skipped: no zsh on this machine\n");
+
+describe("guardrail completion zsh", () => {
+  (ZSH && BUILT ? test : test.skip)("completes commands, options and policy ids in zsh", () => {
+    const zsh = join(scratch, "guardrail.zsh");
+    writeFileSync(zsh, zshScript(commandSpecs(buildProgram())));
+    const offered = (...words: string[]): string[] => {
+      const program = [
+        `source ${JSON.stringify(zsh)}`,
+        `COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")})`,
+        `COMP_CWORD=${words.length - 1}`,
+        "COMPREPLY=()",
+        "_guardrail",
+        `print -l -- "\${COMPREPLY[@]}"`,
+      ].join("\n");
+      const r = spawnSync("zsh", ["-f", "-c", program], {
+        cwd: scratch,
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { PATH: [join(scratch, "bin"), dirname(process.execPath), "/usr/bin", "/bin"].join(":"), HOME: scratch },
+      });
+      expect(r.status).toBe(0);
+      return r.stdout.split("\n").filter(Boolean);
+    };
+    // zsh's compgen offers every candidate and leaves matching the typed prefix to zsh's completion system.
+    expect(offered("guardrail", "sca")).toContain("scan");
+    expect(offered("guardrail", "scan", "--fo")).toContain("--format");
+    expect(offered("guardrail", "explain", "s3-bucket-v")).toContain("s3-bucket-versioning");
   });
 });
 
