@@ -17,7 +17,7 @@ import { MessageError, parseWorkerMessage, type WorkerMessage } from "../lib/rem
 import type { OutcomeStatus } from "../lib/remediation/worker/record";
 import { handleMessage, type WorkerDeps, type WorkerResult } from "../lib/remediation/worker/run";
 import { SecurityHubFindingUpdates } from "../lib/remediation/worker/security-hub";
-import { securityHubEnabled } from "../lib/aws/securityhub";
+import { securityHubEnabled } from "../lib/aws/security-hub-option";
 import { workerSettings } from "../lib/remediation/worker/settings";
 
 /**

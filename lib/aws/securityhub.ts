@@ -16,11 +16,6 @@ import { service as securityHub } from "./services/securityhub";
  */
 export const MAX_FINDINGS_PER_CALL = 100;
 
-/** GUARDRAIL_SECURITY_HUB=true: the deployment's `securityHub` option (deploy/params.js), off unless set. */
-export function securityHubEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.GUARDRAIL_SECURITY_HUB === "true";
-}
-
 export interface ImportLog {
   warn(message: string, ...extra: Record<string, unknown>[]): void;
   error(message: string, ...extra: Record<string, unknown>[]): void;

@@ -1,6 +1,6 @@
-import { importFindings, type ImportLog } from "../aws/securityhub";
+import type { ImportLog } from "../aws/securityhub";
 
-export { securityHubEnabled } from "../aws/securityhub";
+export { securityHubEnabled } from "../aws/security-hub-option";
 import type { Evaluation } from "../engine/evaluate";
 import type { CompiledPolicy } from "../policy/load";
 import { resourceTypesOf } from "../policy/types";
@@ -55,6 +55,9 @@ export async function reportToSecurityHub(
     });
   }
   if (findings.length === 0) return { imported: 0, failed: 0 };
-  const result = await importFindings(findings, { log: ctx.log });
+  const result = await (await loadSecurityHub()).importFindings(findings, { log: ctx.log });
   return { imported: result.imported, failed: result.failed.length + skipped };
 }
+
+/** The Security Hub client is loaded only when the option is on: a deployment without it keeps its cold start. */
+const loadSecurityHub = () => import("../aws/securityhub");

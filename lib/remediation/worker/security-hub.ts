@@ -1,4 +1,4 @@
-import { importFindings, type ImportLog } from "../../aws/securityhub";
+import type { ImportLog } from "../../aws/securityhub";
 import type { Evaluation } from "../../engine/evaluate";
 import type { CompiledPolicy } from "../../policy/load";
 import type { Resource } from "../../resources/adapter";
@@ -31,8 +31,13 @@ export class SecurityHubFindingUpdates implements FindingUpdates {
       accountId: resource.accountId,
       region: resource.region,
     };
-    await importFindings([asffFinding(evaluation, findingPolicy(policy.policy), at.toISOString())], {
+    await (
+      await loadSecurityHub()
+    ).importFindings([asffFinding(evaluation, findingPolicy(policy.policy), at.toISOString())], {
       log: this.log,
     });
   }
 }
+
+/** The Security Hub client is loaded only when the option is on: a deployment without it keeps its cold start. */
+const loadSecurityHub = () => import("../../aws/securityhub");
