@@ -339,7 +339,7 @@ async function approveLocalCommand(recordId: string, state: string, opts: Approv
     });
     if (done) return EXIT.ok;
     return fail(
-      `approve ${recordId}: the worker did not fix it: ${last ? `${last.outcome}: ${last.reason}` : "no outcome"}`,
+      `approve ${recordId}: the worker did not fix it: ${last ? `${last.outcome}: ${last.reason}` : (result.skipped[0]?.reason ?? "no outcome")}`,
       EXIT.findings,
     );
   } catch (e) {

@@ -82,6 +82,8 @@ export async function readLocalRecord(
 export interface LocalApproval extends ApprovalResult {
   /** The worker's outcomes for the released fix (the fix and its verification, or why not). */
   outcomes: OutcomeMessage[];
+  /** Deliveries the worker found nothing left to do for (the same fix already made), with its reason. */
+  skipped: OutcomeMessage[];
 }
 
 /**
@@ -96,7 +98,11 @@ export async function approveLocal(stateDir: string, recordId: string, approvedB
     await loop.start();
     const { result, outcomes } = await loop.approveOne(recordId, approvedBy);
     await loop.flush();
-    return { ...result, outcomes: outcomes.filter((o) => o.status !== "skipped") };
+    return {
+      ...result,
+      outcomes: outcomes.filter((o) => o.status !== "skipped"),
+      skipped: outcomes.filter((o) => o.status === "skipped"),
+    };
   } finally {
     await loop.close();
     await account.close();
