@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { sqsSnapshot } from "./helpers/sqs-snapshot";
 
 /**
  * A baseline applies in scan worker threads too (built: workers run dist/lib/scan/worker.js and build their engine
@@ -25,32 +26,6 @@ const built = () => ({
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** Config snapshot files as AWS Config delivers them (AWS Config Developer Guide, "Configuration snapshot"). */
-function snapshot(names: string[]): string {
-  return JSON.stringify({
-    fileVersion: "1.0",
-    configSnapshotId: "0b7c3f2e-5d5e-4c1a-9a4e-2f1d6c8b9e10",
-    configurationItems: names.map((name) => ({
-      configurationItemVersion: "1.3",
-      configurationItemCaptureTime: "2026-11-20T08:00:00.000Z",
-      configurationStateId: 1795075200000,
-      awsAccountId: "111122223333",
-      configurationItemStatus: "OK",
-      resourceType: "AWS::SQS::Queue",
-      resourceId: `https://sqs.eu-west-1.amazonaws.com/111122223333/${name}`,
-      resourceName: name,
-      ARN: `arn:aws:sqs:eu-west-1:111122223333:${name}`,
-      awsRegion: "eu-west-1",
-      availabilityZone: "Not Applicable",
-      configuration: { QueueArn: `arn:aws:sqs:eu-west-1:111122223333:${name}` },
-      supplementaryConfiguration: { Tags: {} },
-      tags: {},
-      relationships: [],
-      relatedEvents: [],
-    })),
-  });
-}
-
 describe("baseline in scan workers", () => {
   const dir = mkdtempSync(join(tmpdir(), "guardrail-baseline-workers-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,7 +33,7 @@ describe("baseline in scan workers", () => {
   test("--create-baseline then --baseline: every violation then none, on two workers as on one thread", async () => {
     const { scan, baseline, report, pack } = built();
     for (let i = 0; i < 4; i++) {
-      writeFileSync(join(dir, `snap-${i}.json`), snapshot([`orders-${i}`, `legacy-${i}`, `jobs-${i}`]));
+      writeFileSync(join(dir, `snap-${i}.json`), sqsSnapshot([`orders-${i}`, `legacy-${i}`, `jobs-${i}`]));
     }
     const inputs = [dir];
     const file = join(dir, "baseline.json.txt");

@@ -7,35 +7,9 @@ import { loadPolicies } from "../../lib/policy/load";
 import { scanConfigFiles } from "../../lib/scan";
 import { CollectingWriter } from "../helpers/collect";
 import { recorded } from "../helpers/recorded";
+import { snapshot, sqsItem } from "../helpers/sqs-snapshot";
 
 const engine = new Engine(loadPolicies().policies);
-
-function snapshot(items: unknown[]): string {
-  return JSON.stringify({
-    fileVersion: "1.0",
-    configSnapshotId: "0b7c3f2e-5d5e-4c1a-9a4e-2f1d6c8b9e10",
-    configurationItems: items,
-  });
-}
-
-const sqsItem = (name: string, configuration: Record<string, string>) => ({
-  configurationItemVersion: "1.3",
-  configurationItemCaptureTime: "2026-11-20T08:00:00.000Z",
-  configurationStateId: 1795075200000,
-  awsAccountId: "111122223333",
-  configurationItemStatus: "OK",
-  resourceType: "AWS::SQS::Queue",
-  resourceId: `https://sqs.eu-west-1.amazonaws.com/111122223333/${name}`,
-  resourceName: name,
-  ARN: `arn:aws:sqs:eu-west-1:111122223333:${name}`,
-  awsRegion: "eu-west-1",
-  availabilityZone: "Not Applicable",
-  configuration: { QueueArn: `arn:aws:sqs:eu-west-1:111122223333:${name}`, ...configuration },
-  supplementaryConfiguration: { Tags: {} },
-  tags: {},
-  relationships: [],
-  relatedEvents: [],
-});
 
 async function scan(inputs: string[]) {
   const writer = new CollectingWriter();

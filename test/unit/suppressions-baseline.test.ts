@@ -14,6 +14,7 @@ import { scanConfigFiles } from "../../lib/scan";
 import { baselineWriter } from "../../lib/scan/baseline";
 import { scanTemplateFiles } from "../../lib/scan/template";
 import { CollectingWriter } from "../helpers/collect";
+import { sqsSnapshot } from "../helpers/sqs-snapshot";
 
 /*
  * Inline template suppressions (resource `Metadata`, AWS CloudFormation User Guide "Metadata attribute") and
@@ -216,32 +217,6 @@ describe("inline suppressions in templates", () => {
   );
 });
 
-/** A Config snapshot file as AWS Config delivers it to S3 (AWS Config Developer Guide, "Configuration snapshot"). */
-function snapshot(names: string[]): string {
-  return JSON.stringify({
-    fileVersion: "1.0",
-    configSnapshotId: "0b7c3f2e-5d5e-4c1a-9a4e-2f1d6c8b9e10",
-    configurationItems: names.map((name) => ({
-      configurationItemVersion: "1.3",
-      configurationItemCaptureTime: "2026-11-20T08:00:00.000Z",
-      configurationStateId: 1795075200000,
-      awsAccountId: "111122223333",
-      configurationItemStatus: "OK",
-      resourceType: "AWS::SQS::Queue",
-      resourceId: `https://sqs.eu-west-1.amazonaws.com/111122223333/${name}`,
-      resourceName: name,
-      ARN: `arn:aws:sqs:eu-west-1:111122223333:${name}`,
-      awsRegion: "eu-west-1",
-      availabilityZone: "Not Applicable",
-      configuration: { QueueArn: `arn:aws:sqs:eu-west-1:111122223333:${name}` },
-      supplementaryConfiguration: { Tags: {} },
-      tags: {},
-      relationships: [],
-      relatedEvents: [],
-    })),
-  });
-}
-
 describe("baseline", () => {
   test("--create-baseline writes the violations; --baseline makes them EXEMPT, new ones stay violations, gone ones are named", async () => {
     const dir = tmp();
@@ -249,7 +224,7 @@ describe("baseline", () => {
     const template = join(dir, "infra", "app.yaml");
     writeFileSync(template, SUPPRESSED);
     const snap = join(dir, "snap.json");
-    writeFileSync(snap, snapshot(["orders", "legacy"]));
+    writeFileSync(snap, sqsSnapshot(["orders", "legacy"]));
     const file = join(dir, "guardrail.baseline.json");
 
     // Create: from a template scan and a snapshot scan into one file each.
@@ -338,7 +313,7 @@ describe("baseline", () => {
       }),
     );
     const snap = join(dir, "snap.json");
-    writeFileSync(snap, snapshot(["orders", "legacy"]));
+    writeFileSync(snap, sqsSnapshot(["orders", "legacy"]));
     const { engine } = loadPack({ baselineFile: file });
     const writer = new CollectingWriter();
     await scanConfigFiles({ inputs: [snap], engine, writer });
